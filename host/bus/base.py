@@ -1,0 +1,124 @@
+"""The queue interface a backend implements (SQLite now; Redis Streams next).
+
+Shaped after consumer groups: a message is published once per subscribing step
+(one stream entry per consumer group); a step's worker leases up to N of its
+deliveries, acknowledges each on success, and on failure either schedules a
+retry, releases it untouched (its runtime died), or buries it in the
+dead-letter store. ``reclaim`` returns leases whose holder died.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One message to store durably, once for each step in ``steps``."""
+
+    message_id: str
+    topic: str
+    data: bytes
+    traceparent: str
+    steps: tuple[str, ...]
+    trigger: str = "event"
+    group_id: str = ""
+    idempotency_key: str = ""
+    available_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A leased delivery of one message to one step."""
+
+    id: str
+    message_id: str
+    step: str
+    topic: str
+    trigger: str
+    data: bytes
+    traceparent: str
+    group_id: str
+    attempt: int
+    interruptions: int
+    created_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """A delivery in the dead-letter store, with the failure that put it there."""
+
+    id: str
+    message_id: str
+    step: str
+    topic: str
+    data: bytes
+    traceparent: str
+    attempts: int
+    error: dict[str, Any]
+    created_ms: int
+    dead_ms: int
+
+
+class QueueBackend(Protocol):
+    async def publish(
+        self, batch: Sequence[Publication], dedup_window_ms: int
+    ) -> list[bool]:
+        """Store every publication in one durable write; per item, whether it was a
+        duplicate (its idempotency key was seen on its topic within the window)."""
+        ...
+
+    async def lease(self, step: str, limit: int, lease_ms: int) -> list[Delivery]:
+        """Up to ``limit`` ready deliveries of ``step``, oldest first, each counted
+        as an attempt. Within a group id only the oldest unfinished one is ready."""
+        ...
+
+    async def ack(self, ids: Sequence[str]) -> None:
+        """Deliveries handled: remove them."""
+        ...
+
+    async def retry(self, delivery_id: str, delay_ms: int, error: dict[str, Any]) -> None:
+        """Make the delivery ready again after ``delay_ms``."""
+        ...
+
+    async def release(self, delivery_id: str) -> None:
+        """Ready again at once, the attempt not counted (its runtime went away)."""
+        ...
+
+    async def bury(self, delivery_id: str, error: dict[str, Any]) -> None:
+        """Move the delivery to the dead-letter store."""
+        ...
+
+    async def reclaim(self) -> int:
+        """Return expired leases to ready; how many."""
+        ...
+
+    async def next_due_ms(self, step: str) -> int | None:
+        """When the earliest delayed delivery of ``step`` becomes ready, if any."""
+        ...
+
+    async def dead_letters(self, step: str | None = None, limit: int = 100) -> list[DeadLetter]: ...
+
+    async def dead_letter(self, delivery_id: str) -> DeadLetter | None: ...
+
+    async def replay(self, delivery_id: str) -> str | None:
+        """Make a dead letter ready again with fresh attempts; its step, or None."""
+        ...
+
+    async def delete_dead(self, delivery_id: str) -> bool: ...
+
+    async def counts(self) -> dict[str, dict[str, int]]:
+        """Per step: how many deliveries are ready, delayed, leased and dead."""
+        ...
+
+    async def fire_cron(self, step: str, tick_ms: int, publication: Publication) -> bool:
+        """Publish a cron tick unless that tick (or a later one) already fired."""
+        ...
+
+    async def last_cron_tick(self, step: str) -> int | None:
+        """The latest tick of ``step`` that fired, in Unix milliseconds."""
+        ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,397 @@
+"""Topics to subscribed steps: durable publish, leased delivery, retry, dead letters.
+
+``EventBus.emit`` returns once the message is stored for every subscriber. Each
+event or cron step has a ``StepWorker`` that leases up to ``concurrency`` of its
+deliveries, runs them through the runtime pool, and acknowledges, retries (with
+exponential backoff and jitter, up to ``maxAttempts`` attempts in all) or buries
+each one in the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from host.bus.base import DeadLetter, Delivery, Publication, QueueBackend
+from host.bus.batcher import Batcher
+from host.catalog import Catalog, StepConfig
+from host.errors import NotFoundError
+from host.model import Failure
+from host.runtimes.pool import RuntimePool
+from host.telemetry import (
+    Span,
+    get_logger,
+    make_traceparent,
+    new_span_id,
+    new_trace_id,
+    parse_traceparent,
+    spans,
+)
+
+MAX_BACKOFF_MS = 5 * 60 * 1000
+# A delivery whose runtime dies under it this many times is a poison message.
+MAX_INTERRUPTIONS = 3
+LEASE_MARGIN_MS = 60_000
+RECENT_MESSAGES = 10_000
+
+log = get_logger(component="bus")
+
+
+@dataclass(frozen=True, slots=True)
+class EmitResult:
+    message_id: str
+    duplicate: bool
+    subscribers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EmittedMessage:
+    """A message as it was emitted, kept in memory for inspection and tests."""
+
+    message_id: str
+    topic: str
+    data: bytes
+    trace_id: str
+    emitted_by: str
+    time_ms: float
+
+
+def backoff_ms(step: StepConfig, attempt: int) -> int:
+    """Exponential in the attempt number, with jitter in [50%, 100%]."""
+    ceiling = min(step.backoff_ms * 2 ** (attempt - 1), MAX_BACKOFF_MS)
+    return int(ceiling * (0.5 + random.random() / 2))
+
+
+def new_message_id() -> str:
+    return os.urandom(10).hex()
+
+
+class EventBus:
+    def __init__(self, queue: QueueBackend, pool: RuntimePool, *, dedup_window_ms: int) -> None:
+        self.queue = queue
+        self.pool = pool
+        self.catalog = Catalog()
+        self.workers: dict[str, StepWorker] = {}
+        self.recent: deque[EmittedMessage] = deque(maxlen=RECENT_MESSAGES)
+        self._dedup_window_ms = dedup_window_ms
+        self._publisher: Batcher[Publication, bool] = Batcher(self._publish)
+        self._acks: Batcher[str, None] = Batcher(self._ack)
+        pool.add_listener(lambda _conn, _attached: self.wake_all())
+
+    async def _publish(self, batch: list[Publication]) -> list[bool]:
+        return await self.queue.publish(batch, self._dedup_window_ms)
+
+    async def _ack(self, ids: list[str]) -> list[None]:
+        await self.queue.ack(ids)
+        return [None] * len(ids)
+
+    def apply(self, catalog: Catalog) -> None:
+        """Serve this catalog: start workers for new steps, retire removed ones."""
+        self.catalog = catalog
+        wanted = {s.name: s for s in catalog.steps.values() if s.type in ("event", "cron")}
+        for name, worker in list(self.workers.items()):
+            if name not in wanted:
+                worker.stop()
+                del self.workers[name]
+        for name, step in wanted.items():
+            worker = self.workers.get(name)
+            if worker is None:
+                worker = self.workers[name] = StepWorker(self, step)
+                worker.start()
+            else:
+                worker.step = step
+                worker.wake()
+
+    def wake_all(self) -> None:
+        for worker in self.workers.values():
+            worker.wake()
+
+    async def emit(
+        self,
+        topic: str,
+        data: bytes,
+        *,
+        traceparent: str,
+        trace_id: str,
+        emitted_by: str = "",
+        group_id: str = "",
+        idempotency_key: str = "",
+        delay_ms: int = 0,
+    ) -> EmitResult:
+        """Store ``data`` for every step subscribed to ``topic``; durable on return."""
+        steps = tuple(s.name for s in self.catalog.subscribers(topic))
+        message_id = new_message_id()
+        duplicate = False
+        if steps:
+            publication = Publication(
+                message_id=message_id,
+                topic=topic,
+                data=data,
+                traceparent=traceparent,
+                steps=steps,
+                group_id=group_id,
+                idempotency_key=idempotency_key,
+                available_ms=int(time.time() * 1000) + delay_ms if delay_ms else 0,
+            )
+            duplicate = await self._publisher.submit(publication)
+            if not duplicate:
+                for name in steps:
+                    worker = self.workers.get(name)
+                    if worker is not None:
+                        worker.wake()
+        if not duplicate:
+            self.recent.append(
+                EmittedMessage(message_id, topic, data, trace_id, emitted_by, time.time() * 1000)
+            )
+        return EmitResult(message_id, duplicate, steps)
+
+    async def fire_cron(self, step: StepConfig, tick_ms: int) -> bool:
+        """Queue one run of a cron step for this tick, unless it already fired."""
+        trace_id = new_trace_id()
+        publication = Publication(
+            message_id=new_message_id(),
+            topic=f"cron:{step.name}",
+            data=b"null",
+            traceparent=make_traceparent(trace_id, new_span_id()),
+            steps=(step.name,),
+            trigger="cron",
+        )
+        fired = await self.queue.fire_cron(step.name, tick_ms, publication)
+        if fired:
+            worker = self.workers.get(step.name)
+            if worker is not None:
+                worker.wake()
+        return fired
+
+    def ack(self, delivery: Delivery) -> None:
+        self._acks.submit(delivery.id)
+
+    # -- the dead-letter queue ---------------------------------------------------
+
+    async def dead_letters(self, step: str | None = None, limit: int = 100) -> list[DeadLetter]:
+        return await self.queue.dead_letters(step, limit)
+
+    async def replay(self, delivery_id: str) -> str:
+        step = await self.queue.replay(delivery_id)
+        if step is None:
+            raise NotFoundError(f"no dead letter with id {delivery_id!r}")
+        worker = self.workers.get(step)
+        if worker is not None:
+            worker.wake()
+        log.info("dead letter replayed", delivery_id=delivery_id, step=step)
+        return step
+
+    async def delete_dead(self, delivery_id: str) -> None:
+        if not await self.queue.delete_dead(delivery_id):
+            raise NotFoundError(f"no dead letter with id {delivery_id!r}")
+
+    async def stats(self) -> dict[str, Any]:
+        counts = await self.queue.counts()
+        steps: dict[str, Any] = {}
+        for name in sorted(set(counts) | set(self.workers)):
+            worker = self.workers.get(name)
+            entry = dict(counts.get(name, {"ready": 0, "delayed": 0, "leased": 0, "dead": 0}))
+            if worker is not None:
+                entry.update(
+                    inFlight=worker.in_flight, handled=worker.handled, failed=worker.failed
+                )
+            steps[name] = entry
+        busy = any(
+            s.get("ready", 0) or s.get("delayed", 0) or s.get("leased", 0) or s.get("inFlight", 0)
+            for s in steps.values()
+        )
+        return {"idle": not busy, "steps": steps}
+
+    async def stop(self) -> None:
+        for worker in self.workers.values():
+            worker.stop()
+        await asyncio.gather(*(w.finished() for w in self.workers.values()))
+        await self._publisher.drain()
+        await self._acks.drain()
+
+
+class StepWorker:
+    """Runs one step's deliveries, up to ``concurrency`` at a time."""
+
+    def __init__(self, bus: EventBus, step: StepConfig) -> None:
+        self.bus = bus
+        self.step = step
+        self.in_flight = 0
+        self.handled = 0
+        self.failed = 0
+        self._wake = asyncio.Event()
+        self._stopped = False
+        self._task: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[None]] = set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name=f"worker:{self.step.name}")
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+
+    async def finished(self) -> None:
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)
+
+    async def _loop(self) -> None:
+        queue = self.bus.queue
+        while not self._stopped:
+            self._wake.clear()
+            free = self.step.concurrency - self.in_flight
+            if free > 0 and self.bus.pool.serves(self.step.name):
+                try:
+                    batch = await queue.lease(
+                        self.step.name, free, self.step.timeout_ms + LEASE_MARGIN_MS
+                    )
+                except Exception:
+                    log.exception("lease failed", step=self.step.name)
+                    batch = []
+                for delivery in batch:
+                    self.in_flight += 1
+                    task = asyncio.create_task(self._run(delivery))
+                    self._running.add(task)
+                    task.add_done_callback(self._finished)
+                if batch:
+                    continue
+            timeout = None
+            if free > 0:
+                now = int(time.time() * 1000)
+                due = await queue.next_due_ms(self.step.name)
+                if due is not None and due > now:
+                    timeout = (due - now) / 1000
+            if not self._wake.is_set():
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+                except TimeoutError:
+                    pass
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._running.discard(task)
+        self.in_flight -= 1
+        self._wake.set()
+        if not task.cancelled() and task.exception() is not None:
+            log.error("delivery crashed", step=self.step.name, error=repr(task.exception()))
+
+    async def _run(self, delivery: Delivery) -> None:
+        step = self.step
+        parent = parse_traceparent(delivery.traceparent)
+        trace_id, parent_id = parent if parent else (new_trace_id(), "")
+        span_id = new_span_id()
+        started = time.perf_counter()
+        start_ms = time.time() * 1000
+        failure = self._check_input(step, delivery)
+        language = step.language
+        if failure is None:
+            outcome, conn = await self.bus.pool.invoke(
+                step,
+                delivery.trigger,
+                delivery.data,
+                attempt=delivery.attempt,
+                trace_id=trace_id,
+                span_id=span_id,
+                traceparent=make_traceparent(trace_id, span_id),
+                topic=delivery.topic,
+                message_id=delivery.message_id,
+            )
+            failure = outcome.failure
+        duration_ms = (time.perf_counter() - started) * 1000
+        fields = {
+            "step": step.name,
+            "language": language,
+            "topic": delivery.topic,
+            "message_id": delivery.message_id,
+            "attempt": delivery.attempt,
+            "trace_id": trace_id,
+            "duration_ms": round(duration_ms, 3),
+        }
+        if failure is None:
+            self.bus.ack(delivery)
+            self.handled += 1
+            log.info(f"{delivery.trigger} handled", **fields)
+        else:
+            self.failed += 1
+            await self._fail(step, delivery, failure, fields)
+        spans.record(
+            Span(
+                trace_id=trace_id,
+                span_id=span_id,
+                parent_id=parent_id,
+                name=f"{delivery.trigger} {delivery.topic}",
+                step=step.name,
+                language=language,
+                kind=delivery.trigger,
+                start_unix_ms=start_ms,
+                duration_ms=duration_ms,
+                status="ok" if failure is None else "error",
+                attributes={"attempt": delivery.attempt, "messageId": delivery.message_id},
+            )
+        )
+
+    def _check_input(self, step: StepConfig, delivery: Delivery) -> Failure | None:
+        if step.input_schema is None or delivery.trigger != "event":
+            return None
+        errors = step.input_schema.errors(orjson.loads(delivery.data))
+        if not errors:
+            return None
+        return Failure(
+            code="VALIDATION_FAILED",
+            message=f"the payload on {delivery.topic!r} does not match the input schema of "
+            f"{step.name}: "
+            + "; ".join(f"{e['path']}: {e['message']}" for e in errors),
+            type="ValidationError",
+            language="host",
+            step=step.name,
+            retryable=False,
+            details={"errors": errors},
+        )
+
+    async def _fail(
+        self, step: StepConfig, delivery: Delivery, failure: Failure, fields: dict[str, Any]
+    ) -> None:
+        queue = self.bus.queue
+        error = failure.to_json()
+        if failure.code == "RUNTIME_UNAVAILABLE":
+            await queue.release(delivery.id)
+            log.warning("delivery waiting for a runtime", **fields, error=failure.message)
+            return
+        if failure.code == "RUNTIME_LOST":
+            if delivery.interruptions + 1 < MAX_INTERRUPTIONS:
+                await queue.release(delivery.id)
+                log.warning("runtime lost; delivery released", **fields, error=failure.message)
+                return
+            error["message"] = (
+                f"the runtime went away {MAX_INTERRUPTIONS} times while running this "
+                f"delivery; last: {failure.message}"
+            )
+        elif failure.retryable and delivery.attempt < step.max_attempts:
+            delay = backoff_ms(step, delivery.attempt)
+            await queue.retry(delivery.id, delay, error)
+            log.warning(
+                f"{delivery.trigger} failed; retrying",
+                **fields,
+                retry_in_ms=delay,
+                max_attempts=step.max_attempts,
+                error=error,
+            )
+            return
+        await queue.bury(delivery.id, error)
+        log.error(
+            f"{delivery.trigger} moved to the dead-letter queue",
+            **fields,
+            max_attempts=step.max_attempts,
+            error=error,
+        )

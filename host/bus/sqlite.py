@@ -1,0 +1,324 @@
+"""QueueBackend on a SQLite file (the embedded default, ``.stephost/queue.db``).
+
+One host owns the file (``host.server`` takes a lock), so leases never expire
+while it runs; ``reclaim`` at start returns the leases of a host that died.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from host.bus.base import DeadLetter, Delivery, Publication
+from host.sqlite import open_db
+
+READY, LEASED, DEAD = 0, 1, 2
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL,
+    step TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    trigger TEXT NOT NULL,
+    data BLOB NOT NULL,
+    traceparent TEXT NOT NULL,
+    group_id TEXT,
+    status INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    interruptions INTEGER NOT NULL DEFAULT 0,
+    available_ms INTEGER NOT NULL,
+    lease_until_ms INTEGER,
+    created_ms INTEGER NOT NULL,
+    last_error BLOB,
+    dead_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (step, status, available_ms, id);
+CREATE INDEX IF NOT EXISTS deliveries_group ON deliveries (step, group_id, id)
+    WHERE group_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS dedup (
+    topic TEXT NOT NULL,
+    key TEXT NOT NULL,
+    expires_ms INTEGER NOT NULL,
+    PRIMARY KEY (topic, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cron_ticks (
+    step TEXT PRIMARY KEY,
+    last_tick_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+"""
+
+_INSERT = (
+    "INSERT INTO deliveries (message_id, step, topic, trigger, data, traceparent, group_id, "
+    "status, available_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+)
+
+# Within a group only the oldest unfinished delivery may be leased, so a group's
+# messages run one at a time and in order, retries included.
+_LEASE = """
+UPDATE deliveries SET status = 1, attempts = attempts + 1, lease_until_ms = :until
+WHERE id IN (
+    SELECT d.id FROM deliveries d
+    WHERE d.step = :step AND d.status = 0 AND d.available_ms <= :now
+      AND (d.group_id IS NULL OR NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          WHERE e.step = d.step AND e.group_id = d.group_id AND e.status IN (0, 1)
+            AND e.id < d.id))
+    ORDER BY d.id LIMIT :limit)
+RETURNING id, message_id, topic, trigger, data, traceparent, group_id, attempts,
+          interruptions, created_ms
+"""
+
+_DEAD_COLUMNS = (
+    "id, message_id, step, topic, data, traceparent, attempts, last_error, created_ms, dead_ms"
+)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _dead(row: Any) -> DeadLetter:
+    return DeadLetter(
+        id=str(row[0]),
+        message_id=row[1],
+        step=row[2],
+        topic=row[3],
+        data=bytes(row[4]),
+        traceparent=row[5],
+        attempts=row[6],
+        error=orjson.loads(row[7]) if row[7] else {},
+        created_ms=row[8],
+        dead_ms=row[9] or 0,
+    )
+
+
+class SqliteQueue:
+    def __init__(self, path: Path) -> None:
+        self._db = open_db(path)
+        self._db.executescript(_SCHEMA)
+
+    async def publish(self, batch: Sequence[Publication], dedup_window_ms: int) -> list[bool]:
+        now = _now_ms()
+        duplicates = []
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for pub in batch:
+                if pub.idempotency_key and self._seen(pub, now, dedup_window_ms):
+                    duplicates.append(True)
+                    continue
+                duplicates.append(False)
+                available = pub.available_ms or now
+                group = pub.group_id or None
+                db.executemany(
+                    _INSERT,
+                    [
+                        (
+                            pub.message_id,
+                            step,
+                            pub.topic,
+                            pub.trigger,
+                            pub.data,
+                            pub.traceparent,
+                            group,
+                            available,
+                            now,
+                        )
+                        for step in pub.steps
+                    ],
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return duplicates
+
+    def _seen(self, pub: Publication, now: int, window_ms: int) -> bool:
+        row = self._db.execute(
+            "SELECT expires_ms FROM dedup WHERE topic = ? AND key = ?",
+            (pub.topic, pub.idempotency_key),
+        ).fetchone()
+        if row is not None and row[0] > now:
+            return True
+        self._db.execute(
+            "INSERT INTO dedup (topic, key, expires_ms) VALUES (?, ?, ?) "
+            "ON CONFLICT (topic, key) DO UPDATE SET expires_ms = excluded.expires_ms",
+            (pub.topic, pub.idempotency_key, now + window_ms),
+        )
+        if row is not None:  # an expired key: sweep the others that expired too
+            self._db.execute("DELETE FROM dedup WHERE expires_ms <= ?", (now,))
+        return False
+
+    async def lease(self, step: str, limit: int, lease_ms: int) -> list[Delivery]:
+        now = _now_ms()
+        rows = self._db.execute(
+            _LEASE, {"step": step, "now": now, "until": now + lease_ms, "limit": limit}
+        ).fetchall()
+        rows.sort(key=lambda r: r[0])
+        return [
+            Delivery(
+                id=str(r[0]),
+                message_id=r[1],
+                step=step,
+                topic=r[2],
+                trigger=r[3],
+                data=bytes(r[4]),
+                traceparent=r[5],
+                group_id=r[6] or "",
+                attempt=r[7],
+                interruptions=r[8],
+                created_ms=r[9],
+            )
+            for r in rows
+        ]
+
+    async def ack(self, ids: Sequence[str]) -> None:
+        if len(ids) == 1:
+            self._db.execute("DELETE FROM deliveries WHERE id = ?", (int(ids[0]),))
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._db.executemany("DELETE FROM deliveries WHERE id = ?", [(int(i),) for i in ids])
+        self._db.execute("COMMIT")
+
+    async def retry(self, delivery_id: str, delay_ms: int, error: dict[str, Any]) -> None:
+        self._db.execute(
+            "UPDATE deliveries SET status = 0, available_ms = ?, lease_until_ms = NULL, "
+            "last_error = ? WHERE id = ?",
+            (_now_ms() + delay_ms, orjson.dumps(error), int(delivery_id)),
+        )
+
+    async def release(self, delivery_id: str) -> None:
+        self._db.execute(
+            "UPDATE deliveries SET status = 0, available_ms = ?, lease_until_ms = NULL, "
+            "attempts = attempts - 1, interruptions = interruptions + 1 WHERE id = ?",
+            (_now_ms(), int(delivery_id)),
+        )
+
+    async def bury(self, delivery_id: str, error: dict[str, Any]) -> None:
+        self._db.execute(
+            "UPDATE deliveries SET status = 2, lease_until_ms = NULL, last_error = ?, "
+            "dead_ms = ? WHERE id = ?",
+            (orjson.dumps(error), _now_ms(), int(delivery_id)),
+        )
+
+    async def reclaim(self) -> int:
+        return self._db.execute(
+            "UPDATE deliveries SET status = 0, lease_until_ms = NULL, attempts = attempts - 1, "
+            "interruptions = interruptions + 1 WHERE status = 1"
+        ).rowcount
+
+    async def next_due_ms(self, step: str) -> int | None:
+        row = self._db.execute(
+            "SELECT min(available_ms) FROM deliveries WHERE step = ? AND status = 0", (step,)
+        ).fetchone()
+        return row[0] if row and row[0] is not None else None
+
+    async def dead_letters(self, step: str | None = None, limit: int = 100) -> list[DeadLetter]:
+        if step:
+            rows = self._db.execute(
+                f"SELECT {_DEAD_COLUMNS} FROM deliveries WHERE status = 2 AND step = ? "
+                "ORDER BY id LIMIT ?",
+                (step, limit),
+            )
+        else:
+            rows = self._db.execute(
+                f"SELECT {_DEAD_COLUMNS} FROM deliveries WHERE status = 2 ORDER BY id LIMIT ?",
+                (limit,),
+            )
+        return [_dead(row) for row in rows]
+
+    async def dead_letter(self, delivery_id: str) -> DeadLetter | None:
+        row = self._db.execute(
+            f"SELECT {_DEAD_COLUMNS} FROM deliveries WHERE status = 2 AND id = ?",
+            (_int(delivery_id),),
+        ).fetchone()
+        return None if row is None else _dead(row)
+
+    async def replay(self, delivery_id: str) -> str | None:
+        row = self._db.execute(
+            "UPDATE deliveries SET status = 0, attempts = 0, interruptions = 0, "
+            "available_ms = ?, dead_ms = NULL WHERE id = ? AND status = 2 RETURNING step",
+            (_now_ms(), _int(delivery_id)),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    async def delete_dead(self, delivery_id: str) -> bool:
+        cursor = self._db.execute(
+            "DELETE FROM deliveries WHERE id = ? AND status = 2", (_int(delivery_id),)
+        )
+        return cursor.rowcount > 0
+
+    async def counts(self) -> dict[str, dict[str, int]]:
+        now = _now_ms()
+        out: dict[str, dict[str, int]] = {}
+        rows = self._db.execute(
+            "SELECT step, status, available_ms > ? AS delayed, count(*) FROM deliveries "
+            "GROUP BY step, status, delayed",
+            (now,),
+        )
+        for step, status, delayed, count in rows:
+            counts = out.setdefault(step, {"ready": 0, "delayed": 0, "leased": 0, "dead": 0})
+            if status == READY:
+                counts["delayed" if delayed else "ready"] += count
+            elif status == LEASED:
+                counts["leased"] += count
+            else:
+                counts["dead"] += count
+        return out
+
+    async def fire_cron(self, step: str, tick_ms: int, publication: Publication) -> bool:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            row = db.execute(
+                "SELECT last_tick_ms FROM cron_ticks WHERE step = ?", (step,)
+            ).fetchone()
+            if row is not None and row[0] >= tick_ms:
+                db.execute("COMMIT")
+                return False
+            db.execute(
+                "INSERT INTO cron_ticks (step, last_tick_ms) VALUES (?, ?) "
+                "ON CONFLICT (step) DO UPDATE SET last_tick_ms = excluded.last_tick_ms",
+                (step, tick_ms),
+            )
+            now = _now_ms()
+            db.execute(
+                _INSERT,
+                (
+                    publication.message_id,
+                    step,
+                    publication.topic,
+                    "cron",
+                    publication.data,
+                    publication.traceparent,
+                    None,
+                    now,
+                    now,
+                ),
+            )
+            db.execute("COMMIT")
+            return True
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    async def last_cron_tick(self, step: str) -> int | None:
+        row = self._db.execute(
+            "SELECT last_tick_ms FROM cron_ticks WHERE step = ?", (step,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    async def close(self) -> None:
+        self._db.close()
+
+
+def _int(delivery_id: str) -> int:
+    try:
+        return int(delivery_id)
+    except ValueError:
+        return -1

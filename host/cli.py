@@ -1,0 +1,253 @@
+"""The ``stephost`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+
+app = typer.Typer(
+    help="stephost: APIs, events, cron jobs and agents as steps, in Python, TypeScript and Ruby.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+state_app = typer.Typer(help="Read and write state groups.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Inspect and replay the dead-letter queue.", no_args_is_help=True)
+app.add_typer(state_app, name="state")
+app.add_typer(dlq_app, name="dlq")
+
+ProjectOpt = Annotated[
+    Path, typer.Option("--project", "-C", help="The project folder (holds steps/).")
+]
+PortOpt = Annotated[int | None, typer.Option("--port", "-p", help="HTTP port [default: 3111].")]
+HostOpt = Annotated[
+    str | None, typer.Option("--host", help="Interface to listen on [default: 127.0.0.1].")
+]
+UrlOpt = Annotated[
+    str | None,
+    typer.Option("--url", help="The host to talk to [default: STEPHOST_URL or the project's port]."),
+]
+
+
+def fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _serve(project: Path, host: str | None, port: int | None, watch: bool) -> None:
+    from host.errors import ProjectError
+    from host.server import Host, bind_http
+    from host.settings import load_settings
+    from host.telemetry import configure_logging
+
+    project = project.resolve()
+    try:
+        settings = load_settings(project, host=host, port=port)
+    except ProjectError as exc:
+        fail(exc.message)
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        sock = bind_http(settings.host, settings.port)
+    except ProjectError as exc:
+        fail(exc.message)
+
+    async def main() -> None:
+        server = Host(project, settings)
+        try:
+            await server.start()
+            await server.serve(sock, watch=watch)
+        finally:
+            await server.stop()
+
+    try:
+        import uvloop
+
+        uvloop.run(main())
+    except ImportError:
+        asyncio.run(main())
+    except ProjectError as exc:
+        fail(exc.message)
+    except KeyboardInterrupt:
+        pass
+
+
+@app.command()
+def dev(project: ProjectOpt = Path("."), port: PortOpt = None, host: HostOpt = None) -> None:
+    """Serve the project and reload runtimes when a step file changes."""
+    _serve(project, host, port, watch=True)
+
+
+@app.command()
+def start(project: ProjectOpt = Path("."), port: PortOpt = None, host: HostOpt = None) -> None:
+    """Serve the project (production: no file watching)."""
+    _serve(project, host, port, watch=False)
+
+
+@app.command()
+def new(directory: Annotated[Path, typer.Argument(help="Folder to create.")]) -> None:
+    """Create a project with one api step and one event step."""
+    from host.errors import ProjectError
+    from host.scaffold import create_project
+
+    try:
+        files = create_project(directory)
+    except ProjectError as exc:
+        fail(exc.message)
+    for path in files:
+        typer.echo(f"created {path}")
+    typer.echo(f"\nnext: cd {directory} && stephost dev")
+
+
+def _client(url: str | None) -> Any:
+    from host.client import HostClient
+
+    if url is None:
+        url = os.environ.get("STEPHOST_URL")
+    if url is None:
+        from host.settings import load_settings
+
+        try:
+            settings = load_settings(Path(".").resolve())
+            url = f"http://{settings.host}:{settings.port}"
+        except Exception:
+            url = "http://127.0.0.1:3111"
+    return HostClient(url)
+
+
+def _call(url: str | None, method: str, path: str, **kwargs: Any) -> Any:
+    from host.client import ClientError
+
+    client = _client(url)
+    try:
+        return client.request(method, path, **kwargs)
+    except ClientError as exc:
+        fail(str(exc))
+    finally:
+        client.close()
+
+
+def _parse_json(text: str, what: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        fail(f"{what} is not valid JSON: {exc}")
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode())
+
+
+def _table(rows: list[list[str]], header: list[str]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        typer.echo("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+@app.command()
+def emit(
+    topic: str,
+    data: Annotated[str, typer.Argument(help="The message data, as JSON.")] = "null",
+    url: UrlOpt = None,
+) -> None:
+    """Publish a message on a topic."""
+    body = {"topic": topic, "data": _parse_json(data, "DATA")}
+    result = _call(url, "POST", "/emit", json=body)
+    typer.echo(
+        f"emitted {result['messageId']} to {', '.join(result['subscribers'])} "
+        f"(trace {result['traceId']})"
+    )
+
+
+@app.command()
+def steps(url: UrlOpt = None) -> None:
+    """The catalog of the running host, as a table."""
+    result = _call(url, "GET", "/steps")
+    rows = []
+    for step in result["steps"]:
+        if step["type"] == "api":
+            trigger = f"{step['method']} {step['path']}"
+        elif step["type"] == "event":
+            trigger = ", ".join(step.get("subscribes", []))
+        elif step["type"] == "cron":
+            trigger = step.get("cron", "")
+        else:
+            trigger = ""
+        rows.append(
+            [step["name"], step["type"], step["language"], trigger, ", ".join(step["emits"]),
+             step["file"]]
+        )
+    _table(rows, ["NAME", "TYPE", "LANGUAGE", "TRIGGER", "EMITS", "FILE"])
+    for problem in result["problems"]:
+        typer.echo(f"error: {problem['file']}: {problem['error']['message']}", err=True)
+    for warning in result["warnings"]:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+@state_app.command("get")
+def state_get(group: str, key: str, url: UrlOpt = None) -> None:
+    """Print one value."""
+    _print_json(_call(url, "GET", f"/state/{group}/{key}")["value"])
+
+
+@state_app.command("set")
+def state_set(
+    group: str,
+    key: str,
+    value: Annotated[str, typer.Argument(help="The value, as JSON.")],
+    url: UrlOpt = None,
+) -> None:
+    """Write one value."""
+    _parse_json(value, "VALUE")
+    _call(url, "PUT", f"/state/{group}/{key}", content=value.encode())
+    typer.echo(f"set {group}/{key}")
+
+
+@state_app.command("list")
+def state_list(group: str, url: UrlOpt = None) -> None:
+    """Print every key and value of a group."""
+    for item in _call(url, "GET", f"/state/{group}")["items"]:
+        typer.echo(f"{item['key']}\t{orjson.dumps(item['value']).decode()}")
+
+
+@dlq_app.command("list")
+def dlq_list(
+    step: Annotated[str | None, typer.Option(help="Only this step's.")] = None,
+    url: UrlOpt = None,
+) -> None:
+    """The dead letters, oldest first."""
+    params = {"step": step} if step else {}
+    items = _call(url, "GET", "/dlq", params=params)["items"]
+    rows = [
+        [i["id"], i["step"], i["topic"], str(i["attempts"]), i["error"].get("code", ""),
+         i["error"].get("message", "")[:80]]
+        for i in items
+    ]
+    _table(rows, ["ID", "STEP", "TOPIC", "ATTEMPTS", "CODE", "ERROR"])
+
+
+@dlq_app.command("replay")
+def dlq_replay(delivery_id: str, url: UrlOpt = None) -> None:
+    """Send a dead letter to its step again, with fresh attempts."""
+    result = _call(url, "POST", f"/dlq/{delivery_id}/replay")
+    typer.echo(f"replayed {delivery_id} to {result['step']}")
+
+
+@dlq_app.command("delete")
+def dlq_delete(delivery_id: str, url: UrlOpt = None) -> None:
+    """Drop a dead letter."""
+    _call(url, "DELETE", f"/dlq/{delivery_id}")
+    typer.echo(f"deleted {delivery_id}")
+
+
+def main() -> None:
+    app(prog_name="stephost")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,350 @@
+"""The ASGI app the HTTP server runs: api steps first, then the host's own API.
+
+Requests for api steps are served here directly, without the framework's
+per-request machinery: read the body (bounded), check it against the step's
+schema, invoke the step through the runtime pool, answer with what the handler
+returned. Everything else (``/_stephost/...``, ``/openapi.json``, ``/docs``) goes
+to the FastAPI app in ``host.http.admin``. Every response carries ``x-trace-id``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+
+from host.catalog import Catalog, StepConfig
+from host.errors import (
+    HostError,
+    InvalidJsonError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PayloadTooLargeError,
+    StepFailedError,
+    UnsupportedMediaTypeError,
+    ValidationError,
+)
+from host.http.routes import RouteTable
+from host.model import Failure
+from host.runtimes.pool import RuntimePool
+from host.telemetry import (
+    Span,
+    get_logger,
+    make_traceparent,
+    new_span_id,
+    new_trace_id,
+    parse_traceparent,
+    spans,
+)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+ADMIN_PREFIX = "/_stephost"
+FRAMEWORK_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+FAILURE_STATUS = {"TIMEOUT": 504, "RUNTIME_LOST": 503, "RUNTIME_UNAVAILABLE": 503}
+NO_BODY_STATUS = frozenset({204, 304})
+
+log = get_logger(component="http")
+
+
+class ClientGoneError(Exception):
+    """The client disconnected before sending its whole body."""
+
+
+class HostApp:
+    def __init__(self, pool: RuntimePool, admin: ASGIApp, max_body_bytes: int) -> None:
+        self._pool = pool
+        self._admin = admin
+        self._max_body = max_body_bytes
+        self.routes = RouteTable([])
+        self._limits: dict[str, asyncio.Semaphore] = {}
+
+    def apply(self, catalog: Catalog) -> None:
+        steps = catalog.of_type("api")
+        self.routes = RouteTable(steps)
+        self._limits = {
+            s.name: self._limits.get(s.name) or asyncio.Semaphore(s.concurrency)
+            for s in steps
+            if s.concurrency
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._admin(scope, receive, send)
+            return
+        trace_id, parent_id = _trace_of(scope)
+        path: str = scope["path"]
+        if path.startswith(ADMIN_PREFIX) or path in FRAMEWORK_PATHS:
+            scope.setdefault("state", {})["trace_id"] = trace_id
+            await self._admin(scope, receive, _add_trace_header(send, trace_id))
+            return
+        method: str = scope["method"]
+        match = self.routes.match(method, path)
+        if match is None:
+            allowed = self.routes.allowed_methods(path)
+            if allowed:
+                error: HostError = MethodNotAllowedError(
+                    f"{method} is not allowed on {path}; allowed: {', '.join(allowed)}"
+                )
+                extra = [(b"allow", ", ".join(allowed).encode())]
+            else:
+                error = NotFoundError(f"no api step serves {method} {path}")
+                extra = []
+            await _send_json(send, error.status, error.to_json(trace_id), trace_id, extra)
+            return
+        step = match.step
+        started = time.perf_counter()
+        start_ms = time.time() * 1000
+        span_id = new_span_id()
+        status = 500
+        try:
+            limit = self._limits.get(step.name)
+            if limit is None:
+                status = await self._serve(scope, receive, send, step, match.params, trace_id, span_id)
+            else:
+                async with limit:
+                    status = await self._serve(
+                        scope, receive, send, step, match.params, trace_id, span_id
+                    )
+        except ClientGoneError:
+            status = 499
+        except HostError as exc:
+            status = exc.status
+            await _send_json(send, status, exc.to_json(trace_id), trace_id)
+        duration_ms = (time.perf_counter() - started) * 1000
+        log.info(
+            "api",
+            method=method,
+            path=path,
+            status=status,
+            step=step.name,
+            language=step.language,
+            trace_id=trace_id,
+            duration_ms=round(duration_ms, 3),
+        )
+        spans.record(
+            Span(
+                trace_id=trace_id,
+                span_id=span_id,
+                parent_id=parent_id,
+                name=f"{method} {step.route}",
+                step=step.name,
+                language=step.language,
+                kind="api",
+                start_unix_ms=start_ms,
+                duration_ms=duration_ms,
+                status="ok" if status < 500 else "error",
+                attributes={"http.status": status},
+            )
+        )
+
+    async def _serve(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        step: StepConfig,
+        params: dict[str, str],
+        trace_id: str,
+        span_id: str,
+    ) -> int:
+        headers = _headers(scope)
+        declared = headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self._max_body:
+            raise PayloadTooLargeError(
+                f"the body is {declared} bytes; the limit is {self._max_body} bytes"
+            )
+        raw = await _read_body(receive, self._max_body)
+        body = _parse_body(raw, headers.get("content-type", ""))
+        if step.body_schema is not None:
+            errors = step.body_schema.errors(body)
+            if errors:
+                raise ValidationError(
+                    f"the body does not match the schema of {step.name}: "
+                    + "; ".join(f"{e['path']}: {e['message']}" for e in errors),
+                    errors,
+                )
+        payload = orjson.dumps(
+            {
+                "body": body,
+                "pathParams": params,
+                "queryParams": _query(scope),
+                "headers": headers,
+                "method": scope["method"],
+                "path": scope["path"],
+            }
+        )
+        outcome, _conn = await self._pool.invoke(
+            step,
+            "api",
+            payload,
+            attempt=1,
+            trace_id=trace_id,
+            span_id=span_id,
+            traceparent=make_traceparent(trace_id, span_id),
+        )
+        if outcome.failure is not None:
+            return await self._fail(send, step, outcome.failure, trace_id)
+        try:
+            status, response_headers, content = _response(outcome.output or b"null")
+        except ValueError as exc:
+            failure = Failure(
+                "BAD_RESPONSE", f"{step.name} returned an unusable response: {exc}", step=step.name
+            )
+            return await self._fail(send, step, failure, trace_id)
+        response_headers.append((b"x-trace-id", trace_id.encode()))
+        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        await send({"type": "http.response.body", "body": content})
+        return status
+
+    async def _fail(self, send: Send, step: StepConfig, failure: Failure, trace_id: str) -> int:
+        error = StepFailedError(failure)
+        status = FAILURE_STATUS.get(failure.code, 500)
+        log.error(
+            "api handler failed",
+            step=step.name,
+            language=failure.language or step.language,
+            trace_id=trace_id,
+            error=failure.to_json(),
+        )
+        await _send_json(send, status, error.to_json(trace_id), trace_id)
+        return status
+
+
+def _trace_of(scope: Scope) -> tuple[str, str]:
+    for name, value in scope["headers"]:
+        if name == b"traceparent":
+            parsed = parse_traceparent(value.decode("latin-1"))
+            if parsed:
+                return parsed
+    return new_trace_id(), ""
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").lower()
+        value = raw_value.decode("latin-1")
+        out[name] = f"{out[name]}, {value}" if name in out else value
+    return out
+
+
+def _query(scope: Scope) -> dict[str, str | list[str]]:
+    raw = scope.get("query_string", b"")
+    if not raw:
+        return {}
+    out: dict[str, str | list[str]] = {}
+    for key, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+        current = out.get(key)
+        if current is None:
+            out[key] = value
+        elif isinstance(current, list):
+            current.append(value)
+        else:
+            out[key] = [current, value]
+    return out
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    chunks = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGoneError
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLargeError(f"the body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _parse_body(raw: bytes, content_type: str) -> Any:
+    if not raw:
+        return None
+    media = content_type.split(";", 1)[0].strip().lower()
+    if not media or media == "application/json" or media.endswith("+json"):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidJsonError(f"the body is not valid JSON: {exc}") from None
+    if media == "application/x-www-form-urlencoded":
+        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    if media.startswith("text/"):
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UnsupportedMediaTypeError("a text body must be UTF-8") from None
+    raise UnsupportedMediaTypeError(
+        f"content-type {media} is not supported; send application/json, a form, or text"
+    )
+
+
+def _response(output: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    response = orjson.loads(output)
+    if not isinstance(response, dict):
+        raise ValueError(f"expected {{status, body, headers}}, got {type(response).__name__}")
+    status = response.get("status", 200)
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        raise ValueError(f"status must be an integer from 100 to 599, got {status!r}")
+    given = response.get("headers") or {}
+    if not isinstance(given, dict):
+        raise ValueError(f"headers must be an object, got {type(given).__name__}")
+    headers: list[tuple[bytes, bytes]] = []
+    content_type = ""
+    for name, value in given.items():
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise ValueError(f"header {name!r} must be a string, got {type(value).__name__}")
+        if name.lower() == "content-type":
+            content_type = str(value)
+        elif name.lower() not in ("content-length", "x-trace-id"):
+            headers.append((name.lower().encode("latin-1"), str(value).encode("latin-1")))
+    body = response.get("body")
+    if status in NO_BODY_STATUS or body is None:
+        content = b""
+    elif isinstance(body, str) and content_type and "json" not in content_type:
+        content = body.encode()
+    else:
+        content = orjson.dumps(body)
+        content_type = content_type or "application/json"
+    if content_type and content:
+        headers.append((b"content-type", content_type.encode("latin-1")))
+    headers.append((b"content-length", str(len(content)).encode()))
+    return status, headers, content
+
+
+async def _send_json(
+    send: Send,
+    status: int,
+    body: Any,
+    trace_id: str,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    content = orjson.dumps(body)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(content)).encode()),
+        (b"x-trace-id", trace_id.encode()),
+        *(extra or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
+
+
+def _add_trace_header(send: Send, trace_id: str) -> Send:
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", []), (b"x-trace-id", trace_id.encode())]
+        await send(message)
+
+    return wrapped

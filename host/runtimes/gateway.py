@@ -1,0 +1,139 @@
+"""The gRPC server every runtime dials: the only door into the host for runtimes.
+
+It checks the runtime's Hello (contract version first), registers the
+connection with the pool, and pumps the stream until it ends. It listens on
+loopback by default; a token and TLS will guard it once it listens wider.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import grpc
+
+from host import __version__
+from host.contract import CONTRACT_VERSION
+from host.runtimes.connection import CallHandler, RuntimeConnection
+from host.runtimes.pool import RuntimePool
+from host.telemetry import get_logger
+from stephost.v1 import runtime_pb2, runtime_pb2_grpc
+
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+HEARTBEAT_INTERVAL_S = 10.0
+HEARTBEAT_MISSES = 6
+
+log = get_logger(component="gateway")
+
+
+class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
+    def __init__(self, pool: RuntimePool, calls: CallHandler) -> None:
+        self._pool = pool
+        self._calls = calls
+        self._server: grpc.aio.Server | None = None
+        self.address = ""
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Listen and return the address runtimes dial (``host:port``)."""
+        server = grpc.aio.server(
+            options=[
+                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.so_reuseport", 0),
+            ]
+        )
+        runtime_pb2_grpc.add_RuntimeServiceServicer_to_server(self, server)
+        bound = server.add_insecure_port(f"{host}:{port}")
+        await server.start()
+        self._server = server
+        self.address = f"{host}:{bound}"
+        return self.address
+
+    async def stop(self, grace_s: float = 1.0) -> None:
+        if self._server is not None:
+            await self._server.stop(grace_s)
+
+    async def Connect(  # noqa: N802 (the RPC's name in the contract)
+        self,
+        request_iterator: AsyncIterator[runtime_pb2.RuntimeFrame],
+        context: grpc.aio.ServicerContext[Any, Any],
+    ) -> None:
+        hello = await self._read_hello(request_iterator, context)
+        conn = RuntimeConnection(hello, self._calls, self._pool.slot_free)
+        await context.write(
+            runtime_pb2.HostFrame(
+                messages=[
+                    runtime_pb2.HostMessage(
+                        welcome=runtime_pb2.Welcome(
+                            contract_version=CONTRACT_VERSION,
+                            host_version=__version__,
+                            heartbeat_interval_ms=int(HEARTBEAT_INTERVAL_S * 1000),
+                        )
+                    )
+                ]
+            )
+        )
+        self._pool.attach(conn)
+        writer = asyncio.create_task(conn.write_loop(context.write))
+        heartbeat = asyncio.create_task(_heartbeat(conn))
+        reason = "the runtime closed its stream"
+        try:
+            await conn.read_loop(request_iterator)
+        except (grpc.aio.AioRpcError, asyncio.CancelledError) as exc:
+            reason = f"stream broke: {type(exc).__name__}"
+        finally:
+            conn.close(reason)
+            self._pool.detach(conn)
+            heartbeat.cancel()
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
+
+    async def _read_hello(
+        self,
+        frames: AsyncIterator[runtime_pb2.RuntimeFrame],
+        context: grpc.aio.ServicerContext[Any, Any],
+    ) -> runtime_pb2.Hello:
+        try:
+            first = await anext(aiter(frames))
+        except StopAsyncIteration:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, "stream closed before Hello")
+            raise
+        if not first.messages or first.messages[0].WhichOneof("kind") != "hello":
+            await context.abort(
+                grpc.StatusCode.FAILED_PRECONDITION, "the first message must be a Hello"
+            )
+        hello = first.messages[0].hello
+        if hello.contract_version != CONTRACT_VERSION:
+            message = (
+                f"contract version mismatch: the host speaks v{CONTRACT_VERSION}, the "
+                f"{hello.language or 'unknown'} runtime ({hello.runtime_version}) speaks "
+                f"v{hello.contract_version}"
+            )
+            log.error("runtime refused", reason=message, runtime=hello.language, pid=hello.pid)
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, message)
+        return hello
+
+
+async def _heartbeat(conn: RuntimeConnection) -> None:
+    """Probe the runtime; a runtime silent for several intervals is treated as gone."""
+    while not conn.closed:
+        await asyncio.sleep(HEARTBEAT_INTERVAL_S)
+        silent = time.monotonic() - conn.last_seen
+        if silent > HEARTBEAT_INTERVAL_S * HEARTBEAT_MISSES:
+            log.error(
+                "runtime stopped answering heartbeats",
+                runtime=conn.language,
+                pid=conn.pid,
+                silent_s=round(silent, 1),
+            )
+            conn.close(f"no heartbeat answer for {silent:.0f}s")
+            return
+        conn.send(
+            runtime_pb2.HostMessage(
+                heartbeat=runtime_pb2.Heartbeat(sent_unix_ms=int(time.time() * 1000))
+            )
+        )

@@ -1,0 +1,140 @@
+"""Routes each invocation to a connected runtime that has the step.
+
+The least busy runtime wins; a runtime that declared a capacity never gets more
+than that in flight. When no runtime can take the step (it is restarting, or all
+are full) the caller waits, up to a bound, instead of failing at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable
+
+from host.catalog import StepConfig
+from host.model import Failure, Outcome
+from host.runtimes.connection import RuntimeConnection
+
+Listener = Callable[[RuntimeConnection, bool], None]
+
+
+class RuntimePool:
+    def __init__(self, wait_s: float = 10.0) -> None:
+        self.connections: list[RuntimeConnection] = []
+        self._by_step: dict[str, list[RuntimeConnection]] = {}
+        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._listeners: list[Listener] = []
+        self._wait_s = wait_s
+
+    def add_listener(self, listener: Listener) -> None:
+        """``listener(conn, attached)`` runs when a runtime connects or goes away."""
+        self._listeners.append(listener)
+
+    def attach(self, conn: RuntimeConnection) -> None:
+        self.connections.append(conn)
+        self._reindex()
+        for listener in list(self._listeners):
+            listener(conn, True)
+        self.slot_free()
+
+    def detach(self, conn: RuntimeConnection) -> None:
+        if conn in self.connections:
+            self.connections.remove(conn)
+            self._reindex()
+        for listener in list(self._listeners):
+            listener(conn, False)
+
+    def refresh(self) -> None:
+        """Re-read which connections may take work (after one starts draining)."""
+        self._reindex()
+
+    def _reindex(self) -> None:
+        index: dict[str, list[RuntimeConnection]] = {}
+        for conn in self.connections:
+            if conn.draining or conn.closed:
+                continue
+            for name in conn.steps:
+                index.setdefault(name, []).append(conn)
+        self._by_step = index
+
+    def slot_free(self) -> None:
+        """A runtime has room again: let one waiting caller retry."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    def pick(self, step: str) -> RuntimeConnection | None:
+        best = None
+        for conn in self._by_step.get(step, ()):
+            if conn.has_room and (best is None or len(conn.in_flight) < len(best.in_flight)):
+                best = conn
+        return best
+
+    def serves(self, step: str) -> bool:
+        return any(not c.closed for c in self._by_step.get(step, ()))
+
+    async def invoke(
+        self,
+        step: StepConfig,
+        trigger: str,
+        payload: bytes,
+        *,
+        attempt: int,
+        trace_id: str,
+        span_id: str,
+        traceparent: str,
+        topic: str = "",
+        message_id: str = "",
+    ) -> tuple[Outcome, RuntimeConnection | None]:
+        """Run the step once somewhere; the outcome is never an exception."""
+        conn = self.pick(step.name)
+        if conn is None:
+            conn = await self._wait_for(step.name)
+            if conn is None:
+                return (
+                    Outcome(
+                        failure=Failure(
+                            code="RUNTIME_UNAVAILABLE",
+                            message=f"no {step.language} runtime could take step {step.name} "
+                            f"within {self._wait_s:g}s",
+                            type="RuntimeUnavailableError",
+                            language="host",
+                            step=step.name,
+                            retryable=True,
+                        )
+                    ),
+                    None,
+                )
+        outcome = await conn.invoke(
+            step,
+            trigger,
+            payload,
+            attempt=attempt,
+            trace_id=trace_id,
+            span_id=span_id,
+            traceparent=traceparent,
+            topic=topic,
+            message_id=message_id,
+        )
+        return outcome, conn
+
+    async def _wait_for(self, step: str) -> RuntimeConnection | None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._wait_s
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return None
+            waiter: asyncio.Future[None] = loop.create_future()
+            self._waiters.append(waiter)
+            try:
+                await asyncio.wait_for(waiter, remaining)
+            except TimeoutError:
+                return None
+            conn = self.pick(step)
+            if conn is not None:
+                if self._waiters and conn.has_room:
+                    self.slot_free()  # there may be room for the next waiter too
+                return conn

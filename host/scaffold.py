@@ -1,0 +1,80 @@
+"""``stephost new DIR``: a project that works at once (one api step, one event step)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from host.errors import ProjectError
+
+FILES: dict[str, str] = {
+    "steps/hello_api_step.py": '''\
+from stephost import ApiRequest, ApiResponse, Context
+
+config = {
+    "type": "api",
+    "name": "SayHello",
+    "method": "POST",
+    "path": "/hello",
+    "bodySchema": {
+        "type": "object",
+        "required": ["name"],
+        "properties": {"name": {"type": "string", "minLength": 1}},
+    },
+    "emits": ["hello.said"],
+    "flows": ["hello"],
+}
+
+
+async def handler(req: ApiRequest, ctx: Context) -> ApiResponse:
+    name = req.body["name"]
+    await ctx.emit("hello.said", {"name": name})
+    ctx.logger.info("said hello", name=name)
+    return ApiResponse(status=202, body={"greeting": f"Hello, {name}!", "traceId": ctx.trace_id})
+''',
+    "steps/count_greetings_step.py": '''\
+from typing import Any
+
+from stephost import Context
+
+config = {
+    "type": "event",
+    "name": "CountGreetings",
+    "subscribes": ["hello.said"],
+    "input": {"type": "object", "required": ["name"]},
+    "flows": ["hello"],
+}
+
+
+async def handler(data: dict[str, Any], ctx: Context) -> None:
+    count = await ctx.state.get("greetings", data["name"]) or 0
+    await ctx.state.set("greetings", data["name"], count + 1)
+    ctx.logger.info("greeting counted", name=data["name"], count=count + 1)
+''',
+    "stephost.toml": """\
+# Settings for `stephost dev` / `stephost start`; STEPHOST_* variables override them.
+port = 3111
+""",
+    ".gitignore": ".stephost/\n__pycache__/\n",
+    "README.md": """\
+# {name}
+
+A [stephost](https://github.com/) project.
+
+    stephost dev                                  # serve on http://127.0.0.1:3111, reload on change
+    curl -X POST localhost:3111/hello -H 'content-type: application/json' -d '{"name": "Ada"}'
+    stephost state list greetings                 # what the event step counted
+""",
+}
+
+
+def create_project(target: Path) -> list[Path]:
+    """Write the starter project into ``target`` (which must be empty or absent)."""
+    if target.exists() and any(target.iterdir()):
+        raise ProjectError(f"{target} exists and is not empty; choose a new folder")
+    written = []
+    for rel, content in FILES.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content.replace("{name}", target.name) if rel == "README.md" else content)
+        written.append(path)
+    return written

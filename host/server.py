@@ -1,0 +1,276 @@
+"""The host process: wires state, bus, cron, runtimes and HTTP, and runs them.
+
+    host = Host(project_dir, settings)
+    await host.start()            # runtimes ready, catalog built
+    await host.serve(sock)        # HTTP until SIGINT/SIGTERM
+    await host.stop()             # drain runtimes, flush the queue
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import fcntl
+import os
+import socket
+import time
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from host import __version__
+from host.bus.bus import EventBus
+from host.bus.sqlite import SqliteQueue
+from host.calls import HostCalls
+from host.catalog import Catalog, LoadProblem, StepReport
+from host.contract import reports_from_hello
+from host.cron import CronScheduler
+from host.errors import DuplicateStepError, PortInUseError, ProjectError
+from host.http.admin import build_admin
+from host.http.app import HostApp
+from host.runtimes.connection import RuntimeConnection
+from host.runtimes.gateway import Gateway
+from host.runtimes.languages import language_of_source, step_files
+from host.runtimes.pool import RuntimePool
+from host.runtimes.supervisor import RuntimeSupervisor
+from host.settings import Settings
+from host.state.sqlite import SqliteStateStore
+from host.streams import StreamHub
+from host.telemetry import get_logger
+from stephost.v1 import runtime_pb2
+
+log = get_logger(component="host")
+
+
+def bind_http(host: str, port: int) -> socket.socket:
+    """Bind the HTTP port now, so that a port in use fails before anything starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUseError(
+                f"port {port} on {host} is already in use; stop what holds it or pass --port"
+            ) from None
+        raise ProjectError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+class DataDirLock:
+    """One host per data folder: two would both lease the same deliveries."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self._path = data_dir / "host.lock"
+        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(self._fd, 32).decode(errors="replace").strip() or "unknown"
+            os.close(self._fd)
+            raise ProjectError(
+                f"another stephost host (pid {holder}) is using {data_dir}; stop it first, "
+                "or give this one its own STEPHOST_DATA_DIR"
+            ) from None
+        os.ftruncate(self._fd, 0)
+        os.write(self._fd, str(os.getpid()).encode())
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+
+
+class Host:
+    def __init__(self, project: Path, settings: Settings) -> None:
+        self.project = project.resolve()
+        self.settings = settings
+        self.started_at = time.time()
+        self.catalog = Catalog()
+        self.pool = RuntimePool()
+        self._hellos: dict[str, runtime_pb2.Hello] = {}
+        self._lock: DataDirLock | None = None
+        self._watcher: asyncio.Task[None] | None = None
+        self._server: uvicorn.Server | None = None
+        self._reported: set[tuple[str, str]] = set()
+        self.languages: list[str] = []
+
+    @property
+    def steps_dir(self) -> Path:
+        return self.project / "steps"
+
+    async def start(self) -> None:
+        if not self.steps_dir.is_dir():
+            raise ProjectError(
+                f"no steps/ folder in {self.project}; create one, or run `stephost new DIR`"
+            )
+        self.languages = sorted(step_files(self.steps_dir))
+        data_dir = self.settings.data_dir
+        self._lock = DataDirLock(data_dir)
+        self.state = SqliteStateStore(data_dir / "state.db")
+        self.queue = SqliteQueue(data_dir / "queue.db")
+        reclaimed = await self.queue.reclaim()
+        if reclaimed:
+            log.info("deliveries of a previous run returned to the queue", count=reclaimed)
+        self.streams = StreamHub(self.state)
+        self.bus = EventBus(
+            self.queue, self.pool, dedup_window_ms=int(self.settings.dedup_window_s * 1000)
+        )
+        self.cron = CronScheduler(self.bus, self.queue)
+        self.calls = HostCalls(self.bus, self.state, self.streams)
+        self.gateway = Gateway(self.pool, self.calls)
+        address = await self.gateway.start()
+        self.admin = build_admin(self)
+        self.app = HostApp(self.pool, self.admin, self.settings.max_body_bytes)
+        self.pool.add_listener(self._on_runtime)
+        self.supervisor = RuntimeSupervisor(
+            self.project,
+            self.pool,
+            address,
+            processes={lang: self.settings.runtime(lang).processes for lang in self.languages},
+            start_timeout_s=self.settings.runtime_start_timeout_s,
+            drain_grace_s=self.settings.drain_grace_s,
+        )
+        if not self.languages:
+            log.warning("no step files under steps/", steps_dir=str(self.steps_dir))
+        await self.supervisor.start(self.languages)
+        catalog = self._build_catalog()
+        if catalog.duplicates:
+            name, first, second = catalog.duplicates[0]
+            raise DuplicateStepError(f"step name {name!r} is declared by both {first} and {second}")
+        self._apply(catalog)
+
+    def _on_runtime(self, conn: RuntimeConnection, attached: bool) -> None:
+        if not attached:
+            return
+        self._hellos[conn.language] = conn.hello
+        if hasattr(self, "app"):
+            self._apply(self._build_catalog())
+
+    def _build_catalog(self) -> Catalog:
+        reports: list[StepReport] = []
+        problems: list[LoadProblem] = []
+        for language in sorted(self._hellos):
+            language_reports, language_problems = reports_from_hello(self._hellos[language])
+            reports.extend(language_reports)
+            problems.extend(language_problems)
+        return Catalog.build(reports, problems)
+
+    def _apply(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.app.apply(catalog)
+        self.bus.apply(catalog)
+        self.cron.apply(catalog)
+        for problem in catalog.problems:
+            key = (problem.file, problem.failure.message)
+            if key not in self._reported:
+                self._reported.add(key)
+                log.error(
+                    "step file not loaded",
+                    file=problem.file,
+                    language=problem.language,
+                    code=problem.failure.code,
+                    error=problem.failure.message,
+                    stack=problem.failure.stack,
+                )
+        for warning in catalog.warnings():
+            if ("", warning) not in self._reported:
+                self._reported.add(("", warning))
+                log.warning(warning)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for step in self.catalog.steps.values():
+            out[step.language] = out.get(step.language, 0) + 1
+        return out
+
+    async def serve(self, sock: socket.socket, *, watch: bool = False) -> None:
+        """Serve HTTP on ``sock`` until SIGINT/SIGTERM (or ``shutdown()``)."""
+        config = uvicorn.Config(
+            self.app,
+            lifespan="off",
+            log_config=None,
+            access_log=False,
+            server_header=False,
+            timeout_graceful_shutdown=int(self.settings.drain_grace_s) or None,
+        )
+        self._server = uvicorn.Server(config)
+        if watch:
+            self._watcher = asyncio.create_task(self._watch())
+        host, port = sock.getsockname()[:2]
+        log.info(
+            "stephost is serving",
+            url=f"http://{host}:{port}",
+            steps=len(self.catalog.steps),
+            languages=self.counts(),
+            problems=len(self.catalog.problems),
+            startup_s=round(time.time() - self.started_at, 3),
+        )
+        await self._server.serve(sockets=[sock])
+
+    def shutdown(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+
+    async def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+        if hasattr(self, "cron"):
+            await self.cron.stop()
+        if hasattr(self, "bus"):
+            for worker in self.bus.workers.values():
+                worker.stop()
+        if hasattr(self, "supervisor"):
+            await self.supervisor.stop()
+        if hasattr(self, "bus"):
+            await self.bus.stop()
+        if hasattr(self, "gateway"):
+            await self.gateway.stop()
+        if hasattr(self, "queue"):
+            await self.queue.close()
+            await self.state.close()
+        if self._lock is not None:
+            self._lock.release()
+            log.info("stephost stopped")
+
+    async def _watch(self) -> None:
+        """Reload a language's runtimes when one of its source files changes."""
+        from watchfiles import awatch  # only `stephost dev` needs it
+
+        async for changes in awatch(self.steps_dir, debounce=200, step=50):
+            languages = {
+                lang for _change, path in changes if (lang := language_of_source(Path(path)))
+            }
+            current = set(step_files(self.steps_dir))
+            for language in sorted(languages):
+                try:
+                    if language in self.languages or language in current:
+                        await self._reload(language, present=language in current)
+                except ProjectError as exc:
+                    log.error("reload failed; the previous version keeps serving", error=str(exc))
+
+    async def _reload(self, language: str, *, present: bool) -> None:
+        log.info("reloading runtime", runtime=language)
+        if language not in self.languages:
+            self.languages.append(language)
+        await self.supervisor.reload(language)
+        if not present:
+            log.info("no more step files", runtime=language)
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "version": __version__,
+            "project": str(self.project),
+            "uptimeS": round(time.time() - self.started_at, 3),
+            "runtimes": [conn.to_json() for conn in self.pool.connections],
+            "steps": len(self.catalog.steps),
+            "problems": [p.to_json() for p in self.catalog.problems],
+        }

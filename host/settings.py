@@ -1,0 +1,80 @@
+"""Settings: defaults, then ``stephost.toml`` at the project root, then STEPHOST_* env.
+
+Nested keys use ``__`` in the environment: ``STEPHOST_RUNTIMES__NODE__PROCESSES=2``
+is ``[runtimes.node] processes = 2`` in ``stephost.toml``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from host.errors import ProjectError
+
+CONFIG_FILE = "stephost.toml"
+
+
+class RuntimeSettings(BaseModel):
+    """How the host runs one language's runtime."""
+
+    processes: int = Field(default=1, ge=1, le=64)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STEPHOST_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=3111, ge=0, le=65535)
+    data_dir: Path = Path(".stephost")
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    log_level: Literal["debug", "info", "warn", "error"] = "info"
+    log_format: Literal["auto", "json", "console"] = "auto"
+    runtimes: dict[str, RuntimeSettings] = Field(default_factory=dict)
+    runtime_start_timeout_s: float = Field(default=20.0, gt=0)
+    dedup_window_s: float = Field(default=600.0, ge=0)
+    drain_grace_s: float = Field(default=10.0, ge=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment overrides the file (passed in as init values).
+        return env_settings, init_settings
+
+    def runtime(self, language: str) -> RuntimeSettings:
+        return self.runtimes.get(language) or RuntimeSettings()
+
+
+def load_settings(project: Path, **overrides: Any) -> Settings:
+    """Settings for ``project``; ``overrides`` (CLI flags) win over everything."""
+    file_values: dict[str, Any] = {}
+    config_file = project / CONFIG_FILE
+    if config_file.exists():
+        try:
+            file_values = tomllib.loads(config_file.read_text())
+        except tomllib.TOMLDecodeError as exc:
+            raise ProjectError(f"{config_file}: {exc}") from None
+    try:
+        settings = Settings(**file_values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ProjectError(f"bad settings ({config_file} or STEPHOST_*): {problems}") from None
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    if clean:
+        settings = settings.model_copy(update=clean)
+    if not settings.data_dir.is_absolute():
+        settings = settings.model_copy(update={"data_dir": project / settings.data_dir})
+    return settings

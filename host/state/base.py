@@ -1,0 +1,35 @@
+"""The state interface every backend implements (SQLite now, Redis next).
+
+Values are stored as the JSON bytes that travel on the wire, so the host never
+decodes a value it only passes along.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class StateStore(Protocol):
+    async def get(self, group: str, key: str) -> bytes | None:
+        """The JSON value, or None when the key does not exist."""
+        ...
+
+    async def set(self, group: str, key: str, value: bytes) -> None: ...
+
+    async def delete(self, group: str, key: str) -> bool:
+        """Whether the key existed."""
+        ...
+
+    async def list(self, group: str) -> list[tuple[str, bytes]]:
+        """Every (key, JSON value) of the group, ordered by key."""
+        ...
+
+    async def clear(self, group: str) -> int:
+        """How many keys were deleted."""
+        ...
+
+    async def groups(self) -> list[str]:
+        """Every group that has at least one key, ordered."""
+        ...
+
+    async def close(self) -> None: ...

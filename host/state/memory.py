@@ -1,0 +1,33 @@
+"""An in-memory StateStore, for unit tests of code that needs one."""
+
+from __future__ import annotations
+
+
+class MemoryStateStore:
+    def __init__(self) -> None:
+        self._groups: dict[str, dict[str, bytes]] = {}
+
+    async def get(self, group: str, key: str) -> bytes | None:
+        return self._groups.get(group, {}).get(key)
+
+    async def set(self, group: str, key: str, value: bytes) -> None:
+        self._groups.setdefault(group, {})[key] = value
+
+    async def delete(self, group: str, key: str) -> bool:
+        items = self._groups.get(group, {})
+        existed = items.pop(key, None) is not None
+        if not items:
+            self._groups.pop(group, None)
+        return existed
+
+    async def list(self, group: str) -> list[tuple[str, bytes]]:
+        return sorted(self._groups.get(group, {}).items())
+
+    async def clear(self, group: str) -> int:
+        return len(self._groups.pop(group, {}))
+
+    async def groups(self) -> list[str]:
+        return sorted(self._groups)
+
+    async def close(self) -> None:
+        self._groups.clear()

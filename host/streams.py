@@ -1,0 +1,66 @@
+"""Streams: state that is pushed live to clients subscribed over WebSocket.
+
+Items live in the state store (group ``$stream:<stream>:<group>``), so a client
+that subscribes later first gets the current items, then every change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+import orjson
+
+from host.state.base import StateStore
+
+SUBSCRIBER_BUFFER = 1000
+
+
+def _state_group(stream: str, group: str) -> str:
+    return f"$stream:{stream}:{group}"
+
+
+class StreamHub:
+    def __init__(self, state: StateStore) -> None:
+        self._state = state
+        self._subscribers: dict[tuple[str, str], set[asyncio.Queue[bytes]]] = defaultdict(set)
+
+    async def set(self, stream: str, group: str, item_id: str, value: bytes) -> None:
+        await self._state.set(_state_group(stream, group), item_id, value)
+        self._publish(
+            stream, group, {"type": "set", "id": item_id, "value": orjson.Fragment(value)}
+        )
+
+    async def delete(self, stream: str, group: str, item_id: str) -> bool:
+        deleted = await self._state.delete(_state_group(stream, group), item_id)
+        if deleted:
+            self._publish(stream, group, {"type": "delete", "id": item_id})
+        return deleted
+
+    async def send(self, stream: str, group: str, event: bytes) -> None:
+        self._publish(stream, group, {"type": "event", "event": orjson.Fragment(event)})
+
+    async def items(self, stream: str, group: str) -> list[tuple[str, bytes]]:
+        return await self._state.list(_state_group(stream, group))
+
+    def subscribe(self, stream: str, group: str) -> asyncio.Queue[bytes]:
+        queue: asyncio.Queue[bytes] = asyncio.Queue(SUBSCRIBER_BUFFER)
+        self._subscribers[(stream, group)].add(queue)
+        return queue
+
+    def unsubscribe(self, stream: str, group: str, queue: asyncio.Queue[bytes]) -> None:
+        subscribers = self._subscribers.get((stream, group))
+        if subscribers is not None:
+            subscribers.discard(queue)
+            if not subscribers:
+                del self._subscribers[(stream, group)]
+
+    def _publish(self, stream: str, group: str, message: dict[str, object]) -> None:
+        subscribers = self._subscribers.get((stream, group))
+        if not subscribers:
+            return
+        frame = orjson.dumps(message)
+        for queue in subscribers:
+            if queue.full():  # a client that does not read loses the oldest update
+                queue.get_nowait()
+            queue.put_nowait(frame)

@@ -1,0 +1,157 @@
+"""Structured logs (structlog) and trace ids, in one place.
+
+Logs are JSON lines when stdout is not a terminal and readable lines when it
+is. Every line an invocation causes carries ``trace_id``, ``step`` and
+``language``. The most recent lines are also kept in memory so that the host's
+JSON API can answer "what happened in trace X" (``/_stephost/traces/{id}``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import orjson
+import structlog
+
+LEVELS = {"debug": 10, "info": 20, "warn": 30, "warning": 30, "error": 40}
+RECENT_LOG_LINES = 20_000
+RECENT_SPANS = 20_000
+
+
+def new_trace_id() -> str:
+    return os.urandom(16).hex()
+
+
+def new_span_id() -> str:
+    return os.urandom(8).hex()
+
+
+def make_traceparent(trace_id: str, span_id: str) -> str:
+    return f"00-{trace_id}-{span_id}-01"
+
+
+def parse_traceparent(value: str | None) -> tuple[str, str] | None:
+    """(trace id, parent span id) of a valid W3C traceparent, else None."""
+    if not value:
+        return None
+    parts = value.strip().split("-")
+    if len(parts) != 4 or len(parts[1]) != 32 or len(parts[2]) != 16:
+        return None
+    trace_id, span_id = parts[1].lower(), parts[2].lower()
+    try:
+        int(trace_id, 16)
+        int(span_id, 16)
+    except ValueError:
+        return None
+    if trace_id == "0" * 32 or span_id == "0" * 16:
+        return None
+    return trace_id, span_id
+
+
+class RecentLogs:
+    """The last N log lines, searchable by trace id; also a structlog processor."""
+
+    def __init__(self, size: int = RECENT_LOG_LINES) -> None:
+        self.lines: deque[dict[str, Any]] = deque(maxlen=size)
+
+    def __call__(self, _logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+        self.lines.append(dict(event))
+        return event
+
+    def for_trace(self, trace_id: str) -> list[dict[str, Any]]:
+        return [line for line in self.lines if line.get("trace_id") == trace_id]
+
+
+@dataclass(slots=True)
+class Span:
+    """One hop of a trace, recorded by the host for every invocation."""
+
+    trace_id: str
+    span_id: str
+    parent_id: str
+    name: str
+    step: str
+    language: str
+    kind: str
+    start_unix_ms: float
+    duration_ms: float = 0.0
+    status: str = "ok"
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "traceId": self.trace_id,
+            "spanId": self.span_id,
+            "parentId": self.parent_id,
+            "name": self.name,
+            "step": self.step,
+            "language": self.language,
+            "kind": self.kind,
+            "startUnixMs": self.start_unix_ms,
+            "durationMs": round(self.duration_ms, 3),
+            "status": self.status,
+            "attributes": self.attributes,
+        }
+
+
+class SpanRecorder:
+    """The last N spans, searchable by trace id."""
+
+    def __init__(self, size: int = RECENT_SPANS) -> None:
+        self.spans: deque[Span] = deque(maxlen=size)
+
+    def record(self, span: Span) -> None:
+        self.spans.append(span)
+
+    def for_trace(self, trace_id: str) -> list[Span]:
+        return [s for s in self.spans if s.trace_id == trace_id]
+
+
+recent_logs = RecentLogs()
+spans = SpanRecorder()
+
+
+def _orjson_dumps(event: dict[str, Any], **_kw: Any) -> bytes:
+    return orjson.dumps(event, default=str)
+
+
+def configure_logging(
+    level: str = "info", fmt: str = "auto", stream: TextIO | None = None
+) -> None:
+    """Set up structlog for the host process (call once, early)."""
+    out = stream or sys.stdout
+    console = fmt == "console" or (fmt == "auto" and out.isatty())
+    processors: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        recent_logs,
+    ]
+    if console:
+        processors.append(structlog.dev.ConsoleRenderer(colors=True))
+        factory: Any = structlog.PrintLoggerFactory(out)
+    else:
+        processors.append(structlog.processors.JSONRenderer(serializer=_orjson_dumps))
+        factory = structlog.BytesLoggerFactory(getattr(out, "buffer", out))
+    structlog.configure(
+        processors=processors,
+        wrapper_class=structlog.make_filtering_bound_logger(LEVELS.get(level.lower(), 20)),
+        logger_factory=factory,
+        cache_logger_on_first_use=True,
+    )
+    # Libraries that log through stdlib logging (uvicorn, grpc) go to the same stream.
+    logging.basicConfig(level=max(LEVELS.get(level.lower(), 20), 30), stream=out, force=True)
+
+
+def get_logger(**bound: Any) -> Any:
+    return structlog.get_logger(**bound)
+
+
+def now_ms() -> float:
+    return time.time() * 1000

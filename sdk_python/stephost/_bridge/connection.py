@@ -1,0 +1,272 @@
+"""The runtime's end of the Connect stream to the host.
+
+One bidirectional gRPC stream carries everything. Outgoing messages are queued
+and written in batches (one frame per write), so under load a single write moves
+many results and calls. Calls into the host are correlated by ``call_id``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+import orjson
+
+from stephost._bridge.errors import from_wire
+from stephost.errors import StepError
+from stephost.types import StateItem
+from stephost.v1 import calls_pb2, invocation_pb2, runtime_pb2, runtime_pb2_grpc
+
+# Payloads are bounded by the host's body limit; leave generous room for batches.
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+CHANNEL_OPTIONS = [
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+]
+
+InvocationHandler = Callable[[invocation_pb2.Invocation], None]
+
+
+def _dumps(value: Any) -> bytes:
+    return orjson.dumps(value, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    dump = getattr(value, "model_dump", None)  # pydantic models
+    if callable(dump):
+        return dump(mode="json")
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class HostConnection:
+    """Implements ``stephost.context.HostLink`` over the Connect stream."""
+
+    def __init__(self, address: str) -> None:
+        self._address = address
+        self._channel: grpc.aio.Channel | None = None
+        self._call: Any = None
+        self._outbox: list[runtime_pb2.RuntimeMessage] = []
+        self._wake = asyncio.Event()
+        self._pending: dict[int, asyncio.Future[calls_pb2.HostCallReply]] = {}
+        self._call_ids = itertools.count(1)
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        self._writer: asyncio.Task[None] | None = None
+        self._closing = False
+        self.closed = False
+
+    async def open(self, hello: runtime_pb2.Hello) -> runtime_pb2.Welcome:
+        """Dial the host, send Hello, and wait for Welcome (or the refusal)."""
+        self._channel = grpc.aio.insecure_channel(self._address, options=CHANNEL_OPTIONS)
+        stub = runtime_pb2_grpc.RuntimeServiceStub(self._channel)
+        self._call = stub.Connect()
+        await self._call.write(
+            runtime_pb2.RuntimeFrame(messages=[runtime_pb2.RuntimeMessage(hello=hello)])
+        )
+        frame = await self._call.read()
+        if frame is grpc.aio.EOF:
+            status = await self._call.code()
+            details = await self._call.details()
+            raise ConnectionError(f"host refused the runtime ({status.name}): {details}")
+        first = frame.messages[0]
+        if first.WhichOneof("kind") != "welcome":
+            raise ConnectionError(f"host answered Hello with {first.WhichOneof('kind')}")
+        self._writer = asyncio.create_task(self._write_loop())
+        return first.welcome
+
+    async def read_frames(
+        self,
+        on_invocation: InvocationHandler,
+        on_cancel: Callable[[int], None],
+        on_drain: Callable[[], Awaitable[None]],
+    ) -> None:
+        """Dispatch host messages until the stream ends."""
+        call = self._call
+        try:
+            while True:
+                frame = await call.read()
+                if frame is grpc.aio.EOF:
+                    return
+                for message in frame.messages:
+                    kind = message.WhichOneof("kind")
+                    if kind == "invocation":
+                        on_invocation(message.invocation)
+                    elif kind == "reply":
+                        future = self._pending.pop(message.reply.call_id, None)
+                        if future is not None and not future.done():
+                            future.set_result(message.reply)
+                    elif kind == "heartbeat":
+                        self.send(
+                            runtime_pb2.RuntimeMessage(
+                                heartbeat=runtime_pb2.Heartbeat(sent_unix_ms=_now_ms())
+                            )
+                        )
+                    elif kind == "cancel":
+                        on_cancel(message.cancel.invocation_id)
+                    elif kind == "drain":
+                        asyncio.create_task(on_drain())
+        except grpc.aio.AioRpcError:
+            return
+        finally:
+            self.closed = True
+            for future in self._pending.values():
+                if not future.done():
+                    future.set_exception(
+                        StepError("the connection to the host closed", code="RUNTIME_LOST")
+                    )
+            self._pending.clear()
+
+    def send(self, message: runtime_pb2.RuntimeMessage) -> None:
+        """Queue a message for the next frame; safe from any thread."""
+        if threading.get_ident() != self._loop_thread:
+            self._loop.call_soon_threadsafe(self.send, message)
+            return
+        self._outbox.append(message)
+        if not self._wake.is_set():
+            self._wake.set()
+
+    async def _write_loop(self) -> None:
+        call = self._call
+        try:
+            while True:
+                await self._wake.wait()
+                self._wake.clear()
+                batch, self._outbox = self._outbox, []
+                if batch:
+                    await call.write(runtime_pb2.RuntimeFrame(messages=batch))
+                if self._closing and not self._outbox:
+                    await call.done_writing()
+                    return
+        except (grpc.aio.AioRpcError, asyncio.InvalidStateError):
+            self.closed = True
+
+    async def close(self) -> None:
+        """Write what is queued, end the stream, and close the channel."""
+        self._closing = True
+        self._wake.set()
+        if self._writer is not None and not self.closed:
+            try:
+                await asyncio.wait_for(self._writer, timeout=5)
+            except TimeoutError:
+                self._writer.cancel()
+        if self._channel is not None:
+            await self._channel.close()
+
+    async def _request(self, invocation_id: int, **call: Any) -> calls_pb2.HostCallReply:
+        if self.closed:
+            raise StepError("the connection to the host closed", code="RUNTIME_LOST")
+        call_id = next(self._call_ids)
+        future: asyncio.Future[calls_pb2.HostCallReply] = self._loop.create_future()
+        self._pending[call_id] = future
+        self.send(
+            runtime_pb2.RuntimeMessage(
+                call=calls_pb2.HostCall(call_id=call_id, invocation_id=invocation_id, **call)
+            )
+        )
+        reply = await future
+        if reply.WhichOneof("reply") == "error":
+            raise from_wire(reply.error)
+        return reply
+
+    # -- stephost.context.HostLink -------------------------------------------------
+
+    async def emit(
+        self,
+        invocation_id: int,
+        topic: str,
+        data: Any,
+        group_id: str,
+        idempotency_key: str,
+        delay_ms: int,
+    ) -> str:
+        reply = await self._request(
+            invocation_id,
+            emit=calls_pb2.EmitRequest(
+                topic=topic,
+                data=_dumps(data),
+                group_id=group_id,
+                idempotency_key=idempotency_key,
+                delay_ms=delay_ms,
+            ),
+        )
+        return reply.emit.message_id
+
+    async def state_get(self, invocation_id: int, group: str, key: str) -> Any:
+        reply = await self._request(
+            invocation_id, state_get=calls_pb2.StateGetRequest(group=group, key=key)
+        )
+        return orjson.loads(reply.state_get.value) if reply.state_get.found else None
+
+    async def state_set(self, invocation_id: int, group: str, key: str, value: Any) -> None:
+        await self._request(
+            invocation_id,
+            state_set=calls_pb2.StateSetRequest(group=group, key=key, value=_dumps(value)),
+        )
+
+    async def state_delete(self, invocation_id: int, group: str, key: str) -> bool:
+        reply = await self._request(
+            invocation_id, state_delete=calls_pb2.StateDeleteRequest(group=group, key=key)
+        )
+        return reply.state_delete.deleted
+
+    async def state_list(self, invocation_id: int, group: str) -> list[StateItem]:
+        reply = await self._request(invocation_id, state_list=calls_pb2.StateListRequest(group=group))
+        return [
+            {"key": item.key, "value": orjson.loads(item.value)} for item in reply.state_list.items
+        ]
+
+    async def state_clear(self, invocation_id: int, group: str) -> int:
+        reply = await self._request(
+            invocation_id, state_clear=calls_pb2.StateClearRequest(group=group)
+        )
+        return reply.state_clear.deleted
+
+    async def stream_set(
+        self, invocation_id: int, stream: str, group: str, item_id: str, value: Any
+    ) -> None:
+        await self._request(
+            invocation_id,
+            stream_set=calls_pb2.StreamSetRequest(
+                stream=stream, group=group, id=item_id, value=_dumps(value)
+            ),
+        )
+
+    async def stream_delete(self, invocation_id: int, stream: str, group: str, item_id: str) -> bool:
+        reply = await self._request(
+            invocation_id,
+            stream_delete=calls_pb2.StreamDeleteRequest(stream=stream, group=group, id=item_id),
+        )
+        return reply.stream_delete.deleted
+
+    async def stream_send(self, invocation_id: int, stream: str, group: str, event: Any) -> None:
+        await self._request(
+            invocation_id,
+            stream_send=calls_pb2.StreamSendRequest(stream=stream, group=group, event=_dumps(event)),
+        )
+
+    def log(self, invocation_id: int, level: str, message: str, fields: dict[str, Any]) -> None:
+        record = calls_pb2.LogRecord(
+            level=level,
+            message=str(message),
+            fields=_dumps(fields) if fields else b"",
+            time_unix_ms=_now_ms(),
+        )
+        self.send(
+            runtime_pb2.RuntimeMessage(
+                call=calls_pb2.HostCall(invocation_id=invocation_id, log=record)
+            )
+        )
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+dumps = _dumps

@@ -1,0 +1,249 @@
+"""The context every handler gets: emit, state, streams, logger, trace id.
+
+Async handlers get a ``Context`` whose calls are awaited. Sync handlers run on a
+worker thread and get a ``SyncContext`` with the same methods, which block.
+Every call travels to the host over the runtime's stream (see ``_bridge``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, Protocol, TypeVar
+
+from stephost.types import StateItem
+
+T = TypeVar("T")
+
+
+class HostLink(Protocol):
+    """The calls a context makes into the host; implemented by the bridge."""
+
+    async def emit(
+        self,
+        invocation_id: int,
+        topic: str,
+        data: Any,
+        group_id: str,
+        idempotency_key: str,
+        delay_ms: int,
+    ) -> str: ...
+
+    async def state_get(self, invocation_id: int, group: str, key: str) -> Any: ...
+
+    async def state_set(self, invocation_id: int, group: str, key: str, value: Any) -> None: ...
+
+    async def state_delete(self, invocation_id: int, group: str, key: str) -> bool: ...
+
+    async def state_list(self, invocation_id: int, group: str) -> list[StateItem]: ...
+
+    async def state_clear(self, invocation_id: int, group: str) -> int: ...
+
+    async def stream_set(
+        self, invocation_id: int, stream: str, group: str, item_id: str, value: Any
+    ) -> None: ...
+
+    async def stream_delete(
+        self, invocation_id: int, stream: str, group: str, item_id: str
+    ) -> bool: ...
+
+    async def stream_send(self, invocation_id: int, stream: str, group: str, event: Any) -> None: ...
+
+    def log(self, invocation_id: int, level: str, message: str, fields: dict[str, Any]) -> None: ...
+
+
+class State:
+    """Key/value groups of JSON values, kept by the host."""
+
+    __slots__ = ("_id", "_link")
+
+    def __init__(self, link: HostLink, invocation_id: int) -> None:
+        self._link = link
+        self._id = invocation_id
+
+    async def get(self, group: str, key: str) -> Any:
+        """The value, or None when the key does not exist."""
+        return await self._link.state_get(self._id, group, key)
+
+    async def set(self, group: str, key: str, value: Any) -> None:
+        await self._link.state_set(self._id, group, key, value)
+
+    async def delete(self, group: str, key: str) -> bool:
+        """Whether the key existed."""
+        return await self._link.state_delete(self._id, group, key)
+
+    async def list(self, group: str) -> list[StateItem]:
+        """Every ``{key, value}`` of the group, ordered by key."""
+        return await self._link.state_list(self._id, group)
+
+    async def clear(self, group: str) -> int:
+        """How many keys were deleted."""
+        return await self._link.state_clear(self._id, group)
+
+
+class Streams:
+    """Live data pushed to clients subscribed over WebSocket."""
+
+    __slots__ = ("_id", "_link")
+
+    def __init__(self, link: HostLink, invocation_id: int) -> None:
+        self._link = link
+        self._id = invocation_id
+
+    async def set(self, stream: str, group: str, item_id: str, value: Any) -> None:
+        await self._link.stream_set(self._id, stream, group, item_id, value)
+
+    async def delete(self, stream: str, group: str, item_id: str) -> bool:
+        return await self._link.stream_delete(self._id, stream, group, item_id)
+
+    async def send(self, stream: str, group: str, event: Any) -> None:
+        await self._link.stream_send(self._id, stream, group, event)
+
+
+class Logger:
+    """Structured logs; the host adds the trace id, step and language."""
+
+    __slots__ = ("_id", "_link")
+
+    def __init__(self, link: HostLink, invocation_id: int) -> None:
+        self._link = link
+        self._id = invocation_id
+
+    def debug(self, message: str, **fields: Any) -> None:
+        self._link.log(self._id, "debug", message, fields)
+
+    def info(self, message: str, **fields: Any) -> None:
+        self._link.log(self._id, "info", message, fields)
+
+    def warn(self, message: str, **fields: Any) -> None:
+        self._link.log(self._id, "warn", message, fields)
+
+    warning = warn
+
+    def error(self, message: str, **fields: Any) -> None:
+        self._link.log(self._id, "error", message, fields)
+
+
+class Context:
+    """What an async handler gets as ``ctx``."""
+
+    __slots__ = ("_id", "_link", "attempt", "logger", "state", "step", "streams", "trace_id")
+
+    def __init__(
+        self, link: HostLink, invocation_id: int, step: str, trace_id: str, attempt: int
+    ) -> None:
+        self._link = link
+        self._id = invocation_id
+        self.step = step
+        self.trace_id = trace_id
+        self.attempt = attempt
+        self.state = State(link, invocation_id)
+        self.streams = Streams(link, invocation_id)
+        self.logger = Logger(link, invocation_id)
+
+    async def emit(
+        self,
+        topic: str,
+        data: Any = None,
+        *,
+        group_id: str | None = None,
+        idempotency_key: str | None = None,
+        delay_ms: int = 0,
+    ) -> str:
+        """Publish ``data`` on ``topic``; returns once the message is durable.
+
+        ``group_id`` orders delivery within a group, ``idempotency_key`` drops a
+        repeat within the dedup window, ``delay_ms`` defers delivery. Returns the
+        message id.
+        """
+        return await self._link.emit(
+            self._id, topic, data, group_id or "", idempotency_key or "", delay_ms
+        )
+
+
+class _Blocking:
+    """Runs a context coroutine on the runtime's loop from a worker thread."""
+
+    __slots__ = ("_loop",)
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+
+
+class SyncState:
+    """``State`` for sync handlers: the same methods, blocking."""
+
+    __slots__ = ("_block", "_state")
+
+    def __init__(self, state: State, block: _Blocking) -> None:
+        self._state = state
+        self._block = block
+
+    def get(self, group: str, key: str) -> Any:
+        return self._block.run(self._state.get(group, key))
+
+    def set(self, group: str, key: str, value: Any) -> None:
+        self._block.run(self._state.set(group, key, value))
+
+    def delete(self, group: str, key: str) -> bool:
+        return self._block.run(self._state.delete(group, key))
+
+    def list(self, group: str) -> list[StateItem]:
+        return self._block.run(self._state.list(group))
+
+    def clear(self, group: str) -> int:
+        return self._block.run(self._state.clear(group))
+
+
+class SyncStreams:
+    """``Streams`` for sync handlers: the same methods, blocking."""
+
+    __slots__ = ("_block", "_streams")
+
+    def __init__(self, streams: Streams, block: _Blocking) -> None:
+        self._streams = streams
+        self._block = block
+
+    def set(self, stream: str, group: str, item_id: str, value: Any) -> None:
+        self._block.run(self._streams.set(stream, group, item_id, value))
+
+    def delete(self, stream: str, group: str, item_id: str) -> bool:
+        return self._block.run(self._streams.delete(stream, group, item_id))
+
+    def send(self, stream: str, group: str, event: Any) -> None:
+        self._block.run(self._streams.send(stream, group, event))
+
+
+class SyncContext:
+    """What a sync (``def``) handler gets as ``ctx``: every call blocks."""
+
+    __slots__ = ("_block", "_ctx", "attempt", "logger", "state", "step", "streams", "trace_id")
+
+    def __init__(self, ctx: Context, loop: asyncio.AbstractEventLoop) -> None:
+        self._ctx = ctx
+        self._block = _Blocking(loop)
+        self.step = ctx.step
+        self.trace_id = ctx.trace_id
+        self.attempt = ctx.attempt
+        self.logger = ctx.logger
+        self.state = SyncState(ctx.state, self._block)
+        self.streams = SyncStreams(ctx.streams, self._block)
+
+    def emit(
+        self,
+        topic: str,
+        data: Any = None,
+        *,
+        group_id: str | None = None,
+        idempotency_key: str | None = None,
+        delay_ms: int = 0,
+    ) -> str:
+        """Publish ``data`` on ``topic``; returns once the message is durable."""
+        return self._block.run(
+            self._ctx.emit(
+                topic, data, group_id=group_id, idempotency_key=idempotency_key, delay_ms=delay_ms
+            )
+        )

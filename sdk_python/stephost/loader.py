@@ -1,0 +1,150 @@
+"""Finds and imports ``*_step.py`` files; one failing file never hides the others."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import re
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+STEP_GLOB = "*_step.py"
+_SCHEMA_KEYS = ("bodySchema", "input", "responseSchema")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedStep:
+    """A step file that imported and defines ``config`` and ``handler``."""
+
+    name: str
+    file: str
+    type: str
+    config: dict[str, Any]
+    handler: Callable[..., Any]
+    is_async: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FileFailure:
+    """A step file that could not be loaded, and why."""
+
+    file: str
+    code: str
+    error: BaseException
+
+
+def find_step_files(project: Path) -> list[Path]:
+    steps_dir = project / "steps"
+    return sorted(
+        p
+        for p in steps_dir.rglob(STEP_GLOB)
+        if p.is_file() and not any(part.startswith(".") for part in p.parts)
+    )
+
+
+def load_steps(project: Path) -> tuple[list[LoadedStep], list[FileFailure]]:
+    """Import every step file under ``project/steps``.
+
+    The project root and each step's folder go on ``sys.path``, so a step may
+    import the project's packages (``from lib import db``) and its siblings.
+    """
+    project = project.resolve()
+    _prepend_path(project)
+    steps: list[LoadedStep] = []
+    failures: list[FileFailure] = []
+    for path in find_step_files(project):
+        rel = path.relative_to(project).as_posix()
+        _prepend_path(path.parent)
+        try:
+            module = _import_file(path, project)
+        except BaseException as exc:  # a step file may raise anything, SystemExit included
+            failures.append(FileFailure(rel, "LOAD_FAILED", exc))
+            continue
+        try:
+            steps.append(_step_from_module(module, rel))
+        except BadStepError as exc:
+            failures.append(FileFailure(rel, "BAD_CONFIG", exc))
+    return steps, failures
+
+
+class BadStepError(Exception):
+    """A step file imported but does not define a usable step."""
+
+
+def _prepend_path(folder: Path) -> None:
+    entry = str(folder)
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
+
+
+def _module_name(path: Path, project: Path) -> str:
+    parts = path.relative_to(project).with_suffix("").parts
+    name = ".".join(re.sub(r"\W", "_", part) for part in parts)
+    return f"stephost_steps.{name}"
+
+
+def _import_file(path: Path, project: Path) -> ModuleType:
+    name = _module_name(path, project)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def _step_from_module(module: ModuleType, rel: str) -> LoadedStep:
+    config = getattr(module, "config", None)
+    handler = getattr(module, "handler", None)
+    if config is None:
+        raise BadStepError(f"{rel} defines no `config`")
+    if not isinstance(config, dict):
+        raise BadStepError(f"{rel}: `config` must be a dict, not {type(config).__name__}")
+    step_type = config.get("type")
+    name = config.get("name")
+    if not isinstance(name, str) or not name:
+        raise BadStepError(f"{rel}: config needs a non-empty string `name`")
+    if step_type != "noop" and not callable(handler):
+        raise BadStepError(f"{rel} defines no `handler` function")
+    config = {k: _schema_to_json(v) if k in _SCHEMA_KEYS else v for k, v in config.items()}
+    return LoadedStep(
+        name=name,
+        file=rel,
+        type=str(step_type),
+        config=config,
+        handler=handler if callable(handler) else _no_handler,
+        is_async=inspect.iscoroutinefunction(handler),
+    )
+
+
+def _schema_to_json(schema: Any) -> Any:
+    """A pydantic model class becomes its JSON Schema; anything else is kept."""
+    to_schema = getattr(schema, "model_json_schema", None)
+    if isinstance(schema, type) and callable(to_schema):
+        return to_schema()
+    return schema
+
+
+def _no_handler(*_args: Any) -> None:
+    raise BadStepError("noop steps have no handler")
+
+
+def describe_failure(failure: FileFailure) -> tuple[str, str]:
+    """The failure's one-line message and its full stack."""
+    exc = failure.error
+    stack = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    if isinstance(exc, SyntaxError):
+        return f"SyntaxError: {exc.msg} (line {exc.lineno})", stack
+    if isinstance(exc, BadStepError):
+        return str(exc), stack
+    return f"{type(exc).__name__}: {exc}", stack

@@ -1,0 +1,86 @@
+"""Values a step handler receives and returns, and the shapes of step configs.
+
+Configs are plain dicts (they travel as JSON to the host); the TypedDicts below
+exist so that type checkers can check them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, NotRequired, TypedDict
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRequest:
+    """An HTTP request routed to an api step. Header names are lower case."""
+
+    body: Any
+    path_params: dict[str, str]
+    query_params: dict[str, str | list[str]]
+    headers: dict[str, str]
+    method: str = "GET"
+    path: str = "/"
+
+
+@dataclass(slots=True)
+class ApiResponse:
+    """What an api handler returns; a dict with the same keys works too."""
+
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class StateItem(TypedDict):
+    """One entry of ``ctx.state.list(group)``."""
+
+    key: str
+    value: Any
+
+
+class EmitSpec(TypedDict):
+    """An entry of ``emits`` that names a topic with extra metadata."""
+
+    topic: str
+    type: NotRequired[str]
+    label: NotRequired[str]
+
+
+class _BaseConfig(TypedDict):
+    name: str
+    description: NotRequired[str]
+    flows: NotRequired[list[str]]
+    emits: NotRequired[list[str | EmitSpec]]
+    timeoutMs: NotRequired[int]
+    concurrency: NotRequired[int]
+
+
+class ApiConfig(_BaseConfig):
+    type: Literal["api"]
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+    path: str
+    bodySchema: NotRequired[Any]
+    responseSchema: NotRequired[Any]
+
+
+class EventConfig(_BaseConfig):
+    type: Literal["event"]
+    subscribes: list[str]
+    input: NotRequired[Any]
+    maxAttempts: NotRequired[int]
+    backoffMs: NotRequired[int]
+
+
+class CronConfig(_BaseConfig):
+    type: Literal["cron"]
+    cron: str
+    maxAttempts: NotRequired[int]
+    backoffMs: NotRequired[int]
+
+
+class NoopConfig(_BaseConfig):
+    type: Literal["noop"]
+    subscribes: NotRequired[list[str]]
+
+
+StepConfig = ApiConfig | EventConfig | CronConfig | NoopConfig

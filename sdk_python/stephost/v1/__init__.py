@@ -1,0 +1,1 @@
+"""Generated from proto/stephost/v1 by scripts/gen_proto.py. Do not edit."""
