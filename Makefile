@@ -3,18 +3,32 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE ?= examples/shop
+NODE_BRIDGE := bridges/node
 
-.PHONY: install run test lint proto proto-check bench clean
+.PHONY: install python-deps node-deps ruby-deps run test lint proto proto-check bench clean
+
+install: python-deps node-deps ruby-deps
 
 # The venv is rebuilt when the dependency pins change; the package is installed
 # editable, so code changes need no reinstall.
+python-deps: $(BIN)/stephost
 $(BIN)/stephost: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-install: $(BIN)/stephost
+# The Node runtime's packages, from its lock file.
+node-deps: $(NODE_BRIDGE)/node_modules/.installed
+$(NODE_BRIDGE)/node_modules/.installed: $(wildcard $(NODE_BRIDGE)/package-lock.json)
+	@if [ -f $(NODE_BRIDGE)/package-lock.json ]; then \
+		cd $(NODE_BRIDGE) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	fi
+
+# Ruby comes from Debian's packages (RubyGems is not needed); installed when missing
+# and running as root, otherwise the command to run is printed.
+ruby-deps:
+	@sh scripts/ensure_ruby.sh
 
 run: install
 	cd $(EXAMPLE) && ../../$(BIN)/stephost start
@@ -28,15 +42,15 @@ lint: install
 	$(BIN)/mypy
 
 # Regenerates every checked-in stub from proto/.
-proto: install
+proto: python-deps
 	$(BIN)/python scripts/gen_proto.py
 
 # Fails when the checked-in stubs differ from what proto/ generates.
-proto-check: install
+proto-check: python-deps
 	$(BIN)/python scripts/gen_proto.py --check
 
 bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(NODE_BRIDGE)/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -42,8 +42,35 @@ def _require(tool: str, hint: str) -> str:
     return found
 
 
+def _node_command() -> list[str]:
+    node = _require("node", "TypeScript/JavaScript steps need Node.js 20+ on PATH (`node`)")
+    entry = BRIDGES_DIR / "node" / "bin" / "stephost-node.mjs"
+    if not (BRIDGES_DIR / "node" / "node_modules").is_dir():
+        raise ProjectError(
+            f"the Node runtime's dependencies are not installed; run `npm ci` in {entry.parents[1]}"
+            " (or `make install`)"
+        )
+    return [node, str(entry)]
+
+
+def _ruby_command() -> list[str]:
+    ruby = _require(
+        "ruby",
+        "Ruby steps need Ruby with Debian's gRPC packages: "
+        "apt-get install ruby ruby-grpc ruby-google-protobuf",
+    )
+    return [ruby, str(BRIDGES_DIR / "ruby" / "bin" / "stephost-ruby")]
+
+
 LANGUAGES: dict[str, Language] = {
     "python": Language("python", ("*_step.py",), (".py",), _python_command),
+    "node": Language(
+        "node",
+        ("*.step.ts", "*.step.js", "*.step.mts", "*.step.mjs", "*.step.cts", "*.step.cjs"),
+        (".ts", ".js", ".mts", ".mjs", ".cts", ".cjs", ".json"),
+        _node_command,
+    ),
+    "ruby": Language("ruby", ("*_step.rb",), (".rb",), _ruby_command),
 }
 
 

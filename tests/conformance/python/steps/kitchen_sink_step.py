@@ -1,0 +1,71 @@
+"""The Python kitchen sink for the conformance suite (see ../../README.md)."""
+
+import asyncio
+from typing import Any
+
+from stephost import ApiRequest, ApiResponse, Context, StepError
+
+config = {
+    "type": "api",
+    "name": "KitchenSink",
+    "method": "POST",
+    "path": "/ks/:id",
+    "emits": ["ks.out"],
+}
+
+
+async def handler(req: ApiRequest, ctx: Context) -> Any:
+    body = req.body or {}
+    action = body.get("action")
+    if action == "echo":
+        return ApiResponse(
+            body={
+                "language": "python",
+                "pathId": req.path_params["id"],
+                "query": req.query_params,
+                "xTest": req.headers.get("x-test"),
+                "value": body.get("value"),
+                "traceId": ctx.trace_id,
+                "attempt": ctx.attempt,
+            }
+        )
+    if action == "respond":
+        return {"status": body["status"], "body": body.get("body"), "headers": body.get("headers")}
+    if action == "raise":
+        raise ValueError(body["message"])
+    if action == "sleep":
+        await asyncio.sleep(body["ms"] / 1000)
+        return ApiResponse(body={"slept": body["ms"]})
+    if action == "emit":
+        message_id = await ctx.emit("ks.out", body.get("data"))
+        return ApiResponse(body={"messageId": message_id})
+    if action == "emit_undeclared":
+        try:
+            await ctx.emit("ks.undeclared", {})
+        except StepError as exc:
+            return ApiResponse(body={"code": exc.code, "message": exc.message})
+        return ApiResponse(status=500, body={"error": "emit did not fail"})
+    if action == "state":
+        g = body["group"]
+        await ctx.state.set(g, "a", {"n": 1})
+        await ctx.state.set(g, "b", [1, 2])
+        result = {
+            "got": await ctx.state.get(g, "a"),
+            "missing": await ctx.state.get(g, "zzz"),
+            "list1": await ctx.state.list(g),
+            "deleted": await ctx.state.delete(g, "a"),
+            "deletedAgain": await ctx.state.delete(g, "a"),
+            "list2": await ctx.state.list(g),
+            "cleared": await ctx.state.clear(g),
+            "list3": await ctx.state.list(g),
+        }
+        return ApiResponse(body=result)
+    if action == "log":
+        ctx.logger.info("kitchen sink log", marker=body["marker"])
+        return ApiResponse(body={"logged": True})
+    if action == "stream":
+        await ctx.streams.set("ks", body["group"], "item", body["value"])
+        return ApiResponse(body={"streamed": True})
+    if action == "bad_response":
+        return "nope"
+    return ApiResponse(status=400, body={"error": f"unknown action {action!r}"})

@@ -1,0 +1,274 @@
+"""The same assertions on the kitchen-sink step of every language (see README.md)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from host.testing import StephostApp
+from tests.toolchains import missing_toolchain
+
+HERE = Path(__file__).parent
+LANGUAGES = ["python", "node", "ruby"]
+ERROR_TYPES = {"python": "ValueError", "node": "TypeError", "ruby": "ArgumentError"}
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def app(request: pytest.FixtureRequest) -> Iterator[StephostApp]:
+    reason = missing_toolchain(request.param)
+    if reason:
+        pytest.skip(reason)
+    with StephostApp(HERE / request.param) as running:
+        running.language = request.param  # type: ignore[attr-defined]
+        yield running
+
+
+def lang(app: StephostApp) -> str:
+    return str(app.language)  # type: ignore[attr-defined]
+
+
+def test_echo_sees_path_query_headers_and_trace(app: StephostApp) -> None:
+    response = app.post(
+        "/ks/abc?one=1&many=a&many=b",
+        json={"action": "echo", "value": {"nested": [1, "two", None]}},
+        headers={"x-test": "yes"},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body == {
+        "language": lang(app),
+        "pathId": "abc",
+        "query": {"one": "1", "many": ["a", "b"]},
+        "xTest": "yes",
+        "value": {"nested": [1, "two", None]},
+        "traceId": response.headers["x-trace-id"],
+        "attempt": 1,
+    }
+
+
+def test_incoming_traceparent_is_continued(app: StephostApp) -> None:
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    response = app.post(
+        "/ks/t",
+        json={"action": "echo"},
+        headers={"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"},
+    )
+    assert response.headers["x-trace-id"] == trace_id
+    assert response.json()["traceId"] == trace_id
+
+
+def test_handler_chooses_status_headers_and_body(app: StephostApp) -> None:
+    response = app.post(
+        "/ks/x",
+        json={
+            "action": "respond",
+            "status": 418,
+            "body": {"teapot": True},
+            "headers": {"x-custom": "brewed"},
+        },
+    )
+    assert response.status_code == 418
+    assert response.json() == {"teapot": True}
+    assert response.headers["x-custom"] == "brewed"
+    assert response.headers["content-type"] == "application/json"
+
+
+def test_text_body_with_its_own_content_type(app: StephostApp) -> None:
+    response = app.post(
+        "/ks/x",
+        json={
+            "action": "respond",
+            "status": 200,
+            "body": "plain words",
+            "headers": {"content-type": "text/plain"},
+        },
+    )
+    assert response.text == "plain words"
+    assert response.headers["content-type"] == "text/plain"
+
+
+def test_no_content(app: StephostApp) -> None:
+    response = app.post("/ks/x", json={"action": "respond", "status": 204})
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+def test_thrown_error_is_500_with_code_and_no_stack(app: StephostApp) -> None:
+    response = app.post("/ks/x", json={"action": "raise", "message": "kaboom 42"})
+    assert response.status_code == 500
+    trace_id = response.headers["x-trace-id"]
+    assert response.json() == {
+        "error": {
+            "code": "HANDLER_ERROR",
+            "message": "kaboom 42",
+            "step": "KitchenSink",
+            "traceId": trace_id,
+        }
+    }
+    failed = app.wait_for(
+        lambda: [line for line in app.logs(trace_id) if line["event"] == "api handler failed"],
+        what="the failure in the log",
+    )
+    error = failed[0]["error"]
+    assert error["language"] == lang(app)
+    assert error["type"].split(".")[-1].split("::")[-1] == ERROR_TYPES[lang(app)]
+    assert error["message"] == "kaboom 42"
+    assert error["step"] == "KitchenSink"
+    assert "kitchen" in error["stack"].lower().replace("-", "_")
+
+
+def test_bad_response_is_500(app: StephostApp) -> None:
+    response = app.post("/ks/x", json={"action": "bad_response"})
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "BAD_RESPONSE"
+
+
+def test_many_invocations_run_at_once(app: StephostApp) -> None:
+    results: list[int] = []
+
+    def call() -> None:
+        results.append(app.post("/ks/s", json={"action": "sleep", "ms": 1500}).status_code)
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    # All eight are in flight in the runtime at the same moment.
+    app.wait_for(
+        lambda: sum(r["inFlight"] for r in app.health()["runtimes"]) >= 8,
+        timeout_s=10,
+        what="8 invocations in flight",
+    )
+    for thread in threads:
+        thread.join()
+    assert results == [200] * 8
+
+
+def test_emit_is_durable_and_captured(app: StephostApp) -> None:
+    response = app.post("/ks/x", json={"action": "emit", "data": {"hello": lang(app)}})
+    assert response.status_code == 200
+    message_id = response.json()["messageId"]
+    assert message_id
+    messages = app.get("/_stephost/messages", params={"topic": "ks.out"}).json()["items"]
+    mine = [m for m in messages if m["messageId"] == message_id]
+    assert mine[0]["data"] == {"hello": lang(app)}
+    assert mine[0]["traceId"] == response.headers["x-trace-id"]
+    assert mine[0]["emittedBy"] == "KitchenSink"
+
+
+def test_emit_outside_emits_fails_in_the_handler(app: StephostApp) -> None:
+    body = app.post("/ks/x", json={"action": "emit_undeclared"}).json()
+    assert body["code"] == "EMIT_NOT_ALLOWED"
+    assert "ks.undeclared" in body["message"]
+
+
+def test_state_operations(app: StephostApp) -> None:
+    group = f"ks-state-{lang(app)}"
+    body = app.post("/ks/x", json={"action": "state", "group": group}).json()
+    assert body == {
+        "got": {"n": 1},
+        "missing": None,
+        "list1": [{"key": "a", "value": {"n": 1}}, {"key": "b", "value": [1, 2]}],
+        "deleted": True,
+        "deletedAgain": False,
+        "list2": [{"key": "b", "value": [1, 2]}],
+        "cleared": 1,
+        "list3": [],
+    }
+
+
+def test_state_written_by_host_api_is_read_by_handler(app: StephostApp) -> None:
+    app.state.set("shared", "k", {"from": "host"})
+    assert app.state.get("shared", "k") == {"from": "host"}
+
+
+def test_logger_lines_carry_trace_step_and_language(app: StephostApp) -> None:
+    marker = f"marker-{lang(app)}"
+    response = app.post("/ks/x", json={"action": "log", "marker": marker})
+    trace_id = response.headers["x-trace-id"]
+    lines = app.wait_for(
+        lambda: [line for line in app.logs(trace_id) if line.get("marker") == marker],
+        what="the handler's log line",
+    )
+    assert lines[0]["event"] == "kitchen sink log"
+    assert lines[0]["step"] == "KitchenSink"
+    assert lines[0]["language"] == lang(app)
+    assert lines[0]["level"] == "info"
+
+
+def test_stream_item_is_readable(app: StephostApp) -> None:
+    group = f"g-{lang(app)}"
+    app.post("/ks/x", json={"action": "stream", "group": group, "value": {"progress": 50}})
+    items = app.get(f"/_stephost/streams/ks/{group}").json()["items"]
+    assert items == [{"id": "item", "value": {"progress": 50}}]
+
+
+def test_get_route_with_path_and_query(app: StephostApp) -> None:
+    response = app.get("/ks/a%20b/info?x=1", headers={"x-test": "t"})
+    assert response.json() == {
+        "pathId": "a b",
+        "query": {"x": "1"},
+        "xTest": "t",
+        "method": "GET",
+        "body": None,
+    }
+
+
+def test_event_runs_with_trace_of_the_emit(app: StephostApp) -> None:
+    key = f"record-{lang(app)}"
+    emitted = app.emit("ks.in", {"action": "record", "key": key})
+    app.wait_idle()
+    record = app.state.get("ks-events", key)
+    assert record["attempt"] == 1
+    assert record["traceId"] == emitted["traceId"]
+    assert record["data"] == {"action": "record", "key": key}
+
+
+def test_event_retries_until_it_succeeds(app: StephostApp) -> None:
+    key = f"flaky-{lang(app)}"
+    app.emit("ks.in", {"action": "flaky", "key": key, "succeedOn": 3})
+    app.wait_idle()
+    assert app.state.get("ks-events", key)["attempt"] == 3
+    assert not [d for d in app.dlq() if d["data"].get("key") == key]
+
+
+def test_failing_event_lands_in_dlq_after_max_attempts(app: StephostApp) -> None:
+    key = f"fail-{lang(app)}"
+    app.emit("ks.in", {"action": "fail", "key": key, "message": f"no luck {key}"})
+    app.wait_idle()
+    letters = [d for d in app.dlq("KitchenSinkEvent") if d["data"].get("key") == key]
+    assert len(letters) == 1
+    letter = letters[0]
+    assert letter["attempts"] == 3
+    error = letter["error"]
+    assert error["code"] == "HANDLER_ERROR"
+    assert error["message"] == f"no luck {key}"
+    assert error["language"] == lang(app)
+    assert error["type"].split(".")[-1].split("::")[-1] == ERROR_TYPES[lang(app)]
+    assert "kitchen" in error["stack"].lower().replace("-", "_")
+    attempts = [
+        line
+        for line in app.logs(letter["traceId"])
+        if line.get("step") == "KitchenSinkEvent" and line["event"].startswith("event ")
+    ]
+    assert [line["attempt"] for line in attempts] == [1, 2, 3]
+
+
+def test_bad_event_payload_goes_to_dlq_unrun(app: StephostApp) -> None:
+    emitted = app.emit("ks.in", {"action": "record"})  # no "key": breaks the input schema
+    app.wait_idle()
+    letters = [d for d in app.dlq("KitchenSinkEvent") if d["messageId"] == emitted["messageId"]]
+    assert letters[0]["error"]["code"] == "VALIDATION_FAILED"
+    assert letters[0]["attempts"] == 1
+    assert "key" in letters[0]["error"]["message"]
+
+
+def test_emit_from_event_continues_the_trace(app: StephostApp) -> None:
+    key = f"chain-{lang(app)}"
+    emitted = app.emit("ks.in", {"action": "emit", "key": key})
+    app.wait_idle()
+    assert app.state.get("ks-chain", key)["traceId"] == emitted["traceId"]

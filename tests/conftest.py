@@ -1,0 +1,42 @@
+"""Shared fixtures: real hosts over real processes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from host.testing import StephostApp
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Iterator[Callable[..., StephostApp]]:
+    """Start hosts on copies of projects (so tests may edit files); all stopped at the end."""
+    apps: list[StephostApp] = []
+
+    def start(project: Path, *, copy: bool = True, **kwargs: object) -> StephostApp:
+        if copy:
+            target = tmp_path / f"project{len(apps)}"
+            shutil.copytree(project, target, ignore=shutil.ignore_patterns(".stephost"))
+            project = target
+        app = StephostApp(project, **kwargs)  # type: ignore[arg-type]
+        apps.append(app)
+        return app.start()
+
+    yield start
+    for app in apps:
+        app.close()
+
+
+def write_project(root: Path, files: dict[str, str]) -> Path:
+    """A project folder made of ``files`` (relative path -> content)."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    (root / "steps").mkdir(exist_ok=True)
+    return root
