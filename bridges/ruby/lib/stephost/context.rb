@@ -1,0 +1,124 @@
+# frozen_string_literal: true
+
+module Stephost
+  # What every handler gets as `ctx`: emit, state, streams, logger, trace id.
+  #
+  # Every call travels to the host over the runtime's stream and blocks the
+  # calling thread until the host answers (handlers run on the runtime's worker
+  # pool, so other invocations keep running). A call the host refuses raises
+  # Stephost::StepError with the host's code.
+  class Context
+    attr_reader :step, :trace_id, :attempt, :state, :streams, :logger
+
+    def initialize(link, invocation_id, step, trace_id, attempt)
+      @link = link
+      @id = invocation_id
+      @step = step
+      @trace_id = trace_id
+      @attempt = attempt
+      @state = State.new(link, invocation_id)
+      @streams = Streams.new(link, invocation_id)
+      @logger = Logger.new(link, invocation_id)
+    end
+
+    # Publishes `data` on `topic` and returns the message id once it is durable.
+    # `group_id` orders delivery within a group, `idempotency_key` drops a
+    # repeat within the dedup window, `delay_ms` defers delivery.
+    def emit(topic, data = nil, group_id: nil, idempotency_key: nil, delay_ms: 0)
+      unless delay_ms.is_a?(Integer) && delay_ms >= 0
+        raise ArgumentError, "emit: delay_ms must be a whole number >= 0, got #{delay_ms.inspect}"
+      end
+
+      @link.emit(@id, Context.text('emit', 'topic', topic), data,
+                 group_id.nil? ? '' : Context.text('emit', 'group_id', group_id),
+                 idempotency_key.nil? ? '' : Context.text('emit', 'idempotency_key', idempotency_key),
+                 delay_ms)
+    end
+
+    # A String argument (Symbols are accepted), or an ArgumentError naming it.
+    def self.text(call, name, value)
+      return value.to_s if value.is_a?(String) || value.is_a?(Symbol)
+
+      raise ArgumentError, "#{call}: #{name} must be a String, got #{value.class} #{value.inspect}"
+    end
+
+    # Key/value groups of JSON values, kept by the host.
+    class State
+      def initialize(link, invocation_id)
+        @link = link
+        @id = invocation_id
+      end
+
+      # The value, or nil when the key does not exist.
+      def get(group, key)
+        @link.state_get(@id, Context.text('state.get', 'group', group), Context.text('state.get', 'key', key))
+      end
+
+      def set(group, key, value)
+        @link.state_set(@id, Context.text('state.set', 'group', group), Context.text('state.set', 'key', key), value)
+        nil
+      end
+
+      # Whether the key existed.
+      def delete(group, key)
+        @link.state_delete(@id, Context.text('state.delete', 'group', group),
+                           Context.text('state.delete', 'key', key))
+      end
+
+      # Every {"key" => ..., "value" => ...} of the group, ordered by key.
+      def list(group)
+        @link.state_list(@id, Context.text('state.list', 'group', group))
+      end
+
+      # How many keys were deleted.
+      def clear(group)
+        @link.state_clear(@id, Context.text('state.clear', 'group', group))
+      end
+    end
+
+    # Live data pushed to clients subscribed over WebSocket.
+    class Streams
+      def initialize(link, invocation_id)
+        @link = link
+        @id = invocation_id
+      end
+
+      def set(stream, group, id, value)
+        @link.stream_set(@id, Context.text('streams.set', 'stream', stream),
+                         Context.text('streams.set', 'group', group), Context.text('streams.set', 'id', id), value)
+        nil
+      end
+
+      # Whether the item existed.
+      def delete(stream, group, id)
+        @link.stream_delete(@id, Context.text('streams.delete', 'stream', stream),
+                            Context.text('streams.delete', 'group', group),
+                            Context.text('streams.delete', 'id', id))
+      end
+
+      # Sends an ephemeral event (not stored), e.g. { type: 'progress', data: 50 }.
+      def send(stream, group, event)
+        @link.stream_send(@id, Context.text('streams.send', 'stream', stream),
+                          Context.text('streams.send', 'group', group), event)
+        nil
+      end
+    end
+
+    # Structured logs; the host adds the trace id, step and language.
+    # `ctx.logger.info('scored', order_id: id)` or `info('scored', { order_id: id })`.
+    class Logger
+      def initialize(link, invocation_id)
+        @link = link
+        @id = invocation_id
+      end
+
+      %w[debug info warn error].each do |level|
+        define_method(level) do |message, fields = nil, **more|
+          @link.log(@id, level, message.to_s, fields ? fields.merge(more) : more)
+          nil
+        end
+      end
+      alias warning warn
+    end
+  end
+end

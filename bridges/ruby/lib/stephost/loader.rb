@@ -1,0 +1,122 @@
+# frozen_string_literal: true
+
+require 'json'
+
+module Stephost
+  # Finds and loads `*_step.rb` files; one failing file never hides the others.
+  #
+  # Each file is evaluated in its own anonymous Module, so two files that both
+  # define `config` and `handler` (or the same constant) do not collide; the
+  # step is called through an object extended with that module.
+  module Loader
+    STEP_GLOB = 'steps/**/*_step.rb'
+
+    # A step file that loaded and defines `config` (and `handler`).
+    class LoadedStep
+      attr_reader :name, :file, :type, :config_json
+
+      def initialize(name, file, type, config_json, target)
+        @name = name
+        @file = file
+        @type = type
+        @config_json = config_json
+        @target = target
+        handler = target.method(:handler) if target.respond_to?(:handler, true)
+        @arity = handler&.arity || 0
+      end
+
+      # Calls handler(req, ctx) / handler(data, ctx) / handler(ctx); a handler
+      # that takes fewer arguments gets the first ones.
+      def call(*args)
+        args = args.first(@arity) if @arity >= 0 && @arity < args.size
+        @target.__send__(:handler, *args)
+      end
+    end
+
+    # A step file that could not be loaded: code LOAD_FAILED or BAD_CONFIG.
+    FileFailure = Struct.new(:file, :code, :message, :stack)
+
+    # A step file that loaded but does not define a usable step.
+    class BadStepError < StandardError; end
+
+    module_function
+
+    def step_files(project)
+      Dir.glob(STEP_GLOB, base: project).sort.reject { |rel| rel.split('/').include?('node_modules') }
+    end
+
+    # [steps, failures] for every step file under `project/steps`.
+    def load_steps(project)
+      $LOAD_PATH.unshift(project) unless $LOAD_PATH.include?(project)
+      steps = []
+      failures = []
+      step_files(project).each do |rel|
+        result = load_file(File.join(project, rel), rel)
+        (result.is_a?(FileFailure) ? failures : steps) << result
+      end
+      [steps, failures]
+    end
+
+    def load_file(path, rel)
+      target = Object.new
+      begin
+        mod = Module.new
+        mod.module_eval(File.read(path), path, 1)
+        target.extend(mod)
+        raise BadStepError, "#{rel} defines no `config` method" unless target.respond_to?(:config, true)
+
+        config = target.__send__(:config)
+      rescue BadStepError => e
+        return FileFailure.new(rel, 'BAD_CONFIG', e.message, '')
+      rescue Exception => e # a step file may raise anything, SystemExit included
+        return failure(rel, path, 'LOAD_FAILED', e)
+      end
+      step_from(config, target, rel)
+    end
+
+    def step_from(config, target, rel)
+      raise BadStepError, "#{rel}: `config` must return a Hash, not #{config.class}" unless config.is_a?(Hash)
+
+      config = jsonable(config, "#{rel}: config")
+      name = config['name']
+      raise BadStepError, "#{rel}: config needs a non-empty String `name`" unless name.is_a?(String) && !name.empty?
+      if config['type'] != 'noop' && !target.respond_to?(:handler, true)
+        raise BadStepError, "#{rel} defines no `handler` method"
+      end
+
+      LoadedStep.new(name, rel, config['type'].to_s, JSON.generate(config), target)
+    rescue BadStepError => e
+      FileFailure.new(rel, 'BAD_CONFIG', e.message, '')
+    end
+
+    # The config with String keys, or BadStepError naming the first value that is not JSON.
+    def jsonable(value, where)
+      case value
+      when Hash
+        value.each_with_object({}) do |(key, item), out|
+          unless key.is_a?(String) || key.is_a?(Symbol)
+            raise BadStepError, "#{where}: key #{key.inspect} is a #{key.class}, not a String or Symbol"
+          end
+
+          out[key.to_s] = jsonable(item, "#{where}.#{key}")
+        end
+      when Array then value.each_with_index.map { |item, i| jsonable(item, "#{where}[#{i}]") }
+      when Symbol then value.to_s
+      when String, Integer, true, false, nil then value
+      when Float
+        raise BadStepError, "#{where} is #{value}, which JSON cannot hold" unless value.finite?
+
+        value
+      else
+        raise BadStepError, "#{where} is a #{value.class} (#{value.inspect[0, 60]}), which is not JSON; " \
+                            'use Hash, Array, String, Symbol, numbers, true, false or nil'
+      end
+    end
+
+    def failure(rel, path, code, exc)
+      message = "#{exc.class}: #{exc.message}".gsub(path, rel)
+      frames = (exc.backtrace || []).map { |frame| "\tfrom #{frame}" }
+      FileFailure.new(rel, code, message, [message, *frames].join("\n"))
+    end
+  end
+end

@@ -1,0 +1,233 @@
+# frozen_string_literal: true
+
+require 'stephost'
+require 'stephost/loader'
+require 'stephost/bridge/connection'
+
+module Stephost
+  # The Ruby runtime process: `ruby bridges/ruby/bin/stephost-ruby`.
+  #
+  # The host launches it with STEPHOST_HOST_ADDRESS (the gRPC address to dial),
+  # STEPHOST_RUNTIME_ID and STEPHOST_PROJECT_DIR in its environment. It loads
+  # the project's Ruby steps, announces them in Hello with its capacity (the
+  # size of its worker pool, so the host never sends more than fits), then runs
+  # invocations on that pool until the host drains it or the stream ends.
+  class Runtime
+    CONTRACT_VERSION = 1
+    LANGUAGE = 'ruby'
+    DEFAULT_THREADS = 64
+    MAX_THREADS = 1024
+
+    # Raised inside a handler's thread when the host cancels its invocation.
+    # An Exception (not a StandardError), so `rescue => e` in a handler does not
+    # swallow it.
+    class Cancelled < Exception; end
+
+    def initialize(conn, steps, threads)
+      @conn = conn
+      @steps = steps.to_h { |step| [step.name, step] }
+      @lock = Mutex.new
+      # invocation id => :queued, :cancelled or the Thread running it.
+      @jobs = {}
+      @work = Queue.new
+      @draining = false
+      @done = Queue.new
+      @workers = Array.new(threads) { Thread.new { work_loop } }
+    end
+
+    # Blocks until the runtime drained or the stream ended; returns which.
+    def wait
+      @done.pop
+    end
+
+    # -- what the connection's reader calls ---------------------------------
+
+    def on_invocation(invocation)
+      @lock.synchronize { @jobs[invocation.id] = :queued }
+      @work << invocation
+    end
+
+    # Best effort: a queued invocation is dropped; a running handler gets
+    # Cancelled raised in its thread. The host ignores a late result anyway.
+    def on_cancel(invocation_id)
+      @lock.synchronize do
+        job = @jobs[invocation_id]
+        if job == :queued
+          @jobs[invocation_id] = :cancelled
+        elsif job.is_a?(Thread)
+          job.raise(Cancelled, 'the host cancelled the invocation')
+        end
+      end
+    end
+
+    def on_drain
+      idle = @lock.synchronize do
+        @draining = true
+        @jobs.empty?
+      end
+      drained if idle
+    end
+
+    def on_closed
+      @done << :closed
+    end
+
+    private
+
+    def drained
+      @conn.send_message(V1::RuntimeMessage.new(drained: V1::Drained.new))
+      @done << :drained
+    end
+
+    def work_loop
+      Thread.handle_interrupt(Cancelled => :never) do
+        while (invocation = @work.pop)
+          run(invocation)
+        end
+      end
+    end
+
+    def run(invocation)
+      id = invocation.id
+      started = @lock.synchronize do
+        @jobs.delete(id) if @jobs[id] == :cancelled
+        @jobs[id] = Thread.current if @jobs.key?(id)
+      end
+      return unless started
+
+      result = nil
+      begin
+        result = result_of(invocation)
+      rescue Cancelled
+        result = nil
+      rescue StandardError => e # a fault of the runtime's own must not cost a worker
+        result = V1::InvocationResult.new(invocation_id: id, error: internal_error(e, invocation.step))
+      ensure
+        idle = @lock.synchronize do
+          @jobs.delete(id)
+          @draining && @jobs.empty?
+        end
+        forget_cancel
+      end
+      @conn.send_message(V1::RuntimeMessage.new(result: result)) if result
+      drained if idle
+    end
+
+    # A Cancelled raised just as the handler finished would hit the next one.
+    def forget_cancel
+      return unless Thread.pending_interrupt?(Cancelled)
+
+      Thread.handle_interrupt(Cancelled => :immediate) { Thread.pass }
+    rescue Cancelled
+      nil
+    end
+
+    def result_of(invocation)
+      step = @steps[invocation.step]
+      return V1::InvocationResult.new(invocation_id: invocation.id, error: unknown_step(invocation)) unless step
+
+      begin
+        output = call(step, invocation)
+        V1::InvocationResult.new(invocation_id: invocation.id, output: Bridge.dump(output))
+      rescue Cancelled
+        raise
+      rescue Exception => e # user code may raise anything
+        V1::InvocationResult.new(invocation_id: invocation.id, error: Bridge::Errors.to_wire(e, step.name))
+      end
+    end
+
+    def call(step, invocation)
+      traceparent = invocation.trace ? invocation.trace.traceparent : ''
+      ctx = Context.new(@conn, invocation.id, step.name, Runtime.trace_id(traceparent), invocation.attempt)
+      payload = Bridge.load(invocation.payload)
+      case invocation.trigger
+      when :TRIGGER_API
+        request = ApiRequest.from_payload(payload)
+        Runtime.api_response(Thread.handle_interrupt(Cancelled => :immediate) { step.call(request, ctx) })
+      when :TRIGGER_EVENT
+        Thread.handle_interrupt(Cancelled => :immediate) { step.call(payload, ctx) }
+      else
+        Thread.handle_interrupt(Cancelled => :immediate) { step.call(ctx) }
+      end
+    end
+
+    def internal_error(exc, step)
+      wire = Bridge::Errors.to_wire(exc, step)
+      wire.code = 'INTERNAL'
+      wire
+    end
+
+    def unknown_step(invocation)
+      V1::StepError.new(code: 'UNKNOWN_STEP', message: "this Ruby runtime has no step named #{invocation.step.inspect}",
+                        language: LANGUAGE, step: invocation.step, retryable: true)
+    end
+
+    class << self
+      def trace_id(traceparent)
+        parts = traceparent.to_s.split('-')
+        parts.size == 4 ? parts[1] : ''
+      end
+
+      # {"status", "body", "headers"} from what an api handler returned.
+      def api_response(output)
+        if output.is_a?(Hash) && (output.key?(:status) || output.key?('status'))
+          return { 'status' => pick(output, :status), 'body' => pick(output, :body),
+                   'headers' => pick(output, :headers) || {} }
+        end
+
+        raise StepError.new('an api handler must return a Hash with :status (and :body, :headers); ' \
+                            "it returned #{output.class}", code: 'BAD_RESPONSE', retryable: false)
+      end
+
+      def pick(hash, key)
+        hash.key?(key) ? hash[key] : hash[key.to_s]
+      end
+
+      def build_hello(steps, failures, capacity, runtime_id)
+        hello = V1::Hello.new(contract_version: CONTRACT_VERSION, language: LANGUAGE,
+                              runtime_version: "#{RUBY_ENGINE} #{RUBY_VERSION}", pid: Process.pid,
+                              runtime_id: runtime_id.to_s, capacity: capacity)
+        steps.each do |step|
+          hello.steps << V1::StepDefinition.new(name: step.name, file: step.file,
+                                                config: step.config_json.b)
+        end
+        failures.each do |failure|
+          error = V1::StepError.new(code: failure.code, message: Bridge.utf8(failure.message),
+                                    stack: Bridge.utf8(failure.stack), language: LANGUAGE, type: 'LoadError')
+          hello.load_errors << V1::LoadError.new(file: failure.file, error: error)
+        end
+        hello
+      end
+
+      def threads(env)
+        raw = env.fetch('STEPHOST_RUBY_THREADS', DEFAULT_THREADS.to_s)
+        count = Integer(raw, exception: false)
+        return count if count && count >= 1 && count <= MAX_THREADS
+
+        abort "stephost ruby runtime: STEPHOST_RUBY_THREADS must be a whole number from 1 to #{MAX_THREADS}, " \
+              "got #{raw.inspect}"
+      end
+
+      def main(env = ENV)
+        $stdout.sync = true
+        address = env['STEPHOST_HOST_ADDRESS'].to_s
+        abort 'stephost ruby runtime: STEPHOST_HOST_ADDRESS is not set (the host sets it)' if address.empty?
+        capacity = threads(env)
+        project = File.expand_path(env.fetch('STEPHOST_PROJECT_DIR', '.'))
+        Dir.chdir(project)
+        steps, failures = Loader.load_steps(project)
+        conn = Bridge::Connection.new(address)
+        runtime = new(conn, steps, capacity)
+        begin
+          conn.open(build_hello(steps, failures, capacity, env['STEPHOST_RUNTIME_ID']), runtime)
+        rescue Bridge::ConnectionError => e
+          warn "stephost ruby runtime: #{e.message}"
+          return 2
+        end
+        runtime.wait
+        conn.close
+        0
+      end
+    end
+  end
+end

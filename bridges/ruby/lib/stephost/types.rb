@@ -1,0 +1,31 @@
+# frozen_string_literal: true
+
+module Stephost
+  # An HTTP request routed to an api step. Hashes have String keys; header
+  # names are lower case.
+  class ApiRequest
+    attr_reader :body, :path_params, :query_params, :headers, :method, :path
+
+    def initialize(body: nil, path_params: {}, query_params: {}, headers: {}, method: 'GET', path: '/')
+      @body = body
+      @path_params = path_params
+      @query_params = query_params
+      @headers = headers
+      @method = method
+      @path = path
+    end
+
+    # The request from an api invocation's JSON payload.
+    def self.from_payload(payload)
+      payload = {} unless payload.is_a?(Hash)
+      new(body: payload['body'], path_params: payload['pathParams'] || {},
+          query_params: payload['queryParams'] || {}, headers: payload['headers'] || {},
+          method: payload['method'] || 'GET', path: payload['path'] || '/')
+    end
+
+    def to_h
+      { body: @body, path_params: @path_params, query_params: @query_params, headers: @headers,
+        method: @method, path: @path }
+    end
+  end
+end

@@ -1,0 +1,55 @@
+# frozen_string_literal: true
+
+# The Ruby kitchen sink for the conformance suite (see ../../README.md).
+
+def config
+  { type: 'api', name: 'KitchenSink', method: 'POST', path: '/ks/:id', emits: ['ks.out'] }
+end
+
+def handler(req, ctx)
+  body = req.body || {}
+  case body['action']
+  when 'echo'
+    { status: 200, body: { language: 'ruby', pathId: req.path_params['id'], query: req.query_params,
+                           xTest: req.headers['x-test'], value: body['value'], traceId: ctx.trace_id,
+                           attempt: ctx.attempt } }
+  when 'respond' then { status: body['status'], body: body['body'], headers: body['headers'] }
+  when 'raise' then raise ArgumentError, body['message']
+  when 'sleep'
+    sleep(body['ms'] / 1000.0)
+    { status: 200, body: { slept: body['ms'] } }
+  when 'emit' then { status: 200, body: { messageId: ctx.emit('ks.out', body['data']) } }
+  when 'emit_undeclared' then emit_undeclared(ctx)
+  when 'state' then { status: 200, body: state_roundtrip(ctx, body['group']) }
+  when 'log'
+    ctx.logger.info('kitchen sink log', marker: body['marker'])
+    { status: 200, body: { logged: true } }
+  when 'stream'
+    ctx.streams.set('ks', body['group'], 'item', body['value'])
+    { status: 200, body: { streamed: true } }
+  when 'bad_response' then 'nope'
+  else { status: 400, body: { error: "unknown action #{body['action'].inspect}" } }
+  end
+end
+
+def emit_undeclared(ctx)
+  ctx.emit('ks.undeclared', {})
+  { status: 500, body: { error: 'emit did not fail' } }
+rescue Stephost::StepError => e
+  { status: 200, body: { code: e.code, message: e.message } }
+end
+
+def state_roundtrip(ctx, group)
+  ctx.state.set(group, 'a', { n: 1 })
+  ctx.state.set(group, 'b', [1, 2])
+  {
+    got: ctx.state.get(group, 'a'),
+    missing: ctx.state.get(group, 'zzz'),
+    list1: ctx.state.list(group),
+    deleted: ctx.state.delete(group, 'a'),
+    deletedAgain: ctx.state.delete(group, 'a'),
+    list2: ctx.state.list(group),
+    cleared: ctx.state.clear(group),
+    list3: ctx.state.list(group)
+  }
+end
