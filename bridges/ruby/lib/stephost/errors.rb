@@ -29,4 +29,22 @@ module Stephost
       @retryable
     end
   end
+
+  # Classes defined in a step file live in an anonymous module; drop its name.
+  ANONYMOUS_PREFIX = /\A#<Module:0x\h+>::/.freeze
+
+  # An exception's class name as a step author knows it.
+  def self.type_name(exc)
+    name = exc.is_a?(StepError) ? exc.type.to_s : exc.class.to_s
+    name.sub(ANONYMOUS_PREFIX, '')
+  end
+
+  # Ruby's own format for an uncaught exception, without the causes:
+  # "file:line:in `m': message (Class)", then one "\tfrom file:line:in `m'" per frame.
+  def self.stack_of(exc, message = exc.message.to_s)
+    frames = exc.backtrace || []
+    first, *rest = message.lines.map(&:chomp)
+    head = "#{frames.first ? "#{frames.first}: " : ''}#{first} (#{type_name(exc)})"
+    [head, *rest, *frames.drop(1).map { |frame| "\tfrom #{frame}" }].join("\n")
+  end
 end

@@ -1,6 +1,7 @@
 # frozen_string_literal: true
 
 require 'json'
+require 'stephost/errors'
 
 module Stephost
   # Finds and loads `*_step.rb` files; one failing file never hides the others.
@@ -114,9 +115,7 @@ module Stephost
     end
 
     def failure(rel, path, code, exc)
-      message = "#{exc.class}: #{exc.message}".gsub(path, rel)
-      frames = (exc.backtrace || []).map { |frame| "\tfrom #{frame}" }
-      FileFailure.new(rel, code, message, [message, *frames].join("\n"))
+      FileFailure.new(rel, code, "#{Stephost.type_name(exc)}: #{exc.message}".gsub(path, rel), Stephost.stack_of(exc))
     end
   end
 end

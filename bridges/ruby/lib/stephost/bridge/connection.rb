@@ -22,7 +22,7 @@ module Stephost
     class Connection
       MAX_MESSAGE_BYTES = 64 * 1024 * 1024
       # How often an idle writer looks whether the host ended the call.
-      IDLE_CHECK_S = 1.0
+      IDLE_CHECK_S = 0.2
 
       def initialize(address)
         @address = address

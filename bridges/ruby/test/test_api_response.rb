@@ -1,0 +1,40 @@
+# frozen_string_literal: true
+
+require_relative 'support'
+require 'stephost/runtime'
+
+class ApiResponseTest < Minitest::Test
+  def response(output)
+    Stephost::Runtime.api_response(output)
+  end
+
+  def test_symbol_and_string_keys
+    assert_equal({ 'status' => 201, 'body' => { a: 1 }, 'headers' => { 'x' => 'y' } },
+                 response({ status: 201, body: { a: 1 }, headers: { 'x' => 'y' } }))
+    assert_equal({ 'status' => 204, 'body' => nil, 'headers' => {} }, response({ 'status' => 204 }))
+  end
+
+  def test_anything_else_is_bad_response_not_retryable
+    ['nope', nil, { body: 1 }, [200, {}]].each do |output|
+      error = assert_raises(Stephost::StepError) { response(output) }
+      assert_equal ['BAD_RESPONSE', false], [error.code, error.retryable]
+      assert_includes error.message, output.class.name
+    end
+  end
+
+  def test_the_request_from_an_api_payload
+    request = Stephost::ApiRequest.from_payload(
+      { 'body' => { 'a' => 1 }, 'pathParams' => { 'id' => '7' }, 'queryParams' => { 'q' => %w[1 2] },
+        'headers' => { 'x-test' => 'yes' }, 'method' => 'PUT', 'path' => '/things/7' }
+    )
+    assert_equal [{ 'a' => 1 }, { 'id' => '7' }, { 'q' => %w[1 2] }, { 'x-test' => 'yes' }, 'PUT', '/things/7'],
+                 [request.body, request.path_params, request.query_params, request.headers, request.method,
+                  request.path]
+  end
+
+  def test_trace_id_comes_from_the_traceparent
+    assert_equal '4bf92f3577b34da6a3ce929d0e0e4736',
+                 Stephost::Runtime.trace_id('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')
+    assert_equal '', Stephost::Runtime.trace_id('')
+  end
+end
