@@ -1,0 +1,192 @@
+/**
+ * The runtime's end of the Connect stream to the host.
+ *
+ * One bidirectional gRPC stream carries everything. Outgoing messages are queued and
+ * written once per turn of the event loop (setImmediate), so the results and calls
+ * that a burst of invocations produces leave in one frame. Calls into the host are
+ * correlated by call id; a failed call rejects with a StepError carrying the host's code.
+ */
+import * as grpc from '@grpc/grpc-js'
+
+import { fromWire } from './errors.ts'
+import { StepError } from './sdk.ts'
+import { num, v1 } from './wire.ts'
+import type { Hello, HostCall, HostCallReply, HostMessage, RuntimeMessage, Welcome } from './wire.ts'
+
+// Payloads are bounded by the host's body limit; leave generous room for batches.
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+const CONNECT = '/stephost.v1.RuntimeService/Connect'
+
+type Frame = { messages: RuntimeMessage[] }
+type HostFrame = { messages?: HostMessage[] | null }
+type Stream = grpc.ClientDuplexStream<Frame, HostFrame>
+
+/** What the connection hands to the runtime. */
+export interface Dispatch {
+  invocation(message: NonNullable<HostMessage['invocation']>): void
+  cancel(invocationId: number, reason: string): void
+  drain(graceMs: number): void
+  /** The stream ended: the host went away, or closed it after Drained. */
+  closed(error: Error | undefined): void
+}
+
+export class HostRefusedError extends Error {
+  override name = 'HostRefusedError'
+}
+
+export class HostConnection {
+  closed = false
+  #client: grpc.Client
+  #stream: Stream | undefined
+  #outbox: RuntimeMessage[] = []
+  #flushScheduled = false
+  #blocked = false
+  #pending = new Map<number, (reply: HostCallReply) => void>()
+  #nextCallId = 1
+  #flush = (): void => this.#write()
+
+  constructor(address: string) {
+    this.#client = new grpc.Client(address, grpc.credentials.createInsecure(), {
+      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    })
+  }
+
+  /** Dial the host, send Hello, and wait for Welcome (or the host's refusal). */
+  open(hello: Hello, dispatch: Dispatch): Promise<Welcome> {
+    const stream: Stream = this.#client.makeBidiStreamRequest(
+      CONNECT,
+      (frame: Frame) => v1.RuntimeFrame.encode(frame).finish() as Buffer,
+      (bytes: Buffer) => v1.HostFrame.decode(bytes),
+    )
+    this.#stream = stream
+    return new Promise((resolve, reject) => {
+      let welcomed = false
+      stream.on('data', (frame: HostFrame) => {
+        const messages = frame.messages ?? []
+        let i = 0
+        if (!welcomed) {
+          const first = messages[0]
+          if (!first?.welcome) {
+            reject(new HostRefusedError(`host answered Hello with ${describeMessage(first)}`))
+            stream.cancel()
+            return
+          }
+          welcomed = true
+          resolve(first.welcome)
+          i = 1
+        }
+        for (; i < messages.length; i++) this.#dispatch(messages[i]!, dispatch)
+      })
+      stream.on('error', (error: grpc.ServiceError) => {
+        if (!welcomed) {
+          welcomed = true
+          reject(new HostRefusedError(`host refused the runtime (${grpc.status[error.code]}): ${error.details}`))
+          this.#end(error, undefined)
+          return
+        }
+        this.#end(error, dispatch)
+      })
+      stream.on('end', () => {
+        if (!welcomed) {
+          welcomed = true
+          reject(new HostRefusedError('host closed the stream before Welcome'))
+          this.#end(undefined, undefined)
+          return
+        }
+        this.#end(undefined, dispatch)
+      })
+      stream.on('drain', () => {
+        this.#blocked = false
+        this.#write()
+      })
+      stream.write({ messages: [{ hello }] })
+    })
+  }
+
+  #dispatch(message: HostMessage, dispatch: Dispatch): void {
+    if (message.invocation) {
+      dispatch.invocation(message.invocation)
+    } else if (message.reply) {
+      const callId = num(message.reply.callId)
+      const resolve = this.#pending.get(callId)
+      if (resolve !== undefined) {
+        this.#pending.delete(callId)
+        resolve(message.reply)
+      }
+    } else if (message.heartbeat) {
+      this.send({ heartbeat: { sentUnixMs: Date.now() } })
+    } else if (message.cancel) {
+      dispatch.cancel(num(message.cancel.invocationId), message.cancel.reason ?? '')
+    } else if (message.drain) {
+      dispatch.drain(message.drain.graceMs ?? 0)
+    }
+  }
+
+  /** Queue a message for this turn's frame. */
+  send(message: RuntimeMessage): void {
+    this.#outbox.push(message)
+    if (!this.#flushScheduled && !this.#blocked) {
+      this.#flushScheduled = true
+      setImmediate(this.#flush)
+    }
+  }
+
+  #write(): void {
+    this.#flushScheduled = false
+    const stream = this.#stream
+    if (this.#outbox.length === 0 || stream === undefined || this.closed) return
+    const messages = this.#outbox
+    this.#outbox = []
+    // false: gRPC's buffer is full; the rest waits for 'drain', still batched.
+    if (!stream.write({ messages })) this.#blocked = true
+  }
+
+  /** Send a call and wait for the host's reply; a reply carrying an error rejects. */
+  async request(call: HostCall): Promise<HostCallReply> {
+    if (this.closed) throw lost()
+    const callId = this.#nextCallId++
+    call.callId = callId
+    const reply = await new Promise<HostCallReply>((resolve) => {
+      this.#pending.set(callId, resolve)
+      this.send({ call })
+    })
+    // Thrown here, after the await, so the stack shows the handler's async frames.
+    if (reply.error) throw fromWire(reply.error)
+    return reply
+  }
+
+  /** Write what is queued, end our side of the stream, and resolve when the host closes it. */
+  finish(): Promise<void> {
+    const stream = this.#stream
+    if (stream === undefined || this.closed) return Promise.resolve()
+    this.#write()
+    return new Promise((resolve) => {
+      stream.once('close', resolve)
+      stream.once('status', () => resolve())
+      stream.end()
+    })
+  }
+
+  #end(error: Error | undefined, dispatch: Dispatch | undefined): void {
+    if (this.closed) return
+    this.closed = true
+    const reply: HostCallReply = {
+      error: { code: 'RUNTIME_LOST', message: 'the connection to the host closed', language: 'node' },
+    }
+    for (const resolve of this.#pending.values()) resolve(reply)
+    this.#pending.clear()
+    this.#client.close()
+    dispatch?.closed(error)
+  }
+}
+
+function lost(): StepError {
+  return new StepError('the connection to the host closed', { code: 'RUNTIME_LOST' })
+}
+
+function describeMessage(message: HostMessage | undefined): string {
+  if (message === undefined) return 'an empty frame'
+  const kind = Object.keys(message).find((key) => (message as Record<string, unknown>)[key] != null)
+  return kind ?? 'an empty message'
+}

@@ -1,0 +1,171 @@
+/**
+ * Finds and imports `*.step.{ts,js,mts,mjs,cts,cjs}` files; one failing file never hides
+ * the others.
+ *
+ * Files are imported one by one with `import()`; tsx (registered by the entry) compiles
+ * TypeScript on the way, and a CommonJS file's `module.exports` arrives as the
+ * namespace's default. The host checks each config (for every language alike): here a
+ * file only needs to export a `config` object with a `name`, and a `handler` function
+ * unless it is a noop step. zod schemas become JSON Schema.
+ */
+import { readdirSync } from 'node:fs'
+import { join, relative, sep } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+import { toJsonSchema } from './schema.ts'
+
+export const STEP_FILE = /\.step\.(?:ts|js|mts|mjs|cts|cjs)$/
+const SCHEMA_KEYS = ['bodySchema', 'input'] as const
+
+export type Handler = (...args: unknown[]) => unknown
+
+/** A step file that imported and exports `config` and `handler`. */
+export interface LoadedStep {
+  name: string
+  /** Path relative to the project root, with "/" separators. */
+  file: string
+  type: string
+  /** The config as JSON, schemas converted. */
+  config: Buffer
+  handler: Handler
+}
+
+/** A step file that could not be loaded, and why. */
+export interface FileFailure {
+  file: string
+  code: 'LOAD_FAILED' | 'BAD_CONFIG'
+  message: string
+  stack: string
+}
+
+export class BadStepError extends Error {
+  override name = 'BadStepError'
+}
+
+/** Step files under `project/steps`, sorted; node_modules and dot-folders are skipped. */
+export function findStepFiles(project: string): string[] {
+  const found: string[] = []
+  const walk = (dir: string): void => {
+    let entries
+    try {
+      entries = readdirSync(dir, { withFileTypes: true })
+    } catch {
+      return
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(path)
+      } else if (STEP_FILE.test(entry.name)) {
+        found.push(path)
+      }
+    }
+  }
+  walk(join(project, 'steps'))
+  return found.sort()
+}
+
+export async function loadSteps(project: string): Promise<{ steps: LoadedStep[]; failures: FileFailure[] }> {
+  const steps: LoadedStep[] = []
+  const failures: FileFailure[] = []
+  for (const path of findStepFiles(project)) {
+    const file = relative(project, path).split(sep).join('/')
+    let module: Record<string, unknown>
+    try {
+      module = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+    } catch (error) {
+      failures.push(loadFailure(file, error))
+      continue
+    }
+    try {
+      steps.push(stepFromModule(module, file))
+    } catch (error) {
+      if (!(error instanceof BadStepError)) throw error
+      failures.push({ file, code: 'BAD_CONFIG', message: error.message, stack: error.stack ?? '' })
+    }
+  }
+  return { steps, failures }
+}
+
+function loadFailure(file: string, error: unknown): FileFailure {
+  if (error instanceof Error) {
+    return { file, code: 'LOAD_FAILED', message: `${error.name}: ${error.message}`, stack: error.stack ?? '' }
+  }
+  return { file, code: 'LOAD_FAILED', message: `${file} threw ${String(error)} while loading`, stack: '' }
+}
+
+/** The step a module defines; throws BadStepError naming what is missing. */
+export function stepFromModule(namespace: Record<string, unknown>, file: string): LoadedStep {
+  const module = exportsOf(namespace)
+  const config = module.config
+  const handler = module.handler
+  if (config === undefined) throw new BadStepError(`${file} exports no \`config\``)
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new BadStepError(`${file}: \`config\` must be an object, not ${kindOf(config)}`)
+  }
+  const raw = config as Record<string, unknown>
+  if (typeof raw.name !== 'string' || raw.name === '') {
+    throw new BadStepError(`${file}: config needs a non-empty string \`name\``)
+  }
+  if (raw.type !== 'noop' && typeof handler !== 'function') {
+    throw new BadStepError(`${file} exports no \`handler\` function`)
+  }
+  const converted: Record<string, unknown> = { ...raw }
+  for (const key of SCHEMA_KEYS) {
+    if (converted[key] !== undefined) converted[key] = convertSchema(converted[key], file, key)
+  }
+  const responses = converted.responseSchema
+  if (responses !== undefined) converted.responseSchema = convertResponses(responses, file)
+  let json: string | undefined
+  try {
+    json = JSON.stringify(converted)
+  } catch (error) {
+    throw new BadStepError(`${file}: config is not JSON: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  return {
+    name: raw.name,
+    file,
+    type: String(raw.type),
+    config: Buffer.from(json),
+    handler: typeof handler === 'function' ? (handler as Handler) : noHandler,
+  }
+}
+
+/** ESM named exports; or a CommonJS `module.exports` / an `export default {config, handler}`. */
+function exportsOf(namespace: Record<string, unknown>): Record<string, unknown> {
+  if (namespace.config !== undefined || namespace.handler !== undefined) return namespace
+  const fallback = namespace.default
+  if (typeof fallback === 'object' && fallback !== null) return fallback as Record<string, unknown>
+  return namespace
+}
+
+function convertSchema(schema: unknown, file: string, key: string): unknown {
+  try {
+    return toJsonSchema(schema)
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error)
+    throw new BadStepError(`${file}: \`${key}\` could not be turned into JSON Schema: ${why}`)
+  }
+}
+
+/** responseSchema is a schema, or schemas by status code. */
+function convertResponses(value: unknown, file: string): unknown {
+  const converted = convertSchema(value, file, 'responseSchema')
+  if (converted !== value || typeof value !== 'object' || value === null) return converted
+  const out: Record<string, unknown> = {}
+  for (const [status, schema] of Object.entries(value)) {
+    out[status] = convertSchema(schema, file, `responseSchema.${status}`)
+  }
+  return out
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return `a ${typeof value}`
+}
+
+function noHandler(): never {
+  throw new BadStepError('noop steps have no handler')
+}

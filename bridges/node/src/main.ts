@@ -1,0 +1,91 @@
+/**
+ * The Node runtime process (bin/stephost-node.mjs runs this).
+ *
+ * The host launches it with STEPHOST_HOST_ADDRESS (the gRPC address to dial),
+ * STEPHOST_RUNTIME_ID and STEPHOST_PROJECT_DIR in its environment. It loads the
+ * project's TS/JS steps, announces them in Hello, then runs invocations concurrently
+ * until the host drains it or the stream ends.
+ */
+import { resolve } from 'node:path'
+
+import { HostConnection, HostRefusedError } from './connection.ts'
+import { loadSteps } from './loader.ts'
+import type { FileFailure, LoadedStep } from './loader.ts'
+import { LANGUAGE, NodeRuntime } from './runtime.ts'
+import type { Hello } from './wire.ts'
+
+export const CONTRACT_VERSION = 1
+const DRAIN_CLOSE_TIMEOUT_MS = 5000
+
+export function buildHello(steps: LoadedStep[], failures: FileFailure[]): Hello {
+  return {
+    contractVersion: CONTRACT_VERSION,
+    language: LANGUAGE,
+    runtimeVersion: `node ${process.version}`,
+    pid: process.pid,
+    runtimeId: process.env.STEPHOST_RUNTIME_ID ?? '',
+    capacity: 0,
+    steps: steps.map((step) => ({ name: step.name, file: step.file, config: step.config })),
+    loadErrors: failures.map((failure) => ({
+      file: failure.file,
+      error: {
+        code: failure.code,
+        message: failure.message,
+        stack: failure.stack,
+        language: LANGUAGE,
+        type: 'LoadError',
+      },
+    })),
+  }
+}
+
+function fatal(message: string): never {
+  process.stderr.write(`stephost node runtime: ${message}\n`)
+  process.exit(1)
+}
+
+export async function main(): Promise<void> {
+  const address = process.env.STEPHOST_HOST_ADDRESS
+  if (!address) {
+    process.stderr.write('stephost node runtime: STEPHOST_HOST_ADDRESS is not set (the host sets it)\n')
+    process.exit(2)
+  }
+  const project = resolve(process.env.STEPHOST_PROJECT_DIR ?? '.')
+  process.chdir(project)
+
+  let runtime: NodeRuntime | undefined
+  const escaped = (origin: string) => (error: unknown) => {
+    if (runtime?.escaped(error, origin)) return
+    const text = error instanceof Error ? (error.stack ?? String(error)) : String(error)
+    fatal(`${origin} outside any invocation; exiting so the host restarts the runtime\n${text}`)
+  }
+  process.on('uncaughtException', escaped('uncaught exception'))
+  process.on('unhandledRejection', escaped('unhandled rejection'))
+
+  const { steps, failures } = await loadSteps(project)
+  const conn = new HostConnection(address)
+  runtime = new NodeRuntime(conn, steps)
+  const active = runtime
+  try {
+    await conn.open(buildHello(steps, failures), {
+      invocation: (invocation) => active.invoke(invocation),
+      cancel: (invocationId, reason) => active.cancel(invocationId, reason),
+      drain: () =>
+        active.drain(() => {
+          conn.send({ drained: {} })
+          setTimeout(() => process.exit(0), DRAIN_CLOSE_TIMEOUT_MS).unref()
+          void conn.finish().then(() => process.exit(0))
+        }),
+      closed: (error) => {
+        // The host went away (or closed the stream after Drained): nothing to do here.
+        process.exit(error === undefined ? 0 : 1)
+      },
+    })
+  } catch (error) {
+    if (error instanceof HostRefusedError) {
+      process.stderr.write(`stephost node runtime: ${error.message}\n`)
+      process.exit(2)
+    }
+    throw error
+  }
+}
