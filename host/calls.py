@@ -23,7 +23,13 @@ from host.telemetry import get_logger, make_traceparent
 from stephost.v1 import calls_pb2
 
 log = get_logger(component="handler")
-_LEVELS = {"debug": "debug", "info": "info", "warn": "warning", "warning": "warning", "error": "error"}
+_LEVELS = {
+    "debug": "debug",
+    "info": "info",
+    "warn": "warning",
+    "warning": "warning",
+    "error": "error",
+}
 
 
 class CallError(HostError):

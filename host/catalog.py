@@ -160,7 +160,9 @@ def _emits(raw: dict[str, Any]) -> frozenset[str]:
         elif isinstance(entry, dict) and isinstance(entry.get("topic"), str) and entry["topic"]:
             topics.add(entry["topic"])
         else:
-            raise ConfigError(f"each `emits` entry must be a topic or {{topic: ...}}, got {entry!r}")
+            raise ConfigError(
+                f"each `emits` entry must be a topic or {{topic: ...}}, got {entry!r}"
+            )
     return frozenset(topics)
 
 
@@ -215,7 +217,7 @@ def parse_step(raw: Any, *, language: str, file: str) -> StepConfig:
         )
     if step_type == "noop":
         return StepConfig(**common, subscribes=_str_list(raw, "subscribes"))
-    retry = {
+    retry: dict[str, Any] = {
         "max_attempts": _positive_int(raw, "maxAttempts", DEFAULT_MAX_ATTEMPTS),
         "backoff_ms": _positive_int(raw, "backoffMs", DEFAULT_BACKOFF_MS),
         "concurrency": _positive_int(raw, "concurrency", DEFAULT_EVENT_CONCURRENCY),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,7 +30,9 @@ HostOpt = Annotated[
 ]
 UrlOpt = Annotated[
     str | None,
-    typer.Option("--url", help="The host to talk to [default: STEPHOST_URL or the project's port]."),
+    typer.Option(
+        "--url", help="The host to talk to [default: STEPHOST_URL or the project's port]."
+    ),
 ]
 
 
@@ -179,8 +180,14 @@ def steps(url: UrlOpt = None) -> None:
         else:
             trigger = ""
         rows.append(
-            [step["name"], step["type"], step["language"], trigger, ", ".join(step["emits"]),
-             step["file"]]
+            [
+                step["name"],
+                step["type"],
+                step["language"],
+                trigger,
+                ", ".join(step["emits"]),
+                step["file"],
+            ]
         )
     _table(rows, ["NAME", "TYPE", "LANGUAGE", "TRIGGER", "EMITS", "FILE"])
     for problem in result["problems"]:
@@ -224,8 +231,14 @@ def dlq_list(
     params = {"step": step} if step else {}
     items = _call(url, "GET", "/dlq", params=params)["items"]
     rows = [
-        [i["id"], i["step"], i["topic"], str(i["attempts"]), i["error"].get("code", ""),
-         i["error"].get("message", "")[:80]]
+        [
+            i["id"],
+            i["step"],
+            i["topic"],
+            str(i["attempts"]),
+            i["error"].get("code", ""),
+            i["error"].get("message", "")[:80],
+        ]
         for i in items
     ]
     _table(rows, ["ID", "STEP", "TOPIC", "ATTEMPTS", "CODE", "ERROR"])
@@ -250,4 +263,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

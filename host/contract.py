@@ -63,7 +63,9 @@ def reports_from_hello(hello: runtime_pb2.Hello) -> tuple[list[StepReport], list
                 LoadProblem(
                     step.file,
                     hello.language,
-                    Failure("BAD_CONFIG", f"{step.file}: config is not JSON: {exc}", step=step.name),
+                    Failure(
+                        "BAD_CONFIG", f"{step.file}: config is not JSON: {exc}", step=step.name
+                    ),
                 )
             )
             continue

@@ -53,7 +53,8 @@ class CronScheduler:
         after = max(time.time(), (last_ms or 0) / 1000)
         while True:
             tick = next_tick(step.cron, after)
-            while (wait := tick - time.time()) > 0:
+            # Sleep in steps that re-read the wall clock, which may jump.
+            while (wait := tick - time.time()) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(wait)
             try:
                 fired = await self._bus.fire_cron(step, int(tick * 1000))

@@ -7,7 +7,7 @@ from pathlib import Path
 from host.errors import ProjectError
 
 FILES: dict[str, str] = {
-    "steps/hello_api_step.py": '''\
+    "steps/hello_api_step.py": """\
 from stephost import ApiRequest, ApiResponse, Context
 
 config = {
@@ -30,8 +30,8 @@ async def handler(req: ApiRequest, ctx: Context) -> ApiResponse:
     await ctx.emit("hello.said", {"name": name})
     ctx.logger.info("said hello", name=name)
     return ApiResponse(status=202, body={"greeting": f"Hello, {name}!", "traceId": ctx.trace_id})
-''',
-    "steps/count_greetings_step.py": '''\
+""",
+    "steps/count_greetings_step.py": """\
 from typing import Any
 
 from stephost import Context
@@ -49,7 +49,7 @@ async def handler(data: dict[str, Any], ctx: Context) -> None:
     count = await ctx.state.get("greetings", data["name"]) or 0
     await ctx.state.set("greetings", data["name"], count + 1)
     ctx.logger.info("greeting counted", name=data["name"], count=count + 1)
-''',
+""",
     "stephost.toml": """\
 # Settings for `stephost dev` / `stephost start`; STEPHOST_* variables override them.
 port = 3111

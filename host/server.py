@@ -1,9 +1,9 @@
 """The host process: wires state, bus, cron, runtimes and HTTP, and runs them.
 
-    host = Host(project_dir, settings)
-    await host.start()            # runtimes ready, catalog built
-    await host.serve(sock)        # HTTP until SIGINT/SIGTERM
-    await host.stop()             # drain runtimes, flush the queue
+host = Host(project_dir, settings)
+await host.start()            # runtimes ready, catalog built
+await host.serve(sock)        # HTTP until SIGINT/SIGTERM
+await host.stop()             # drain runtimes, flush the queue
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import uvicorn
-
 from host import __version__
 from host.bus.bus import EventBus
 from host.bus.sqlite import SqliteQueue
@@ -28,7 +26,6 @@ from host.catalog import Catalog, LoadProblem, StepReport
 from host.contract import reports_from_hello
 from host.cron import CronScheduler
 from host.errors import DuplicateStepError, PortInUseError, ProjectError
-from host.http.admin import build_admin
 from host.http.app import HostApp
 from host.runtimes.connection import RuntimeConnection
 from host.runtimes.gateway import Gateway
@@ -98,7 +95,7 @@ class Host:
         self._hellos: dict[str, runtime_pb2.Hello] = {}
         self._lock: DataDirLock | None = None
         self._watcher: asyncio.Task[None] | None = None
-        self._server: uvicorn.Server | None = None
+        self._server: Any = None  # uvicorn.Server, imported when serving
         self._reported: set[tuple[str, str]] = set()
         self.languages: list[str] = []
 
@@ -111,6 +108,7 @@ class Host:
             raise ProjectError(
                 f"no steps/ folder in {self.project}; create one, or run `stephost new DIR`"
             )
+        self._snapshot_at_start: dict[Path, int] | None = self._snapshot()
         self.languages = sorted(step_files(self.steps_dir))
         data_dir = self.settings.data_dir
         self._lock = DataDirLock(data_dir)
@@ -127,8 +125,6 @@ class Host:
         self.calls = HostCalls(self.bus, self.state, self.streams)
         self.gateway = Gateway(self.pool, self.calls)
         address = await self.gateway.start()
-        self.admin = build_admin(self)
-        self.app = HostApp(self.pool, self.admin, self.settings.max_body_bytes)
         self.pool.add_listener(self._on_runtime)
         self.supervisor = RuntimeSupervisor(
             self.project,
@@ -140,7 +136,14 @@ class Host:
         )
         if not self.languages:
             log.warning("no step files under steps/", steps_dir=str(self.steps_dir))
-        await self.supervisor.start(self.languages)
+        launched = await self.supervisor.launch(self.languages)
+        # Runtimes boot in their own processes meanwhile; the web framework's
+        # import is the host's slowest, so it happens now and not before.
+        from host.http.admin import build_admin
+
+        self.admin = build_admin(self)
+        self.app = HostApp(self.pool, self.admin, self.settings.max_body_bytes)
+        await self.supervisor.until_ready(launched)
         catalog = self._build_catalog()
         if catalog.duplicates:
             name, first, second = catalog.duplicates[0]
@@ -193,6 +196,8 @@ class Host:
 
     async def serve(self, sock: socket.socket, *, watch: bool = False) -> None:
         """Serve HTTP on ``sock`` until SIGINT/SIGTERM (or ``shutdown()``)."""
+        import uvicorn
+
         config = uvicorn.Config(
             self.app,
             lifespan="off",
@@ -240,19 +245,33 @@ class Host:
             self._lock.release()
             log.info("stephost stopped")
 
+    def _snapshot(self) -> dict[Path, int]:
+        return {
+            path: path.stat().st_mtime_ns
+            for path in self.steps_dir.rglob("*")
+            if path.is_file() and language_of_source(path)
+        }
+
     async def _watch(self) -> None:
         """Reload a language's runtimes when one of its source files changes."""
         from watchfiles import awatch  # only `stephost dev` needs it
 
-        async for changes in awatch(self.steps_dir, debounce=200, step=50):
-            languages = {
-                lang for _change, path in changes if (lang := language_of_source(Path(path)))
-            }
+        before = self._snapshot_at_start
+        async for changes in awatch(
+            self.steps_dir, debounce=200, step=50, rust_timeout=500, yield_on_timeout=True
+        ):
+            paths = {Path(path) for _change, path in changes}
+            if before is not None:
+                # Changes made before the watcher was running count too.
+                now = self._snapshot()
+                paths |= {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
+                before = None
+                log.info("watching for changes", folder=str(self.steps_dir))
+            languages = {lang for path in paths if (lang := language_of_source(path))}
             current = set(step_files(self.steps_dir))
             for language in sorted(languages):
                 try:
-                    if language in self.languages or language in current:
-                        await self._reload(language, present=language in current)
+                    await self._reload(language, present=language in current)
                 except ProjectError as exc:
                     log.error("reload failed; the previous version keeps serving", error=str(exc))
 

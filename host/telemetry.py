@@ -121,9 +121,7 @@ def _orjson_dumps(event: dict[str, Any], **_kw: Any) -> bytes:
     return orjson.dumps(event, default=str)
 
 
-def configure_logging(
-    level: str = "info", fmt: str = "auto", stream: TextIO | None = None
-) -> None:
+def configure_logging(level: str = "info", fmt: str = "auto", stream: TextIO | None = None) -> None:
     """Set up structlog for the host process (call once, early)."""
     out = stream or sys.stdout
     console = fmt == "console" or (fmt == "auto" and out.isatty())
@@ -138,7 +136,8 @@ def configure_logging(
         factory: Any = structlog.PrintLoggerFactory(out)
     else:
         processors.append(structlog.processors.JSONRenderer(serializer=_orjson_dumps))
-        factory = structlog.BytesLoggerFactory(getattr(out, "buffer", out))
+        binary: Any = getattr(out, "buffer", None) or out
+        factory = structlog.BytesLoggerFactory(binary)
     structlog.configure(
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(LEVELS.get(level.lower(), 20)),

@@ -1,14 +1,13 @@
 """Generate the contract's stubs from proto/ (the only way they are made).
 
-    python scripts/gen_proto.py          regenerate every checked-in stub
-    python scripts/gen_proto.py --check  exit 1 when a checked-in stub is stale
+python scripts/gen_proto.py          regenerate every checked-in stub
+python scripts/gen_proto.py --check  exit 1 when a checked-in stub is stale
 """
 
 from __future__ import annotations
 
 import argparse
 import filecmp
-import subprocess
 import sys
 import tempfile
 from pathlib import Path

@@ -63,9 +63,7 @@ class DeadLetter:
 
 
 class QueueBackend(Protocol):
-    async def publish(
-        self, batch: Sequence[Publication], dedup_window_ms: int
-    ) -> list[bool]:
+    async def publish(self, batch: Sequence[Publication], dedup_window_ms: int) -> list[bool]:
         """Store every publication in one durable write; per item, whether it was a
         duplicate (its idempotency key was seen on its topic within the window)."""
         ...
@@ -95,8 +93,8 @@ class QueueBackend(Protocol):
         """Return expired leases to ready; how many."""
         ...
 
-    async def next_due_ms(self, step: str) -> int | None:
-        """When the earliest delayed delivery of ``step`` becomes ready, if any."""
+    async def next_due_ms(self, step: str, after_ms: int) -> int | None:
+        """When the earliest delivery of ``step`` delayed past ``after_ms`` becomes ready."""
         ...
 
     async def dead_letters(self, step: str | None = None, limit: int = 100) -> list[DeadLetter]: ...

@@ -10,6 +10,7 @@ each one in the dead-letter queue.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import time
@@ -101,13 +102,13 @@ class EventBus:
                 worker.stop()
                 del self.workers[name]
         for name, step in wanted.items():
-            worker = self.workers.get(name)
-            if worker is None:
-                worker = self.workers[name] = StepWorker(self, step)
-                worker.start()
+            existing = self.workers.get(name)
+            if existing is None:
+                self.workers[name] = StepWorker(self, step)
+                self.workers[name].start()
             else:
-                worker.step = step
-                worker.wake()
+                existing.step = step
+                existing.wake()
 
     def wake_all(self) -> None:
         for worker in self.workers.values():
@@ -249,10 +250,16 @@ class StepWorker:
 
     async def _loop(self) -> None:
         queue = self.bus.queue
+        next_due: int | None = None  # when the earliest delayed delivery becomes ready
         while not self._stopped:
             self._wake.clear()
+            now = int(time.time() * 1000)
             free = self.step.concurrency - self.in_flight
-            if free > 0 and self.bus.pool.serves(self.step.name):
+            # Lease in batches: wait for a quarter of the slots to free up (one query
+            # per batch, not per delivery), unless nothing runs or a delay expired.
+            batch_from = 1 if self.in_flight == 0 else max(1, self.step.concurrency // 4)
+            due = next_due is not None and next_due <= now
+            if (free >= batch_from or (due and free > 0)) and self.bus.pool.serves(self.step.name):
                 try:
                     batch = await queue.lease(
                         self.step.name, free, self.step.timeout_ms + LEASE_MARGIN_MS
@@ -265,19 +272,13 @@ class StepWorker:
                     task = asyncio.create_task(self._run(delivery))
                     self._running.add(task)
                     task.add_done_callback(self._finished)
-                if batch:
-                    continue
-            timeout = None
-            if free > 0:
-                now = int(time.time() * 1000)
-                due = await queue.next_due_ms(self.step.name)
-                if due is not None and due > now:
-                    timeout = (due - now) / 1000
+                if len(batch) == free:
+                    continue  # there may be more
+                next_due = await queue.next_due_ms(self.step.name, now)
+            timeout = None if next_due is None else max(0.0, (next_due - now) / 1000)
             if not self._wake.is_set():
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
-                except TimeoutError:
-                    pass
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._running.discard(task)
@@ -296,7 +297,7 @@ class StepWorker:
         failure = self._check_input(step, delivery)
         language = step.language
         if failure is None:
-            outcome, conn = await self.bus.pool.invoke(
+            outcome, _conn = await self.bus.pool.invoke(
                 step,
                 delivery.trigger,
                 delivery.data,
@@ -350,8 +351,7 @@ class StepWorker:
         return Failure(
             code="VALIDATION_FAILED",
             message=f"the payload on {delivery.topic!r} does not match the input schema of "
-            f"{step.name}: "
-            + "; ".join(f"{e['path']}: {e['message']}" for e in errors),
+            f"{step.name}: " + "; ".join(f"{e['path']}: {e['message']}" for e in errors),
             type="ValidationError",
             language="host",
             step=step.name,
@@ -380,6 +380,7 @@ class StepWorker:
         elif failure.retryable and delivery.attempt < step.max_attempts:
             delay = backoff_ms(step, delivery.attempt)
             await queue.retry(delivery.id, delay, error)
+            self.wake()  # so the loop learns when the retry is due
             log.warning(
                 f"{delivery.trigger} failed; retrying",
                 **fields,

@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     last_error BLOB,
     dead_ms INTEGER
 );
-CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (step, status, available_ms, id);
+CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (step, status, id);
 CREATE INDEX IF NOT EXISTS deliveries_group ON deliveries (step, group_id, id)
     WHERE group_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS dedup (
@@ -212,9 +212,11 @@ class SqliteQueue:
             "interruptions = interruptions + 1 WHERE status = 1"
         ).rowcount
 
-    async def next_due_ms(self, step: str) -> int | None:
+    async def next_due_ms(self, step: str, after_ms: int) -> int | None:
         row = self._db.execute(
-            "SELECT min(available_ms) FROM deliveries WHERE step = ? AND status = 0", (step,)
+            "SELECT min(available_ms) FROM deliveries WHERE step = ? AND status = 0 "
+            "AND available_ms > ?",
+            (step, after_ms),
         ).fetchone()
         return row[0] if row and row[0] is not None else None
 

@@ -30,9 +30,9 @@ class EmitBody(BaseModel):
 
     topic: str = Field(min_length=1)
     data: Any = None
-    groupId: str = ""  # noqa: N815 (JSON field names are camelCase everywhere)
-    idempotencyKey: str = ""  # noqa: N815
-    delayMs: int = Field(default=0, ge=0)  # noqa: N815
+    groupId: str = ""
+    idempotencyKey: str = ""
+    delayMs: int = Field(default=0, ge=0)
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -225,9 +225,7 @@ def build_admin(host: Host) -> FastAPI:
         logs = recent_logs.for_trace(trace_id)
         if not found and not logs:
             raise NotFoundError(f"no trace {trace_id!r} among the recent ones")
-        return _json(
-            {"traceId": trace_id, "spans": [s.to_json() for s in found], "logs": logs}
-        )
+        return _json({"traceId": trace_id, "spans": [s.to_json() for s in found], "logs": logs})
 
     @app.get(f"{PREFIX}/streams/{{stream}}/{{group}}", include_in_schema=False)
     async def stream_items(stream: str, group: str) -> Response:

@@ -108,7 +108,9 @@ class HostApp:
         try:
             limit = self._limits.get(step.name)
             if limit is None:
-                status = await self._serve(scope, receive, send, step, match.params, trace_id, span_id)
+                status = await self._serve(
+                    scope, receive, send, step, match.params, trace_id, span_id
+                )
             else:
                 async with limit:
                     status = await self._serve(
@@ -297,7 +299,9 @@ def _response(output: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     status = response.get("status", 200)
     if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
         raise ValueError(f"status must be an integer from 100 to 599, got {status!r}")
-    given = response.get("headers") or {}
+    given = response.get("headers")
+    if given is None:
+        given = {}
     if not isinstance(given, dict):
         raise ValueError(f"headers must be an object, got {type(given).__name__}")
     headers: list[tuple[bytes, bytes]] = []

@@ -74,8 +74,10 @@ class RuntimeConnection:
 
     @property
     def has_room(self) -> bool:
-        return not self.draining and not self.closed and (
-            self.capacity == 0 or len(self.in_flight) < self.capacity
+        return (
+            not self.draining
+            and not self.closed
+            and (self.capacity == 0 or len(self.in_flight) < self.capacity)
         )
 
     def invoke(
@@ -158,9 +160,7 @@ class RuntimeConnection:
             self._wake.set()
 
     def reply(self, call_id: int, **reply: Any) -> None:
-        self.send(
-            runtime_pb2.HostMessage(reply=calls_pb2.HostCallReply(call_id=call_id, **reply))
-        )
+        self.send(runtime_pb2.HostMessage(reply=calls_pb2.HostCallReply(call_id=call_id, **reply)))
 
     def drain(self, grace_ms: int) -> None:
         """Stop sending work; the runtime finishes what it has and says Drained."""

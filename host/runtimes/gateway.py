@@ -45,7 +45,7 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
                 ("grpc.so_reuseport", 0),
             ]
         )
-        runtime_pb2_grpc.add_RuntimeServiceServicer_to_server(self, server)
+        runtime_pb2_grpc.add_RuntimeServiceServicer_to_server(self, server)  # type: ignore[no-untyped-call]
         bound = server.add_insecure_port(f"{host}:{port}")
         await server.start()
         self._server = server
@@ -56,7 +56,7 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
         if self._server is not None:
             await self._server.stop(grace_s)
 
-    async def Connect(  # noqa: N802 (the RPC's name in the contract)
+    async def Connect(
         self,
         request_iterator: AsyncIterator[runtime_pb2.RuntimeFrame],
         context: grpc.aio.ServicerContext[Any, Any],
@@ -106,7 +106,7 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
             await context.abort(
                 grpc.StatusCode.FAILED_PRECONDITION, "the first message must be a Hello"
             )
-        hello = first.messages[0].hello
+        hello: runtime_pb2.Hello = first.messages[0].hello
         if hello.contract_version != CONTRACT_VERSION:
             message = (
                 f"contract version mismatch: the host speaks v{CONTRACT_VERSION}, the "

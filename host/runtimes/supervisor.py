@@ -19,6 +19,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from host.errors import ProjectError
 from host.runtimes.connection import RuntimeConnection
@@ -76,14 +77,17 @@ class RuntimeSupervisor:
     def runtimes(self) -> list[ManagedRuntime]:
         return list(self._runtimes.values())
 
-    async def start(self, languages: list[str]) -> None:
-        """Launch every runtime and wait until each has said Hello."""
-        launched = [
+    async def launch(self, languages: list[str]) -> list[ManagedRuntime]:
+        """Start every runtime process (without waiting for them)."""
+        return [
             await self._launch(language)
             for language in languages
             for _ in range(self._processes.get(language, 1))
         ]
-        await asyncio.gather(*(self._until_ready(rt) for rt in launched))
+
+    async def until_ready(self, runtimes: list[ManagedRuntime]) -> None:
+        """Wait until each runtime has said Hello; the first failure raises."""
+        await asyncio.gather(*(self._until_ready(rt) for rt in runtimes))
 
     async def _launch(self, language: str) -> ManagedRuntime:
         spec = LANGUAGES[language]
@@ -127,10 +131,11 @@ class RuntimeSupervisor:
         return runtime
 
     async def _until_ready(self, runtime: ManagedRuntime) -> RuntimeConnection:
-        exited = asyncio.ensure_future(runtime.process.wait())
+        exited: asyncio.Future[Any] = asyncio.ensure_future(runtime.process.wait())
+        ready: asyncio.Future[Any] = runtime.ready
         try:
             done, _ = await asyncio.wait(
-                {runtime.ready, exited},
+                {ready, exited},
                 timeout=self._start_timeout_s,
                 return_when=asyncio.FIRST_COMPLETED,
             )
@@ -203,9 +208,7 @@ class RuntimeSupervisor:
         finish what they have in flight. Queued events are durable, so none is lost.
         """
         old = [rt for rt in self._runtimes.values() if rt.language == language]
-        fresh = [
-            await self._launch(language) for _ in range(self._processes.get(language, 1))
-        ]
+        fresh = [await self._launch(language) for _ in range(self._processes.get(language, 1))]
         try:
             await asyncio.gather(*(self._until_ready(rt) for rt in fresh))
         except ProjectError:

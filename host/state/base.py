@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
+# Aliases: inside the class, `list` names the method.
+Items = list[tuple[str, bytes]]
+Names = list[str]
+
 
 class StateStore(Protocol):
     async def get(self, group: str, key: str) -> bytes | None:
@@ -20,7 +24,7 @@ class StateStore(Protocol):
         """Whether the key existed."""
         ...
 
-    async def list(self, group: str) -> list[tuple[str, bytes]]:
+    async def list(self, group: str) -> Items:
         """Every (key, JSON value) of the group, ordered by key."""
         ...
 
@@ -28,7 +32,7 @@ class StateStore(Protocol):
         """How many keys were deleted."""
         ...
 
-    async def groups(self) -> list[str]:
+    async def groups(self) -> Names:
         """Every group that has at least one key, ordered."""
         ...
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from host.state.base import Items, Names
+
 
 class MemoryStateStore:
     def __init__(self) -> None:
@@ -20,13 +22,13 @@ class MemoryStateStore:
             self._groups.pop(group, None)
         return existed
 
-    async def list(self, group: str) -> list[tuple[str, bytes]]:
+    async def list(self, group: str) -> Items:
         return sorted(self._groups.get(group, {}).items())
 
     async def clear(self, group: str) -> int:
         return len(self._groups.pop(group, {}))
 
-    async def groups(self) -> list[str]:
+    async def groups(self) -> Names:
         return sorted(self._groups)
 
     async def close(self) -> None:

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from host.sqlite import open_db
+from host.state.base import Items, Names
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (
@@ -43,7 +44,7 @@ class SqliteStateStore:
         cursor = self._db.execute("DELETE FROM state WHERE grp = ? AND key = ?", (group, key))
         return cursor.rowcount > 0
 
-    async def list(self, group: str) -> list[tuple[str, bytes]]:
+    async def list(self, group: str) -> Items:
         rows = self._db.execute(
             "SELECT key, value FROM state WHERE grp = ? ORDER BY key", (group,)
         ).fetchall()
@@ -52,7 +53,7 @@ class SqliteStateStore:
     async def clear(self, group: str) -> int:
         return self._db.execute("DELETE FROM state WHERE grp = ?", (group,)).rowcount
 
-    async def groups(self) -> list[str]:
+    async def groups(self) -> Names:
         return [row[0] for row in self._db.execute("SELECT DISTINCT grp FROM state ORDER BY grp")]
 
     async def close(self) -> None:

@@ -9,6 +9,7 @@ concurrently until the host drains it or the stream ends.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import platform
 import sys
@@ -47,9 +48,9 @@ class PythonRuntime:
     def on_invocation(self, invocation: invocation_pb2.Invocation) -> None:
         task = asyncio.create_task(self._run(invocation))
         self._tasks[invocation.id] = task
-        task.add_done_callback(lambda _t, i=invocation.id: self._forget(i))
+        task.add_done_callback(functools.partial(self._forget, invocation.id))
 
-    def _forget(self, invocation_id: int) -> None:
+    def _forget(self, invocation_id: int, _task: object = None) -> None:
         self._tasks.pop(invocation_id, None)
         if self._draining and not self._tasks:
             self.done.set()
@@ -92,7 +93,7 @@ class PythonRuntime:
     async def _call(self, step: LoadedStep, invocation: invocation_pb2.Invocation) -> Any:
         trace_id = _trace_id(invocation.trace.traceparent)
         ctx = Context(self._conn, invocation.id, step.name, trace_id, invocation.attempt)
-        payload = orjson.loads(invocation.payload) if invocation.payload else None
+        payload: Any = orjson.loads(invocation.payload) if invocation.payload else None
         if invocation.trigger == _API:
             args: tuple[Any, ...] = (_api_request(payload),)
         elif invocation.trigger == _EVENT:
@@ -103,7 +104,8 @@ class PythonRuntime:
             output = await step.handler(*args, ctx)
         else:
             sync_ctx = SyncContext(ctx, self._loop)
-            output = await self._loop.run_in_executor(self._pool, step.handler, *args, sync_ctx)
+            call = functools.partial(step.handler, *args, sync_ctx)
+            output = await self._loop.run_in_executor(self._pool, call)
         return _api_response(output) if invocation.trigger == _API else output
 
 
@@ -163,7 +165,9 @@ def build_hello(steps: list[LoadedStep], failures: list[FileFailure]) -> runtime
     return hello
 
 
-def _add_load_error(hello: runtime_pb2.Hello, file: str, code: str, message: str, stack: str) -> None:
+def _add_load_error(
+    hello: runtime_pb2.Hello, file: str, code: str, message: str, stack: str
+) -> None:
     error = error_pb2.StepError(
         code=code, message=message, stack=stack, language=LANGUAGE, type="LoadError"
     )
@@ -207,4 +211,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-

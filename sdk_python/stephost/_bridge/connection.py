@@ -11,7 +11,7 @@ import asyncio
 import itertools
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import grpc
@@ -60,12 +60,13 @@ class HostConnection:
         self._loop_thread = threading.get_ident()
         self._writer: asyncio.Task[None] | None = None
         self._closing = False
+        self._drain_task: asyncio.Task[None] | None = None
         self.closed = False
 
     async def open(self, hello: runtime_pb2.Hello) -> runtime_pb2.Welcome:
         """Dial the host, send Hello, and wait for Welcome (or the refusal)."""
         self._channel = grpc.aio.insecure_channel(self._address, options=CHANNEL_OPTIONS)
-        stub = runtime_pb2_grpc.RuntimeServiceStub(self._channel)
+        stub = runtime_pb2_grpc.RuntimeServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self._call = stub.Connect()
         await self._call.write(
             runtime_pb2.RuntimeFrame(messages=[runtime_pb2.RuntimeMessage(hello=hello)])
@@ -79,13 +80,14 @@ class HostConnection:
         if first.WhichOneof("kind") != "welcome":
             raise ConnectionError(f"host answered Hello with {first.WhichOneof('kind')}")
         self._writer = asyncio.create_task(self._write_loop())
-        return first.welcome
+        welcome: runtime_pb2.Welcome = first.welcome
+        return welcome
 
     async def read_frames(
         self,
         on_invocation: InvocationHandler,
         on_cancel: Callable[[int], None],
-        on_drain: Callable[[], Awaitable[None]],
+        on_drain: Callable[[], Coroutine[Any, Any, None]],
     ) -> None:
         """Dispatch host messages until the stream ends."""
         call = self._call
@@ -111,7 +113,7 @@ class HostConnection:
                     elif kind == "cancel":
                         on_cancel(message.cancel.invocation_id)
                     elif kind == "drain":
-                        asyncio.create_task(on_drain())
+                        self._drain_task = asyncio.create_task(on_drain())
         except grpc.aio.AioRpcError:
             return
         finally:
@@ -217,7 +219,9 @@ class HostConnection:
         return reply.state_delete.deleted
 
     async def state_list(self, invocation_id: int, group: str) -> list[StateItem]:
-        reply = await self._request(invocation_id, state_list=calls_pb2.StateListRequest(group=group))
+        reply = await self._request(
+            invocation_id, state_list=calls_pb2.StateListRequest(group=group)
+        )
         return [
             {"key": item.key, "value": orjson.loads(item.value)} for item in reply.state_list.items
         ]
@@ -238,7 +242,9 @@ class HostConnection:
             ),
         )
 
-    async def stream_delete(self, invocation_id: int, stream: str, group: str, item_id: str) -> bool:
+    async def stream_delete(
+        self, invocation_id: int, stream: str, group: str, item_id: str
+    ) -> bool:
         reply = await self._request(
             invocation_id,
             stream_delete=calls_pb2.StreamDeleteRequest(stream=stream, group=group, id=item_id),
@@ -248,7 +254,9 @@ class HostConnection:
     async def stream_send(self, invocation_id: int, stream: str, group: str, event: Any) -> None:
         await self._request(
             invocation_id,
-            stream_send=calls_pb2.StreamSendRequest(stream=stream, group=group, event=_dumps(event)),
+            stream_send=calls_pb2.StreamSendRequest(
+                stream=stream, group=group, event=_dumps(event)
+            ),
         )
 
     def log(self, invocation_id: int, level: str, message: str, fields: dict[str, Any]) -> None:

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import asyncio
+
+from host.bus.batcher import Batcher
+from host.bus.bus import MAX_BACKOFF_MS, backoff_ms
+from host.catalog import parse_step
+
+STEP = parse_step(
+    {"type": "event", "name": "E", "subscribes": ["t"], "backoffMs": 100},
+    language="python",
+    file="f",
+)
+
+
+def test_backoff_grows_exponentially_with_jitter() -> None:
+    for attempt, ceiling in [(1, 100), (2, 200), (3, 400), (4, 800)]:
+        delays = {backoff_ms(STEP, attempt) for _ in range(200)}
+        assert min(delays) >= ceiling // 2
+        assert max(delays) <= ceiling
+        assert len(delays) > 1  # jittered
+    assert backoff_ms(STEP, 40) <= MAX_BACKOFF_MS
+
+
+def test_batcher_coalesces_one_loop_turn_into_one_call() -> None:
+    calls: list[list[int]] = []
+
+    async def flush(items: list[int]) -> list[int]:
+        calls.append(items)
+        return [i * 10 for i in items]
+
+    async def go() -> list[int]:
+        batcher: Batcher[int, int] = Batcher(flush)
+        results = await asyncio.gather(*(batcher.submit(i) for i in range(5)))
+        later = await batcher.submit(9)
+        return [*results, later]
+
+    assert asyncio.run(go()) == [0, 10, 20, 30, 40, 90]
+    assert calls == [[0, 1, 2, 3, 4], [9]]
+
+
+def test_batcher_failure_reaches_every_caller() -> None:
+    async def flush(items: list[int]) -> list[int]:
+        raise RuntimeError("disk full")
+
+    async def go() -> list[BaseException | int]:
+        batcher: Batcher[int, int] = Batcher(flush)
+        return await asyncio.gather(batcher.submit(1), batcher.submit(2), return_exceptions=True)
+
+    results = asyncio.run(go())
+    assert all(isinstance(r, RuntimeError) for r in results)

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from host.catalog import Catalog, ConfigError, StepReport, parse_path, parse_step
+
+
+def step(**config: Any) -> Any:
+    return parse_step(config, language="python", file="steps/x_step.py")
+
+
+def test_api_step_defaults() -> None:
+    parsed = step(type="api", name="A", method="post", path="/orders/:id")
+    assert parsed.method == "POST"
+    assert parsed.route == "/orders/{id}"
+    assert parsed.timeout_ms == 30_000
+    assert parsed.concurrency == 0
+
+
+def test_event_step_defaults() -> None:
+    parsed = step(type="event", name="E", subscribes=["a"], emits=["b", {"topic": "c"}])
+    assert parsed.max_attempts == 3
+    assert parsed.concurrency == 32
+    assert parsed.emits == frozenset({"b", "c"})
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"type": "api", "method": "GET", "path": "/"}, "`name`"),
+        ({"type": "nope", "name": "X"}, "`type` must be one of"),
+        ({"type": "api", "name": "X", "method": "FETCH", "path": "/"}, "`method`"),
+        ({"type": "api", "name": "X", "method": "GET"}, "`path`"),
+        ({"type": "api", "name": "X", "method": "GET", "path": "/a/:id/:id"}, "twice"),
+        ({"type": "api", "name": "X", "method": "GET", "path": "/a/x:y"}, "neither literal"),
+        ({"type": "event", "name": "X"}, "`subscribes` is required"),
+        ({"type": "event", "name": "X", "subscribes": []}, "at least one"),
+        ({"type": "event", "name": "X", "subscribes": ["a"], "maxAttempts": 0}, "`maxAttempts`"),
+        ({"type": "event", "name": "X", "subscribes": ["a"], "input": {"type": 5}}, "`input`"),
+        ({"type": "cron", "name": "X", "cron": "* * *"}, "5 fields"),
+        ({"type": "cron", "name": "X", "cron": "99 * * * *"}, "not a valid cron"),
+        ({"type": "api", "name": "X", "method": "GET", "path": "/", "emits": [3]}, "`emits`"),
+        ({"type": "api", "name": "X", "method": "GET", "path": "/", "timeoutMs": -1}, "timeoutMs"),
+    ],
+)
+def test_bad_configs_name_the_field(config: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        step(**config)
+
+
+def test_six_field_cron_has_seconds_first() -> None:
+    assert step(type="cron", name="C", cron="*/5 * * * * *").cron == "*/5 * * * * *"
+
+
+def test_root_path() -> None:
+    assert parse_path("/") == ()
+
+
+def test_catalog_reports_duplicates_with_both_files() -> None:
+    reports = [
+        StepReport("python", "steps/a_step.py", "Same", {"type": "noop", "name": "Same"}),
+        StepReport("node", "steps/b.step.ts", "Same", {"type": "noop", "name": "Same"}),
+    ]
+    catalog = Catalog.build(reports, [])
+    assert catalog.duplicates == [("Same", "steps/a_step.py", "steps/b.step.ts")]
+    assert "steps/a_step.py" in catalog.problems[0].failure.message
+    assert "steps/b.step.ts" in catalog.problems[0].failure.message
+
+
+def test_catalog_keeps_good_steps_beside_a_bad_one() -> None:
+    reports = [
+        StepReport("python", "steps/ok_step.py", "Ok", {"type": "noop", "name": "Ok"}),
+        StepReport("python", "steps/bad_step.py", "Bad", {"type": "api", "name": "Bad"}),
+    ]
+    catalog = Catalog.build(reports, [])
+    assert list(catalog.steps) == ["Ok"]
+    assert catalog.problems[0].file == "steps/bad_step.py"
+    assert catalog.problems[0].failure.code == "BAD_CONFIG"
+
+
+def test_catalog_warns_about_topics_nobody_emits() -> None:
+    reports = [
+        StepReport("python", "f", "E", {"type": "event", "name": "E", "subscribes": ["ghost"]}),
+    ]
+    warnings = Catalog.build(reports, []).warnings()
+    assert warnings == ["topic 'ghost' (subscribed by E) is emitted by no step"]

@@ -1,0 +1,175 @@
+"""SqliteQueue on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from host.bus.base import Publication
+from host.bus.sqlite import SqliteQueue
+
+
+def pub(i: int, steps: tuple[str, ...] = ("A",), **kw: object) -> Publication:
+    return Publication(
+        message_id=f"m{i}",
+        topic="t",
+        data=f'{{"i": {i}}}'.encode(),
+        traceparent="00-" + "1" * 32 + "-" + "2" * 16 + "-01",
+        steps=steps,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def queue(tmp_path: Path) -> SqliteQueue:
+    return SqliteQueue(tmp_path / "queue.db")
+
+
+def run(coro: object) -> object:
+    return asyncio.run(coro)  # type: ignore[arg-type]
+
+
+def test_publish_fans_out_and_lease_counts_attempts(queue: SqliteQueue) -> None:
+    async def go() -> None:
+        assert await queue.publish([pub(1, ("A", "B")), pub(2, ("A",))], 1000) == [False, False]
+        leased = await queue.lease("A", 10, 1000)
+        assert [d.message_id for d in leased] == ["m1", "m2"]
+        assert all(d.attempt == 1 for d in leased)
+        assert await queue.lease("A", 10, 1000) == []  # leased ones are not handed out twice
+        assert [d.message_id for d in await queue.lease("B", 10, 1000)] == ["m1"]
+        await queue.ack([d.id for d in leased])
+        counts = await queue.counts()
+        assert "A" not in counts
+        assert counts["B"]["leased"] == 1
+
+    run(go())
+
+
+def test_lease_respects_limit_and_order(queue: SqliteQueue) -> None:
+    async def go() -> None:
+        await queue.publish([pub(i) for i in range(10)], 1000)
+        first = await queue.lease("A", 3, 1000)
+        second = await queue.lease("A", 3, 1000)
+        assert [d.message_id for d in first] == ["m0", "m1", "m2"]
+        assert [d.message_id for d in second] == ["m3", "m4", "m5"]
+
+    run(go())
+
+
+def test_group_delivers_one_at_a_time_in_order_even_across_retries(queue: SqliteQueue) -> None:
+    async def go() -> None:
+        await queue.publish(
+            [pub(1, group_id="g"), pub(2, group_id="g"), pub(3, group_id="h"), pub(4)], 1000
+        )
+        leased = await queue.lease("A", 10, 1000)
+        assert [d.message_id for d in leased] == ["m1", "m3", "m4"]
+        m1 = leased[0]
+        await queue.retry(m1.id, 0, {"code": "HANDLER_ERROR"})
+        again = await queue.lease("A", 10, 1000)
+        assert [d.message_id for d in again] == ["m1"]  # m2 still waits behind m1
+        assert again[0].attempt == 2
+        await queue.ack([again[0].id])
+        assert [d.message_id for d in await queue.lease("A", 10, 1000)] == ["m2"]
+
+    run(go())
+
+
+def test_retry_delay_and_next_due(queue: SqliteQueue) -> None:
+    async def go() -> None:
+        await queue.publish([pub(1)], 1000)
+        (d,) = await queue.lease("A", 1, 1000)
+        await queue.retry(d.id, 60_000, {"code": "X"})
+        assert await queue.lease("A", 1, 1000) == []
+        due = await queue.next_due_ms("A", int(time.time() * 1000))
+        assert due is not None and due > time.time() * 1000 + 50_000
+        assert (await queue.counts())["A"]["delayed"] == 1
+
+    run(go())
+
+
+def test_release_does_not_count_the_attempt(queue: SqliteQueue) -> None:
+    async def go() -> None:
+        await queue.publish([pub(1)], 1000)
+        (d,) = await queue.lease("A", 1, 1000)
+        await queue.release(d.id)
+        (again,) = await queue.lease("A", 1, 1000)
+        assert again.attempt == 1
+        assert again.interruptions == 1
+
+    run(go())
+
+
+def test_bury_replay_and_delete(queue: SqliteQueue) -> None:
+    async def go() -> None:
+        await queue.publish([pub(1), pub(2)], 1000)
+        one, two = await queue.lease("A", 2, 1000)
+        await queue.bury(one.id, {"code": "HANDLER_ERROR", "message": "boom"})
+        await queue.bury(two.id, {"code": "HANDLER_ERROR", "message": "bang"})
+        letters = await queue.dead_letters()
+        assert [(x.message_id, x.error["message"], x.attempts) for x in letters] == [
+            ("m1", "boom", 1),
+            ("m2", "bang", 1),
+        ]
+        assert await queue.replay(one.id) == "A"
+        assert await queue.replay(one.id) is None  # no longer dead
+        (replayed,) = await queue.lease("A", 5, 1000)
+        assert replayed.message_id == "m1" and replayed.attempt == 1
+        assert await queue.delete_dead(two.id) is True
+        assert await queue.delete_dead(two.id) is False
+        assert await queue.dead_letter("nonsense") is None
+
+    run(go())
+
+
+def test_idempotency_key_drops_repeats_within_the_window(queue: SqliteQueue) -> None:
+    async def go() -> None:
+        dup = await queue.publish(
+            [pub(1, idempotency_key="k"), pub(2, idempotency_key="k"), pub(3)], 60_000
+        )
+        assert dup == [False, True, False]
+        assert await queue.publish([pub(4, idempotency_key="k")], 60_000) == [True]
+        assert len(await queue.lease("A", 10, 1000)) == 2
+
+    run(go())
+
+
+def test_idempotency_key_is_accepted_again_after_the_window(queue: SqliteQueue) -> None:
+    async def go() -> None:
+        assert await queue.publish([pub(1, idempotency_key="k")], 0) == [False]
+        assert await queue.publish([pub(2, idempotency_key="k")], 0) == [False]
+
+    run(go())
+
+
+def test_cron_tick_fires_once_even_after_reopening(tmp_path: Path) -> None:
+    async def go() -> None:
+        first = SqliteQueue(tmp_path / "q.db")
+        tick = pub(0, trigger="cron")
+        assert await first.fire_cron("Nightly", 1000, tick) is True
+        assert await first.fire_cron("Nightly", 1000, tick) is False
+        await first.close()
+        second = SqliteQueue(tmp_path / "q.db")
+        assert await second.fire_cron("Nightly", 1000, tick) is False
+        assert await second.fire_cron("Nightly", 500, tick) is False
+        assert await second.last_cron_tick("Nightly") == 1000
+        assert await second.fire_cron("Nightly", 2000, tick) is True
+        assert len(await second.lease("Nightly", 10, 1000)) == 2
+
+    run(go())
+
+
+def test_reclaim_returns_leases_of_a_dead_host(tmp_path: Path) -> None:
+    async def go() -> None:
+        first = SqliteQueue(tmp_path / "q.db")
+        await first.publish([pub(1)], 1000)
+        await first.lease("A", 1, 1000)
+        await first.close()
+        second = SqliteQueue(tmp_path / "q.db")
+        assert await second.reclaim() == 1
+        (d,) = await second.lease("A", 1, 1000)
+        assert d.attempt == 1
+
+    run(go())
