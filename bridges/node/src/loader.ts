@@ -8,7 +8,8 @@
  * file only needs to export a `config` object with a `name`, and a `handler` function
  * unless it is a noop step. zod schemas become JSON Schema.
  */
-import { readdirSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -75,7 +76,7 @@ export async function loadSteps(project: string): Promise<{ steps: LoadedStep[];
     try {
       module = (await import(pathToFileURL(path).href)) as Record<string, unknown>
     } catch (error) {
-      failures.push(loadFailure(file, error))
+      failures.push(loadFailure(file, path, error))
       continue
     }
     try {
@@ -88,11 +89,57 @@ export async function loadSteps(project: string): Promise<{ steps: LoadedStep[];
   return { steps, failures }
 }
 
-function loadFailure(file: string, error: unknown): FileFailure {
-  if (error instanceof Error) {
-    return { file, code: 'LOAD_FAILED', message: `${error.name}: ${error.message}`, stack: error.stack ?? '' }
+function loadFailure(file: string, path: string, error: unknown): FileFailure {
+  if (!(error instanceof Error)) {
+    return { file, code: 'LOAD_FAILED', message: `${file} threw ${String(error)} while loading`, stack: '' }
   }
-  return { file, code: 'LOAD_FAILED', message: `${file} threw ${String(error)} while loading`, stack: '' }
+  const syntax = syntaxProblem(file, path, error)
+  if (syntax !== undefined) return { file, code: 'LOAD_FAILED', ...syntax }
+  return { file, code: 'LOAD_FAILED', message: `${error.name}: ${error.message}`, stack: error.stack ?? '' }
+}
+
+/**
+ * A syntax error as `SyntaxError: <what> (<file>:<line>:<column>)` with a code frame.
+ * tsx reports TypeScript's through esbuild ("Transform failed ... path:line:col: ERROR:
+ * ..."); Node's own SyntaxError for an ES module carries no location at all, so the
+ * file is checked again with `node --check`, which prints one.
+ */
+function syntaxProblem(file: string, path: string, error: Error): { message: string; stack: string } | undefined {
+  const esbuild = /^(.*):(\d+):(\d+): ERROR: (.*)$/m.exec(error.message)
+  if (esbuild !== null && esbuild[1] === path) {
+    const line = Number(esbuild[2])
+    const column = Number(esbuild[3])
+    const where = `${file}:${line}:${column + 1}`
+    return { message: `SyntaxError: ${esbuild[4]} (${where})`, stack: `SyntaxError: ${esbuild[4]}\n${codeFrame(path, where, line, column)}` }
+  }
+  if (!(error instanceof SyntaxError)) return undefined
+  const where = new RegExp(`${escapeRegExp(path)}:(\\d+)`)
+  const inStack = where.exec(error.stack ?? '')
+  if (inStack !== null) {
+    // CommonJS: Node put the location and a code frame on top of the stack.
+    return { message: `SyntaxError: ${error.message} (${file}:${inStack[1]})`, stack: error.stack ?? '' }
+  }
+  const check = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8' })
+  const location = where.exec(check.stderr ?? '')
+  if (location === null) return undefined
+  return {
+    message: `SyntaxError: ${error.message} (${file}:${location[1]})`,
+    stack: check.stderr.replaceAll(pathToFileURL(path).href, file).replaceAll(path, file).trim(),
+  }
+}
+
+function codeFrame(path: string, where: string, line: number, column: number): string {
+  let text = ''
+  try {
+    text = readFileSync(path, 'utf8').split('\n')[line - 1] ?? ''
+  } catch {
+    return `    at ${where}`
+  }
+  return `    at ${where}\n\n${text}\n${' '.repeat(column)}^`
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 /** The step a module defines; throws BadStepError naming what is missing. */
