@@ -12,7 +12,9 @@ import asyncio
 import contextlib
 import errno
 import fcntl
+import gc
 import os
+import signal
 import socket
 import time
 from pathlib import Path
@@ -35,7 +37,7 @@ from host.runtimes.supervisor import RuntimeSupervisor
 from host.settings import Settings
 from host.state.sqlite import SqliteStateStore
 from host.streams import StreamHub
-from host.telemetry import get_logger
+from host.telemetry import get_logger, spans
 from stephost.v1 import runtime_pb2
 
 log = get_logger(component="host")
@@ -58,6 +60,18 @@ def bind_http(host: str, port: int) -> socket.socket:
     sock.listen(2048)
     sock.setblocking(False)
     return sock
+
+
+def _settle_gc() -> None:
+    """Keep the garbage collector off the request path.
+
+    Everything loaded at start-up lives as long as the process, so it moves to the
+    permanent generation (``gc.freeze``): full collections then scan only what
+    requests create, instead of the whole framework each time (p99 spikes of 20 ms).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
 
 
 class DataDirLock:
@@ -107,6 +121,12 @@ class Host:
         if not self.steps_dir.is_dir():
             raise ProjectError(
                 f"no steps/ folder in {self.project}; create one, or run `stephost new DIR`"
+            )
+        if self.settings.otel_exporter != "none":
+            from host.otel import OtelSink
+
+            spans.sink = OtelSink(
+                self.settings.otel_exporter, self.settings.service_name or self.project.name
             )
         self._snapshot_at_start: dict[Path, int] | None = self._snapshot()
         self.languages = sorted(step_files(self.steps_dir))
@@ -196,20 +216,16 @@ class Host:
 
     async def serve(self, sock: socket.socket, *, watch: bool = False) -> None:
         """Serve HTTP on ``sock`` until SIGINT/SIGTERM (or ``shutdown()``)."""
-        import uvicorn
+        from host.http.serving import make_server
 
-        config = uvicorn.Config(
-            self.app,
-            lifespan="off",
-            log_config=None,
-            access_log=False,
-            server_header=False,
-            timeout_graceful_shutdown=int(self.settings.drain_grace_s) or None,
-        )
-        self._server = uvicorn.Server(config)
+        self._server = make_server(self.app, self.settings.drain_grace_s)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.shutdown)
         if watch:
             self._watcher = asyncio.create_task(self._watch())
         host, port = sock.getsockname()[:2]
+        _settle_gc()
         log.info(
             "stephost is serving",
             url=f"http://{host}:{port}",
@@ -221,7 +237,10 @@ class Host:
         await self._server.serve(sockets=[sock])
 
     def shutdown(self) -> None:
+        """Stop serving (a second call stops at once, without waiting for requests)."""
         if self._server is not None:
+            if self._server.should_exit:
+                self._server.force_exit = True
             self._server.should_exit = True
 
     async def stop(self) -> None:
@@ -241,6 +260,8 @@ class Host:
         if hasattr(self, "queue"):
             await self.queue.close()
             await self.state.close()
+        if spans.sink is not None:
+            spans.sink.shutdown()
         if self._lock is not None:
             self._lock.release()
             log.info("stephost stopped")

@@ -14,7 +14,7 @@ import sys
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 import orjson
 import structlog
@@ -100,14 +100,25 @@ class Span:
         }
 
 
+class SpanSink(Protocol):
+    """Where spans go besides memory (``host.otel.OtelSink``)."""
+
+    def export(self, span: Span) -> None: ...
+
+    def shutdown(self) -> None: ...
+
+
 class SpanRecorder:
-    """The last N spans, searchable by trace id."""
+    """The last N spans, searchable by trace id; forwarded to a sink when one is set."""
 
     def __init__(self, size: int = RECENT_SPANS) -> None:
         self.spans: deque[Span] = deque(maxlen=size)
+        self.sink: SpanSink | None = None
 
     def record(self, span: Span) -> None:
         self.spans.append(span)
+        if self.sink is not None:
+            self.sink.export(span)
 
     def for_trace(self, trace_id: str) -> list[Span]:
         return [s for s in self.spans if s.trace_id == trace_id]

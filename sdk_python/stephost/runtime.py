@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import os
 import platform
 import sys
@@ -182,6 +183,10 @@ async def run(project: Path, address: str) -> int:
     except ConnectionError as exc:
         print(f"stephost python runtime: {exc}", file=sys.stderr)
         return 2
+    # Steps and libraries loaded now live as long as the process: keep them out of
+    # the collector's full passes, which would otherwise stall handlers.
+    gc.collect()
+    gc.freeze()
     threads = int(os.environ.get("STEPHOST_PYTHON_THREADS", "32"))
     runtime = PythonRuntime(conn, steps, threads)
     reader = asyncio.create_task(

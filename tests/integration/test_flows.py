@@ -311,3 +311,14 @@ def test_emit_to_unknown_topic_is_refused(make_app: Start, tmp_path: Path) -> No
     response = app.post("/_stephost/emit", json={"data": {}})
     assert response.status_code == 400
     assert response.json()["error"]["errors"][0]["path"] == "/topic"
+
+
+def test_spans_go_to_an_opentelemetry_exporter(make_app: Start, tmp_path: Path) -> None:
+    app = make_app(ROOT / "examples" / "shop", env={"STEPHOST_OTEL_EXPORTER": "console"})
+    response = app.post("/orders", json={"item": "lamp", "quantity": 1})
+    trace_id = response.headers["x-trace-id"]
+    app.wait_idle()
+    app.stop()  # flushes the batch exporter
+    output = "\n".join(app.raw_output)
+    assert output.count(f'"trace_id": "0x{trace_id}"') >= 3  # api, ScoreOrder, NotifyCustomer
+    assert '"name": "POST /orders"' in output

@@ -251,3 +251,13 @@ def test_new_project_works_at_once(make_app: Start, tmp_path: Path) -> None:
     assert app.post("/hello", json={}).status_code == 400
     app.wait_idle()
     assert app.state.get("greetings", "Ada") == 1
+
+
+def test_sigterm_drains_runtimes_and_exits_cleanly(make_app: Start, tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", {"steps/ok_step.py": OK_STEP})
+    app = make_app(project, copy=False)
+    (pid,) = app.runtime_pids("python")
+    assert app.stop() == 0
+    assert any(line["event"] == "stephost stopped" for line in app.logs())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

@@ -22,7 +22,7 @@ def test_api_step_defaults() -> None:
 def test_event_step_defaults() -> None:
     parsed = step(type="event", name="E", subscribes=["a"], emits=["b", {"topic": "c"}])
     assert parsed.max_attempts == 3
-    assert parsed.concurrency == 32
+    assert parsed.concurrency == 100
     assert parsed.emits == frozenset({"b", "c"})
 
 

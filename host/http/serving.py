@@ -1,0 +1,31 @@
+"""The HTTP server (uvicorn), without uvicorn's own signal handling.
+
+uvicorn re-raises SIGINT/SIGTERM once it has stopped serving, which would end the
+process before the host drains its runtimes; the host handles those signals itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import uvicorn
+
+
+class QuietServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def make_server(app: Any, graceful_s: float) -> QuietServer:
+    config = uvicorn.Config(
+        app,
+        lifespan="off",
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=int(graceful_s) or None,
+    )
+    return QuietServer(config)
