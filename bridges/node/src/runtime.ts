@@ -16,7 +16,7 @@ import { toWire } from './errors.ts'
 import type { LoadedStep } from './loader.ts'
 import { StepError } from './sdk.ts'
 import { num, TRIGGER_API, TRIGGER_EVENT } from './wire.ts'
-import type { Invocation, WireError } from './wire.ts'
+import type { Invocation, InvocationResult, WireError } from './wire.ts'
 
 export const LANGUAGE = 'node'
 const NULL_JSON: Buffer = Buffer.from('null')
@@ -85,20 +85,21 @@ export class NodeRuntime {
       this.fail(task, error)
       return
     }
-    if (this.#finish(task)) this.#conn.send({ result: { invocationId: task.id, output } })
+    this.#finish(task, { invocationId: task.id, output })
   }
 
   /** Fail a running invocation with `error`; false when it had finished already. */
   fail(task: Task, error: unknown): boolean {
-    if (!this.#finish(task)) return false
-    this.#sendError(task.id, toWire(error, task.step.name))
-    return true
+    if (task.done) return false
+    return this.#finish(task, { invocationId: task.id, error: toWire(error, task.step.name) })
   }
 
-  #finish(task: Task): boolean {
+  /** Send the result (none when cancelled), once; the last one out of a drain says Drained. */
+  #finish(task: Task, result: InvocationResult | undefined): boolean {
     if (task.done) return false
     task.done = true
     this.#tasks.delete(task.id)
+    if (result !== undefined) this.#conn.send({ result })
     if (this.#draining && this.#tasks.size === 0) this.#drained()
     return true
   }
@@ -111,7 +112,7 @@ export class NodeRuntime {
   cancel(invocationId: number, reason: string): void {
     const task = this.#tasks.get(invocationId)
     if (task === undefined) return
-    this.#finish(task)
+    this.#finish(task, undefined)
     task.ctx.abort(reason || 'cancelled')
   }
 

@@ -1,0 +1,200 @@
+// In-process tests: the error converter, the loader, the SDK's surface.
+import assert from 'node:assert/strict'
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+import { z } from 'zod'
+import * as z3 from 'zod/v3'
+
+import { fromWire, toWire } from '../src/errors.ts'
+import { BadStepError, findStepFiles, stepFromModule } from '../src/loader.ts'
+import { apiResponse } from '../src/runtime.ts'
+import * as sdk from '../src/sdk.ts'
+import { isStepError, StepError } from '../src/sdk.ts'
+import { toJsonSchema } from '../src/schema.ts'
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/project', import.meta.url))
+
+describe('toWire', () => {
+  test('an Error keeps its class, message, whole stack and cause chain', () => {
+    const wire = toWire(new TypeError('outer', { cause: new RangeError('inner') }), 'S')
+    assert.equal(wire.code, 'HANDLER_ERROR')
+    assert.equal(wire.type, 'TypeError')
+    assert.equal(wire.message, 'outer')
+    assert.equal(wire.language, 'node')
+    assert.equal(wire.step, 'S')
+    assert.equal(wire.retryable, true)
+    assert.match(wire.stack ?? '', /^TypeError: outer\n\s+at .*unit\.test\.ts/)
+    assert.equal(wire.cause?.type, 'RangeError')
+    assert.equal(wire.cause?.message, 'inner')
+  })
+
+  test('a StepError brings its code, retryable flag and details', () => {
+    const wire = toWire(new StepError('no', { code: 'MY_CODE', retryable: false, details: { a: 1 } }), 'S')
+    assert.equal(wire.code, 'MY_CODE')
+    assert.equal(wire.retryable, false)
+    assert.equal(wire.type, 'StepError')
+    assert.deepEqual(JSON.parse(Buffer.from(wire.details!).toString()), { a: 1 })
+  })
+
+  test("an Error's own fields (a Node error's code) go to details", () => {
+    const error = Object.assign(new Error('gone'), { code: 'ENOENT', path: '/x' })
+    assert.deepEqual(JSON.parse(Buffer.from(toWire(error, 'S').details!).toString()), { code: 'ENOENT', path: '/x' })
+    assert.equal(toWire(error, 'S').code, 'HANDLER_ERROR')
+  })
+
+  test('a thrown string or object becomes the message, the value goes to details', () => {
+    const fromString = toWire('just a string', 'S')
+    assert.equal(fromString.type, 'string')
+    assert.equal(fromString.message, 'just a string')
+    assert.match(fromString.stack ?? '', /not an Error, so JavaScript kept no stack/)
+    const fromObject = toWire({ code: 'E_OBJ', message: 'an object' }, 'S')
+    assert.equal(fromObject.type, 'Object')
+    assert.equal(fromObject.code, 'HANDLER_ERROR')
+    assert.equal(fromObject.message, 'an object')
+    assert.deepEqual(JSON.parse(Buffer.from(fromObject.details!).toString()), {
+      thrown: { code: 'E_OBJ', message: 'an object' },
+    })
+    assert.equal(toWire(undefined, 'S').message, 'undefined')
+    assert.equal(toWire(null, 'S').type, 'null')
+  })
+
+  test('a circular cause chain stops', () => {
+    const a = new Error('a')
+    const b = new Error('b', { cause: a })
+    ;(a as { cause?: unknown }).cause = b
+    let depth = 0
+    for (let wire = toWire(a, 'S'); wire.cause; wire = wire.cause) depth++
+    assert.equal(depth, 8)
+  })
+
+  test('fromWire makes the SDK error, which instanceof and isStepError recognise', () => {
+    const error = fromWire({ code: 'EMIT_NOT_ALLOWED', message: 'nope', type: 'CallError', retryable: false })
+    assert.ok(error instanceof StepError)
+    assert.ok(isStepError(error))
+    assert.equal(error.code, 'EMIT_NOT_ALLOWED')
+    assert.equal(error.language, 'host')
+    assert.equal(error.type, 'CallError')
+    assert.ok(!(new Error('x') instanceof StepError))
+    class Mine extends StepError {}
+    assert.ok(new Mine('m') instanceof Mine)
+    assert.ok(!(new StepError('s') instanceof Mine))
+  })
+})
+
+describe('apiResponse', () => {
+  test('fills body and headers', () => {
+    assert.deepEqual(apiResponse({ status: 204 }), { status: 204, body: null, headers: {} })
+  })
+
+  test('anything without a status is BAD_RESPONSE, not retryable', () => {
+    for (const output of ['nope', null, undefined, [1], { body: 1 }]) {
+      assert.throws(
+        () => apiResponse(output),
+        (error: unknown) => isStepError(error) && error.code === 'BAD_RESPONSE' && !error.retryable,
+      )
+    }
+  })
+})
+
+describe('loader', () => {
+  test('finds step files at any depth, sorted, skipping node_modules and dot-folders', () => {
+    const project = mkdtempSync(join(tmpdir(), 'stephost-find-'))
+    for (const rel of [
+      'steps/b.step.ts',
+      'steps/a.step.cjs',
+      'steps/x/y/z.step.mts',
+      'steps/node_modules/pkg/skip.step.ts',
+      'steps/.hidden/skip.step.ts',
+      'steps/helper.ts',
+      'steps/not.step.tsx',
+    ]) {
+      mkdirSync(join(project, rel, '..'), { recursive: true })
+      writeFileSync(join(project, rel), '')
+    }
+    const found = findStepFiles(project).map((p) => p.slice(project.length + 1))
+    assert.deepEqual(found, ['steps/a.step.cjs', 'steps/b.step.ts', 'steps/x/y/z.step.mts'])
+  })
+
+  test('a module needs a config with a name, and a handler unless noop', () => {
+    const bad = (module: Record<string, unknown>, pattern: RegExp) =>
+      assert.throws(() => stepFromModule(module, 'steps/x.step.ts'), (e: unknown) => e instanceof BadStepError && pattern.test(e.message))
+    bad({ handler: () => 1 }, /steps\/x\.step\.ts exports no `config`/)
+    bad({ config: [], handler: () => 1 }, /`config` must be an object, not an array/)
+    bad({ config: { type: 'api' }, handler: () => 1 }, /non-empty string `name`/)
+    bad({ config: { type: 'event', name: 'E' } }, /exports no `handler` function/)
+    bad({ config: { type: 'event', name: 'E', n: 1n }, handler: () => 1 }, /config is not JSON/)
+    const noop = stepFromModule({ config: { type: 'noop', name: 'N' } }, 'steps/n.step.ts')
+    assert.equal(noop.name, 'N')
+  })
+
+  test('a CommonJS module.exports or an export default works', () => {
+    const handler = () => 1
+    const step = stepFromModule({ default: { config: { type: 'cron', name: 'C', cron: '* * * * *' }, handler } }, 'f')
+    assert.equal(step.handler, handler)
+    assert.deepEqual(JSON.parse(step.config.toString()), { type: 'cron', name: 'C', cron: '* * * * *' })
+  })
+
+  test('zod schemas (4 and 3) become JSON Schema; JSON Schema is kept', () => {
+    const step = stepFromModule(
+      {
+        config: {
+          type: 'api',
+          name: 'Z',
+          method: 'POST',
+          path: '/z',
+          bodySchema: z.object({ item: z.string(), n: z.number().optional() }),
+          responseSchema: { 200: z3.z.object({ ok: z3.z.boolean() }) },
+        },
+        handler: () => 1,
+      },
+      'f',
+    )
+    const config = JSON.parse(step.config.toString())
+    assert.equal(config.bodySchema.type, 'object')
+    assert.deepEqual(config.bodySchema.required, ['item'])
+    assert.deepEqual(config.responseSchema['200'].properties, { ok: { type: 'boolean' } })
+    const plain = { type: 'object', required: ['a'] }
+    assert.equal(toJsonSchema(plain), plain)
+  })
+
+  test('the fixture project has files of every kind', () => {
+    const names = findStepFiles(FIXTURE).map((p) => p.slice(FIXTURE.length + 1))
+    assert.ok(names.includes('steps/nested/deep.step.mts'))
+    assert.ok(names.includes('steps/common.step.cjs'))
+  })
+})
+
+test('the public surface of the SDK', () => {
+  // Types are erased; these are the values a step can import from 'stephost'.
+  assert.deepEqual(Object.keys(sdk).sort(), ['StepError', 'isStepError'])
+})
+
+// The types a step can import from 'stephost': removing or renaming one fails `npm run lint`.
+export type PublicTypes = [
+  sdk.ApiConfig,
+  sdk.ApiHandler,
+  sdk.ApiRequest,
+  sdk.ApiResponse,
+  sdk.Context,
+  sdk.CronConfig,
+  sdk.CronHandler,
+  sdk.Emit,
+  sdk.EmitOptions,
+  sdk.EventConfig,
+  sdk.EventHandler,
+  sdk.HttpMethod,
+  sdk.JsonValue,
+  sdk.LogFields,
+  sdk.Logger,
+  sdk.NoopConfig,
+  sdk.Schema,
+  sdk.State,
+  sdk.StateItem,
+  sdk.StepConfig,
+  sdk.StepErrorOptions,
+  sdk.Streams,
+]
