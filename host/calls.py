@@ -89,6 +89,15 @@ class HostCalls:
                 f"(it declares {declared})",
                 code="EMIT_NOT_ALLOWED",
             )
+        check = step.emit_checks.get(request.topic)
+        if check is not None:
+            errors = check.errors(orjson.loads(request.data or b"null"))
+            if errors:
+                raise CallError(
+                    f"the data {step.name} emitted on {request.topic!r} does not match its "
+                    "declared type: " + "; ".join(f"{e['path']}: {e['message']}" for e in errors),
+                    code="VALIDATION_FAILED",
+                )
         result = await self._bus.emit(
             request.topic,
             request.data or b"null",

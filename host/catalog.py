@@ -14,8 +14,9 @@ from typing import Any
 
 from croniter import croniter
 
+from host.contracts import Contracts
 from host.model import Failure
-from host.schemas import SchemaCheck, SchemaProblem, compile_schema
+from host.schemas import PayloadCheck, SchemaProblem, compile_schema
 
 STEP_TYPES = ("api", "event", "cron", "noop")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -53,8 +54,9 @@ class StepConfig:
     subscribes: tuple[str, ...] = ()
     method: str = ""
     path: tuple[PathSegment, ...] = ()
-    body_schema: SchemaCheck | None = None
-    input_schema: SchemaCheck | None = None
+    body_schema: PayloadCheck | None = None
+    input_schema: PayloadCheck | None = None
+    emit_checks: dict[str, PayloadCheck] = field(default_factory=dict)
     cron: str = ""
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     backoff_ms: int = DEFAULT_BACKOFF_MS
@@ -149,21 +151,30 @@ def _str_list(raw: dict[str, Any], key: str, *, required: bool = False) -> tuple
     return tuple(value)
 
 
-def _emits(raw: dict[str, Any]) -> frozenset[str]:
+def _emits(
+    raw: dict[str, Any], contracts: Contracts
+) -> tuple[frozenset[str], dict[str, PayloadCheck]]:
+    """The topics a step may emit, and the payload check of those that declare one."""
     value = raw.get("emits") or []
     if not isinstance(value, list):
         raise ConfigError(f"`emits` must be a list, got {value!r}")
     topics = set()
+    checks: dict[str, PayloadCheck] = {}
     for entry in value:
         if isinstance(entry, str) and entry:
             topics.add(entry)
         elif isinstance(entry, dict) and isinstance(entry.get("topic"), str) and entry["topic"]:
             topics.add(entry["topic"])
+            for key in ("type", "schema"):
+                where = f"`emits` entry {entry['topic']!r}: `{key}`"
+                check = _check(entry, key, contracts, where)
+                if check is not None:
+                    checks[entry["topic"]] = check
         else:
             raise ConfigError(
                 f"each `emits` entry must be a topic or {{topic: ...}}, got {entry!r}"
             )
-    return frozenset(topics)
+    return frozenset(topics), checks
 
 
 def _positive_int(raw: dict[str, Any], key: str, default: int) -> int:
@@ -173,15 +184,30 @@ def _positive_int(raw: dict[str, Any], key: str, default: int) -> int:
     return value
 
 
-def _schema(raw: dict[str, Any], key: str) -> SchemaCheck | None:
+def _check(
+    raw: dict[str, Any], key: str, contracts: Contracts, where: str | None = None
+) -> PayloadCheck | None:
+    """A JSON Schema (an object) or a message type of the project's contracts (a name)."""
+    value = raw.get(key)
+    where = where or f"`{key}`"
+    if isinstance(value, str):
+        if contracts.find(value) is None:
+            raise ConfigError(
+                f"{where} names the message type {value!r}, which no .proto file under "
+                "contracts/ declares"
+            )
+        return contracts.check(value)
     try:
-        return compile_schema(raw.get(key))
+        return compile_schema(value)
     except SchemaProblem as exc:
-        raise ConfigError(f"`{key}`: {exc}") from None
+        raise ConfigError(f"{where}: {exc}") from None
 
 
-def parse_step(raw: Any, *, language: str, file: str) -> StepConfig:
+def parse_step(
+    raw: Any, *, language: str, file: str, contracts: Contracts | None = None
+) -> StepConfig:
     """Check one config; raises ConfigError naming the first problem."""
+    contracts = contracts or Contracts()
     if not isinstance(raw, dict):
         raise ConfigError(f"config must be an object, got {type(raw).__name__}")
     name = raw.get("name")
@@ -193,7 +219,10 @@ def parse_step(raw: Any, *, language: str, file: str) -> StepConfig:
     flows = raw.get("flows") or []
     if not isinstance(flows, list) or not all(isinstance(f, str) for f in flows):
         raise ConfigError(f"`flows` must be a list of strings, got {flows!r}")
+    emits, emit_checks = _emits(raw, contracts)
     common: dict[str, Any] = {
+        "emits": emits,
+        "emit_checks": emit_checks,
         "name": name,
         "type": step_type,
         "language": language,
@@ -201,7 +230,6 @@ def parse_step(raw: Any, *, language: str, file: str) -> StepConfig:
         "raw": raw,
         "description": str(raw.get("description") or ""),
         "flows": tuple(flows),
-        "emits": _emits(raw),
         "timeout_ms": _positive_int(raw, "timeoutMs", DEFAULT_TIMEOUT_MS),
     }
     if step_type == "api":
@@ -212,7 +240,7 @@ def parse_step(raw: Any, *, language: str, file: str) -> StepConfig:
             **common,
             method=method.upper(),
             path=parse_path(raw.get("path")),
-            body_schema=_schema(raw, "bodySchema"),
+            body_schema=_check(raw, "bodySchema", contracts),
             concurrency=_positive_int(raw, "concurrency", 1) if "concurrency" in raw else 0,
         )
     if step_type == "noop":
@@ -227,7 +255,7 @@ def parse_step(raw: Any, *, language: str, file: str) -> StepConfig:
             **common,
             **retry,
             subscribes=_str_list(raw, "subscribes", required=True),
-            input_schema=_schema(raw, "input"),
+            input_schema=_check(raw, "input", contracts),
         )
     return StepConfig(**common, **retry, cron=valid_cron(raw.get("cron")))
 
@@ -252,11 +280,18 @@ class Catalog:
     by_topic: dict[str, tuple[StepConfig, ...]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, reports: list[StepReport], problems: list[LoadProblem]) -> Catalog:
+    def build(
+        cls,
+        reports: list[StepReport],
+        problems: list[LoadProblem],
+        contracts: Contracts | None = None,
+    ) -> Catalog:
         catalog = cls(problems=list(problems))
         for report in reports:
             try:
-                step = parse_step(report.config, language=report.language, file=report.file)
+                step = parse_step(
+                    report.config, language=report.language, file=report.file, contracts=contracts
+                )
             except ConfigError as exc:
                 catalog.problems.append(
                     LoadProblem(

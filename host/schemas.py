@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from jsonschema import SchemaError
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
+
+
+class PayloadCheck(Protocol):
+    """What the boundary needs of a schema: JSON Schema (here) or a proto message type
+    (``host.contracts.ProtoCheck``)."""
+
+    @property
+    def schema(self) -> Any:
+        """A JSON Schema of accepted values (for OpenAPI)."""
+        ...
+
+    def errors(self, value: Any) -> list[dict[str, str]]: ...
 
 
 class SchemaProblem(Exception):

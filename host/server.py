@@ -26,6 +26,7 @@ from host.bus.sqlite import SqliteQueue
 from host.calls import HostCalls
 from host.catalog import Catalog, LoadProblem, StepReport
 from host.contract import reports_from_hello
+from host.contracts import Contracts
 from host.cron import CronScheduler
 from host.errors import DuplicateStepError, PortInUseError, ProjectError
 from host.http.app import HostApp
@@ -105,6 +106,7 @@ class Host:
         self.settings = settings
         self.started_at = time.time()
         self.catalog = Catalog()
+        self.contracts = Contracts()
         self.pool = RuntimePool()
         self._hellos: dict[str, runtime_pb2.Hello] = {}
         self._lock: DataDirLock | None = None
@@ -130,6 +132,7 @@ class Host:
             )
         self._snapshot_at_start: dict[Path, int] | None = self._snapshot()
         self.languages = sorted(step_files(self.steps_dir))
+        self.contracts = Contracts.load(self.project, self.settings.contracts_dir)
         data_dir = self.settings.data_dir
         self._lock = DataDirLock(data_dir)
         self.state = SqliteStateStore(data_dir / "state.db")
@@ -184,7 +187,7 @@ class Host:
             language_reports, language_problems = reports_from_hello(self._hellos[language])
             reports.extend(language_reports)
             problems.extend(language_problems)
-        return Catalog.build(reports, problems)
+        return Catalog.build(reports, problems, self.contracts)
 
     def _apply(self, catalog: Catalog) -> None:
         self.catalog = catalog

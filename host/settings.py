@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     runtime_start_timeout_s: float = Field(default=20.0, gt=0)
     dedup_window_s: float = Field(default=600.0, ge=0)
     drain_grace_s: float = Field(default=10.0, ge=0)
+    contracts_dir: str = "contracts"
     otel_exporter: Literal["none", "console", "otlp"] = "none"
     service_name: str = ""
 

@@ -1,0 +1,197 @@
+"""A project's own payload types: ``.proto`` files under ``contracts/``.
+
+A step may name a message type instead of a JSON Schema (``input:
+"shop.v1.OrderCreated"``, ``bodySchema: "shop.v1.CreateOrder"``, ``emits: [{topic,
+type}]``). The host compiles the project's protos once (with grpcio-tools' protoc)
+and checks payloads against the proto3 JSON mapping, unknown fields rejected.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.message import Message
+
+from host.errors import ProjectError
+
+DEFAULT_CONTRACTS_DIR = "contracts"
+_FIELD = re.compile(r"Failed to parse (\w+) field")
+_UNKNOWN = re.compile(r'has no field named "([^"]+)"')
+
+
+def protoc_include() -> Path:
+    """The folder of well-known types (google/protobuf/*.proto) shipped with grpcio-tools."""
+    import grpc_tools
+
+    return Path(grpc_tools.__file__).parent / "_proto"
+
+
+def proto_files(contracts: Path) -> list[Path]:
+    return sorted(p for p in contracts.rglob("*.proto") if p.is_file())
+
+
+def compile_descriptor_set(contracts: Path) -> descriptor_pb2.FileDescriptorSet:
+    """Every file under ``contracts`` (and its imports) as one descriptor set."""
+    files = proto_files(contracts)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "set.pb"
+        # protoc reports errors on the process's stderr, so it runs in its own process.
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "grpc_tools.protoc",
+                f"-I{contracts}",
+                f"-I{protoc_include()}",
+                "--include_imports",
+                f"--descriptor_set_out={out}",
+                *[str(p.relative_to(contracts)) for p in files],
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0 or not out.exists():
+            raise ProjectError(
+                f"the .proto files in {contracts} do not compile: {result.stderr.strip()}"
+            )
+        return descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
+
+
+class Contracts:
+    """The message types a project declares, by full name."""
+
+    def __init__(self, descriptor_set: descriptor_pb2.FileDescriptorSet | None = None) -> None:
+        self._pool = descriptor_pool.DescriptorPool()
+        self.files: list[str] = []
+        if descriptor_set is not None:
+            for file in descriptor_set.file:
+                self._pool.Add(file)
+                self.files.append(file.name)
+
+    @classmethod
+    def load(cls, project: Path, folder: str = DEFAULT_CONTRACTS_DIR) -> Contracts:
+        contracts = project / folder
+        if not contracts.is_dir() or not proto_files(contracts):
+            return cls()
+        return cls(compile_descriptor_set(contracts))
+
+    def find(self, name: str) -> Descriptor | None:
+        try:
+            return self._pool.FindMessageTypeByName(name)
+        except KeyError:
+            return None
+
+    def check(self, name: str) -> ProtoCheck:
+        descriptor = self.find(name)
+        if descriptor is None:
+            raise KeyError(name)
+        return ProtoCheck(descriptor)
+
+
+class ProtoCheck:
+    """Checks JSON values against one message type (same interface as SchemaCheck)."""
+
+    __slots__ = ("_class", "descriptor", "schema")
+
+    def __init__(self, descriptor: Descriptor) -> None:
+        self.descriptor = descriptor
+        self._class: type[Message] = message_factory.GetMessageClass(descriptor)
+        self.schema = json_schema(descriptor)
+
+    @property
+    def type_name(self) -> str:
+        return str(self.descriptor.full_name)
+
+    def parse(self, value: Any) -> Message:
+        message = self._class()
+        json_format.ParseDict(value, message, ignore_unknown_fields=False)
+        return message
+
+    def errors(self, value: Any) -> list[dict[str, str]]:
+        if not isinstance(value, dict):
+            return [{"path": "/", "message": f"{self.type_name} must be a JSON object"}]
+        try:
+            self.parse(value)
+        except json_format.ParseError as exc:
+            message = str(exc).split("\n")[0]
+            path = _FIELD.findall(message)
+            unknown = _UNKNOWN.search(message)
+            if unknown:
+                path.append(unknown.group(1))
+            return [{"path": "/" + "/".join(path), "message": message}]
+        return []
+
+
+_SCALARS: dict[int, dict[str, Any]] = {
+    FieldDescriptor.TYPE_STRING: {"type": "string"},
+    FieldDescriptor.TYPE_BYTES: {"type": "string", "contentEncoding": "base64"},
+    FieldDescriptor.TYPE_BOOL: {"type": "boolean"},
+    FieldDescriptor.TYPE_DOUBLE: {"type": "number"},
+    FieldDescriptor.TYPE_FLOAT: {"type": "number"},
+    FieldDescriptor.TYPE_INT32: {"type": "integer"},
+    FieldDescriptor.TYPE_SINT32: {"type": "integer"},
+    FieldDescriptor.TYPE_SFIXED32: {"type": "integer"},
+    FieldDescriptor.TYPE_UINT32: {"type": "integer", "minimum": 0},
+    FieldDescriptor.TYPE_FIXED32: {"type": "integer", "minimum": 0},
+    # proto3 JSON writes 64-bit integers as strings (and reads either)
+    FieldDescriptor.TYPE_INT64: {"type": ["integer", "string"]},
+    FieldDescriptor.TYPE_SINT64: {"type": ["integer", "string"]},
+    FieldDescriptor.TYPE_SFIXED64: {"type": ["integer", "string"]},
+    FieldDescriptor.TYPE_UINT64: {"type": ["integer", "string"]},
+    FieldDescriptor.TYPE_FIXED64: {"type": ["integer", "string"]},
+}
+_WELL_KNOWN: dict[str, dict[str, Any]] = {
+    "google.protobuf.Timestamp": {"type": "string", "format": "date-time"},
+    "google.protobuf.Duration": {"type": "string"},
+    "google.protobuf.Struct": {"type": "object"},
+    "google.protobuf.Value": {},
+    "google.protobuf.ListValue": {"type": "array"},
+    "google.protobuf.Empty": {"type": "object"},
+    "google.protobuf.StringValue": {"type": ["string", "null"]},
+    "google.protobuf.BoolValue": {"type": ["boolean", "null"]},
+    "google.protobuf.Int32Value": {"type": ["integer", "null"]},
+    "google.protobuf.DoubleValue": {"type": ["number", "null"]},
+}
+
+
+def json_schema(descriptor: Descriptor, depth: int = 0) -> dict[str, Any]:
+    """A JSON Schema of the message's JSON mapping (for OpenAPI; checks use protobuf)."""
+    if descriptor.full_name in _WELL_KNOWN:
+        return dict(_WELL_KNOWN[descriptor.full_name])
+    properties = {}
+    for field in descriptor.fields:
+        properties[field.json_name] = _field_schema(field, depth)
+    return {
+        "type": "object",
+        "title": descriptor.full_name,
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def _field_schema(field: FieldDescriptor, depth: int) -> dict[str, Any]:
+    if field.message_type is not None and field.message_type.GetOptions().map_entry:
+        value = field.message_type.fields_by_name["value"]
+        return {"type": "object", "additionalProperties": _single(value, depth)}
+    single = _single(field, depth)
+    if field.is_repeated:
+        return {"type": "array", "items": single}
+    return single
+
+
+def _single(field: FieldDescriptor, depth: int) -> dict[str, Any]:
+    if field.enum_type is not None:
+        return {"type": "string", "enum": [v.name for v in field.enum_type.values]}
+    if field.message_type is not None:
+        if depth > 8:  # recursive messages
+            return {"type": "object"}
+        return json_schema(field.message_type, depth + 1)
+    return dict(_SCALARS.get(field.type, {}))
