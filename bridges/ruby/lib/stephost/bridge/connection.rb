@@ -10,69 +10,107 @@ module Stephost
     # The host refused the runtime, or could not be reached.
     class ConnectionError < StandardError; end
 
+    # The Connect call itself, on gRPC's core API (ruby-grpc's BidiCall would
+    # add a thread and an Enumerator between the runtime and each write).
+    class Stream
+      include GRPC::Core::CallOps
+
+      METHOD = "/#{V1::RuntimeService::Service.service_name}/Connect"
+
+      def initialize(address, channel_args)
+        @channel = GRPC::ClientStub.setup_channel(nil, address, :this_channel_is_insecure, channel_args)
+        @call = @channel.create_call(nil, nil, METHOD, nil, GRPC::Core::TimeConsts::INFINITE_FUTURE)
+        @call.run_batch(SEND_INITIAL_METADATA => {})
+        @metadata_received = false
+      end
+
+      # Only one thread at a time may write.
+      def write(frame)
+        @call.run_batch(SEND_MESSAGE => V1::RuntimeFrame.encode(frame))
+      end
+
+      def close_writes
+        @call.run_batch(SEND_CLOSE_FROM_CLIENT => nil)
+      end
+
+      # The host's next frame, or nil once the host ended the call (see #status).
+      def read
+        ops = { RECV_MESSAGE => nil }
+        ops[RECV_INITIAL_METADATA] = nil unless @metadata_received
+        batch = @call.run_batch(ops)
+        @metadata_received = true
+        batch.message && V1::HostFrame.decode(batch.message)
+      end
+
+      # The call's final status: a Struct with code and details.
+      def status
+        @call.run_batch(RECV_STATUS_ON_CLIENT => nil).status
+      end
+
+      def cancel
+        @call.cancel
+      end
+    end
+
     # The runtime's end of the Connect stream to the host.
     #
     # One bidirectional gRPC stream carries everything. Outgoing messages are
-    # queued and written in batches (one frame per write, holding whatever
-    # queued up while the previous write was in flight). Calls into the host
-    # block their thread until the reply with the same call_id arrives.
-    #
-    # Threads: gRPC's writer thread pulls frames from #each_frame; one reader
-    # thread dispatches the host's messages to the handler (the runtime).
+    # queued; one writer thread writes everything queued as one frame, so under
+    # load one write moves a batch (and the host pays its per-frame cost once).
+    # One reader thread dispatches the host's messages to the handler (the
+    # runtime) and wakes callers whose replies arrived, matched by call_id.
     class Connection
       MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-      # How often an idle writer looks whether the host ended the call.
-      IDLE_CHECK_S = 0.2
+      CHANNEL_ARGS = { 'grpc.max_send_message_length' => MAX_MESSAGE_BYTES,
+                       'grpc.max_receive_message_length' => MAX_MESSAGE_BYTES }.freeze
 
       def initialize(address)
         @address = address
         @lock = Mutex.new
-        @ready = ConditionVariable.new
         @outbox = []
+        @ready = ConditionVariable.new
+        @writer_idle = false
         @pending = {}
         @next_call_id = 0
-        @closing = false
         @closed = false
-        @op = nil
-      end
-
-      def closed?
-        @closed
       end
 
       # Dials the host, sends Hello and waits for Welcome; the host's messages
       # then go to handler.on_invocation / on_cancel / on_drain / on_closed.
       def open(hello, handler)
+        @stream = Stream.new(@address, CHANNEL_ARGS.dup)
         @handler = handler
-        send_message(V1::RuntimeMessage.new(hello: hello))
-        stub = V1::RuntimeService::Stub.new(
-          @address, :this_channel_is_insecure,
-          channel_args: { 'grpc.max_send_message_length' => MAX_MESSAGE_BYTES,
-                          'grpc.max_receive_message_length' => MAX_MESSAGE_BYTES }
-        )
-        @op = stub.connect(enum_for(:each_frame), return_op: true)
-        welcome = Queue.new
-        @reader = Thread.new { read_loop(welcome) }
-        first = welcome.pop
-        raise first if first.is_a?(Exception)
-
-        first
+        begin
+          @stream.write(V1::RuntimeFrame.new(messages: [V1::RuntimeMessage.new(hello: hello)]))
+        rescue GRPC::Core::CallError
+          nil # the host ended the call at once; its status (read next) says why
+        end
+        welcome = first_reply
+        @reader = Thread.new { read_loop }
+        @writer = Thread.new { write_loop }
+        welcome
+      rescue GRPC::Core::CallError => e
+        details = begin
+          @stream&.status&.details
+        rescue GRPC::Core::CallError
+          nil
+        end
+        raise ConnectionError, "cannot reach the host at #{@address}: #{details || e.message}"
       end
 
       # Queues a message for the next frame; safe from any thread.
       def send_message(message)
         @lock.synchronize do
           @outbox << message
-          @ready.signal
+          @ready.signal if @writer_idle
         end
       end
 
-      # Ends the stream once what is queued is written, and waits for the reader.
+      # Ends the runtime's half of the stream (after what is queued), and waits
+      # for the host to end its half.
       def close(timeout_s = 5)
-        @lock.synchronize do
-          @closing = true
-          @ready.signal
-        end
+        send_message(nil)
+        @writer&.join(timeout_s)
         @reader&.join(timeout_s)
       end
 
@@ -142,10 +180,9 @@ module Stephost
 
           call_id = (@next_call_id += 1)
           @pending[call_id] = slot
-          call = V1::HostCall.new(call_id: call_id, invocation_id: invocation_id, kind => payload)
-          @outbox << V1::RuntimeMessage.new(call: call)
-          @ready.signal
         end
+        send_message(V1::RuntimeMessage.new(call: V1::HostCall.new(call_id: call_id, invocation_id: invocation_id,
+                                                                   kind => payload)))
         reply = slot.pop
         raise reply if reply.is_a?(Exception)
         raise Errors.from_wire(reply.error) if reply.reply == :error
@@ -160,23 +197,28 @@ module Stephost
         Stephost::StepError.new('the connection to the host closed', code: 'RUNTIME_LOST')
       end
 
-      # gRPC's writer thread iterates this: one frame per write, batching
-      # whatever queued meanwhile. Returning ends the runtime's half of the stream.
-      def each_frame
-        loop do
-          batch = next_batch
-          return if batch.nil?
+      def write_loop
+        while (batch = next_batch)
+          messages = batch.compact
+          @stream.write(V1::RuntimeFrame.new(messages: messages)) unless messages.empty?
+          next unless batch.include?(nil) # #close's end marker
 
-          yield V1::RuntimeFrame.new(messages: batch)
+          @stream.close_writes
+          return
         end
+      rescue GRPC::Core::CallError, StandardError => e # the call broke; the reader sees it end
+        warn "stephost ruby runtime: writing to the host failed: #{e.class}: #{e.message}" unless @closed
       end
 
+      # Everything queued, once there is something; nil once the stream ended.
       def next_batch
         @lock.synchronize do
           while @outbox.empty?
-            return nil if @closing || @closed || @op&.status
+            return nil if @closed
 
-            @ready.wait(@lock, IDLE_CHECK_S)
+            @writer_idle = true
+            @ready.wait(@lock)
+            @writer_idle = false
           end
           batch = @outbox
           @outbox = []
@@ -184,32 +226,30 @@ module Stephost
         end
       end
 
-      def read_loop(welcome)
-        waiting = welcome
-        @op.execute.each do |frame|
-          frame.messages.each do |message|
-            if waiting
-              waiting.push(welcome_of(message))
-              waiting = nil
-            else
-              dispatch(message)
-            end
-          end
+      def first_reply
+        frame = @stream.read
+        if frame.nil?
+          status = @stream.status
+          name = status_name(status.code)
+          raise ConnectionError, "cannot reach the host at #{@address}: #{status.details}" if name == :UNAVAILABLE
+
+          raise ConnectionError, "host refused the runtime (#{name}): #{status.details}"
         end
-        waiting&.push(ConnectionError.new('the host closed the stream before it answered Hello'))
-      rescue GRPC::BadStatus => e
-        waiting&.push(ConnectionError.new("host refused the runtime (#{status_name(e.code)}): #{e.details}"))
-      rescue StandardError => e
-        waiting&.push(e)
-        warn "stephost ruby runtime: reading from the host failed: #{e.class}: #{e.message}" unless waiting
-      ensure
-        shut
+        first = frame.messages.first
+        raise ConnectionError, "host answered Hello with #{first&.kind.inspect}" unless first&.kind == :welcome
+
+        frame.messages.drop(1).each { |message| dispatch(message) }
+        first.welcome
       end
 
-      def welcome_of(message)
-        return message.welcome if message.kind == :welcome
-
-        ConnectionError.new("host answered Hello with #{message.kind}")
+      def read_loop
+        while (frame = @stream.read)
+          frame.messages.each { |message| dispatch(message) }
+        end
+      rescue GRPC::Core::CallError, StandardError => e
+        warn "stephost ruby runtime: reading from the host failed: #{e.class}: #{e.message}"
+      ensure
+        shut
       end
 
       def dispatch(message)
