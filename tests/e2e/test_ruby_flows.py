@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from host.testing import StephostApp
-from tests.conftest import write_project
+from tests.conftest import ROOT, write_project
 from tests.toolchains import missing_toolchain
 
 pytestmark = [
@@ -133,6 +133,24 @@ def test_api_to_ruby_event_to_python_event_shares_state_and_one_trace(
     }
     spans = {s["step"] for s in app.get(f"/_stephost/traces/{trace_id}").json()["spans"]}
     assert {"CreateJob", "EnrichJob", "FinishJob"} <= spans
+
+
+def test_the_shop_example_awards_points_in_ruby(make_app: Start) -> None:
+    if missing_toolchain("node"):  # the example has TypeScript steps too
+        pytest.skip(str(missing_toolchain("node")))
+    app = make_app(ROOT / "examples" / "shop")
+    response = app.post("/orders", json={"item": "kite", "quantity": 3})
+    order_id = response.json()["id"]
+    trace_id = response.headers["x-trace-id"]
+    app.wait_idle()
+    # Python scored it (0.5); Ruby read the Python-written order and awarded 3 * 10 * 0.5.
+    assert app.state.get("rewards", order_id) == {
+        "orderId": order_id,
+        "points": 15,
+        "traceId": trace_id,
+    }
+    (line,) = [x for x in app.logs(trace_id) if x["event"] == "points awarded"]
+    assert (line["step"], line["language"], line["points"]) == ("RewardOrder", "ruby", 15)
 
 
 # -- errors ------------------------------------------------------------------------------
