@@ -32,6 +32,7 @@ module Stephost
 
   # Classes defined in a step file live in an anonymous module; drop its name.
   ANONYMOUS_PREFIX = /\A#<Module:0x\h+>::/.freeze
+  private_constant :ANONYMOUS_PREFIX
 
   # An exception's class name as a step author knows it.
   def self.type_name(exc)
