@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -88,6 +90,58 @@ def dev(project: ProjectOpt = Path("."), port: PortOpt = None, host: HostOpt = N
 def start(project: ProjectOpt = Path("."), port: PortOpt = None, host: HostOpt = None) -> None:
     """Serve the project (production: no file watching)."""
     _serve(project, host, port, watch=False)
+
+
+@app.command()
+def gen(
+    project: ProjectOpt = Path("."),
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when the generated files are stale.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="A breaking contract change is an error.")
+    ] = False,
+) -> None:
+    """Generate typed stubs from contracts/*.proto and the step configs."""
+    from host.contracts import Contracts
+    from host.errors import ProjectError
+    from host.gen.probe import probe_catalog
+    from host.gen.run import generate, write_messages
+    from host.runtimes.languages import step_files
+    from host.settings import load_settings
+    from host.telemetry import configure_logging
+
+    project = project.resolve()
+    try:
+        settings = load_settings(project)
+        configure_logging("error", "console", sys.stderr)
+        contracts = Contracts.load(project, settings.contracts_dir)
+        languages = sorted(step_files(project / "steps"))
+        with tempfile.TemporaryDirectory(prefix="stephost-gen-") as tmp:
+            # Steps may import the generated message classes: give the runtimes fresh
+            # ones to load while their configs are read.
+            write_messages(contracts, languages, Path(tmp))
+            catalog = asyncio.run(probe_catalog(project, settings, contracts, Path(tmp)))
+    except ProjectError as exc:
+        fail(exc.message)
+    for problem in catalog.problems:
+        typer.echo(f"warning: {problem.file}: {problem.failure.message}", err=True)
+    gen_dir = project / settings.gen_dir
+    result = generate(catalog, contracts, languages, gen_dir, check=check, write=False)
+    for change in result.breaking:
+        typer.echo(f"{'error' if strict else 'warning'}: breaking change: {change}", err=True)
+    if strict and result.breaking:
+        raise typer.Exit(2)
+    if check:
+        if result.stale:
+            typer.echo(f"{gen_dir} is stale; run `stephost gen`:", err=True)
+            for path in result.stale:
+                typer.echo(f"  {path}", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{gen_dir} is up to date")
+        return
+    generate(catalog, contracts, languages, gen_dir)
+    typer.echo(f"generated {len(result.files)} files in {gen_dir}")
 
 
 @app.command()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import orjson
 
-from host.catalog import LoadProblem, StepReport
+from host.catalog import Catalog, LoadProblem, StepReport
+from host.contracts import Contracts
 from host.model import Failure
 from stephost.v1 import error_pb2, runtime_pb2
 
@@ -73,3 +74,14 @@ def reports_from_hello(hello: runtime_pb2.Hello) -> tuple[list[StepReport], list
     for error in hello.load_errors:
         problems.append(LoadProblem(error.file, hello.language, failure_from_wire(error.error)))
     return reports, problems
+
+
+def catalog_from_hellos(hellos: list[runtime_pb2.Hello], contracts: Contracts) -> Catalog:
+    """The catalog of what these runtimes announced."""
+    reports: list[StepReport] = []
+    problems: list[LoadProblem] = []
+    for hello in hellos:
+        hello_reports, hello_problems = reports_from_hello(hello)
+        reports.extend(hello_reports)
+        problems.extend(hello_problems)
+    return Catalog.build(reports, problems, contracts)

@@ -71,6 +71,9 @@ class Contracts:
     def __init__(self, descriptor_set: descriptor_pb2.FileDescriptorSet | None = None) -> None:
         self._pool = descriptor_pool.DescriptorPool()
         self.files: list[str] = []
+        self.descriptor_set = descriptor_set or descriptor_pb2.FileDescriptorSet()
+        self.folder: Path | None = None
+        self.own_files: list[str] = []  # the project's files, relative to the folder
         if descriptor_set is not None:
             for file in descriptor_set.file:
                 self._pool.Add(file)
@@ -81,7 +84,10 @@ class Contracts:
         contracts = project / folder
         if not contracts.is_dir() or not proto_files(contracts):
             return cls()
-        return cls(compile_descriptor_set(contracts))
+        loaded = cls(compile_descriptor_set(contracts))
+        loaded.folder = contracts
+        loaded.own_files = [p.relative_to(contracts).as_posix() for p in proto_files(contracts)]
+        return loaded
 
     def find(self, name: str) -> Descriptor | None:
         try:

@@ -24,8 +24,8 @@ from host import __version__
 from host.bus.bus import EventBus
 from host.bus.sqlite import SqliteQueue
 from host.calls import HostCalls
-from host.catalog import Catalog, LoadProblem, StepReport
-from host.contract import reports_from_hello
+from host.catalog import Catalog
+from host.contract import catalog_from_hellos
 from host.contracts import Contracts
 from host.cron import CronScheduler
 from host.errors import DuplicateStepError, PortInUseError, ProjectError
@@ -156,6 +156,7 @@ class Host:
             processes={lang: self.settings.runtime(lang).processes for lang in self.languages},
             start_timeout_s=self.settings.runtime_start_timeout_s,
             drain_grace_s=self.settings.drain_grace_s,
+            env={"STEPHOST_GEN_DIR": self.settings.gen_dir},
         )
         if not self.languages:
             log.warning("no step files under steps/", steps_dir=str(self.steps_dir))
@@ -181,13 +182,8 @@ class Host:
             self._apply(self._build_catalog())
 
     def _build_catalog(self) -> Catalog:
-        reports: list[StepReport] = []
-        problems: list[LoadProblem] = []
-        for language in sorted(self._hellos):
-            language_reports, language_problems = reports_from_hello(self._hellos[language])
-            reports.extend(language_reports)
-            problems.extend(language_problems)
-        return Catalog.build(reports, problems, self.contracts)
+        hellos = [self._hellos[language] for language in sorted(self._hellos)]
+        return catalog_from_hellos(hellos, self.contracts)
 
     def _apply(self, catalog: Catalog) -> None:
         self.catalog = catalog

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     dedup_window_s: float = Field(default=600.0, ge=0)
     drain_grace_s: float = Field(default=10.0, ge=0)
     contracts_dir: str = "contracts"
+    gen_dir: str = "generated"
     otel_exporter: Literal["none", "console", "otlp"] = "none"
     service_name: str = ""
 

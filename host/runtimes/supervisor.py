@@ -59,6 +59,7 @@ class RuntimeSupervisor:
         processes: dict[str, int],
         start_timeout_s: float,
         drain_grace_s: float,
+        env: dict[str, str] | None = None,
     ) -> None:
         self._project = project
         self._pool = pool
@@ -66,6 +67,7 @@ class RuntimeSupervisor:
         self._processes = processes
         self._start_timeout_s = start_timeout_s
         self._drain_grace_s = drain_grace_s
+        self._env = env or {}
         self._ids = itertools.count(1)
         self._runtimes: dict[str, ManagedRuntime] = {}
         self._restarts: dict[str, int] = {}
@@ -98,6 +100,7 @@ class RuntimeSupervisor:
             "STEPHOST_RUNTIME_ID": runtime_id,
             "STEPHOST_PROJECT_DIR": str(self._project),
             "PYTHONUNBUFFERED": "1",
+            **self._env,
         }
         try:
             process = await asyncio.create_subprocess_exec(

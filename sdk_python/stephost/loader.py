@@ -27,6 +27,7 @@ class LoadedStep:
     config: dict[str, Any]
     handler: Callable[..., Any]
     is_async: bool
+    message_type: str = ""  # set when the step opts in to typed objects ("typed": True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +54,11 @@ def load_steps(project: Path) -> tuple[list[LoadedStep], list[FileFailure]]:
     The project root and each step's folder go on ``sys.path``, so a step may
     import the project's packages (``from lib import db``) and its siblings.
     """
+    from stephost.typed import add_generated_to_path
+
     project = project.resolve()
     _prepend_path(project)
+    add_generated_to_path(project)
     steps: list[LoadedStep] = []
     failures: list[FileFailure] = []
     for path in find_step_files(project):
@@ -117,7 +121,9 @@ def _step_from_module(module: ModuleType, rel: str) -> LoadedStep:
     if step_type != "noop" and not callable(handler):
         raise BadStepError(f"{rel} defines no `handler` function")
     config = {k: _schema_to_json(v) if k in _SCHEMA_KEYS else v for k, v in config.items()}
+    payload = config.get("bodySchema" if step_type == "api" else "input")
     return LoadedStep(
+        message_type=payload if config.get("typed") and isinstance(payload, str) else "",
         name=name,
         file=rel,
         type=str(step_type),

@@ -9,6 +9,7 @@ concurrently until the host drains it or the stream ends.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import gc
 import os
@@ -20,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from stephost import typed
 from stephost._bridge.connection import HostConnection, dumps
 from stephost._bridge.errors import to_wire
 from stephost.context import Context, SyncContext
@@ -96,9 +98,14 @@ class PythonRuntime:
         ctx = Context(self._conn, invocation.id, step.name, trace_id, invocation.attempt)
         payload: Any = orjson.loads(invocation.payload) if invocation.payload else None
         if invocation.trigger == _API:
-            args: tuple[Any, ...] = (_api_request(payload),)
+            request = _api_request(payload)
+            if step.message_type:
+                request = dataclasses.replace(
+                    request, body=typed.parse(step.message_type, request.body)
+                )
+            args: tuple[Any, ...] = (request,)
         elif invocation.trigger == _EVENT:
-            args = (payload,)
+            args = (typed.parse(step.message_type, payload) if step.message_type else payload,)
         else:
             args = ()
         if step.is_async:
@@ -177,6 +184,8 @@ def _add_load_error(
 
 async def run(project: Path, address: str) -> int:
     steps, failures = load_steps(project)
+    if any(step.message_type for step in steps):
+        failures.extend(typed.load_generated(project, steps))
     conn = HostConnection(address)
     try:
         await conn.open(build_hello(steps, failures))

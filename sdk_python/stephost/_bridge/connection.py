@@ -40,6 +40,10 @@ def _json_default(value: Any) -> Any:
     dump = getattr(value, "model_dump", None)  # pydantic models
     if callable(dump):
         return dump(mode="json")
+    if hasattr(value, "DESCRIPTOR") and hasattr(value, "SerializeToString"):  # protobuf
+        from google.protobuf import json_format
+
+        return json_format.MessageToDict(value)
     if isinstance(value, set | frozenset | tuple):
         return list(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")

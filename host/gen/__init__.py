@@ -1,0 +1,11 @@
+"""`stephost gen`: typed stubs from the project's .proto files and step configs.
+
+model.py       what a generator gets: every step's payload types, the descriptors
+probe.py       step configs, read by starting the project's runtimes briefly
+python.py      Python: protoc classes (+ .pyi) and stephost_types.py (TypedDicts,
+               per-step request/context protocols, handler aliases)
+typescript.py  TypeScript: ts-proto interfaces and handlers.ts
+ruby.py        Ruby: protoc classes and handlers.rb
+breaking.py    field number / type changes against the previous generation
+run.py         runs the generators; writes the output folders, or checks them
+"""
