@@ -32,7 +32,9 @@ module Stephost
       @work = Queue.new
       @draining = false
       @done = Queue.new
-      @workers = Array.new(threads) { Thread.new { work_loop } }
+      @workers = Array.new(threads) do |i|
+        Thread.new { work_loop }.tap { |thread| thread.name = "stephost-worker-#{i + 1}" }
+      end
     end
 
     # Blocks until the runtime drained or the stream ended; returns which.

@@ -87,7 +87,9 @@ module Stephost
         end
         welcome = first_reply
         @reader = Thread.new { read_loop }
+        @reader.name = 'stephost-reader'
         @writer = Thread.new { write_loop }
+        @writer.name = 'stephost-writer'
         welcome
       rescue GRPC::Core::CallError => e
         details = begin
