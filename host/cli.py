@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -103,45 +101,20 @@ def gen(
     ] = False,
 ) -> None:
     """Generate typed stubs from contracts/*.proto and the step configs."""
-    from host.contracts import Contracts
-    from host.errors import ProjectError
-    from host.gen.probe import probe_catalog
-    from host.gen.run import generate, write_messages
-    from host.runtimes.languages import step_files
-    from host.settings import load_settings
-    from host.telemetry import configure_logging
+    from host.gen.run import run_gen
 
-    project = project.resolve()
-    try:
-        settings = load_settings(project)
-        configure_logging("error", "console", sys.stderr)
-        contracts = Contracts.load(project, settings.contracts_dir)
-        languages = sorted(step_files(project / "steps"))
-        with tempfile.TemporaryDirectory(prefix="stephost-gen-") as tmp:
-            # Steps may import the generated message classes: give the runtimes fresh
-            # ones to load while their configs are read.
-            write_messages(contracts, languages, Path(tmp))
-            catalog = asyncio.run(probe_catalog(project, settings, contracts, Path(tmp)))
-    except ProjectError as exc:
-        fail(exc.message)
-    for problem in catalog.problems:
-        typer.echo(f"warning: {problem.file}: {problem.failure.message}", err=True)
-    gen_dir = project / settings.gen_dir
-    result = generate(catalog, contracts, languages, gen_dir, check=check, write=False)
-    for change in result.breaking:
-        typer.echo(f"{'error' if strict else 'warning'}: breaking change: {change}", err=True)
-    if strict and result.breaking:
-        raise typer.Exit(2)
-    if check:
-        if result.stale:
-            typer.echo(f"{gen_dir} is stale; run `stephost gen`:", err=True)
-            for path in result.stale:
-                typer.echo(f"  {path}", err=True)
-            raise typer.Exit(1)
-        typer.echo(f"{gen_dir} is up to date")
-        return
-    generate(catalog, contracts, languages, gen_dir)
-    typer.echo(f"generated {len(result.files)} files in {gen_dir}")
+    raise typer.Exit(run_gen(project.resolve(), check=check, strict=strict))
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def test(ctx: typer.Context, project: ProjectOpt = Path(".")) -> None:
+    """Run the project's tests: pytest files, and node:test files (*.test.ts / *.test.js).
+
+    Extra arguments go to pytest (e.g. `stephost test -k flow -x`).
+    """
+    from host.testrunner import run_tests
+
+    raise typer.Exit(run_tests(project.resolve(), list(ctx.args)))
 
 
 @app.command()
@@ -156,6 +129,9 @@ def new(directory: Annotated[Path, typer.Argument(help="Folder to create.")]) ->
         fail(exc.message)
     for path in files:
         typer.echo(f"created {path}")
+    from host.gen.run import run_gen
+
+    run_gen(directory.resolve(), check=False, strict=False)
     typer.echo(f"\nnext: cd {directory} && stephost dev")
 
 

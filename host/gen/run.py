@@ -111,3 +111,51 @@ def generate(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
     return result
+
+
+def run_gen(project: Path, *, check: bool, strict: bool) -> int:
+    """`stephost gen`: the exit code (0 done or fresh, 1 stale, 2 breaking with --strict)."""
+    import asyncio
+    import sys
+    import tempfile
+
+    import typer
+
+    from host.errors import ProjectError
+    from host.gen.probe import probe_catalog
+    from host.runtimes.languages import step_files
+    from host.settings import load_settings
+    from host.telemetry import configure_logging
+
+    try:
+        settings = load_settings(project)
+        configure_logging("error", "console", sys.stderr)
+        contracts = Contracts.load(project, settings.contracts_dir)
+        languages = sorted(step_files(project / "steps"))
+        with tempfile.TemporaryDirectory(prefix="stephost-gen-") as tmp:
+            # Steps may import the generated message classes: give the runtimes fresh
+            # ones to load while their configs are read.
+            write_messages(contracts, languages, Path(tmp))
+            catalog = asyncio.run(probe_catalog(project, settings, contracts, Path(tmp)))
+    except ProjectError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        return 1
+    for problem in catalog.problems:
+        typer.echo(f"warning: {problem.file}: {problem.failure.message}", err=True)
+    gen_dir = project / settings.gen_dir
+    result = generate(catalog, contracts, languages, gen_dir, check=check, write=False)
+    for change in result.breaking:
+        typer.echo(f"{'error' if strict else 'warning'}: breaking change: {change}", err=True)
+    if strict and result.breaking:
+        return 2
+    if check:
+        if result.stale:
+            typer.echo(f"{gen_dir} is stale; run `stephost gen`:", err=True)
+            for path in result.stale:
+                typer.echo(f"  {path}", err=True)
+            return 1
+        typer.echo(f"{gen_dir} is up to date")
+        return 0
+    generate(catalog, contracts, languages, gen_dir)
+    typer.echo(f"generated {len(result.files)} files in {gen_dir}")
+    return 0

@@ -242,6 +242,16 @@ def test_cli_without_a_running_host(tmp_path: Path) -> None:
 def test_new_project_works_at_once(make_app: Start, tmp_path: Path) -> None:
     created = run_cli("new", "hello-app", cwd=tmp_path)
     assert created.returncode == 0, created.stderr
+    project = tmp_path / "hello-app"
+    assert (project / ".github" / "workflows" / "stephost.yml").exists()
+    assert run_cli("gen", "--check", cwd=project).returncode == 0
+    tested = run_cli("test", cwd=project, timeout=180)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "2 passed" in tested.stdout
+    (project / "tests" / "test_broken.py").write_text("def test_fails():\n    assert False\n")
+    failing = run_cli("test", "-k", "fails", cwd=project, timeout=180)
+    assert failing.returncode == 1
+    assert "1 failed" in failing.stdout
     again = run_cli("new", "hello-app", cwd=tmp_path)
     assert again.returncode == 1 and "not empty" in again.stderr
     app = make_app(tmp_path / "hello-app", copy=False)
