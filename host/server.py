@@ -265,20 +265,28 @@ class Host:
             self._lock.release()
             log.info("stephost stopped")
 
+    @property
+    def _contracts_dir(self) -> Path:
+        return self.project / self.settings.contracts_dir
+
+    def _watched(self) -> list[Path]:
+        return [p for p in (self.steps_dir, self._contracts_dir) if p.is_dir()]
+
     def _snapshot(self) -> dict[Path, int]:
         return {
             path: path.stat().st_mtime_ns
-            for path in self.steps_dir.rglob("*")
-            if path.is_file() and language_of_source(path)
+            for folder in self._watched()
+            for path in folder.rglob("*")
+            if path.is_file() and (language_of_source(path) or path.suffix == ".proto")
         }
 
     async def _watch(self) -> None:
-        """Reload a language's runtimes when one of its source files changes."""
+        """Reload runtimes when step files change, contracts when .proto files do."""
         from watchfiles import awatch  # only `stephost dev` needs it
 
         before = self._snapshot_at_start
         async for changes in awatch(
-            self.steps_dir, debounce=200, step=50, rust_timeout=500, yield_on_timeout=True
+            *self._watched(), debounce=200, step=50, rust_timeout=500, yield_on_timeout=True
         ):
             paths = {Path(path) for _change, path in changes}
             if before is not None:
@@ -286,14 +294,55 @@ class Host:
                 now = self._snapshot()
                 paths |= {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
                 before = None
-                log.info("watching for changes", folder=str(self.steps_dir))
+                log.info("watching for changes", folders=[str(p) for p in self._watched()])
             languages = {lang for path in paths if (lang := language_of_source(path))}
+            if any(path.suffix == ".proto" for path in paths):
+                if not await self._reload_contracts():
+                    continue
+                languages |= set(self.languages)  # steps may import the generated classes
             current = set(step_files(self.steps_dir))
             for language in sorted(languages):
                 try:
                     await self._reload(language, present=language in current)
                 except ProjectError as exc:
                     log.error("reload failed; the previous version keeps serving", error=str(exc))
+            if paths and self._generates():
+                await asyncio.to_thread(self._regenerate)
+
+    async def _reload_contracts(self) -> bool:
+        try:
+            self.contracts = await asyncio.to_thread(
+                Contracts.load, self.project, self.settings.contracts_dir
+            )
+        except ProjectError as exc:
+            log.error("contracts not reloaded; the previous ones stay", error=exc.message)
+            return False
+        log.info("contracts reloaded", files=self.contracts.own_files)
+        if self._generates():
+            await asyncio.to_thread(self._regenerate)  # fresh classes for the reloaded steps
+        self._apply(self._build_catalog())
+        return True
+
+    def _generates(self) -> bool:
+        """`stephost dev` keeps generated types fresh once the project uses them."""
+        return (self.project / self.settings.gen_dir).is_dir() or bool(self.contracts.own_files)
+
+    def _regenerate(self) -> None:
+        from host.gen.run import generate
+
+        try:
+            result = generate(
+                self.catalog,
+                self.contracts,
+                sorted(step_files(self.steps_dir)),
+                self.project / self.settings.gen_dir,
+            )
+        except Exception as exc:
+            log.error("types not regenerated", error=str(exc))
+            return
+        for change in result.breaking:
+            log.warning("breaking contract change", change=change)
+        log.info("types regenerated", files=len(result.files))
 
     async def _reload(self, language: str, *, present: bool) -> None:
         log.info("reloading runtime", runtime=language)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
-import shutil
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +70,7 @@ def _previous_snapshot(gen_dir: Path) -> Snapshot | None:
     return previous
 
 
-def _on_disk(gen_dir: Path, languages: list[str]) -> dict[str, bytes]:
+def _on_disk(gen_dir: Path) -> dict[str, bytes]:
     found = {}
     folders = [OUTPUTS[lang][0] for lang in OUTPUTS]
     for folder in folders:
@@ -97,20 +97,34 @@ def generate(
     if previous is not None and contracts.own_files:
         result.breaking = breaking_changes(previous, snapshot(contracts.descriptor_set))
     if check:
-        current = _on_disk(gen_dir, languages)
+        current = _on_disk(gen_dir)
         result.stale = sorted(
             path for path in files.keys() | current.keys() if files.get(path) != current.get(path)
         )
         return result
     if write:
-        for folder, _module in OUTPUTS.values():
-            shutil.rmtree(gen_dir / folder, ignore_errors=True)
-        (gen_dir / SNAPSHOT_FILE).unlink(missing_ok=True)
-        for path, content in files.items():
-            target = gen_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+        _replace_all(gen_dir, files)
     return result
+
+
+def _replace_all(gen_dir: Path, files: dict[str, bytes]) -> None:
+    """Make the output folders hold exactly ``files``; each file is replaced atomically,
+    so an editor or type checker reading meanwhile never sees a missing or half file."""
+    for path, content in files.items():
+        target = gen_dir / path
+        if target.exists() and target.read_bytes() == content:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_bytes(content)
+        os.replace(partial, target)
+    for old in _on_disk(gen_dir):
+        if old not in files:
+            (gen_dir / old).unlink()
+    for folder, _module in OUTPUTS.values():
+        for directory in sorted((gen_dir / folder).rglob("*"), reverse=True):
+            if directory.is_dir() and not any(directory.iterdir()):
+                directory.rmdir()
 
 
 def run_gen(project: Path, *, check: bool, strict: bool) -> int:

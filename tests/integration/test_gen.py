@@ -212,3 +212,15 @@ def test_typed_step_gets_message_objects(project: Path, make_app: Start) -> None
     assert app.dlq() == []
     assert app.captured("order.scored") == [{"id": "o1", "score": 0.5}]
     assert app.captured("audit") == [{"who": "web"}]
+
+
+def test_dev_regenerates_when_a_proto_or_a_step_changes(project: Path, make_app: Start) -> None:
+    app = make_app(project, copy=False, command="dev")
+    types = project / "generated" / "python" / "stephost_types.py"
+    proto = project / "contracts" / "shop" / "v1" / "orders.proto"
+    proto.write_text(PROTO.replace("double score = 2;", "double score = 2;\n  string note = 3;"))
+    app.wait_for(lambda: "    note: str" in types.read_text(), what="the new field's type")
+    step = project / "steps" / "audit_step.py"
+    step.write_text(step.read_text().replace('"Audit"', '"AuditAll"'))
+    app.wait_for(lambda: "AuditAllContext" in types.read_text(), what="the renamed step's types")
+    assert cli("gen", "--check", cwd=project).returncode == 0
