@@ -42,10 +42,6 @@ export class NodeRuntime {
     this.#steps = new Map(steps.map((step) => [step.name, step]))
   }
 
-  get inFlight(): number {
-    return this.#tasks.size
-  }
-
   invoke(invocation: Invocation): void {
     const id = num(invocation.id)
     const step = this.#steps.get(invocation.step ?? '')
@@ -82,14 +78,14 @@ export class NodeRuntime {
       }
       output = value === undefined || value === null ? NULL_JSON : jsonBytes(value)
     } catch (error) {
-      this.fail(task, error)
+      this.#fail(task, error)
       return
     }
     this.#finish(task, { invocationId: task.id, output })
   }
 
   /** Fail a running invocation with `error`; false when it had finished already. */
-  fail(task: Task, error: unknown): boolean {
+  #fail(task: Task, error: unknown): boolean {
     if (task.done) return false
     return this.#finish(task, { invocationId: task.id, error: toWire(error, task.step.name) })
   }
@@ -136,7 +132,7 @@ export class NodeRuntime {
   escaped(error: unknown, origin: string): boolean {
     const task = this.#scope.getStore()
     if (task === undefined) return false
-    if (this.fail(task, error)) return true
+    if (this.#fail(task, error)) return true
     // The invocation had finished: its result is sent, so the error can only be logged.
     const wire = toWire(error, task.step.name)
     const fields = {
