@@ -19,8 +19,6 @@ SNAPSHOT_FILE = "contracts.json"
 # language -> (output folder under gen_dir, generator module)
 OUTPUTS = {
     "python": ("python", "host.gen.python"),
-    "node": ("ts", "host.gen.typescript"),
-    "ruby": ("ruby", "host.gen.ruby"),
 }
 Generator = Callable[[GenInput, Path | None], dict[str, bytes]]
 
