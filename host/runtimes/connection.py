@@ -170,6 +170,9 @@ class RuntimeConnection:
     async def write_loop(self, write: Callable[[runtime_pb2.HostFrame], Any]) -> None:
         while not self.closed:
             await self._wake.wait()
+            # One more turn of the loop lets the callbacks already due add their
+            # messages, so that a burst leaves in one frame (one write) instead of many.
+            await asyncio.sleep(0)
             self._wake.clear()
             batch, self._outbox = self._outbox, []
             if batch:

@@ -143,6 +143,8 @@ class HostConnection:
         try:
             while True:
                 await self._wake.wait()
+                # One more turn of the loop lets results already due join this frame.
+                await asyncio.sleep(0)
                 self._wake.clear()
                 batch, self._outbox = self._outbox, []
                 if batch:
