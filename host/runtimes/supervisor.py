@@ -145,6 +145,12 @@ class RuntimeSupervisor:
         finally:
             exited.cancel()
         if runtime.ready in done:
+            log.info(
+                "runtime ready",
+                runtime=runtime.language,
+                pid=runtime.process.pid,
+                startup_s=round(time.monotonic() - runtime.started, 3),
+            )
             return runtime.ready.result()
         await asyncio.gather(*runtime.pumps, return_exceptions=True)
         output = "\n".join(runtime.tail) or "(no output)"
