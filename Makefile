@@ -35,11 +35,16 @@ run: install
 
 test: install
 	$(BIN)/pytest
+	cd $(NODE_BRIDGE) && npm test --silent
+	@if command -v ruby >/dev/null 2>&1; then ruby bridges/ruby/test/run.rb; \
+	else echo "skipping the Ruby runtime's tests: ruby is not installed"; fi
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	cd $(NODE_BRIDGE) && npm run lint --silent
+	sh scripts/lint_ruby.sh
 
 # Regenerates every checked-in stub from proto/.
 proto: python-deps

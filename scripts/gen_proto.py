@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -42,16 +43,31 @@ def generate_python(out: Path) -> None:
     )
 
 
+# (name, generator, OUT_DIR it is run with, the checked-in folder inside OUT_DIR)
+BRIDGES = [
+    ("node", ROOT / "bridges/node/scripts/gen-proto", ROOT / "bridges/node/src/gen", "."),
+    ("ruby", ROOT / "bridges/ruby/scripts/gen-proto", ROOT / "bridges/ruby/lib", "stephost/v1"),
+]
+
+
+def run_bridge(generator: Path, out: Path) -> None:
+    result = subprocess.run([str(generator), str(out)], capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"{generator} failed: {result.stderr.strip()}")
+
+
 def stale_files(fresh: Path, current: Path) -> list[str]:
-    names = {p.name for p in fresh.iterdir()} | {
-        p.name for p in current.iterdir() if p.suffix in {".py", ".pyi"}
-    }
+    """Files that differ, or exist on one side only."""
+
+    def files(folder: Path) -> set[str]:
+        return {p.name for p in folder.iterdir() if p.is_file()} if folder.is_dir() else set()
+
     return sorted(
-        n
-        for n in names
-        if not (fresh / n).exists()
-        or not (current / n).exists()
-        or not filecmp.cmp(fresh / n, current / n, shallow=False)
+        name
+        for name in files(fresh) | files(current)
+        if not (fresh / name).exists()
+        or not (current / name).exists()
+        or not filecmp.cmp(fresh / name, current / name, shallow=False)
     )
 
 
@@ -64,12 +80,24 @@ def main() -> None:
             old.unlink()
         generate_python(PYTHON_OUT)
         print(f"generated {len(list(GENERATED.glob('*.py*')))} files in {GENERATED}")
+        for name, generator, out, _inner in BRIDGES:
+            run_bridge(generator, out)
+            print(f"generated the {name} runtime's stubs in {out}")
         return
+    problems = []
     with tempfile.TemporaryDirectory() as tmp:
         generate_python(Path(tmp))
         stale = stale_files(Path(tmp) / "stephost" / "v1", GENERATED)
-    if stale:
-        sys.exit(f"stale generated stubs in {GENERATED}: {', '.join(stale)}; run `make proto`")
+        if stale:
+            problems.append(f"{GENERATED}: {', '.join(stale)}")
+        for name, generator, out, inner in BRIDGES:
+            fresh = Path(tmp) / name
+            run_bridge(generator, fresh)
+            stale = stale_files(fresh / inner, out / inner)
+            if stale:
+                problems.append(f"{out / inner}: {', '.join(stale)}")
+    if problems:
+        sys.exit("stale generated stubs (run `make proto`):\n  " + "\n  ".join(problems))
     print("generated stubs are up to date")
 
 
