@@ -45,10 +45,10 @@ class HostCalls:
 
     def handle(self, conn: RuntimeConnection, call: calls_pb2.HostCall) -> None:
         kind = call.WhichOneof("call")
-        entry = conn.invocation(call.invocation_id)
         if kind == "log":
-            self._log(conn, entry, call.log)
+            self._log(conn, conn.recent_invocation(call.invocation_id), call.log)
             return
+        entry = conn.invocation(call.invocation_id)
         task = asyncio.create_task(self._answer(conn, call, kind or "", entry))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -19,6 +20,9 @@ from host.catalog import StepConfig
 from host.contract import failure_from_wire
 from host.model import Failure, Outcome
 from stephost.v1 import calls_pb2, invocation_pb2, runtime_pb2
+
+# How many finished invocations a connection remembers, for late log lines.
+RECENTLY_FINISHED = 1024
 
 TRIGGERS = {
     "api": invocation_pb2.TRIGGER_API,
@@ -60,6 +64,7 @@ class RuntimeConnection:
         self.capacity = hello.capacity
         self.steps = frozenset(step.name for step in hello.steps)
         self.in_flight: dict[int, InFlight] = {}
+        self._finished: OrderedDict[int, InFlight] = OrderedDict()
         self.draining = False
         self.closed = False
         self.drained = asyncio.Event()
@@ -114,12 +119,23 @@ class RuntimeConnection:
         return future
 
     def invocation(self, invocation_id: int) -> InFlight | None:
+        """The invocation, while it runs."""
         return self.in_flight.get(invocation_id)
+
+    def recent_invocation(self, invocation_id: int) -> InFlight | None:
+        """The invocation, while it runs or shortly after (log lines may arrive late)."""
+        return self.in_flight.get(invocation_id) or self._finished.get(invocation_id)
+
+    def _retire(self, invocation_id: int, entry: InFlight) -> None:
+        self._finished[invocation_id] = entry
+        if len(self._finished) > RECENTLY_FINISHED:
+            self._finished.popitem(last=False)
 
     def _expire(self, invocation_id: int) -> None:
         entry = self.in_flight.pop(invocation_id, None)
         if entry is None:
             return
+        self._retire(invocation_id, entry)
         entry.future.set_result(
             Outcome(
                 failure=Failure(
@@ -144,6 +160,7 @@ class RuntimeConnection:
         entry = self.in_flight.pop(result.invocation_id, None)
         if entry is None:
             return  # it timed out already; the late result is ignored
+        self._retire(result.invocation_id, entry)
         entry.timer.cancel()
         if result.WhichOneof("outcome") == "error":
             failure = failure_from_wire(result.error)

@@ -25,6 +25,7 @@ class RuntimePool:
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._listeners: list[Listener] = []
         self._wait_s = wait_s
+        self._turn = 0
 
     def add_listener(self, listener: Listener) -> None:
         """``listener(conn, attached)`` runs when a runtime connects or goes away."""
@@ -66,8 +67,17 @@ class RuntimePool:
                 return
 
     def pick(self, step: str) -> RuntimeConnection | None:
+        """The least busy runtime with room; ties go round-robin."""
+        conns = self._by_step.get(step)
+        if not conns:
+            return None
+        count = len(conns)
+        if count == 1:
+            return conns[0] if conns[0].has_room else None
+        self._turn += 1
         best = None
-        for conn in self._by_step.get(step, ()):
+        for i in range(count):
+            conn = conns[(self._turn + i) % count]
             if conn.has_room and (best is None or len(conn.in_flight) < len(best.in_flight)):
                 best = conn
         return best
