@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,11 +52,23 @@ def render(catalog: Catalog, contracts: Contracts, languages: list[str]) -> dict
     return files
 
 
-def write_messages(contracts: Contracts, languages: list[str], gen_dir: Path) -> None:
-    """Only the message classes (no step types) of each language, into ``gen_dir``."""
-    empty = Catalog()
-    for path, content in render(empty, contracts, languages).items():
+def write_messages(
+    contracts: Contracts, languages: list[str], gen_dir: Path, previous: Path
+) -> None:
+    """Fresh message classes of each language into ``gen_dir``, beside the step types of
+    the ``previous`` generation (steps that import them must load while being probed)."""
+    if previous.is_dir():
+        shutil.copytree(previous, gen_dir, dirs_exist_ok=True)
+    step_files = {
+        f"{OUTPUTS[lang][0]}/{name}"
+        for lang in languages
+        if lang in OUTPUTS
+        for name in importlib.import_module(OUTPUTS[lang][1]).STEP_TYPE_FILES
+    }
+    for path, content in render(Catalog(), contracts, languages).items():
         target = gen_dir / path
+        if path in step_files and target.exists():
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
 
@@ -147,7 +160,7 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
         with tempfile.TemporaryDirectory(prefix="stephost-gen-") as tmp:
             # Steps may import the generated message classes: give the runtimes fresh
             # ones to load while their configs are read.
-            write_messages(contracts, languages, Path(tmp))
+            write_messages(contracts, languages, Path(tmp), project / settings.gen_dir)
             catalog = asyncio.run(probe_catalog(project, settings, contracts, Path(tmp)))
     except ProjectError as exc:
         typer.echo(f"error: {exc.message}", err=True)

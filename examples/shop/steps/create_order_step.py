@@ -23,7 +23,7 @@ config = {
     "responseSchema": {
         "201": {"type": "object", "properties": {"id": {"type": "string"}}},
     },
-    "emits": ["order.created"],
+    "emits": [{"topic": "order.created", "type": "shop.v1.OrderCreated"}],
     "flows": ["orders"],
 }
 

@@ -8,6 +8,7 @@ config = {
     "type": "event",
     "name": "NotifyCustomer",
     "subscribes": ["order.scored"],
+    "input": "shop.v1.OrderScored",
     "flows": ["orders"],
 }
 
