@@ -228,6 +228,7 @@ class StepWorker:
         self.handled = 0
         self.failed = 0
         self._wake = asyncio.Event()
+        self._awaiting_room = False
         self._stopped = False
         self._task: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[None]] = set()
@@ -236,6 +237,10 @@ class StepWorker:
         self._task = asyncio.create_task(self._loop(), name=f"worker:{self.step.name}")
 
     def wake(self) -> None:
+        self._wake.set()
+
+    def _room_again(self) -> None:
+        self._awaiting_room = False
         self._wake.set()
 
     def stop(self) -> None:
@@ -255,9 +260,18 @@ class StepWorker:
             self._wake.clear()
             now = int(time.time() * 1000)
             free = self.step.concurrency - self.in_flight
+            room = self.bus.pool.room(self.step.name)
+            if room < free:
+                # Runtimes with a bounded capacity (Ruby's thread pool) take no more than
+                # they can run; lease only that much, and look again when one has room.
+                free = room
+                if not self._awaiting_room:
+                    self._awaiting_room = True
+                    self.bus.pool.when_room(self._room_again)
             # Lease in batches: wait for a quarter of the slots to free up (one query
             # per batch, not per delivery), unless nothing runs or a delay expired.
-            batch_from = 1 if self.in_flight == 0 else max(1, self.step.concurrency // 4)
+            quarter = self.step.concurrency // 4
+            batch_from = 1 if self.in_flight == 0 else max(1, min(free, quarter))
             due = next_due is not None and next_due <= now
             if (free >= batch_from or (due and free > 0)) and self.bus.pool.serves(self.step.name):
                 try:

@@ -16,6 +16,7 @@ from host.model import Failure, Outcome
 from host.runtimes.connection import RuntimeConnection
 
 Listener = Callable[[RuntimeConnection, bool], None]
+UNLIMITED = 1 << 30
 
 
 class RuntimePool:
@@ -26,6 +27,7 @@ class RuntimePool:
         self._listeners: list[Listener] = []
         self._wait_s = wait_s
         self._turn = 0
+        self._room_callbacks: list[Callable[[], None]] = []
 
     def add_listener(self, listener: Listener) -> None:
         """``listener(conn, attached)`` runs when a runtime connects or goes away."""
@@ -58,8 +60,27 @@ class RuntimePool:
                 index.setdefault(name, []).append(conn)
         self._by_step = index
 
+    def room(self, step: str) -> int:
+        """How many more invocations of ``step`` the runtimes can take now."""
+        total = 0
+        for conn in self._by_step.get(step, ()):
+            if conn.closed or conn.draining:
+                continue
+            if conn.capacity == 0:
+                return UNLIMITED
+            total += max(0, conn.capacity - len(conn.in_flight))
+        return total
+
+    def when_room(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once, the next time a runtime has room again."""
+        self._room_callbacks.append(callback)
+
     def slot_free(self) -> None:
         """A runtime has room again: let one waiting caller retry."""
+        if self._room_callbacks:
+            callbacks, self._room_callbacks = self._room_callbacks, []
+            for callback in callbacks:
+                callback()
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
