@@ -7,6 +7,7 @@
  */
 import type { HostConnection } from './connection.ts'
 import type { Context, EmitOptions, LogFields, Logger, State, StateItem, Streams } from './sdk.ts'
+import type { TypedCodec } from './typed.ts'
 import { num } from './wire.ts'
 
 const EMPTY: Buffer = Buffer.alloc(0)
@@ -123,9 +124,18 @@ export class InvocationContext implements Context {
   #streams: Streams | undefined
   #logger: Logger | undefined
   #abort: AbortController | undefined
+  #codec: TypedCodec | undefined
 
-  constructor(link: HostConnection, invocationId: number, step: string, traceparent: string, attempt: number) {
+  constructor(
+    link: HostConnection,
+    invocationId: number,
+    step: string,
+    traceparent: string,
+    attempt: number,
+    codec?: TypedCodec,
+  ) {
     this.#link = link
+    this.#codec = codec
     this.#id = invocationId
     this.step = step
     this.#traceparent = traceparent
@@ -159,7 +169,7 @@ export class InvocationContext implements Context {
       invocationId: this.#id,
       emit: {
         topic,
-        data: jsonBytes(data ?? null),
+        data: jsonBytes(this.#codec === undefined ? (data ?? null) : this.#codec.encode(topic, data)),
         groupId: options?.groupId ?? '',
         idempotencyKey: options?.idempotencyKey ?? '',
         delayMs: options?.delayMs ?? 0,

@@ -14,6 +14,8 @@ import { join, relative, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 import { toJsonSchema } from './schema.ts'
+import { codecFor, loadRegistry, registryPath, typedNames } from './typed.ts'
+import type { TypedCodec, TypedNames } from './typed.ts'
 
 export const STEP_FILE = /\.step\.(?:ts|js|mts|mjs|cts|cjs)$/
 const SCHEMA_KEYS = ['bodySchema', 'input'] as const
@@ -29,6 +31,9 @@ export interface LoadedStep {
   /** The config as JSON, schemas converted. */
   config: Buffer
   handler: Handler
+  /** `typed: true`: the message types its config names, then (once loaded) their codec. */
+  typed?: TypedNames
+  codec?: TypedCodec
 }
 
 /** A step file that could not be loaded, and why. */
@@ -86,7 +91,33 @@ export async function loadSteps(project: string): Promise<{ steps: LoadedStep[];
       failures.push({ file, code: 'BAD_CONFIG', message: error.message, stack: error.stack ?? '' })
     }
   }
+  if (steps.some((step) => step.typed !== undefined)) await attachCodecs(project, steps, failures)
   return { steps, failures }
+}
+
+/** Typed steps get their codecs from the generated registry; one that cannot is a failure. */
+async function attachCodecs(project: string, steps: LoadedStep[], failures: FileFailure[]): Promise<void> {
+  const path = registryPath(project)
+  const where = relative(project, path).split(sep).join('/')
+  let registry: Awaited<ReturnType<typeof loadRegistry>> | undefined
+  let problem = ''
+  try {
+    registry = await loadRegistry(path)
+  } catch (error) {
+    problem = error instanceof Error ? error.message : String(error)
+  }
+  for (const step of [...steps]) {
+    if (step.typed === undefined) continue
+    try {
+      if (registry === undefined) throw new Error(problem)
+      step.codec = codecFor(step.typed, registry, where)
+    } catch (error) {
+      steps.splice(steps.indexOf(step), 1)
+      const why = error instanceof Error ? error.message : String(error)
+      const message = `${step.file}: typed step ${step.name} cannot load its message types: ${why}`
+      failures.push({ file: step.file, code: 'BAD_CONFIG', message, stack: '' })
+    }
+  }
 }
 
 function loadFailure(file: string, path: string, error: unknown): FileFailure {
@@ -170,13 +201,16 @@ export function stepFromModule(namespace: Record<string, unknown>, file: string)
   } catch (error) {
     throw new BadStepError(`${file}: config is not JSON: ${error instanceof Error ? error.message : String(error)}`)
   }
-  return {
+  const step: LoadedStep = {
     name: raw.name,
     file,
     type: String(raw.type),
     config: Buffer.from(json),
     handler: typeof handler === 'function' ? (handler as Handler) : noHandler,
   }
+  const typed = typedNames(raw)
+  if (typed !== undefined) step.typed = typed
+  return step
 }
 
 /** ESM named exports; or a CommonJS `module.exports` / an `export default {config, handler}`. */

@@ -57,7 +57,7 @@ export class NodeRuntime {
       return
     }
     const traceparent = invocation.trace?.traceparent ?? ''
-    const ctx = new InvocationContext(this.#conn, id, step.name, traceparent, invocation.attempt ?? 1)
+    const ctx = new InvocationContext(this.#conn, id, step.name, traceparent, invocation.attempt ?? 1, step.codec)
     const task: Task = { id, step, ctx, done: false }
     this.#tasks.set(id, task)
     this.#scope.run(task, this.#run, task, invocation)
@@ -68,11 +68,14 @@ export class NodeRuntime {
     try {
       const payload = invocation.payload && invocation.payload.length ? parseJson(invocation.payload) : null
       const trigger = invocation.trigger
+      const input = task.step.codec?.input
       let value: unknown
       if (trigger === TRIGGER_API) {
-        value = apiResponse(await task.step.handler(apiRequest(payload), task.ctx))
+        const request = apiRequest(payload)
+        if (input !== undefined) request.body = input.fromJSON(request.body)
+        value = apiResponse(await task.step.handler(request, task.ctx))
       } else if (trigger === TRIGGER_EVENT) {
-        value = await task.step.handler(payload, task.ctx)
+        value = await task.step.handler(input === undefined ? payload : input.fromJSON(payload), task.ctx)
       } else {
         value = await task.step.handler(task.ctx)
       }

@@ -127,8 +127,11 @@ export type CronHandler = (ctx: Context) => void | Promise<void>
 /** A JSON Schema object, or a zod schema (turned into JSON Schema when the step loads). */
 export type Schema = object
 
-/** An entry of `emits`: a topic, or a topic with extra metadata. */
-export type Emit = string | { topic: string; type?: string; label?: string }
+/**
+ * An entry of `emits`: a topic, or a topic with its payload's type: `type`, the full name
+ * of a message of the project's `contracts/*.proto`, or `schema`, a JSON Schema.
+ */
+export type Emit = string | { topic: string; type?: string; schema?: Schema; label?: string }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
 
@@ -147,7 +150,10 @@ export interface ApiConfig extends BaseConfig {
   method: HttpMethod
   /** `/orders/:id` or `/orders/{id}`. */
   path: string
-  bodySchema?: Schema
+  /** A schema, or the full name of a message of contracts/ (`'shop.v1.CreateOrder'`). */
+  bodySchema?: Schema | string
+  /** `req.body` arrives as a typed object of its message type (see `stephost gen`). */
+  typed?: boolean
   /** A schema, or schemas by status code. */
   responseSchema?: Schema | Record<string, Schema>
 }
@@ -155,7 +161,10 @@ export interface ApiConfig extends BaseConfig {
 export interface EventConfig extends BaseConfig {
   type: 'event'
   subscribes: string[]
-  input?: Schema
+  /** A schema, or the full name of a message of contracts/ (`'shop.v1.OrderCreated'`). */
+  input?: Schema | string
+  /** `data` arrives as a typed object of its message type (see `stephost gen`). */
+  typed?: boolean
   maxAttempts?: number
   backoffMs?: number
 }
