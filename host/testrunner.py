@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,7 +44,9 @@ def run_tests(project: Path, pytest_args: list[str]) -> int:
         ran = True
         register = BRIDGES_DIR / "node" / "bin" / "stephost-node-test.mjs"
         command = ["node", "--import", str(register), "--test", *map(str, node_files)]
-        code |= subprocess.run(command, cwd=project, check=False).returncode
+        # startApp (stephost/testing) starts the host with this Python, stephost's own.
+        env = {**os.environ, "STEPHOST_PYTHON": sys.executable}
+        code |= subprocess.run(command, cwd=project, env=env, check=False).returncode
     if not ran:
         typer.echo(f"error: no tests in {tests} (test_*.py, *.test.ts, *.test.js)", err=True)
         return 1

@@ -1,11 +1,13 @@
-// ESM resolve hook (module.register): the specifier 'stephost' is this runtime's SDK.
-let sdk = ''
+// ESM resolve hook (module.register): bare specifiers that always mean this runtime's own
+// modules, whatever the project has installed: 'stephost' (the SDK) and, for test files,
+// 'stephost/testing'. `data.modules` maps each specifier to a file URL.
+let modules = {}
 
 export function initialize(data) {
-  sdk = data.sdk
+  modules = data.modules
 }
 
 export function resolve(specifier, context, next) {
-  if (specifier === 'stephost') return { url: sdk, shortCircuit: true }
+  if (Object.hasOwn(modules, specifier)) return { url: modules[specifier], shortCircuit: true }
   return next(specifier, context)
 }
