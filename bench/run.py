@@ -172,18 +172,20 @@ def bench_language(
     return result
 
 
-def cold_start(tmp: Path, runs: int) -> list[float]:
+def cold_start(tmp: Path, runs: int, project: Path, path: str, body: Any) -> list[float]:
+    """Seconds from `stephost start` until ``POST path`` answers 2xx."""
     times = []
     for i in range(runs):
         port = free_port()
-        url = f"http://127.0.0.1:{port}/orders"
-        env = {"STEPHOST_DATA_DIR": str(tmp / f"cold-{i}"), "STEPHOST_LOG_FORMAT": "json"}
+        url = f"http://127.0.0.1:{port}{path}"
+        data = tmp / f"cold-{project.name}-{i}"
+        env = {"STEPHOST_DATA_DIR": str(data), "STEPHOST_LOG_FORMAT": "json"}
         started = time.perf_counter()
         command = [sys.executable, "-m", "host.cli", "start", "--port", str(port)]
-        with process(command, EXAMPLE, env, tmp / f"cold-{i}.log"), httpx.Client() as client:
+        with process(command, project, env, tmp / f"cold-{i}.log"), httpx.Client() as client:
             while True:
                 try:
-                    response = client.post(url, json={"item": "x", "quantity": 1}, timeout=5)
+                    response = client.post(url, json=body, timeout=5)
                     if response.is_success:
                         break
                 except httpx.TransportError:
@@ -199,7 +201,7 @@ def ratio(ours: float, base: float) -> str:
     return f"{ours / base:.0%}" if base else "-"
 
 
-def report(baseline: dict[str, Any], results: dict[str, Any], cold: list[float]) -> str:
+def report(baseline: dict[str, Any], results: dict[str, Any], cold: dict[str, list[float]]) -> str:
     lines = [
         "## (a) api round trip: POST /echo (same JSON work), load from wrk",
         "",
@@ -230,10 +232,14 @@ def report(baseline: dict[str, Any], results: dict[str, Any], cold: list[float])
         lines.append(f"| {language} | {result['events_1hop']:.0f} | {result['events_2hop']:.0f} |")
     lines += [
         "",
-        "## (c) cold start: `stephost start` on examples/shop until the first 2xx",
+        "## (c) cold start: `stephost start` until the first 2xx from a step",
         "",
-        f"median {statistics.median(cold):.3f} s over {len(cold)} runs "
-        f"(min {min(cold):.3f}, max {max(cold):.3f})",
+        "| project | median s | min s | max s | runs |",
+        "|---|---|---|---|---|",
+        *[
+            f"| {name} | {statistics.median(t):.3f} | {min(t):.3f} | {max(t):.3f} | {len(t)} |"
+            for name, t in cold.items()
+        ],
         "",
         "## (d) peak RSS (MB)",
         "",
@@ -284,7 +290,14 @@ def main() -> None:
             baseline: dict[str, Any] = load(f"http://127.0.0.1:{port}/echo", args.seconds, script)
             baseline["rss_mb"] = peak_rss_mb(pid)
         results = {lang: bench_language(lang, args, script, tmp) for lang in languages}
-        cold = cold_start(tmp, args.cold_runs)
+        cold = {
+            "examples/shop (python, node, ruby)": cold_start(
+                tmp, args.cold_runs, EXAMPLE, "/orders", {"item": "x", "quantity": 1}
+            ),
+            "bench/projects/python (python only)": cold_start(
+                tmp, args.cold_runs, PROJECTS / "python", "/echo", {"hello": 1}
+            ),
+        }
     table = report(baseline, results, cold)
     print(table)
     out = ROOT / "bench" / "results"

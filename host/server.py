@@ -113,6 +113,7 @@ class Host:
         self._watcher: asyncio.Task[None] | None = None
         self._server: Any = None  # uvicorn.Server, imported when serving
         self._reported: set[tuple[str, str]] = set()
+        self._started = False
         self.languages: list[str] = []
 
     @property
@@ -132,7 +133,6 @@ class Host:
             )
         self._snapshot_at_start: dict[Path, int] | None = self._snapshot()
         self.languages = sorted(step_files(self.steps_dir))
-        self.contracts = Contracts.load(self.project, self.settings.contracts_dir)
         data_dir = self.settings.data_dir
         self._lock = DataDirLock(data_dir)
         self.state = SqliteStateStore(data_dir / "state.db")
@@ -161,24 +161,33 @@ class Host:
         if not self.languages:
             log.warning("no step files under steps/", steps_dir=str(self.steps_dir))
         launched = await self.supervisor.launch(self.languages)
-        # Runtimes boot in their own processes meanwhile; the web framework's
-        # import is the host's slowest, so it happens now and not before.
+        # Runtimes boot in their own processes meanwhile: the slow parts of the host's
+        # own start (compiling contracts/, importing the web framework) happen now.
+        contracts = asyncio.create_task(
+            asyncio.to_thread(Contracts.load, self.project, self.settings.contracts_dir)
+        )
         from host.http.admin import build_admin
 
         self.admin = build_admin(self)
         self.app = HostApp(self.pool, self.admin, self.settings.max_body_bytes)
+        try:
+            self.contracts = await contracts
+        finally:
+            if not contracts.done():
+                contracts.cancel()
         await self.supervisor.until_ready(launched)
         catalog = self._build_catalog()
         if catalog.duplicates:
             name, first, second = catalog.duplicates[0]
             raise DuplicateStepError(f"step name {name!r} is declared by both {first} and {second}")
         self._apply(catalog)
+        self._started = True
 
     def _on_runtime(self, conn: RuntimeConnection, attached: bool) -> None:
         if not attached:
             return
         self._hellos[conn.language] = conn.hello
-        if hasattr(self, "app"):
+        if self._started:  # during start, the catalog is built once every runtime is ready
             self._apply(self._build_catalog())
 
     def _build_catalog(self) -> Catalog:
