@@ -37,31 +37,36 @@ def proto_files(contracts: Path) -> list[Path]:
     return sorted(p for p in contracts.rglob("*.proto") if p.is_file())
 
 
+def run_protoc(contracts: Path, *args: str) -> None:
+    """grpcio-tools' protoc (the one protoc of every generator) on ``contracts``.
+
+    It runs in its own process because protoc reports errors on the process's stderr.
+    """
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grpc_tools.protoc",
+            f"-I{contracts}",
+            f"-I{protoc_include()}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise ProjectError(
+            f"the .proto files in {contracts} do not compile: {result.stderr.strip()}"
+        )
+
+
 def compile_descriptor_set(contracts: Path) -> descriptor_pb2.FileDescriptorSet:
     """Every file under ``contracts`` (and its imports) as one descriptor set."""
-    files = proto_files(contracts)
+    files = [str(p.relative_to(contracts)) for p in proto_files(contracts)]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "set.pb"
-        # protoc reports errors on the process's stderr, so it runs in its own process.
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "grpc_tools.protoc",
-                f"-I{contracts}",
-                f"-I{protoc_include()}",
-                "--include_imports",
-                f"--descriptor_set_out={out}",
-                *[str(p.relative_to(contracts)) for p in files],
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0 or not out.exists():
-            raise ProjectError(
-                f"the .proto files in {contracts} do not compile: {result.stderr.strip()}"
-            )
+        run_protoc(contracts, "--include_imports", f"--descriptor_set_out={out}", *files)
         return descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
 
 

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import keyword
 import re
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from google.protobuf import descriptor_pb2
 
-from host.contracts import protoc_include
+from host.contracts import run_protoc
 from host.gen.model import GenInput, StepTypes, TypeRef
 
 FDP = descriptor_pb2.FieldDescriptorProto
@@ -306,23 +304,7 @@ def generate(data: GenInput, contracts: Path | None) -> dict[str, bytes]:
 def _protoc(contracts: Path, proto_files: list[str]) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "grpc_tools.protoc",
-                f"-I{contracts}",
-                f"-I{protoc_include()}",
-                f"--python_out={out}",
-                f"--pyi_out={out}",
-                *proto_files,
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(result.stderr.strip())
+        run_protoc(contracts, f"--python_out={out}", f"--pyi_out={out}", *proto_files)
         files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.py*")}
     # Packages, so that `import shop.v1.order_pb2` works from the output folder.
     for path in list(files):
