@@ -20,6 +20,7 @@ SNAPSHOT_FILE = "contracts.json"
 # language -> (output folder under gen_dir, generator module)
 OUTPUTS = {
     "python": ("python", "host.gen.python"),
+    "ruby": ("ruby", "host.gen.ruby"),
     "node": ("ts", "host.gen.typescript"),
 }
 Generator = Callable[[GenInput, Path | None], dict[str, bytes]]
