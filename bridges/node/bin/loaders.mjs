@@ -13,7 +13,7 @@ export function registerLoaders(modules) {
   registerTsxCjs()
   registerTsxEsm()
   const urls = Object.fromEntries(Object.entries(modules).map(([name, url]) => [name, url.href]))
-  // Registered last, so it runs first: these specifiers never reach tsx or node_modules.
+  // Registered last, so it runs first: these specifiers never reach node_modules.
   register('./resolve-sdk.mjs', import.meta.url, { data: { modules: urls } })
   // CommonJS `require('stephost')`: the CommonJS resolver does not consult ESM hooks on Node 20.
   const paths = new Map(Object.entries(modules).map(([name, url]) => [name, fileURLToPath(url)]))

@@ -8,6 +8,6 @@ export function initialize(data) {
 }
 
 export function resolve(specifier, context, next) {
-  if (Object.hasOwn(modules, specifier)) return { url: modules[specifier], shortCircuit: true }
-  return next(specifier, context)
+  // The file URL goes on down the chain, so that tsx sees (and loads) a TypeScript file.
+  return next(Object.hasOwn(modules, specifier) ? modules[specifier] : specifier, context)
 }
