@@ -217,9 +217,14 @@ export class StephostApp {
     this.#child = child
     // A test process that dies without close() must not leave a host behind.
     process.on('exit', this.#killOnExit)
+    let spawnError: Error | undefined
     this.#exited = new Promise((done) => {
       child.once('close', (code) => done(code))
-      child.once('error', () => child.pid === undefined && done(null)) // never started
+      child.once('error', (error) => {
+        if (child.pid !== undefined) return
+        spawnError = error // it never started, so it never closes
+        done(null)
+      })
     })
     let serving: () => void = () => {}
     const ready = new Promise<void>((done) => (serving = done))
@@ -229,13 +234,13 @@ export class StephostApp {
         if (this.#read(text)) serving()
       })
     }
-    const spawnFailed = new Promise<Error>((done) => child.once('error', done))
     const timeoutMs = options.startTimeoutMs ?? 60_000
     let timer: NodeJS.Timeout | undefined
     const outcome = await Promise.race([
       ready.then(() => 'ready' as const),
-      this.#exited.then((code) => `exited with code ${code}` as const),
-      spawnFailed.then((error) => `could not be started (${python}): ${error.message}`),
+      this.#exited.then((code) =>
+        spawnError === undefined ? `exited with code ${code}` : `could not be started (${python}): ${spawnError.message}`,
+      ),
       new Promise<string>((done) => (timer = setTimeout(() => done(`did not serve within ${timeoutMs} ms`), timeoutMs))),
     ])
     clearTimeout(timer)

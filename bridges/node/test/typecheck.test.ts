@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 const TSC = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url))
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
-for (const project of ['examples/shop', 'tests/conformance/node', 'bench/projects/node']) {
+for (const project of ['examples/shop', 'tests/conformance/node', 'bench/projects/node', 'tests/harness/node_project']) {
   test(`tsc --noEmit --strict on ${project}`, () => {
     const run = spawnSync(process.execPath, [TSC, '--noEmit', '--strict', '-p', `${ROOT}${project}/tsconfig.json`], {
       encoding: 'utf8',
