@@ -24,15 +24,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from google.protobuf import descriptor_pb2
 
-from host.contracts import protoc_include
+from host.contracts import run_protoc
 from host.errors import ProjectError
 from host.gen.model import GenInput, StepTypes, TypeRef
 from host.runtimes.languages import BRIDGES_DIR
@@ -402,27 +400,16 @@ def _protoc(contracts: Path, proto_files: list[str]) -> dict[str, bytes]:
         (out / "json").mkdir()
         (out / "objects").mkdir()
         # One protoc, one plugin under two names: each name gets its own options.
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "grpc_tools.protoc",
-                f"-I{contracts}",
-                f"-I{protoc_include()}",
-                f"--plugin=protoc-gen-tsjson={TS_PROTO}",
-                f"--plugin=protoc-gen-tsobjects={TS_PROTO}",
-                f"--tsjson_out={out / 'json'}",
-                f"--tsjson_opt={','.join(JSON_OPTIONS)}",
-                f"--tsobjects_out={out / 'objects'}",
-                f"--tsobjects_opt={','.join(OBJECT_OPTIONS)}",
-                *proto_files,
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
+        run_protoc(
+            contracts,
+            f"--plugin=protoc-gen-tsjson={TS_PROTO}",
+            f"--plugin=protoc-gen-tsobjects={TS_PROTO}",
+            f"--tsjson_out={out / 'json'}",
+            f"--tsjson_opt={','.join(JSON_OPTIONS)}",
+            f"--tsobjects_out={out / 'objects'}",
+            f"--tsobjects_opt={','.join(OBJECT_OPTIONS)}",
+            *proto_files,
         )
-        if result.returncode != 0:
-            raise ProjectError(f"protoc with ts-proto failed: {result.stderr.strip()}")
         files = {}
         for path in sorted(out.rglob("*.ts")):
             rel = path.relative_to(out).as_posix()
