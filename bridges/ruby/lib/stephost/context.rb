@@ -10,8 +10,10 @@ module Stephost
   class Context
     attr_reader :step, :trace_id, :attempt, :state, :streams, :logger
 
-    def initialize(link, invocation_id, step, trace_id, attempt)
+    # `emit_types`: topic => the message type the step's config declares for it.
+    def initialize(link, invocation_id, step, trace_id, attempt, emit_types = {})
       @link = link
+      @emit_types = emit_types
       @id = invocation_id
       @step = step
       @trace_id = trace_id
@@ -22,12 +24,18 @@ module Stephost
     end
 
     # Publishes `data` on `topic` and returns the message id once it is durable.
-    # `group_id` orders delivery within a group, `idempotency_key` drops a
-    # repeat within the dedup window, `delay_ms` defers delivery.
+    # `data` is JSON (Hash, Array, String, numbers...) or a message of a class
+    # that `stephost gen` generated, sent in its proto3 JSON form; a message must
+    # be of the type the step declares for the topic. `group_id` orders delivery
+    # within a group, `idempotency_key` drops a repeat within the dedup window,
+    # `delay_ms` defers delivery.
     def emit(topic, data = nil, group_id: nil, idempotency_key: nil, delay_ms: 0)
       unless delay_ms.is_a?(Integer) && delay_ms >= 0
         raise ArgumentError, "emit: delay_ms must be a whole number >= 0, got #{delay_ms.inspect}"
       end
+
+      declared = @emit_types[topic.to_s] unless @emit_types.empty?
+      Typed.check_emit(@step, topic, data, declared) if declared && Typed.message?(data)
 
       @link.emit(@id, Context.text('emit', 'topic', topic), data,
                  group_id.nil? ? '' : Context.text('emit', 'group_id', group_id),

@@ -14,14 +14,22 @@ module Stephost
 
     # A step file that loaded and defines `config` (and `handler`).
     class LoadedStep
-      attr_reader :name, :file, :type, :config_json
+      attr_reader :name, :file, :type, :config_json, :message_type, :emit_types
+      # The generated class of a typed step's input (set by Typed.resolve).
+      attr_accessor :message_class
 
-      def initialize(name, file, type, config_json, target)
+      # `message_type`: the message type of the input (event data or api body)
+      # when the step opts in to typed objects; `emit_types`: topic => declared
+      # message type.
+      def initialize(name, file, type, config_json, target, message_type: nil, emit_types: {})
         @name = name
         @file = file
         @type = type
         @config_json = config_json
         @target = target
+        @message_type = message_type
+        @emit_types = emit_types.freeze
+        @message_class = nil
         handler = target.method(:handler) if target.respond_to?(:handler, true)
         @arity = handler&.arity || 0
       end
@@ -85,9 +93,24 @@ module Stephost
         raise BadStepError, "#{rel} defines no `handler` method"
       end
 
-      LoadedStep.new(name, rel, config['type'].to_s, JSON.generate(config), target)
+      LoadedStep.new(name, rel, config['type'].to_s, JSON.generate(config), target,
+                     message_type: message_type(config), emit_types: emit_types(config))
     rescue BadStepError => e
       FileFailure.new(rel, 'BAD_CONFIG', e.message, '')
+    end
+
+    # The input's message type when the step opts in to typed objects (`typed: true`).
+    def message_type(config)
+      payload = config[config['type'] == 'api' ? 'bodySchema' : 'input']
+      config['typed'] && payload.is_a?(String) ? payload : nil
+    end
+
+    # topic => message type, for the `emits` entries that name one.
+    def emit_types(config)
+      entries = config['emits'].is_a?(Array) ? config['emits'] : []
+      entries.each_with_object({}) do |entry, types|
+        types[entry['topic']] = entry['type'] if entry.is_a?(Hash) && entry['type'].is_a?(String)
+      end
     end
 
     # The config with String keys, or BadStepError naming the first value that is not JSON.

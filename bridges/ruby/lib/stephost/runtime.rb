@@ -2,6 +2,7 @@
 
 require 'stephost'
 require 'stephost/loader'
+require 'stephost/typed'
 require 'stephost/bridge/connection'
 
 module Stephost
@@ -140,14 +141,19 @@ module Stephost
 
     def call(step, invocation)
       traceparent = invocation.trace ? invocation.trace.traceparent : ''
-      ctx = Context.new(@conn, invocation.id, step.name, Runtime.trace_id(traceparent), invocation.attempt)
-      payload = Bridge.load(invocation.payload)
+      ctx = Context.new(@conn, invocation.id, step.name, Runtime.trace_id(traceparent), invocation.attempt,
+                        step.emit_types)
       case invocation.trigger
       when :TRIGGER_API
-        request = ApiRequest.from_payload(payload)
+        request = Runtime.api_request(step, Bridge.load(invocation.payload))
         Runtime.api_response(Thread.handle_interrupt(Cancelled => :immediate) { step.call(request, ctx) })
       when :TRIGGER_EVENT
-        Thread.handle_interrupt(Cancelled => :immediate) { step.call(payload, ctx) }
+        data = if step.message_class
+                 Typed.decode(step.name, step.message_class, invocation.payload)
+               else
+                 Bridge.load(invocation.payload)
+               end
+        Thread.handle_interrupt(Cancelled => :immediate) { step.call(data, ctx) }
       else
         Thread.handle_interrupt(Cancelled => :immediate) { step.call(ctx) }
       end
@@ -168,6 +174,14 @@ module Stephost
       def trace_id(traceparent)
         parts = traceparent.to_s.split('-')
         parts.size == 4 ? parts[1] : ''
+      end
+
+      # The request an api handler gets; a typed step's body is its message class.
+      def api_request(step, payload)
+        request = ApiRequest.from_payload(payload)
+        return request unless step.message_class
+
+        ApiRequest.new(**request.to_h, body: Typed.from_value(step.name, step.message_class, request.body))
       end
 
       # {"status", "body", "headers"} from what an api handler returned.
@@ -217,7 +231,10 @@ module Stephost
         capacity = threads(env)
         project = File.expand_path(env.fetch('STEPHOST_PROJECT_DIR', '.'))
         Dir.chdir(project)
+        generated = Typed.generated_dir(project, env)
+        Typed.add_to_load_path(generated)
         steps, failures = Loader.load_steps(project)
+        failures += Typed.resolve(steps, generated, project)
         conn = Bridge::Connection.new(address)
         runtime = new(conn, steps, capacity)
         begin

@@ -1,6 +1,7 @@
 # frozen_string_literal: true
 
 require 'json'
+require 'google/protobuf'
 
 module Stephost
   # The runtime's side of the contract: the only code that touches the
@@ -8,9 +9,12 @@ module Stephost
   module Bridge
     module_function
 
-    # JSON bytes for a Protobuf `bytes` field (which must be binary).
+    # JSON bytes for a Protobuf `bytes` field (which must be binary). A message
+    # of a generated class is written in its proto3 JSON form (also inside a
+    # Hash or Array: google-protobuf gives messages a `to_json`).
     def dump(value)
-      JSON.generate(value).force_encoding(Encoding::BINARY)
+      json = value.is_a?(Google::Protobuf::MessageExts) ? value.class.encode_json(value) : JSON.generate(value)
+      json.force_encoding(Encoding::BINARY)
     end
 
     # A JSON `bytes` field as a Ruby value (Hashes with String keys); nil when empty.
