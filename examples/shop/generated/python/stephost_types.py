@@ -7,6 +7,8 @@ from typing import Any, Literal, Never, NotRequired, Protocol, Required, TypeAli
 
 from stephost import ApiResponse, Logger, State, Streams, SyncState, SyncStreams
 
+import shop.v1.orders_pb2 as shop_v1_orders_pb2
+
 # Messages of contracts/ (their proto3 JSON mapping)
 
 class ShopV1OrderCreated(TypedDict, total=False):
@@ -40,10 +42,6 @@ class CreateOrderBody(TypedDict):
     item: Required[str]
     quantity: Required[int]
     email: NotRequired[str]
-
-class RewardOrderData(TypedDict):
-    id: Required[str]
-    score: Required[float]
 
 # Steps
 
@@ -263,7 +261,7 @@ class OrderReportSyncContext(Protocol):
 
 OrderReportHandler: TypeAlias = Callable[[OrderReportContext], Awaitable[None]]
 
-RewardOrderInput: TypeAlias = "RewardOrderData"
+RewardOrderInput: TypeAlias = shop_v1_orders_pb2.OrderScored | ShopV1OrderScored
 
 class RewardOrderContext(Protocol):
     """The ctx RewardOrder gets: emit takes only its declared topics."""
