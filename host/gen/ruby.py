@@ -11,19 +11,20 @@
   ``typed: true``.
 
 One protoc parses the contracts for every language: grpcio-tools' (``host.contracts``).
-It has no Ruby generator, and the Ruby code of protoc releases newer than 3.21 does not
-load on google-protobuf 3.21, so this module writes the classes itself from the
+It has no Ruby generator (``--ruby_out`` wants a ``protoc-gen-ruby`` plugin), and Debian's
+protoc 3.21 would be a second compiler, so this module writes the classes itself from the
 descriptor set that protoc produced. Each file's ``FileDescriptorProto`` goes, serialized,
 to ``DescriptorPool#add_serialized_file``: the primitive under 3.21's ``add_file`` DSL
 (its ``descriptor_dsl.rb`` builds that same proto and calls it) and what protoc's own
 Ruby generator emits since 3.22, so nothing is lost in a translation (json_name, proto3
-``optional``, options) and google-protobuf 4, which dropped the DSL, loads it too.
+``optional``, options), and it is the form google-protobuf 4 (which dropped the DSL) takes.
 The files require each other with ``require_relative``, so the folder works from any
 working directory; the well-known types come from the google-protobuf gem.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -177,12 +178,11 @@ class _File:
                 "proto3 (Debian's google-protobuf 3.21 does not know editions)"
             )
         requires = ["require 'google/protobuf'\n"]
-        here = Path(file.name).parent
+        here = posixpath.dirname(file.name) or "."
         for dependency in file.dependency:
             if dependency in self.own:
-                target = Path(feature(dependency))
-                relative = Path(*([".."] * len(here.parts)), target) if here.parts else target
-                requires.append(f"require_relative '{relative.as_posix()}'\n")
+                relative = posixpath.relpath(feature(dependency), here)
+                requires.append(f"require_relative '{relative}'\n")
             else:
                 requires.append(f"require '{feature(dependency)}'\n")
         # Comments and source positions matter to no one at run time.
