@@ -113,6 +113,7 @@ def pascal(text: str) -> str:
 
 def _json_wire(text: str) -> str:
     """ts-proto's JSON-mapping types with 64-bit integers and bytes as the JSON has them."""
+    text = _object_maps(text)
     out = []
     for line in text.splitlines(keepends=True):
         if not line.lstrip().startswith(("*", "/*", "//")):
@@ -122,6 +123,20 @@ def _json_wire(text: str) -> str:
             line = _BYTES.sub("string", line)
         out.append(line)
     return "".join(out)
+
+
+def _object_maps(text: str) -> str:
+    """``Map<bigint, V>`` (ts-proto's map with 64-bit keys) -> ``{ [key: string]: V }``:
+    in JSON every map is an object."""
+    opening = "Map<bigint, "
+    while (start := text.find(opening)) != -1:
+        depth, end = 1, start + len(opening)
+        while depth and end < len(text):
+            depth += {"<": 1, ">": -1}.get(text[end], 0)
+            end += 1
+        value = text[start + len(opening) : end - 1]
+        text = f"{text[:start]}{{ [key: string]: {value} }}{text[end:]}"
+    return text
 
 
 class _Messages:

@@ -45,6 +45,8 @@ message OrderCreated {
   google.protobuf.Struct extra = 6;
   oneof payment { string card = 7; string voucher = 8; }
   int64 total_cents = 9;
+  map<int64, string> notes_by_line = 10;
+  repeated bytes attachments = 11;
 }
 
 message OrderScored {
@@ -148,6 +150,8 @@ const order: ShopV1OrderCreated = {
   extra: { anything: [1, { nested: true }] },
   card: '4242',
   totalCents: '12345678901234567',
+  notesByLine: { '1': 'fragile' },
+  attachments: ['aGVsbG8='],
 }
 
 export const create: CreateOrderHandler = async (req, ctx) => {
@@ -190,6 +194,8 @@ ORDER = {
     "extra": {"gift": True},
     "card": "4242",
     "totalCents": "12345678901234567",
+    "notesByLine": {"1": "fragile"},
+    "attachments": ["aGVsbG8="],
 }
 
 
@@ -245,6 +251,8 @@ def test_gen_writes_typescript_types(project: Path) -> None:
         "  extra?: { [key: string]: any } | undefined;",  # Struct
         "  card?: string | undefined;",  # oneof
         "  totalCents?: string | number | undefined;",  # int64, as the JSON may hold it
+        "  notesByLine?: { [key: string]: string } | undefined;",  # JSON maps are objects
+        "  attachments?: string[] | undefined;",  # bytes, base64
         "export interface OrderCreated_Line {",
         "  quantity?: number | undefined;",
     ]:
