@@ -290,11 +290,13 @@ class _Generator:
         lines = [f"/** {step.name}: {step.type} step ({step.file}).{typed} */\n"]
         if step.type == "api":
             body = self.payload(step.input, step, "Body", emit=False)
-            lines.append(f"export type {name}Body = {body}\n")
+            if body != f"{name}Body":  # else the JSON Schema's interface has that name
+                lines.append(f"export type {name}Body = {body}\n")
             lines.append(f"export type {name}Request = ApiRequest<{name}Body>\n")
         elif step.type == "event":
             data = self.payload(step.input, step, "Data", emit=False)
-            lines.append(f"export type {name}Data = {data}\n")
+            if data != f"{name}Data":
+                lines.append(f"export type {name}Data = {data}\n")
         emits = []
         for topic in sorted(step.emits):
             payload = self.payload(step.emits[topic], step, f"Emit{pascal(topic)}", emit=True)

@@ -129,6 +129,16 @@ export const handler: QuoteHandler = async (req) => ({
   },
 })
 """,
+    "steps/tag.step.ts": """
+export const config = {
+  type: 'api', name: 'Tag', method: 'POST', path: '/tags',
+  bodySchema: {
+    type: 'object', required: ['name'],
+    properties: { name: { type: 'string' }, color: { enum: ['red', 'green'] } },
+  },
+}
+export const handler = async () => ({ status: 204 })
+""",
     "steps/audit_step.py": """
 config = {"type": "event", "name": "Audit", "subscribes": ["audit", "order.scored"]}
 
@@ -139,7 +149,7 @@ async def handler(data, ctx):
 
 TYPED_HANDLERS = """
 import type { CreateOrderHandler, ScoreOrderHandler } from './generated/ts/handlers.js'
-import type { ShopV1OrderCreated } from './generated/ts/handlers.js'
+import type { ShopV1OrderCreated, TagHandler } from './generated/ts/handlers.js'
 
 const order: ShopV1OrderCreated = {
   id: 'o1',
@@ -165,6 +175,11 @@ export const score: ScoreOrderHandler = async (data, ctx) => {
   const cents: bigint = data.totalCents
   await ctx.emit('order.scored', { id: data.id, score: data.lines.length, rank: cents })
   await ctx.emit('audit', { who: when?.toISOString() ?? 'nobody' })
+}
+
+export const tag: TagHandler = async (req) => {
+  const color: 'red' | 'green' | undefined = req.body.color
+  return { status: 200, body: { name: req.body.name.toUpperCase(), color } }
 }
 """
 
@@ -278,6 +293,8 @@ def test_gen_writes_typescript_types(project: Path) -> None:
         '  "audit": ScoreOrderEmitAudit',
         "export interface ScoreOrderEmitAudit {\n  who: string\n  placed?: string\n",
         "export type AuditEmits = Record<never, never>",
+        'export interface TagBody {\n  name: string\n  color?: "red" | "green"\n}',
+        "export type TagRequest = ApiRequest<TagBody>",
         "  ScoreOrder: ScoreOrderHandler",
     ]:
         assert line in handlers, line
