@@ -30,7 +30,11 @@ module Stephost
       @lock = Mutex.new
       # invocation id => :queued, :cancelled or the Thread running it.
       @jobs = {}
-      @work = Queue.new
+      # Invocations waiting for a worker, and the workers waiting for them.
+      @queue = []
+      @has_work = ConditionVariable.new
+      @idle = 0
+      @waking = false
       @draining = false
       @done = Queue.new
       @workers = Array.new(threads) do |i|
@@ -46,8 +50,11 @@ module Stephost
     # -- what the connection's reader calls ---------------------------------
 
     def on_invocation(invocation)
-      @lock.synchronize { @jobs[invocation.id] = :queued }
-      @work << invocation
+      @lock.synchronize do
+        @jobs[invocation.id] = :queued
+        @queue << invocation
+        wake_worker
+      end
     end
 
     # Best effort: a queued invocation is dropped; a running handler gets
@@ -84,20 +91,47 @@ module Stephost
 
     def work_loop
       Thread.handle_interrupt(Cancelled => :never) do
-        while (invocation = @work.pop)
-          run(invocation)
+        loop { run(next_invocation) }
+      end
+    end
+
+    # Wakes one idle worker, unless one is already waking: that one wakes the
+    # next if work remains when it takes its invocation. A frame of N
+    # invocations thus wakes only as many workers as get to run them, not N
+    # (each wake-up is a futex call and a fight for the GVL); a worker that
+    # finishes takes the next invocation without sleeping. Called under @lock.
+    def wake_worker
+      return if @waking || @idle.zero?
+
+      @waking = true
+      @has_work.signal
+    end
+
+    # The next invocation to run (blocks until there is one), marked as running
+    # on this thread; cancelled ones are dropped.
+    def next_invocation
+      @lock.synchronize do
+        loop do
+          while @queue.empty?
+            @idle += 1
+            @has_work.wait(@lock)
+            @idle -= 1
+            @waking = false
+          end
+          invocation = @queue.shift
+          wake_worker unless @queue.empty?
+          if @jobs[invocation.id] == :cancelled
+            @jobs.delete(invocation.id)
+            next
+          end
+          @jobs[invocation.id] = Thread.current
+          return invocation
         end
       end
     end
 
     def run(invocation)
       id = invocation.id
-      started = @lock.synchronize do
-        @jobs.delete(id) if @jobs[id] == :cancelled
-        @jobs[id] = Thread.current if @jobs.key?(id)
-      end
-      return unless started
-
       result = nil
       begin
         result = result_of(invocation)
