@@ -202,6 +202,20 @@ class RuntimeTest < Minitest::Test
     assert_equal 0, session.exit_status.exitstatus, session.log
   end
 
+  def test_drain_with_a_cancelled_invocation_still_queued_says_drained
+    session = start(env: { 'STEPHOST_RUBY_THREADS' => '1' })
+    host = session.host
+    host.invoke(1, 'Block', EVENT, { key: 'a' })
+    call = host.expect(:call)
+    host.invoke(2, 'Tick', :TRIGGER_CRON, nil) # queued behind 1
+    host.write(cancel: V1::Cancel.new(invocation_id: 2, reason: 'timeout'))
+    host.write(drain: V1::Drain.new(grace_ms: 5000))
+    host.reply(call.call_id, state_get: V1::StateGetResponse.new(found: true, value: '1'.b))
+    assert_equal 1, host.expect(:result).invocation_id
+    host.expect(:drained)
+    assert_equal 0, session.exit_status.exitstatus, session.log
+  end
+
   def test_when_the_host_goes_away_calls_fail_and_the_runtime_exits
     session = start
     session.host.invoke(1, 'Block', EVENT, { key: 'a' })

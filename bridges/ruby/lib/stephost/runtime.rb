@@ -122,6 +122,7 @@ module Stephost
           wake_worker unless @queue.empty?
           if @jobs[invocation.id] == :cancelled
             @jobs.delete(invocation.id)
+            drained if @draining && @jobs.empty? # the last one was cancelled while it waited
             next
           end
           @jobs[invocation.id] = Thread.current
