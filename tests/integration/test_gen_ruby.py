@@ -324,3 +324,25 @@ def test_typed_step_without_generated_classes_is_a_load_error(
     )
     # The untyped Ruby step still serves.
     assert "Misfire" in {s["name"] for s in app.get("/_stephost/steps").json()["steps"]}
+
+
+def test_dev_regenerates_and_typed_ruby_steps_get_the_new_classes(
+    project: Path, make_app: Start
+) -> None:
+    app = make_app(project, copy=False, command="dev")
+    (before,) = app.runtime_pids("ruby")
+    proto = project / "contracts" / "shop" / "v1" / "orders.proto"
+    proto.write_text(ORDERS_PROTO.replace("repeated string tags = 11;", "string coupon = 12;"))
+    orders = project / "generated" / "ruby" / "shop" / "v1" / "orders_pb.rb"
+    app.wait_for(lambda: "#   coupon: String" in orders.read_text(), what="the new field's class")
+    # The old Ruby runtime had the old classes loaded: wait until it is replaced.
+    app.wait_for(
+        lambda: (pids := app.runtime_pids("ruby")) and before not in pids, what="a fresh runtime"
+    )
+    order = {key: value for key, value in ORDER.items() if key != "tags"}
+    response = app.post("/orders", json={**order, "coupon": "C1"})
+    assert response.status_code == 201, response.text
+    app.wait_idle()
+    assert app.dlq() == []
+    assert app.captured("order.created")[0]["coupon"] == "C1"
+    assert cli("gen", "--check", cwd=project).returncode == 0
