@@ -5,7 +5,8 @@ probe.py       step configs, read by starting the project's runtimes briefly
 python.py      Python: protoc classes (+ .pyi) and stephost_types.py (TypedDicts,
                per-step request/context protocols, handler aliases)
 typescript.py  TypeScript: ts-proto interfaces and handlers.ts
-ruby.py        Ruby: protoc classes and handlers.rb
+ruby.py        Ruby: message classes (from the descriptors, loadable on google-protobuf
+               3.21) and stephost_types.rb
 breaking.py    field number / type changes against the previous generation
 run.py         runs the generators; writes the output folders, or checks them
 """

@@ -190,7 +190,8 @@ class _Schemas:
 
 def _payload(ref: TypeRef, step: StepTypes, role: str, gen: _Generator) -> str:
     if ref.message:
-        if step.typed and ref.message in gen.messages.module_of:
+        # Typed objects are Python classes only for Python steps.
+        if step.typed and step.language == "python" and ref.message in gen.messages.module_of:
             alias, attr = gen.messages.module_of[ref.message]
             gen.imports.add(alias)
             return f"{alias}.{attr} | {type_name(ref.message)}"
