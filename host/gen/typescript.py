@@ -35,7 +35,6 @@ from host.errors import ProjectError
 from host.gen.model import GenInput, StepTypes, TypeRef
 from host.runtimes.languages import BRIDGES_DIR
 
-FDP = descriptor_pb2.FieldDescriptorProto
 HANDLERS_MODULE = "handlers.ts"
 REGISTRY_MODULE = "registry.ts"
 PACKAGE_JSON = "package.json"
