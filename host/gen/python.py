@@ -161,7 +161,7 @@ class _Schemas:
             return f"Literal[{', '.join(repr(v) for v in schema['enum'])}]"
         kind = schema.get("type")
         if isinstance(kind, list):
-            parts = [self.annotation({**schema, "type": k}, name) for k in kind]
+            parts = [self._annotation({**schema, "type": k}, name) for k in kind]
             return " | ".join(dict.fromkeys(parts))
         if kind == "object" and isinstance(schema.get("properties"), dict):
             required = set(schema.get("required") or [])

@@ -7,8 +7,6 @@ from typing import Any, Literal, Never, NotRequired, Protocol, Required, TypeAli
 
 from stephost import ApiResponse, Logger, State, Streams, SyncState, SyncStreams
 
-import shop.v1.orders_pb2 as shop_v1_orders_pb2
-
 # Messages of contracts/ (their proto3 JSON mapping)
 
 class ShopV1OrderCreated(TypedDict, total=False):
@@ -34,10 +32,6 @@ class ShopV1OrderFlagged(TypedDict, total=False):
 
 # Payloads declared as JSON Schema
 
-class AuditOrderData(TypedDict):
-    id: Required[str]
-    score: Required[float]
-
 class CreateOrderBody(TypedDict):
     item: Required[str]
     quantity: Required[int]
@@ -45,7 +39,7 @@ class CreateOrderBody(TypedDict):
 
 # Steps
 
-AuditOrderInput: TypeAlias = "AuditOrderData"
+AuditOrderInput: TypeAlias = ShopV1OrderScored
 
 class AuditOrderContext(Protocol):
     """The ctx AuditOrder gets: emit takes only its declared topics."""
@@ -58,7 +52,7 @@ class AuditOrderContext(Protocol):
     logger: Logger
 
     async def emit(
-        self, topic: Literal['order.flagged'], data: Any, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
+        self, topic: Literal['order.flagged'], data: ShopV1OrderFlagged, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
     ) -> str: ...
 
 class AuditOrderSyncContext(Protocol):
@@ -72,7 +66,7 @@ class AuditOrderSyncContext(Protocol):
     logger: Logger
 
     def emit(
-        self, topic: Literal['order.flagged'], data: Any, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
+        self, topic: Literal['order.flagged'], data: ShopV1OrderFlagged, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
     ) -> str: ...
 
 AuditOrderHandler: TypeAlias = Callable[[AuditOrderInput, AuditOrderContext], Awaitable[None]]
@@ -261,7 +255,7 @@ class OrderReportSyncContext(Protocol):
 
 OrderReportHandler: TypeAlias = Callable[[OrderReportContext], Awaitable[None]]
 
-RewardOrderInput: TypeAlias = shop_v1_orders_pb2.OrderScored | ShopV1OrderScored
+RewardOrderInput: TypeAlias = ShopV1OrderScored
 
 class RewardOrderContext(Protocol):
     """The ctx RewardOrder gets: emit takes only its declared topics."""

@@ -15,9 +15,9 @@ module StephostTypes
   STEPS = {
     # AuditOrder: event step in node (steps/audit-order.step.ts)
     'AuditOrder' => {
-      input: nil,
+      input: ::Shop::V1::OrderScored,
       emits: {
-        'order.flagged' => nil,
+        'order.flagged' => ::Shop::V1::OrderFlagged,
       }.freeze
     }.freeze,
     # CreateOrder: api step in python (steps/create_order_step.py)
