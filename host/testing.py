@@ -199,7 +199,9 @@ class StephostApp:
 
     def wait_idle(self, timeout_s: float = 30.0) -> None:
         """Until no delivery is queued, delayed, leased or running (dead letters aside)."""
-        self.wait_for(lambda: self.stats()["idle"], timeout_s, "the host to be idle")
+        self.wait_for(
+            lambda: self.get("/_stephost/idle").json()["idle"], timeout_s, "the host to be idle"
+        )
 
     def wait_for(
         self, condition: Callable[[], Any], timeout_s: float = 30.0, what: str = "condition"

@@ -107,6 +107,10 @@ class QueueBackend(Protocol):
 
     async def delete_dead(self, delivery_id: str) -> bool: ...
 
+    async def has_pending(self) -> bool:
+        """Whether any delivery is ready, delayed or leased (cheap: for polling)."""
+        ...
+
     async def counts(self) -> dict[str, dict[str, int]]:
         """Per step: how many deliveries are ready, delayed, leased and dead."""
         ...

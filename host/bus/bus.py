@@ -193,6 +193,12 @@ class EventBus:
         if not await self.queue.delete_dead(delivery_id):
             raise NotFoundError(f"no dead letter with id {delivery_id!r}")
 
+    async def idle(self) -> bool:
+        """No delivery queued, delayed, leased or running."""
+        if any(worker.in_flight for worker in self.workers.values()):
+            return False
+        return not await self.queue.has_pending()
+
     async def stats(self) -> dict[str, Any]:
         counts = await self.queue.counts()
         steps: dict[str, Any] = {}

@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     dead_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (step, status, id);
+CREATE INDEX IF NOT EXISTS deliveries_live ON deliveries (id) WHERE status < 2;
 CREATE INDEX IF NOT EXISTS deliveries_group ON deliveries (step, group_id, id)
     WHERE group_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS dedup (
@@ -254,6 +255,12 @@ class SqliteQueue:
             "DELETE FROM deliveries WHERE id = ? AND status = 2", (_int(delivery_id),)
         )
         return cursor.rowcount > 0
+
+    async def has_pending(self) -> bool:
+        row = self._db.execute(
+            "SELECT EXISTS (SELECT 1 FROM deliveries WHERE status < 2)"
+        ).fetchone()
+        return bool(row[0])
 
     async def counts(self) -> dict[str, dict[str, int]]:
         now = _now_ms()

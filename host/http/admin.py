@@ -200,6 +200,10 @@ def build_admin(host: Host) -> FastAPI:
     async def stats() -> Response:
         return _json(await host.bus.stats())
 
+    @app.get(f"{PREFIX}/idle", include_in_schema=False)
+    async def idle() -> Response:
+        return _json({"idle": await host.bus.idle()})
+
     @app.get(f"{PREFIX}/messages", include_in_schema=False)
     async def messages(topic: str | None = None, limit: int = 1000) -> Response:
         found = [m for m in host.bus.recent if topic is None or m.topic == topic][-limit:]

@@ -173,3 +173,18 @@ def test_reclaim_returns_leases_of_a_dead_host(tmp_path: Path) -> None:
         assert d.attempt == 1
 
     run(go())
+
+
+def test_has_pending_sees_ready_delayed_and_leased_but_not_dead(queue: SqliteQueue) -> None:
+    async def go() -> None:
+        assert await queue.has_pending() is False
+        await queue.publish([pub(1)], 1000)
+        assert await queue.has_pending() is True  # ready
+        (d,) = await queue.lease("A", 1, 1000)
+        assert await queue.has_pending() is True  # leased
+        await queue.retry(d.id, 60_000, {})
+        assert await queue.has_pending() is True  # delayed
+        await queue.bury(d.id, {"code": "X"})
+        assert await queue.has_pending() is False  # dead letters wait for a human
+
+    run(go())
