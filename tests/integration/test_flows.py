@@ -322,3 +322,61 @@ def test_spans_go_to_an_opentelemetry_exporter(make_app: Start, tmp_path: Path) 
     output = "\n".join(app.raw_output)
     assert output.count(f'"trace_id": "0x{trace_id}"') >= 3  # api, ScoreOrder, NotifyCustomer
     assert '"name": "POST /orders"' in output
+
+
+LIMITED = {
+    "steps/limited_step.py": """
+import asyncio
+
+config = {"type": "event", "name": "Limited", "subscribes": ["job"], "concurrency": 2}
+running = 0
+
+async def handler(data, ctx):
+    global running
+    running += 1
+    peak = await ctx.state.get("peak", "events") or 0
+    await ctx.state.set("peak", "events", max(peak, running))
+    await asyncio.sleep(0.05)
+    running -= 1
+""",
+    "steps/limited_api_step.py": """
+import asyncio
+
+config = {"type": "api", "name": "LimitedApi", "method": "GET", "path": "/slow", "concurrency": 1}
+running = 0
+
+async def handler(req, ctx):
+    global running
+    running += 1
+    peak = running
+    await asyncio.sleep(0.05)
+    running -= 1
+    print(f"LimitedApi peak {peak}")  # folded into the host's log
+    return {"status": 200, "body": {"peak": peak}}
+""",
+}
+
+
+def test_concurrency_limits_and_runtime_output_in_the_host_log(
+    make_app: Start, tmp_path: Path
+) -> None:
+    import threading
+
+    app = make_app(write_project(tmp_path / "p", LIMITED), copy=False)
+    for i in range(12):
+        app.emit("job", {"i": i})
+    peaks: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: peaks.append(app.get("/slow").json()["peak"]))
+        for _ in range(5)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    app.wait_idle()
+    assert app.state.get("peak", "events") == 2  # never more than concurrency
+    assert peaks == [1, 1, 1, 1, 1]
+    printed = [line for line in app.logs() if line["event"] == "LimitedApi peak 1"]
+    assert len(printed) == 5
+    assert all(line["runtime"] == "python" and line["stream"] == "stdout" for line in printed)
