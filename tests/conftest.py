@@ -40,3 +40,22 @@ def write_project(root: Path, files: dict[str, str]) -> Path:
         path.write_text(content)
     (root / "steps").mkdir(exist_ok=True)
     return root
+
+
+def assert_dev_reloads(app: StephostApp, step: Path, source: str, language: str) -> None:
+    """Rewrite ``step`` (served at GET /version, answering {"version": 1}) to answer 2,
+    and wait until `stephost dev` serves the new version from a new runtime process."""
+    import httpx
+
+    assert app.get("/version").json() == {"version": 1}
+    (old_pid,) = app.runtime_pids(language)
+    step.write_text(source)
+
+    def answers_two() -> bool:
+        try:
+            return bool(app.get("/version").json() == {"version": 2})
+        except (httpx.HTTPError, ValueError):
+            return False
+
+    app.wait_for(answers_two, what="the new version to answer")
+    app.wait_for(lambda: app.runtime_pids(language) != [old_pid], what="the old runtime to go")

@@ -14,11 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from host.testing import StephostApp
-from tests.conftest import ROOT, write_project
+from tests.conftest import ROOT, assert_dev_reloads, write_project
 from tests.toolchains import missing_toolchain
 
 NODE_BRIDGE = ROOT / "bridges" / "node"
@@ -315,18 +314,8 @@ def test_dev_reloads_a_changed_ts_file(make_app: Start, tmp_path: Path) -> None:
         tmp_path / "p", {"steps/version.step.ts": VERSIONED.replace("VERSION", "1")}
     )
     app = make_app(project, copy=False, command="dev")
-    assert app.get("/version").json() == {"version": 1}
-    (old_pid,) = app.runtime_pids("node")
-    (project / "steps" / "version.step.ts").write_text(VERSIONED.replace("VERSION", "2"))
-
-    def answers_two() -> bool:
-        try:
-            return bool(app.get("/version").json() == {"version": 2})
-        except (httpx.HTTPError, ValueError):
-            return False
-
-    app.wait_for(answers_two, what="the new version to answer")
-    app.wait_for(lambda: app.runtime_pids("node") != [old_pid], what="the old runtime to go")
+    source = VERSIONED.replace("VERSION", "2")
+    assert_dev_reloads(app, project / "steps" / "version.step.ts", source, "node")
 
 
 # -- several processes -------------------------------------------------------------------

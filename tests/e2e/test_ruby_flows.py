@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from host.testing import StephostApp
-from tests.conftest import ROOT, write_project
+from tests.conftest import ROOT, assert_dev_reloads, write_project
 from tests.toolchains import missing_toolchain
 
 pytestmark = [
@@ -362,18 +362,8 @@ def test_dev_reloads_a_changed_ruby_file(make_app: Start, tmp_path: Path) -> Non
         tmp_path / "p", {"steps/version_step.rb": VERSIONED.replace("VERSION", "1")}
     )
     app = make_app(project, copy=False, command="dev")
-    assert app.get("/version").json() == {"version": 1}
-    (old_pid,) = app.runtime_pids("ruby")
-    (project / "steps" / "version_step.rb").write_text(VERSIONED.replace("VERSION", "2"))
-
-    def answers_two() -> bool:
-        try:
-            return bool(app.get("/version").json() == {"version": 2})
-        except (httpx.HTTPError, ValueError):
-            return False
-
-    app.wait_for(answers_two, what="the new version to answer")
-    app.wait_for(lambda: app.runtime_pids("ruby") != [old_pid], what="the old runtime to go")
+    source = VERSIONED.replace("VERSION", "2")
+    assert_dev_reloads(app, project / "steps" / "version_step.rb", source, "ruby")
 
 
 # -- isolation and load errors -----------------------------------------------------------
