@@ -59,3 +59,25 @@ def assert_dev_reloads(app: StephostApp, step: Path, source: str, language: str)
 
     app.wait_for(answers_two, what="the new version to answer")
     app.wait_for(lambda: app.runtime_pids(language) != [old_pid], what="the old runtime to go")
+
+
+def assert_kill_9_loses_nothing(app: StephostApp, language: str, count: int = 500) -> None:
+    """POST /burst emits ``count`` events whose step records ``seen/<i:04d>`` = its pid;
+    kill -9 the language's runtime mid-burst: every event is still handled, the rest by
+    the restarted runtime, and none is parked."""
+    import os
+    import signal
+
+    (pid,) = app.runtime_pids(language)
+    assert app.post("/burst", json={"count": count}).json() == {"emitted": count}
+    app.wait_for(lambda: len(app.state.list("seen")) >= 64, what="the burst under way")
+    os.kill(pid, signal.SIGKILL)
+    assert len(app.state.list("seen")) < count  # killed mid-burst
+    new_pid = app.wait_for(
+        lambda: [p for p in app.runtime_pids(language) if p != pid], what="a new runtime"
+    )[0]
+    app.wait_idle(timeout_s=90)
+    seen = {item["key"]: item["value"] for item in app.state.list("seen")}
+    assert sorted(seen) == [f"{i:04d}" for i in range(count)]
+    assert new_pid in seen.values()  # the restarted runtime handled the rest
+    assert app.dlq() == []

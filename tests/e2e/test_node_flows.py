@@ -6,8 +6,6 @@ Each test writes a small project, starts `stephost start` (or `dev`) on it throu
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import threading
 from collections.abc import Callable
@@ -17,7 +15,7 @@ from typing import Any
 import pytest
 
 from host.testing import StephostApp
-from tests.conftest import ROOT, assert_dev_reloads, write_project
+from tests.conftest import ROOT, assert_dev_reloads, assert_kill_9_loses_nothing, write_project
 from tests.toolchains import missing_toolchain
 
 NODE_BRIDGE = ROOT / "bridges" / "node"
@@ -281,19 +279,7 @@ def test_kill_9_of_the_node_runtime_mid_burst_loses_no_event(
     make_app: Start, tmp_path: Path
 ) -> None:
     app = make_app(write_project(tmp_path / "p", BURST))
-    (pid,) = app.runtime_pids("node")
-    assert app.post("/burst", json={"count": 500}).json() == {"emitted": 500}
-    app.wait_for(lambda: len(app.state.list("seen")) >= 64, what="the burst under way")
-    os.kill(pid, signal.SIGKILL)
-    assert len(app.state.list("seen")) < 500  # killed mid-burst
-    new_pid = app.wait_for(
-        lambda: [p for p in app.runtime_pids("node") if p != pid], what="a new runtime"
-    )[0]
-    app.wait_idle(timeout_s=90)
-    seen = {item["key"]: item["value"] for item in app.state.list("seen")}
-    assert sorted(seen) == [f"{i:04d}" for i in range(500)]
-    assert new_pid in seen.values()  # the restarted runtime handled the rest
-    assert app.dlq() == []
+    assert_kill_9_loses_nothing(app, "node")
 
 
 # -- hot reload --------------------------------------------------------------------------
