@@ -159,7 +159,7 @@ def bench_language(
         "STEPHOST_LOG_FORMAT": "json",
         "STEPHOST_LOG_LEVEL": args.log_level,
     }
-    command = [sys.executable, "-m", "host.cli", "start", "--port", str(port)]
+    command = [sys.executable, "-m", "stephost_host.cli", "start", "--port", str(port)]
     with process(command, PROJECTS / language, env, tmp / f"{language}.log") as host_pid:
         wait_http(f"{url}/_stephost/health")
         result: dict[str, Any] = {"api": load(f"{url}/echo", args.seconds, script)}
@@ -185,7 +185,7 @@ def cold_start(tmp: Path, runs: int, project: Path, path: str, body: Any) -> lis
         data = tmp / f"cold-{project.name}-{i}"
         env = {"STEPHOST_DATA_DIR": str(data), "STEPHOST_LOG_FORMAT": "json"}
         started = time.perf_counter()
-        command = [sys.executable, "-m", "host.cli", "start", "--port", str(port)]
+        command = [sys.executable, "-m", "stephost_host.cli", "start", "--port", str(port)]
         with process(command, project, env, tmp / f"cold-{i}.log"), httpx.Client() as client:
             while True:
                 try:

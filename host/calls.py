@@ -12,15 +12,16 @@ from typing import Any
 
 import orjson
 
-from host.bus.bus import EventBus
-from host.contract import failure_to_wire
-from host.errors import HostError
-from host.model import Failure
-from host.runtimes.connection import InFlight, RuntimeConnection
-from host.state.base import StateStore
-from host.streams import StreamHub
-from host.telemetry import get_logger, make_traceparent
 from stephost.v1 import calls_pb2
+
+from .bus.bus import EventBus
+from .contract import failure_to_wire
+from .errors import HostError
+from .model import Failure
+from .runtimes.connection import InFlight, RuntimeConnection
+from .state.base import StateStore
+from .streams import StreamHub
+from .telemetry import get_logger, make_traceparent
 
 log = get_logger(component="handler")
 _LEVELS = {

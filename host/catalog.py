@@ -14,9 +14,9 @@ from typing import Any
 
 from croniter import croniter
 
-from host.contracts import Contracts
-from host.model import Failure
-from host.schemas import PayloadCheck, SchemaProblem, compile_schema
+from .contracts import Contracts
+from .model import Failure
+from .schemas import PayloadCheck, SchemaProblem, compile_schema
 
 STEP_TYPES = ("api", "event", "cron", "noop")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")

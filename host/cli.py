@@ -42,10 +42,10 @@ def fail(message: str) -> None:
 
 
 def _serve(project: Path, host: str | None, port: int | None, watch: bool) -> None:
-    from host.errors import ProjectError
-    from host.server import Host, bind_http
-    from host.settings import load_settings
-    from host.telemetry import configure_logging
+    from .errors import ProjectError
+    from .server import Host, bind_http
+    from .settings import load_settings
+    from .telemetry import configure_logging
 
     project = project.resolve()
     try:
@@ -101,7 +101,7 @@ def gen(
     ] = False,
 ) -> None:
     """Generate typed stubs from contracts/*.proto and the step configs."""
-    from host.gen.run import run_gen
+    from .gen.run import run_gen
 
     raise typer.Exit(run_gen(project.resolve(), check=check, strict=strict))
 
@@ -112,7 +112,7 @@ def test(ctx: typer.Context, project: ProjectOpt = Path(".")) -> None:
 
     Extra arguments go to pytest (e.g. `stephost test -k flow -x`).
     """
-    from host.testrunner import run_tests
+    from .testrunner import run_tests
 
     raise typer.Exit(run_tests(project.resolve(), list(ctx.args)))
 
@@ -120,8 +120,8 @@ def test(ctx: typer.Context, project: ProjectOpt = Path(".")) -> None:
 @app.command()
 def new(directory: Annotated[Path, typer.Argument(help="Folder to create.")]) -> None:
     """Create a project with one api step and one event step."""
-    from host.errors import ProjectError
-    from host.scaffold import create_project
+    from .errors import ProjectError
+    from .scaffold import create_project
 
     try:
         files = create_project(directory)
@@ -129,19 +129,19 @@ def new(directory: Annotated[Path, typer.Argument(help="Folder to create.")]) ->
         fail(exc.message)
     for path in files:
         typer.echo(f"created {path}")
-    from host.gen.run import run_gen
+    from .gen.run import run_gen
 
     run_gen(directory.resolve(), check=False, strict=False)
     typer.echo(f"\nnext: cd {directory} && stephost dev")
 
 
 def _client(url: str | None) -> Any:
-    from host.client import HostClient
+    from .client import HostClient
 
     if url is None:
         url = os.environ.get("STEPHOST_URL")
     if url is None:
-        from host.settings import load_settings
+        from .settings import load_settings
 
         try:
             settings = load_settings(Path(".").resolve())
@@ -152,7 +152,7 @@ def _client(url: str | None) -> Any:
 
 
 def _call(url: str | None, method: str, path: str, **kwargs: Any) -> Any:
-    from host.client import ClientError
+    from .client import ClientError
 
     client = _client(url)
     try:

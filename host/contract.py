@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import orjson
 
-from host.catalog import Catalog, LoadProblem, StepReport
-from host.contracts import Contracts
-from host.model import Failure
 from stephost.v1 import error_pb2, runtime_pb2
+
+from .catalog import Catalog, LoadProblem, StepReport
+from .contracts import Contracts
+from .model import Failure
 
 CONTRACT_VERSION = 1
 

@@ -19,7 +19,7 @@ from google.protobuf import descriptor_pb2, descriptor_pool, json_format, messag
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
-from host.errors import ProjectError
+from .errors import ProjectError
 
 DEFAULT_CONTRACTS_DIR = "contracts"
 _FIELD = re.compile(r"Failed to parse (\w+) field")

@@ -14,10 +14,10 @@ from datetime import datetime
 
 from croniter import croniter
 
-from host.bus.base import QueueBackend
-from host.bus.bus import EventBus
-from host.catalog import Catalog, StepConfig
-from host.telemetry import get_logger
+from .bus.base import QueueBackend
+from .bus.bus import EventBus
+from .catalog import Catalog, StepConfig
+from .telemetry import get_logger
 
 log = get_logger(component="cron")
 

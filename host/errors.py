@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from host.model import Failure
+from .model import Failure
 
 
 class HostError(Exception):

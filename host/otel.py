@@ -16,8 +16,8 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 from opentelemetry.trace import SpanContext, SpanKind, Status, StatusCode, TraceFlags
 
-from host.errors import ProjectError
-from host.telemetry import Span
+from .errors import ProjectError
+from .telemetry import Span
 
 _KINDS = {"api": SpanKind.SERVER, "event": SpanKind.CONSUMER, "cron": SpanKind.INTERNAL}
 

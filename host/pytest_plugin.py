@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from host.testing import StephostApp
+from .testing import StephostApp
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

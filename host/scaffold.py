@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from host.errors import ProjectError
+from .errors import ProjectError
 
 FILES: dict[str, str] = {
     "steps/hello_api_step.py": """\

@@ -20,26 +20,27 @@ import time
 from pathlib import Path
 from typing import Any
 
-from host import __version__
-from host.bus.bus import EventBus
-from host.bus.sqlite import SqliteQueue
-from host.calls import HostCalls
-from host.catalog import Catalog
-from host.contract import catalog_from_hellos
-from host.contracts import Contracts
-from host.cron import CronScheduler
-from host.errors import DuplicateStepError, PortInUseError, ProjectError
-from host.http.app import HostApp
-from host.runtimes.connection import RuntimeConnection
-from host.runtimes.gateway import Gateway
-from host.runtimes.languages import language_of_source, step_files
-from host.runtimes.pool import RuntimePool
-from host.runtimes.supervisor import RuntimeSupervisor
-from host.settings import Settings
-from host.state.sqlite import SqliteStateStore
-from host.streams import StreamHub
-from host.telemetry import get_logger, spans
 from stephost.v1 import runtime_pb2
+
+from . import __version__
+from .bus.bus import EventBus
+from .bus.sqlite import SqliteQueue
+from .calls import HostCalls
+from .catalog import Catalog
+from .contract import catalog_from_hellos
+from .contracts import Contracts
+from .cron import CronScheduler
+from .errors import DuplicateStepError, PortInUseError, ProjectError
+from .http.app import HostApp
+from .runtimes.connection import RuntimeConnection
+from .runtimes.gateway import Gateway
+from .runtimes.languages import language_of_source, step_files
+from .runtimes.pool import RuntimePool
+from .runtimes.supervisor import RuntimeSupervisor
+from .settings import Settings
+from .state.sqlite import SqliteStateStore
+from .streams import StreamHub
+from .telemetry import get_logger, spans
 
 log = get_logger(component="host")
 
@@ -126,7 +127,7 @@ class Host:
                 f"no steps/ folder in {self.project}; create one, or run `stephost new DIR`"
             )
         if self.settings.otel_exporter != "none":
-            from host.otel import OtelSink
+            from .otel import OtelSink
 
             spans.sink = OtelSink(
                 self.settings.otel_exporter, self.settings.service_name or self.project.name
@@ -166,7 +167,7 @@ class Host:
         contracts = asyncio.create_task(
             asyncio.to_thread(Contracts.load, self.project, self.settings.contracts_dir)
         )
-        from host.http.admin import build_admin
+        from .http.admin import build_admin
 
         self.admin = build_admin(self)
         self.app = HostApp(self.pool, self.admin, self.settings.max_body_bytes)
@@ -224,7 +225,7 @@ class Host:
 
     async def serve(self, sock: socket.socket, *, watch: bool = False) -> None:
         """Serve HTTP on ``sock`` until SIGINT/SIGTERM (or ``shutdown()``)."""
-        from host.http.serving import make_server
+        from .http.serving import make_server
 
         self._server = make_server(self.app, self.settings.drain_grace_s)
         loop = asyncio.get_running_loop()
@@ -337,7 +338,7 @@ class Host:
         return (self.project / self.settings.gen_dir).is_dir() or bool(self.contracts.own_files)
 
     def _regenerate(self) -> None:
-        from host.gen.run import generate
+        from .gen.run import generate
 
         try:
             result = generate(

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from host.errors import ProjectError
+from .errors import ProjectError
 
 CONFIG_FILE = "stephost.toml"
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import orjson
 
-from host.state.base import StateStore
+from .state.base import StateStore
 
 SUBSCRIBER_BUFFER = 1000
 

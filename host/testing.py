@@ -95,7 +95,7 @@ class StephostApp:
             **self._env,
         }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "host.cli", self._command, "--port", "0", *self._args],
+            [sys.executable, "-m", "stephost_host.cli", self._command, "--port", "0", *self._args],
             cwd=self.project,
             env=env,
             stdout=subprocess.PIPE,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from host.runtimes.languages import BRIDGES_DIR
+from .runtimes.languages import BRIDGES_DIR
 
 NODE_TEST_PATTERNS = ("*.test.ts", "*.test.mts", "*.test.js", "*.test.mjs", "*.test.cjs")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from host.testing import StephostApp
+from stephost_host.testing import StephostApp
 
 ROOT = Path(__file__).resolve().parent.parent
 

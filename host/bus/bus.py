@@ -20,13 +20,11 @@ from typing import Any
 
 import orjson
 
-from host.bus.base import DeadLetter, Delivery, Publication, QueueBackend
-from host.bus.batcher import Batcher
-from host.catalog import Catalog, StepConfig
-from host.errors import NotFoundError
-from host.model import Failure
-from host.runtimes.pool import RuntimePool
-from host.telemetry import (
+from ..catalog import Catalog, StepConfig
+from ..errors import NotFoundError
+from ..model import Failure
+from ..runtimes.pool import RuntimePool
+from ..telemetry import (
     Span,
     get_logger,
     make_traceparent,
@@ -35,6 +33,8 @@ from host.telemetry import (
     parse_traceparent,
     spans,
 )
+from .base import DeadLetter, Delivery, Publication, QueueBackend
+from .batcher import Batcher
 
 MAX_BACKOFF_MS = 5 * 60 * 1000
 # A delivery whose runtime dies under it this many times is a poison message.

@@ -13,8 +13,8 @@ from typing import Any
 
 import orjson
 
-from host.bus.base import DeadLetter, Delivery, Publication
-from host.sqlite import open_db
+from ..sqlite import open_db
+from .base import DeadLetter, Delivery, Publication
 
 READY, LEASED, DEAD = 0, 1, 2
 

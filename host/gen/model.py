@@ -7,7 +7,7 @@ from typing import Any
 
 from google.protobuf import descriptor_pb2
 
-from host.catalog import Catalog, StepConfig
+from ..catalog import Catalog, StepConfig
 
 
 @dataclass(frozen=True, slots=True)

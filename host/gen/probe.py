@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from host.catalog import Catalog
-from host.contract import catalog_from_hellos
-from host.contracts import Contracts
-from host.runtimes.connection import RuntimeConnection
-from host.runtimes.gateway import Gateway
-from host.runtimes.languages import step_files
-from host.runtimes.pool import RuntimePool
-from host.runtimes.supervisor import RuntimeSupervisor
-from host.settings import Settings
 from stephost.v1 import calls_pb2, runtime_pb2
+
+from ..catalog import Catalog
+from ..contract import catalog_from_hellos
+from ..contracts import Contracts
+from ..runtimes.connection import RuntimeConnection
+from ..runtimes.gateway import Gateway
+from ..runtimes.languages import step_files
+from ..runtimes.pool import RuntimePool
+from ..runtimes.supervisor import RuntimeSupervisor
+from ..settings import Settings
 
 
 class _NoCalls:

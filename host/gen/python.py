@@ -20,8 +20,8 @@ from typing import Any
 
 from google.protobuf import descriptor_pb2
 
-from host.contracts import run_protoc
-from host.gen.model import GenInput, StepTypes, TypeRef
+from ..contracts import run_protoc
+from .model import GenInput, StepTypes, TypeRef
 
 FDP = descriptor_pb2.FieldDescriptorProto
 TYPES_MODULE = "stephost_types.py"

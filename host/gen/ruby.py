@@ -30,8 +30,8 @@ from pathlib import Path
 
 from google.protobuf import descriptor_pb2
 
-from host.errors import ProjectError
-from host.gen.model import GenInput, StepTypes, TypeRef
+from ..errors import ProjectError
+from .model import GenInput, StepTypes, TypeRef
 
 FDP = descriptor_pb2.FieldDescriptorProto
 TYPES_MODULE = "stephost_types.rb"

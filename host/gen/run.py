@@ -11,17 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from host.catalog import Catalog
-from host.contracts import Contracts
-from host.gen.breaking import Snapshot, breaking_changes, snapshot
-from host.gen.model import GenInput, build_input
+from ..catalog import Catalog
+from ..contracts import Contracts
+from .breaking import Snapshot, breaking_changes, snapshot
+from .model import GenInput, build_input
 
 SNAPSHOT_FILE = "contracts.json"
-# language -> (output folder under gen_dir, generator module)
+# language -> (output folder under gen_dir, generator module relative to this package)
 OUTPUTS = {
-    "python": ("python", "host.gen.python"),
-    "ruby": ("ruby", "host.gen.ruby"),
-    "node": ("ts", "host.gen.typescript"),
+    "python": ("python", ".python"),
+    "ruby": ("ruby", ".ruby"),
+    "node": ("ts", ".typescript"),
 }
 Generator = Callable[[GenInput, Path | None], dict[str, bytes]]
 
@@ -34,7 +34,7 @@ class GenResult:
 
 
 def _generator(language: str) -> Generator:
-    module = importlib.import_module(OUTPUTS[language][1])
+    module = importlib.import_module(OUTPUTS[language][1], __package__)
     generate: Generator = module.generate
     return generate
 
@@ -65,7 +65,7 @@ def write_messages(
         f"{OUTPUTS[lang][0]}/{name}"
         for lang in languages
         if lang in OUTPUTS
-        for name in importlib.import_module(OUTPUTS[lang][1]).STEP_TYPE_FILES
+        for name in importlib.import_module(OUTPUTS[lang][1], __package__).STEP_TYPE_FILES
     }
     for path, content in render(Catalog(), contracts, languages).items():
         target = gen_dir / path
@@ -148,11 +148,11 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
 
     import typer
 
-    from host.errors import ProjectError
-    from host.gen.probe import probe_catalog
-    from host.runtimes.languages import step_files
-    from host.settings import load_settings
-    from host.telemetry import configure_logging
+    from ..errors import ProjectError
+    from ..runtimes.languages import step_files
+    from ..settings import load_settings
+    from ..telemetry import configure_logging
+    from .probe import probe_catalog
 
     try:
         settings = load_settings(project)

@@ -30,10 +30,10 @@ from typing import Any
 
 from google.protobuf import descriptor_pb2
 
-from host.contracts import run_protoc
-from host.errors import ProjectError
-from host.gen.model import GenInput, StepTypes, TypeRef
-from host.runtimes.languages import BRIDGES_DIR
+from ..contracts import run_protoc
+from ..errors import ProjectError
+from ..runtimes.languages import BRIDGES_DIR
+from .model import GenInput, StepTypes, TypeRef
 
 HANDLERS_MODULE = "handlers.ts"
 REGISTRY_MODULE = "registry.ts"

@@ -13,14 +13,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from host import __version__
-from host.bus.base import DeadLetter
-from host.errors import HostError, InvalidJsonError, NotFoundError, UnknownTopicError, http_error
-from host.http.openapi import build_openapi
-from host.telemetry import make_traceparent, new_span_id, new_trace_id, recent_logs, spans
+from .. import __version__
+from ..bus.base import DeadLetter
+from ..errors import HostError, InvalidJsonError, NotFoundError, UnknownTopicError, http_error
+from ..telemetry import make_traceparent, new_span_id, new_trace_id, recent_logs, spans
+from .openapi import build_openapi
 
 if TYPE_CHECKING:
-    from host.server import Host
+    from ..server import Host
 
 PREFIX = "/_stephost"
 

@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from host.catalog import Catalog, StepConfig
-from host.errors import (
+from ..catalog import Catalog, StepConfig
+from ..errors import (
     HostError,
     InvalidJsonError,
     MethodNotAllowedError,
@@ -28,10 +28,9 @@ from host.errors import (
     UnsupportedMediaTypeError,
     ValidationError,
 )
-from host.http.routes import RouteTable
-from host.model import Failure
-from host.runtimes.pool import RuntimePool
-from host.telemetry import (
+from ..model import Failure
+from ..runtimes.pool import RuntimePool
+from ..telemetry import (
     Span,
     get_logger,
     make_traceparent,
@@ -40,6 +39,7 @@ from host.telemetry import (
     parse_traceparent,
     spans,
 )
+from .routes import RouteTable
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from host.catalog import Catalog, StepConfig
+from ..catalog import Catalog, StepConfig
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from host.catalog import StepConfig
+from ..catalog import StepConfig
 
 
 @dataclass(frozen=True, slots=True)

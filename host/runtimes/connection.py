@@ -16,10 +16,11 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from host.catalog import StepConfig
-from host.contract import failure_from_wire
-from host.model import Failure, Outcome
 from stephost.v1 import calls_pb2, invocation_pb2, runtime_pb2
+
+from ..catalog import StepConfig
+from ..contract import failure_from_wire
+from ..model import Failure, Outcome
 
 # How many finished invocations a connection remembers, for late log lines.
 RECENTLY_FINISHED = 1024

@@ -15,12 +15,13 @@ from typing import Any
 
 import grpc
 
-from host import __version__
-from host.contract import CONTRACT_VERSION
-from host.runtimes.connection import CallHandler, RuntimeConnection
-from host.runtimes.pool import RuntimePool
-from host.telemetry import get_logger
 from stephost.v1 import runtime_pb2, runtime_pb2_grpc
+
+from .. import __version__
+from ..contract import CONTRACT_VERSION
+from ..telemetry import get_logger
+from .connection import CallHandler, RuntimeConnection
+from .pool import RuntimePool
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 HEARTBEAT_INTERVAL_S = 10.0

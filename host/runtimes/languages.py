@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from host.errors import ProjectError
+from ..errors import ProjectError
 
 # The repository's bridges/ folder (an editable install); STEPHOST_BRIDGES_DIR overrides.
 BRIDGES_DIR = Path(

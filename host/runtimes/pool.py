@@ -11,9 +11,9 @@ import asyncio
 from collections import deque
 from collections.abc import Callable
 
-from host.catalog import StepConfig
-from host.model import Failure, Outcome
-from host.runtimes.connection import RuntimeConnection
+from ..catalog import StepConfig
+from ..model import Failure, Outcome
+from .connection import RuntimeConnection
 
 Listener = Callable[[RuntimeConnection, bool], None]
 UNLIMITED = 1 << 30

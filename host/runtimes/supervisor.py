@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from host.errors import ProjectError
-from host.runtimes.connection import RuntimeConnection
-from host.runtimes.languages import LANGUAGES
-from host.runtimes.pool import RuntimePool
-from host.telemetry import get_logger
+from ..errors import ProjectError
+from ..telemetry import get_logger
+from .connection import RuntimeConnection
+from .languages import LANGUAGES
+from .pool import RuntimePool
 
 RESTART_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 5.0)
 STABLE_AFTER_S = 30.0

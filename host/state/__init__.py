@@ -1,5 +1,5 @@
 """Key/value groups of JSON values: one interface, a backend per module."""
 
-from host.state.base import StateStore
+from .base import StateStore
 
 __all__ = ["StateStore"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from host.state.base import Items, Names
+from .base import Items, Names
 
 
 class MemoryStateStore:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from host.sqlite import open_db
-from host.state.base import Items, Names
+from ..sqlite import open_db
+from .base import Items, Names
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from host.testing import StephostApp
+from stephost_host.testing import StephostApp
 from tests.toolchains import missing_toolchain
 
 HERE = Path(__file__).parent

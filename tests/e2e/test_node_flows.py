@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from host.testing import StephostApp
+from stephost_host.testing import StephostApp
 from tests.conftest import ROOT, assert_dev_reloads, assert_kill_9_loses_nothing, write_project
 from tests.toolchains import missing_toolchain
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from host.catalog import ConfigError, parse_step
-from host.contracts import Contracts
-from host.errors import ProjectError
+from stephost_host.catalog import ConfigError, parse_step
+from stephost_host.contracts import Contracts
+from stephost_host.errors import ProjectError
 
 PROTO = """
 syntax = "proto3";

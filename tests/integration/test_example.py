@@ -16,7 +16,7 @@ SHOP = ROOT / "examples" / "shop"
 
 def test_generated_types_are_fresh() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "host.cli", "gen", "--check"],
+        [sys.executable, "-m", "stephost_host.cli", "gen", "--check"],
         cwd=SHOP,
         capture_output=True,
         text=True,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from host.testing import StephostApp
+from stephost_host.testing import StephostApp
 from tests.conftest import ROOT, write_project
 
 pytestmark = pytest.mark.integration

@@ -7,10 +7,10 @@ import asyncio
 import grpc
 import pytest
 
-from host.runtimes.connection import RuntimeConnection
-from host.runtimes.gateway import Gateway
-from host.runtimes.pool import RuntimePool
 from stephost.v1 import calls_pb2, runtime_pb2, runtime_pb2_grpc
+from stephost_host.runtimes.connection import RuntimeConnection
+from stephost_host.runtimes.gateway import Gateway
+from stephost_host.runtimes.pool import RuntimePool
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from host.testing import StephostApp
+from stephost_host.testing import StephostApp
 from tests.conftest import ROOT, write_project
 
 pytestmark = pytest.mark.integration
@@ -100,7 +100,7 @@ async def handler(data: ScoreOrderInput, ctx: ScoreOrderContext) -> None:
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "host.cli", *args],
+        [sys.executable, "-m", "stephost_host.cli", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from host.testing import StephostApp
+from stephost_host.testing import StephostApp
 from tests.conftest import write_project
 from tests.toolchains import missing_toolchain
 
@@ -178,7 +178,7 @@ puts JSON.generate('version' => Gem.loaded_specs['google-protobuf'].version.to_s
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "host.cli", *args],
+        [sys.executable, "-m", "stephost_host.cli", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from host.testing import StephostApp
+from stephost_host.testing import StephostApp
 from tests.conftest import ROOT, write_project
 from tests.toolchains import missing_toolchain
 
@@ -216,7 +216,7 @@ ORDER = {
 
 def cli(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "host.cli", *args],
+        [sys.executable, "-m", "stephost_host.cli", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

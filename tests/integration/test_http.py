@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from host.testing import StephostApp
+from stephost_host.testing import StephostApp
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration

@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from host.testing import StephostApp
+from stephost_host.testing import StephostApp
 from tests.conftest import ROOT, write_project
 
 pytestmark = pytest.mark.integration
@@ -31,7 +31,7 @@ def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "host.cli", *args],
+        [sys.executable, "-m", "stephost_host.cli", *args],
         cwd=cwd,
         env={**os.environ, "STEPHOST_LOG_FORMAT": "json", **(env or {})},
         capture_output=True,

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import asyncio
 
-from host.bus.batcher import Batcher
-from host.bus.bus import MAX_BACKOFF_MS, backoff_ms
-from host.catalog import parse_step
+from stephost_host.bus.batcher import Batcher
+from stephost_host.bus.bus import MAX_BACKOFF_MS, backoff_ms
+from stephost_host.catalog import parse_step
 
 STEP = parse_step(
     {"type": "event", "name": "E", "subscribes": ["t"], "backoffMs": 100},

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from host.catalog import Catalog, ConfigError, StepReport, parse_path, parse_step
+from stephost_host.catalog import Catalog, ConfigError, StepReport, parse_path, parse_step
 
 
 def step(**config: Any) -> Any:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from host.cron import next_tick
+from stephost_host.cron import next_tick
 
 
 def at(*parts: int) -> float:

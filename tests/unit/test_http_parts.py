@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from host.errors import InvalidJsonError, UnsupportedMediaTypeError
-from host.http.app import _parse_body, _response
+from stephost_host.errors import InvalidJsonError, UnsupportedMediaTypeError
+from stephost_host.http.app import _parse_body, _response
 
 
 def test_json_form_text_and_empty_bodies() -> None:

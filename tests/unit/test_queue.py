@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from host.bus.base import Publication
-from host.bus.sqlite import SqliteQueue
+from stephost_host.bus.base import Publication
+from stephost_host.bus.sqlite import SqliteQueue
 
 
 def pub(i: int, steps: tuple[str, ...] = ("A",), **kw: object) -> Publication:

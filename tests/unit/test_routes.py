@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from host.catalog import parse_step
-from host.http.routes import RouteTable
+from stephost_host.catalog import parse_step
+from stephost_host.http.routes import RouteTable
 
 
 def api(name: str, method: str, path: str) -> object:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from host.schemas import SchemaProblem, compile_schema
+from stephost_host.schemas import SchemaProblem, compile_schema
 
 SCHEMA = {
     "type": "object",

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from host.state.base import StateStore
-from host.state.memory import MemoryStateStore
-from host.state.sqlite import SqliteStateStore
+from stephost_host.state.base import StateStore
+from stephost_host.state.memory import MemoryStateStore
+from stephost_host.state.sqlite import SqliteStateStore
 
 BACKENDS: dict[str, Callable[[Path], StateStore]] = {
     "sqlite": lambda tmp: SqliteStateStore(tmp / "state.db"),

@@ -18,7 +18,7 @@
  * })
  * ```
  *
- * `startApp` runs `stephost start --port 0` (the Python CLI: `<python> -m host.cli`) on
+ * `startApp` runs `stephost start --port 0` (the Python CLI: `<python> -m stephost_host.cli`) on
  * the project with every runtime it needs, a fresh temporary data folder and JSON logs,
  * and resolves once the host says it is serving. The verbs are those of the Python
  * harness (host/testing.py): everything goes through real processes and the host's HTTP
@@ -202,7 +202,7 @@ export class StephostApp {
   async start(options: StartOptions = {}): Promise<this> {
     const python = options.python ?? findPython()
     const command = options.command ?? 'start'
-    const child = spawn(python, ['-m', 'host.cli', command, '--port', '0', ...(options.args ?? [])], {
+    const child = spawn(python, ['-m', 'stephost_host.cli', command, '--port', '0', ...(options.args ?? [])], {
       cwd: this.project,
       env: {
         ...process.env,

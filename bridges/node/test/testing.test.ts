@@ -25,7 +25,7 @@ describe('the --import entry', () => {
 
 describe('startApp', () => {
   test('a host that exits before serving rejects with its output', async () => {
-    // node is no Python: `node -m host.cli start` exits at once, saying why.
+    // node is no Python: `node -m stephost_host.cli start` exits at once, saying why.
     const failing = startApp({ project: PROJECT, python: process.execPath })
     await assert.rejects(failing, (error: unknown) => {
       assert.ok(error instanceof HarnessError)

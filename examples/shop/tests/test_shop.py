@@ -6,7 +6,7 @@ free port and a fresh data folder.
 
 from __future__ import annotations
 
-from host.testing import StephostApp
+from stephost_host.testing import StephostApp
 
 
 def test_an_order_flows_through_three_languages(stephost_app: StephostApp) -> None:

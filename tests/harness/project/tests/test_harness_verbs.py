@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from host.testing import StephostApp
+from stephost_host.testing import StephostApp
 from tests.toolchains import missing_toolchain
 
 MISSING = [reason for language in ("node", "ruby") if (reason := missing_toolchain(language))]
