@@ -2,6 +2,8 @@
 
 model.py       what a generator gets: every step's payload types, the descriptors
 probe.py       step configs, read by starting the project's runtimes briefly
+walk.py        what every generator walks (descriptors, JSON Schemas) and the names
+               it gives things: written once, shared
 python.py      Python: protoc classes (+ .pyi) and stephost_types.py (TypedDicts,
                per-step request/context protocols, handler aliases)
 typescript.py  TypeScript: ts-proto interfaces and handlers.ts

@@ -7,6 +7,8 @@ from typing import Any
 
 from google.protobuf import descriptor_pb2
 
+from .walk import declarations
+
 FDP = descriptor_pb2.FieldDescriptorProto
 Snapshot = dict[str, dict[str, list[Any]]]  # message -> field number -> [name, type, label, ref]
 
@@ -14,23 +16,20 @@ Snapshot = dict[str, dict[str, list[Any]]]  # message -> field number -> [name, 
 def snapshot(descriptors: descriptor_pb2.FileDescriptorSet) -> Snapshot:
     """Every message's fields by number (the project's files, not google/protobuf)."""
     out: Snapshot = {}
-
-    def visit(prefix: str, message: descriptor_pb2.DescriptorProto) -> None:
-        full = f"{prefix}.{message.name}" if prefix else message.name
-        reserved = {str(n) for r in message.reserved_range for n in range(r.start, r.end)}
-        fields: dict[str, list[Any]] = {
-            str(f.number): [f.name, FDP.Type.Name(f.type), FDP.Label.Name(f.label), f.type_name]
-            for f in message.field
-        }
-        fields.update({n: ["(reserved)", "", "", ""] for n in reserved if n not in fields})
-        out[full] = fields
-        for nested in message.nested_type:
-            visit(full, nested)
-
     for file in descriptors.file:
-        if file.package != "google.protobuf":
-            for message in file.message_type:
-                visit(file.package, message)
+        if file.package == "google.protobuf":
+            continue
+        for found in declarations(file):
+            message = found.message
+            if message is None:
+                continue
+            reserved = {str(n) for r in message.reserved_range for n in range(r.start, r.end)}
+            fields: dict[str, list[Any]] = {
+                str(f.number): [f.name, FDP.Type.Name(f.type), FDP.Label.Name(f.label), f.type_name]
+                for f in message.field
+            }
+            fields.update({n: ["(reserved)", "", "", ""] for n in reserved if n not in fields})
+            out[found.full_name] = fields
     return out
 
 

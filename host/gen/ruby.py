@@ -32,6 +32,7 @@ from google.protobuf import descriptor_pb2
 
 from ..errors import ProjectError
 from .model import GenInput, StepTypes, TypeRef
+from .walk import declarations
 
 FDP = descriptor_pb2.FieldDescriptorProto
 TYPES_MODULE = "stephost_types.rb"
@@ -112,35 +113,17 @@ class _Names:
         self.enums: dict[str, descriptor_pb2.EnumDescriptorProto] = {}
         for file in descriptors.file:
             modules = module_path(file)
-            prefix = f"{file.package}." if file.package else ""
-            for enum in file.enum_type:
-                self._add(file, prefix + enum.name, [*modules, constant(enum.name)])
-                self.enums[prefix + enum.name] = enum
-            for message in file.message_type:
-                self._message(file, prefix, message, modules)
-
-    def _add(self, file: descriptor_pb2.FileDescriptorProto, full: str, path: list[str]) -> None:
-        self.ruby[full] = "::" + "::".join(path)
-        self.file_of[full] = file.name
-
-    def _message(
-        self,
-        file: descriptor_pb2.FileDescriptorProto,
-        prefix: str,
-        message: descriptor_pb2.DescriptorProto,
-        modules: list[str],
-    ) -> None:
-        full = prefix + message.name
-        self.messages[full] = message
-        if message.options.map_entry:
-            return
-        path = [*modules, constant(message.name)]
-        self._add(file, full, path)
-        for enum in message.enum_type:
-            self._add(file, f"{full}.{enum.name}", [*path, constant(enum.name)])
-            self.enums[f"{full}.{enum.name}"] = enum
-        for nested in message.nested_type:
-            self._message(file, f"{full}.", nested, path)
+            for found in declarations(file):
+                if found.message is not None:
+                    self.messages[found.full_name] = found.message
+                    if found.message.options.map_entry:
+                        continue
+                else:
+                    assert found.enum is not None
+                    self.enums[found.full_name] = found.enum
+                path = [*modules, *map(constant, found.path)]
+                self.ruby[found.full_name] = "::" + "::".join(path)
+                self.file_of[found.full_name] = file.name
 
     def field_type(self, field: descriptor_pb2.FieldDescriptorProto) -> str:
         """What a field holds in Ruby, for the comment above its message's class."""
@@ -209,24 +192,18 @@ class _File:
         return "".join(parts)
 
     def _constants(self) -> Iterator[str]:
-        prefix = f"{self.file.package}." if self.file.package else ""
-        for enum in self.file.enum_type:
-            yield from self._enum(prefix + enum.name, constant(enum.name), enum)
-        for message in self.file.message_type:
-            yield from self._message(prefix + message.name, constant(message.name), message)
-
-    def _enum(
-        self, full: str, path: str, enum: descriptor_pb2.EnumDescriptorProto
-    ) -> Iterator[str]:
-        values = ", ".join(f":{v.name} ({v.number})" for v in enum.value)
-        yield f"# {full}: {values}"
-        yield f'{path} = {_LOOKUP}("{full}").enummodule'
+        for found in declarations(self.file):
+            path = "::".join(map(constant, found.path))
+            if found.enum is not None:
+                values = ", ".join(f":{v.name} ({v.number})" for v in found.enum.value)
+                yield f"# {found.full_name}: {values}"
+                yield f'{path} = {_LOOKUP}("{found.full_name}").enummodule'
+            elif found.message is not None and not found.message.options.map_entry:
+                yield from self._message(found.full_name, path, found.message)
 
     def _message(
         self, full: str, path: str, message: descriptor_pb2.DescriptorProto
     ) -> Iterator[str]:
-        if message.options.map_entry:
-            return
         yield f"# {full}"
         oneofs = [o.name for o in message.oneof_decl]
         for field in message.field:
@@ -237,12 +214,6 @@ class _File:
                 note = f" (oneof {oneofs[field.oneof_index]})"
             yield f"#   {field.name}: {self.names.field_type(field)}{note}"
         yield f'{path} = {_LOOKUP}("{full}").msgclass'
-        for enum in message.enum_type:
-            yield from self._enum(f"{full}.{enum.name}", f"{path}::{constant(enum.name)}", enum)
-        for nested in message.nested_type:
-            yield from self._message(
-                f"{full}.{nested.name}", f"{path}::{constant(nested.name)}", nested
-            )
 
 
 def ruby_string(text: str) -> str:

@@ -34,6 +34,8 @@ from ..contracts import run_protoc
 from ..errors import ProjectError
 from ..runtimes.languages import BRIDGES_DIR
 from .model import GenInput, StepTypes, TypeRef
+from .walk import SCHEMA_TYPES, WELL_KNOWN, SchemaWalker, declarations, type_name
+from .walk import identifier as _identifier
 
 HANDLERS_MODULE = "handlers.ts"
 REGISTRY_MODULE = "registry.ts"
@@ -74,35 +76,9 @@ OBJECT_OPTIONS = [
 _LONG = re.compile(r"(?<![\w$.\"'])bigint(\[\])?(?![\w$\"':])")
 _BYTES = re.compile(r"(?<![\w$.\"'])Uint8Array(?![\w$\"':])")
 
-_WELL_KNOWN = {
-    "google.protobuf.Timestamp": "string",
-    "google.protobuf.Duration": "string",
-    "google.protobuf.FieldMask": "string",
-    "google.protobuf.Struct": "{ [key: string]: unknown }",
-    "google.protobuf.Value": "unknown",
-    "google.protobuf.ListValue": "unknown[]",
-    "google.protobuf.Empty": "Record<string, never>",
-    "google.protobuf.Any": "{ [key: string]: unknown }",
-    "google.protobuf.StringValue": "string | null",
-    "google.protobuf.BytesValue": "string | null",
-    "google.protobuf.BoolValue": "boolean | null",
-    "google.protobuf.DoubleValue": "number | null",
-    "google.protobuf.FloatValue": "number | null",
-    "google.protobuf.Int32Value": "number | null",
-    "google.protobuf.UInt32Value": "number | null",
-    "google.protobuf.Int64Value": "string | number | null",
-    "google.protobuf.UInt64Value": "string | number | null",
-}
-
-
-def type_name(full_name: str) -> str:
-    """``shop.v1.Order.Line`` -> ``ShopV1OrderLine`` (the same names as the Python output)."""
-    return "".join(part[:1].upper() + part[1:] for part in full_name.split(".") if part)
-
 
 def identifier(text: str) -> str:
-    name = re.sub(r"[^\w$]", "_", text)
-    return f"_{name}" if not name or name[0].isdigit() else name
+    return _identifier(text, also="$")
 
 
 def pascal(text: str) -> str:
@@ -151,11 +127,13 @@ class _Messages:
                 continue
             stem = file.name.removesuffix(".proto")
             self.modules[stem] = self._alias(stem)
-            prefix = f"{file.package}." if file.package else ""
-            for enum in file.enum_type:
-                self.enums[prefix + enum.name] = (stem, enum.name)
-            for message in file.message_type:
-                self._message(stem, prefix, message, message.name)
+            for found in declarations(file):
+                ts_name = "_".join(found.path)  # ts-proto's name: Order_Line
+                if found.enum is not None:
+                    self.enums[found.full_name] = (stem, ts_name)
+                elif found.message is not None and not found.message.options.map_entry:
+                    self.where[found.full_name] = (stem, ts_name)
+                    self.registry.append(found.full_name)
 
     def _alias(self, stem: str) -> str:
         alias = identifier(stem.replace("/", "_").replace(".", "_"))
@@ -165,69 +143,38 @@ class _Messages:
             candidate, n = f"{alias}{n}", n + 1
         return candidate
 
-    def _message(
-        self, stem: str, prefix: str, message: descriptor_pb2.DescriptorProto, ts_name: str
-    ) -> None:
-        if message.options.map_entry:
-            return
-        full = prefix + message.name
-        self.where[full] = (stem, ts_name)
-        self.registry.append(full)
-        for enum in message.enum_type:
-            self.enums[f"{full}.{enum.name}"] = (stem, f"{ts_name}_{enum.name}")
-        for nested in message.nested_type:
-            self._message(stem, f"{full}.", nested, f"{ts_name}_{nested.name}")
 
+class _Schemas(SchemaWalker):
+    """Interfaces for JSON Schemas simple enough to type."""
 
-class _Schemas:
-    """Interfaces for JSON Schemas simple enough to type (objects, arrays, scalars, enums)."""
+    UNKNOWN = "unknown"
+    SCALARS = {kind: spelling.typescript for kind, spelling in SCHEMA_TYPES.items()}
 
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self._named: dict[str, str] = {}
-
-    def annotation(self, schema: Any, name: str) -> str:
-        if name not in self._named:
-            self._named[name] = self._annotation(schema, name)
-        return self._named[name]
-
-    def _annotation(self, schema: Any, name: str) -> str:
-        if not isinstance(schema, dict):
-            return "unknown"
+    def literal(self, schema: dict[str, Any]) -> str | None:
         if "const" in schema:
             return _literal(schema["const"]) or "unknown"
         if isinstance(schema.get("enum"), list) and schema["enum"]:
             literals = [_literal(v) for v in schema["enum"]]
             return " | ".join(dict.fromkeys(literals)) if all(literals) else "unknown"
-        kind = schema.get("type")
-        if isinstance(kind, list):
-            parts = [self._annotation({**schema, "type": k}, name) for k in kind]
-            return " | ".join(dict.fromkeys(parts))
-        if kind == "object" and isinstance(schema.get("properties"), dict):
-            required = set(schema.get("required") or [])
-            fields = []
-            for prop, sub in schema["properties"].items():
-                inner = self.annotation(sub, name + pascal(prop))
-                key = prop if re.fullmatch(r"[A-Za-z_$][\w$]*", prop) else json.dumps(prop)
-                fields.append(f"  {key}{'' if prop in required else '?'}: {inner}")
-            body = "\n".join(fields)
-            self.lines.append(
-                f"export interface {name} {{\n{body}\n}}\n"
-                if body
-                else f"export type {name} = Record<string, never>\n"
-            )
-            return name
-        if kind == "array":
-            item = self.annotation(schema.get("items"), name + "Item")
-            return f"Array<{item}>" if "|" in item or " " in item else f"{item}[]"
-        return {
-            "object": "{ [key: string]: unknown }",
-            "string": "string",
-            "integer": "number",
-            "number": "number",
-            "boolean": "boolean",
-            "null": "null",
-        }.get(str(kind), "unknown")
+        return None
+
+    def object(self, schema: dict[str, Any], name: str) -> str:
+        required = set(schema.get("required") or [])
+        fields = []
+        for prop, sub in schema["properties"].items():
+            inner = self.annotation(sub, name + pascal(prop))
+            key = prop if re.fullmatch(r"[A-Za-z_$][\w$]*", prop) else json.dumps(prop)
+            fields.append(f"  {key}{'' if prop in required else '?'}: {inner}")
+        body = "\n".join(fields)
+        self.lines.append(
+            f"export interface {name} {{\n{body}\n}}\n"
+            if body
+            else f"export type {name} = Record<string, never>\n"
+        )
+        return name
+
+    def array(self, item: str) -> str:
+        return f"Array<{item}>" if "|" in item or " " in item else f"{item}[]"
 
 
 def _literal(value: Any) -> str:
@@ -246,8 +193,8 @@ class _Generator:
         self.object_imports: set[str] = set()
 
     def _json(self, message: str) -> str:
-        if message in _WELL_KNOWN:
-            return _WELL_KNOWN[message]
+        if message in WELL_KNOWN:
+            return WELL_KNOWN[message].typescript
         found = self.messages.where.get(message)
         if found is None:
             return "unknown"  # the host reports the unknown type; nothing to type here
