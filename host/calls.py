@@ -1,24 +1,22 @@
-"""Answers a handler's calls back into the host: emit, state, streams, log.
+"""What a handler may ask of the host: emit, state, streams, log.
 
-Part of the host's bridge layer (it reads the generated call messages). Every
-call names its invocation, which gives the calling step (for the allowed
-emits) and the trace; the reply goes back on the same stream by call id.
+``HostCalls`` is the ``HostServices`` the bridge serves handlers' calls with. An
+emit is checked against the calling step's config (the topic must be declared, the
+data must match its type) and carries the invocation's trace; log lines are
+written with the step, the language and the trace id.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import orjson
 
-from stephost.v1 import calls_pb2
-
+from .bridge.calls import EmitCall, EmitReceipt, LogLine
 from .bus.bus import EventBus
-from .contract import failure_to_wire
-from .errors import HostError
-from .model import Failure
-from .runtimes.connection import InFlight, RuntimeConnection
+from .errors import CallRefusedError, ValidationError
+from .invocation import Invocation
+from .model import RuntimeInfo
 from .state.base import StateStore
 from .streams import StreamHub
 from .telemetry import get_logger, make_traceparent
@@ -31,10 +29,8 @@ _LEVELS = {
     "warning": "warning",
     "error": "error",
 }
-
-
-class CallError(HostError):
-    """A call the host refuses; the handler sees it as a StepError with this code."""
+# Fields a handler's log line may not set: the host sets them.
+_RESERVED = ("event", "level", "timestamp", "step", "language", "trace_id")
 
 
 class HostCalls:
@@ -42,153 +38,80 @@ class HostCalls:
         self._bus = bus
         self._state = state
         self._streams = streams
-        self._tasks: set[asyncio.Task[None]] = set()
 
-    def handle(self, conn: RuntimeConnection, call: calls_pb2.HostCall) -> None:
-        kind = call.WhichOneof("call")
-        if kind == "log":
-            self._log(conn, conn.recent_invocation(call.invocation_id), call.log)
-            return
-        entry = conn.invocation(call.invocation_id)
-        task = asyncio.create_task(self._answer(conn, call, kind or "", entry))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _answer(
-        self, conn: RuntimeConnection, call: Any, kind: str, entry: InFlight | None
-    ) -> None:
-        try:
-            method = getattr(self, f"_{kind}", None)
-            if method is None:
-                raise CallError(f"unknown call {kind!r}", code="UNKNOWN_CALL")
-            reply = await method(getattr(call, kind), entry, conn)
-            conn.reply(call.call_id, **{kind: reply})
-        except HostError as exc:
-            conn.reply(call.call_id, error=failure_to_wire(_failure(exc, entry)))
-        except Exception as exc:
-            log.exception("host call failed", call=kind)
-            conn.reply(
-                call.call_id,
-                error=failure_to_wire(
-                    Failure("INTERNAL", f"{kind} failed in the host: {exc!r}", retryable=True)
-                ),
-            )
-
-    async def _emit(
-        self, request: calls_pb2.EmitRequest, entry: InFlight | None, conn: RuntimeConnection
-    ) -> calls_pb2.EmitResponse:
-        if entry is None:
-            raise CallError(
+    async def emit(self, invocation: Invocation | None, call: EmitCall) -> EmitReceipt:
+        if invocation is None:
+            raise CallRefusedError(
                 "emit outside a running invocation (it finished or timed out)",
                 code="NOT_IN_INVOCATION",
             )
-        step = entry.step
-        if request.topic not in step.emits:
+        step = invocation.step
+        if call.topic not in step.emits:
             declared = ", ".join(sorted(step.emits)) or "nothing"
-            raise CallError(
-                f"step {step.name} emitted {request.topic!r}, which is not in its emits "
+            raise CallRefusedError(
+                f"step {step.name} emitted {call.topic!r}, which is not in its emits "
                 f"(it declares {declared})",
                 code="EMIT_NOT_ALLOWED",
             )
-        check = step.emit_checks.get(request.topic)
+        check = step.emit_checks.get(call.topic)
         if check is not None:
-            errors = check.errors(orjson.loads(request.data or b"null"))
+            errors = check.errors(orjson.loads(call.data))
             if errors:
-                raise CallError(
-                    f"the data {step.name} emitted on {request.topic!r} does not match its "
-                    "declared type: " + "; ".join(f"{e['path']}: {e['message']}" for e in errors),
-                    code="VALIDATION_FAILED",
+                raise ValidationError(
+                    f"the data {step.name} emitted on {call.topic!r} does not match its "
+                    "declared type",
+                    errors,
                 )
         result = await self._bus.emit(
-            request.topic,
-            request.data or b"null",
-            traceparent=make_traceparent(entry.trace_id, entry.span_id),
-            trace_id=entry.trace_id,
+            call.topic,
+            call.data,
+            traceparent=make_traceparent(invocation.trace_id, invocation.span_id),
+            trace_id=invocation.trace_id,
             emitted_by=step.name,
-            group_id=request.group_id,
-            idempotency_key=request.idempotency_key,
-            delay_ms=request.delay_ms,
+            group_id=call.group_id,
+            idempotency_key=call.idempotency_key,
+            delay_ms=call.delay_ms,
         )
-        return calls_pb2.EmitResponse(message_id=result.message_id, duplicate=result.duplicate)
+        return EmitReceipt(result.message_id, result.duplicate)
 
-    async def _state_get(
-        self, request: calls_pb2.StateGetRequest, _entry: Any, _conn: Any
-    ) -> calls_pb2.StateGetResponse:
-        value = await self._state.get(request.group, request.key)
-        if value is None:
-            return calls_pb2.StateGetResponse(found=False)
-        return calls_pb2.StateGetResponse(found=True, value=value)
+    async def state_get(self, group: str, key: str) -> bytes | None:
+        return await self._state.get(group, key)
 
-    async def _state_set(
-        self, request: calls_pb2.StateSetRequest, _entry: Any, _conn: Any
-    ) -> calls_pb2.StateSetResponse:
-        await self._state.set(request.group, request.key, request.value or b"null")
-        return calls_pb2.StateSetResponse()
+    async def state_set(self, group: str, key: str, value: bytes) -> None:
+        await self._state.set(group, key, value)
 
-    async def _state_delete(
-        self, request: calls_pb2.StateDeleteRequest, _entry: Any, _conn: Any
-    ) -> calls_pb2.StateDeleteResponse:
-        deleted = await self._state.delete(request.group, request.key)
-        return calls_pb2.StateDeleteResponse(deleted=deleted)
+    async def state_delete(self, group: str, key: str) -> bool:
+        return await self._state.delete(group, key)
 
-    async def _state_list(
-        self, request: calls_pb2.StateListRequest, _entry: Any, _conn: Any
-    ) -> calls_pb2.StateListResponse:
-        items = await self._state.list(request.group)
-        return calls_pb2.StateListResponse(
-            items=[calls_pb2.StateItem(key=k, value=v) for k, v in items]
-        )
+    async def state_list(self, group: str) -> list[tuple[str, bytes]]:
+        return await self._state.list(group)
 
-    async def _state_clear(
-        self, request: calls_pb2.StateClearRequest, _entry: Any, _conn: Any
-    ) -> calls_pb2.StateClearResponse:
-        return calls_pb2.StateClearResponse(deleted=await self._state.clear(request.group))
+    async def state_clear(self, group: str) -> int:
+        return await self._state.clear(group)
 
-    async def _stream_set(
-        self, request: calls_pb2.StreamSetRequest, _entry: Any, _conn: Any
-    ) -> calls_pb2.StreamSetResponse:
-        await self._streams.set(request.stream, request.group, request.id, request.value or b"null")
-        return calls_pb2.StreamSetResponse()
+    async def stream_set(self, stream: str, group: str, item_id: str, value: bytes) -> None:
+        await self._streams.set(stream, group, item_id, value)
 
-    async def _stream_delete(
-        self, request: calls_pb2.StreamDeleteRequest, _entry: Any, _conn: Any
-    ) -> calls_pb2.StreamDeleteResponse:
-        deleted = await self._streams.delete(request.stream, request.group, request.id)
-        return calls_pb2.StreamDeleteResponse(deleted=deleted)
+    async def stream_delete(self, stream: str, group: str, item_id: str) -> bool:
+        return await self._streams.delete(stream, group, item_id)
 
-    async def _stream_send(
-        self, request: calls_pb2.StreamSendRequest, _entry: Any, _conn: Any
-    ) -> calls_pb2.StreamSendResponse:
-        await self._streams.send(request.stream, request.group, request.event or b"null")
-        return calls_pb2.StreamSendResponse()
+    async def stream_send(self, stream: str, group: str, event: bytes) -> None:
+        await self._streams.send(stream, group, event)
 
-    def _log(
-        self, conn: RuntimeConnection, entry: InFlight | None, record: calls_pb2.LogRecord
-    ) -> None:
+    def log(self, runtime: RuntimeInfo, invocation: Invocation | None, line: LogLine) -> None:
         fields: dict[str, Any] = {}
-        if record.fields:
+        if line.fields:
             try:
-                decoded = orjson.loads(record.fields)
+                decoded = orjson.loads(line.fields)
                 fields = decoded if isinstance(decoded, dict) else {"fields": decoded}
             except orjson.JSONDecodeError:
-                fields = {"fields": record.fields.decode("utf-8", "replace")}
-        for reserved in ("event", "level", "timestamp", "step", "language", "trace_id"):
+                fields = {"fields": line.fields.decode("utf-8", "replace")}
+        for reserved in _RESERVED:
             if reserved in fields:
                 fields[f"field_{reserved}"] = fields.pop(reserved)
-        fields["language"] = conn.language
-        if entry is not None:
-            fields["step"] = entry.step.name
-            fields["trace_id"] = entry.trace_id
-        method = getattr(log, _LEVELS.get(record.level.lower(), "info"))
-        method(record.message, **fields)
-
-
-def _failure(exc: HostError, entry: InFlight | None) -> Failure:
-    return Failure(
-        code=exc.code,
-        message=exc.message,
-        type=type(exc).__name__,
-        language="host",
-        step=entry.step.name if entry is not None else "",
-        retryable=False,
-    )
+        fields["language"] = runtime.language
+        if invocation is not None:
+            fields["step"] = invocation.step.name
+            fields["trace_id"] = invocation.trace_id
+        method = getattr(log, _LEVELS.get(line.level.lower(), "info"))
+        method(line.message, **fields)

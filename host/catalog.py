@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from croniter import croniter
 
 from .contracts import Contracts
-from .model import Failure
+from .model import Failure, RuntimeInfo
 from .schemas import PayloadCheck, SchemaProblem, compile_schema
 
 STEP_TYPES = ("api", "event", "cron", "noop")
@@ -337,6 +339,26 @@ class Catalog:
                     topics[topic].append(step)
         catalog.by_topic = {t: tuple(s) for t, s in topics.items()}
         return catalog
+
+    @classmethod
+    def of_runtimes(cls, runtimes: Iterable[RuntimeInfo], contracts: Contracts) -> Catalog:
+        """The catalog of what these runtimes announced."""
+        reports: list[StepReport] = []
+        problems: list[LoadProblem] = []
+        for runtime in runtimes:
+            for step in runtime.steps:
+                try:
+                    config = orjson.loads(step.config)
+                except orjson.JSONDecodeError as exc:
+                    message = f"{step.file}: config is not JSON: {exc}"
+                    failure = Failure("BAD_CONFIG", message, step=step.name)
+                    problems.append(LoadProblem(step.file, runtime.language, failure))
+                    continue
+                reports.append(StepReport(runtime.language, step.file, step.name, config))
+            problems.extend(
+                LoadProblem(f.file, runtime.language, f.failure) for f in runtime.load_failures
+            )
+        return cls.build(reports, problems, contracts)
 
     def subscribers(self, topic: str) -> tuple[StepConfig, ...]:
         return self.by_topic.get(topic, ())

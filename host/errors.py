@@ -1,28 +1,36 @@
-"""The host's exceptions, and the one place they become HTTP responses.
+"""The host's exceptions, and the one place they get their HTTP status.
 
-    HostError                       code, message, HTTP status
-    ├── ProjectError                the project cannot be served (the CLI exits 1)
-    │   ├── DuplicateStepError      two files declare one step name
-    │   └── PortInUseError          the HTTP port is taken
-    ├── ContractError               a runtime speaks another contract version
-    ├── RequestError          400   the HTTP request is unusable
-    │   ├── InvalidJsonError  400   the body is not JSON
-    │   ├── ValidationError   400   the body or payload breaks the step's schema
+    HostError                          code, message, HTTP status (500)
+    ├── ProjectError                   the project cannot be served (the CLI exits 1)
+    │   ├── DuplicateStepError         two files declare one step name
+    │   └── PortInUseError             the HTTP port is taken
+    ├── ContractError                  a runtime speaks another contract version
+    ├── CallRefusedError               a handler's call into the host is refused
+    │                                  (EMIT_NOT_ALLOWED, ...); the handler gets its code
+    ├── RequestError             400   the HTTP request is unusable
+    │   ├── InvalidJsonError     400   the body is not JSON
+    │   ├── ValidationError      400   the body or payload breaks the step's schema
     │   ├── PayloadTooLargeError 413
     │   └── UnsupportedMediaTypeError 415
-    ├── NotFoundError         404   no route, state key, DLQ entry, ...
-    ├── MethodNotAllowedError 405
-    ├── UnknownTopicError     404   nobody subscribes to the topic
-    ├── StepFailedError       500   a handler failed (carries the runtime's Failure)
-    ├── RuntimeUnavailableError 503 no runtime can run the step now
-    └── StepTimeoutError      504   the handler did not answer within timeoutMs
+    ├── NotFoundError            404   no route, state key, DLQ entry, ...
+    │   └── UnknownTopicError    404   nobody subscribes to the topic
+    ├── MethodNotAllowedError    405
+    ├── StepFailedError          500   a handler failed (carries the runtime's Failure)
+    └── TransportError                 no answer came from a runtime (step: which step)
+        ├── RuntimeUnavailableError 503  no runtime could take the step in time
+        ├── RuntimeLostError     503   the runtime went away while running it
+        ├── InvocationTimeoutError 504 no answer within the step's timeoutMs
+        └── InvocationCancelledError 499 the caller stopped waiting (client went away)
 
 A handler's failure (``Failure``, the wire's StepError) and a transport failure
-(the runtime vanished) travel separately and are each mapped here.
+travel separately: the first comes back as the invocation's outcome, the second is
+raised by the runtime pool. What a transport failure means for a delivery (release,
+retry, bury) is the bus's decision; its HTTP status is decided here.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .model import Failure
@@ -44,6 +52,18 @@ class HostError(Exception):
             error["traceId"] = trace_id
         return {"error": error}
 
+    def as_failure(self, step: str = "", *, retryable: bool = False) -> Failure:
+        """This error in the shape every failure takes at the boundary (for a handler
+        whose call failed, the log and the dead-letter queue)."""
+        return Failure(
+            code=self.code,
+            message=self.message,
+            type=type(self).__name__,
+            language="host",
+            step=step,
+            retryable=retryable,
+        )
+
 
 class ProjectError(HostError):
     code = "BAD_PROJECT"
@@ -61,6 +81,10 @@ class ContractError(HostError):
     code = "CONTRACT_MISMATCH"
 
 
+class CallRefusedError(HostError):
+    """A handler's call the host refuses; the handler sees a StepError with this code."""
+
+
 class RequestError(HostError):
     status = 400
     code = "BAD_REQUEST"
@@ -71,18 +95,24 @@ class InvalidJsonError(RequestError):
 
 
 class ValidationError(RequestError):
-    """A value broke a JSON Schema; ``errors`` lists each failing field."""
+    """A value broke a schema; ``errors`` lists each failing field. The message is
+    ``what`` followed by every error."""
 
     code = "VALIDATION_FAILED"
 
-    def __init__(self, message: str, errors: list[dict[str, str]]) -> None:
-        super().__init__(message)
+    def __init__(self, what: str, errors: list[dict[str, str]]) -> None:
+        super().__init__(f"{what}: {errors_text(errors)}")
         self.errors = errors
 
     def to_json(self, trace_id: str = "") -> dict[str, Any]:
         body = super().to_json(trace_id)
         body["error"]["errors"] = self.errors
         return body
+
+    def as_failure(self, step: str = "", *, retryable: bool = False) -> Failure:
+        return replace(
+            super().as_failure(step, retryable=retryable), details={"errors": self.errors}
+        )
 
 
 class PayloadTooLargeError(RequestError):
@@ -122,14 +152,42 @@ class StepFailedError(HostError):
         return body
 
 
-class RuntimeUnavailableError(HostError):
+class TransportError(HostError):
+    """No answer came from a runtime for ``step``; the client sees code, message, step."""
+
+    def __init__(self, message: str, *, step: str) -> None:
+        super().__init__(message)
+        self.step = step
+
+    def to_json(self, trace_id: str = "") -> dict[str, Any]:
+        body = super().to_json(trace_id)
+        body["error"]["step"] = self.step
+        return body
+
+
+class RuntimeUnavailableError(TransportError):
     status = 503
     code = "RUNTIME_UNAVAILABLE"
 
 
-class StepTimeoutError(HostError):
+class RuntimeLostError(TransportError):
+    status = 503
+    code = "RUNTIME_LOST"
+
+
+class InvocationTimeoutError(TransportError):
     status = 504
     code = "TIMEOUT"
+
+
+class InvocationCancelledError(TransportError):
+    status = 499  # nginx's "client closed request": nobody reads the answer
+    code = "CANCELLED"
+
+
+def errors_text(errors: list[dict[str, str]]) -> str:
+    """Field errors (``[{"path", "message"}]``) as one line."""
+    return "; ".join(f"{e['path']}: {e['message']}" for e in errors)
 
 
 def http_error(exc: Exception) -> HostError:

@@ -1,4 +1,5 @@
-"""Plain values the host works on; Protobuf stays in ``host.contract``."""
+"""Plain values of what crosses the boundary with a runtime; Protobuf stays in
+``host.bridge``, which builds these from the wire and the wire from these."""
 
 from __future__ import annotations
 
@@ -54,12 +55,30 @@ class Failure:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    """What one invocation produced: JSON output, or a failure."""
+class StepDefinition:
+    """One step as its runtime loaded it; ``config`` is JSON, still unchecked."""
 
-    output: bytes | None = None
-    failure: Failure | None = None
+    name: str
+    file: str
+    config: bytes
 
-    @property
-    def ok(self) -> bool:
-        return self.failure is None
+
+@dataclass(frozen=True, slots=True)
+class LoadFailure:
+    """A step file its runtime could not load."""
+
+    file: str
+    failure: Failure
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeInfo:
+    """A connected runtime, as its Hello announced it."""
+
+    runtime_id: str
+    language: str
+    version: str
+    pid: int
+    capacity: int  # invocations it runs at once; 0 for no limit
+    steps: tuple[StepDefinition, ...] = ()
+    load_failures: tuple[LoadFailure, ...] = ()

@@ -2,120 +2,69 @@
 
 host = Host(project_dir, settings)
 await host.start()            # runtimes ready, catalog built
-await host.serve(sock)        # HTTP until SIGINT/SIGTERM
+await host.serve(sock)        # HTTP until SIGINT/SIGTERM (watch=True: `stephost dev`)
 await host.stop()             # drain runtimes, flush the queue
+
+Whatever ``start`` set up is undone by ``stop``, in reverse order, however far
+``start`` got (an ``AsyncExitStack``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
-import fcntl
-import gc
-import os
 import signal
 import socket
 import time
 from pathlib import Path
 from typing import Any
 
-from stephost.v1 import runtime_pb2
-
 from . import __version__
+from .bridge.connection import RuntimeConnection
 from .bus.bus import EventBus
 from .bus.sqlite import SqliteQueue
 from .calls import HostCalls
 from .catalog import Catalog
-from .contract import catalog_from_hellos
 from .contracts import Contracts
 from .cron import CronScheduler
-from .errors import DuplicateStepError, PortInUseError, ProjectError
+from .devmode import DevMode
+from .errors import DuplicateStepError, ProjectError
+from .http.admin import build_admin
 from .http.app import HostApp
-from .runtimes.connection import RuntimeConnection
-from .runtimes.gateway import Gateway
-from .runtimes.languages import language_of_source, step_files
-from .runtimes.pool import RuntimePool
-from .runtimes.supervisor import RuntimeSupervisor
+from .lifecycle import DataDirLock, Runtimes, bind_http, settle_gc
+from .runtimes.languages import step_files
 from .settings import Settings
+from .state.base import StateStore
 from .state.sqlite import SqliteStateStore
 from .streams import StreamHub
 from .telemetry import get_logger, spans
 
+__all__ = ["Host", "bind_http"]
+
 log = get_logger(component="host")
 
 
-def bind_http(host: str, port: int) -> socket.socket:
-    """Bind the HTTP port now, so that a port in use fails before anything starts."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise PortInUseError(
-                f"port {port} on {host} is already in use; stop what holds it or pass --port"
-            ) from None
-        raise ProjectError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    sock.listen(2048)
-    sock.setblocking(False)
-    return sock
-
-
-def _settle_gc() -> None:
-    """Keep the garbage collector off the request path.
-
-    Everything loaded at start-up lives as long as the process, so it moves to the
-    permanent generation (``gc.freeze``): full collections then scan only what
-    requests create, instead of the whole framework each time (p99 spikes of 20 ms).
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 20)
-
-
-class DataDirLock:
-    """One host per data folder: two would both lease the same deliveries."""
-
-    def __init__(self, data_dir: Path) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self._path = data_dir / "host.lock"
-        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(self._fd, 32).decode(errors="replace").strip() or "unknown"
-            os.close(self._fd)
-            raise ProjectError(
-                f"another stephost host (pid {holder}) is using {data_dir}; stop it first, "
-                "or give this one its own STEPHOST_DATA_DIR"
-            ) from None
-        os.ftruncate(self._fd, 0)
-        os.write(self._fd, str(os.getpid()).encode())
-
-    def release(self) -> None:
-        with contextlib.suppress(OSError):
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-
-
 class Host:
+    """One project served: the parts, wired; the catalog, applied to each of them."""
+
+    state: StateStore
+    streams: StreamHub
+    bus: EventBus
+    runtimes: Runtimes
+    app: HostApp
+
     def __init__(self, project: Path, settings: Settings) -> None:
         self.project = project.resolve()
         self.settings = settings
         self.started_at = time.time()
         self.catalog = Catalog()
         self.contracts = Contracts()
-        self.pool = RuntimePool()
-        self._hellos: dict[str, runtime_pb2.Hello] = {}
-        self._lock: DataDirLock | None = None
-        self._watcher: asyncio.Task[None] | None = None
+        self.languages: list[str] = []
+        self._stack = contextlib.AsyncExitStack()
+        self._dev: DevMode | None = None
         self._server: Any = None  # uvicorn.Server, imported when serving
         self._reported: set[tuple[str, str]] = set()
         self._started = False
-        self.languages: list[str] = []
 
     @property
     def steps_dir(self) -> Path:
@@ -126,57 +75,60 @@ class Host:
             raise ProjectError(
                 f"no steps/ folder in {self.project}; create one, or run `stephost new DIR`"
             )
+        stack = self._stack
         if self.settings.otel_exporter != "none":
             from .otel import OtelSink
 
             spans.sink = OtelSink(
                 self.settings.otel_exporter, self.settings.service_name or self.project.name
             )
-        self._snapshot_at_start: dict[Path, int] | None = self._snapshot()
+            stack.callback(spans.sink.shutdown)
+        self._dev = DevMode(self)
         self.languages = sorted(step_files(self.steps_dir))
         data_dir = self.settings.data_dir
-        self._lock = DataDirLock(data_dir)
+        lock = DataDirLock(data_dir)
+        stack.callback(log.info, "stephost stopped")
+        stack.callback(lock.release)
         self.state = SqliteStateStore(data_dir / "state.db")
-        self.queue = SqliteQueue(data_dir / "queue.db")
-        reclaimed = await self.queue.reclaim()
+        stack.push_async_callback(self.state.close)
+        queue = SqliteQueue(data_dir / "queue.db")
+        stack.push_async_callback(queue.close)
+        reclaimed = await queue.reclaim()
         if reclaimed:
             log.info("deliveries of a previous run returned to the queue", count=reclaimed)
         self.streams = StreamHub(self.state)
-        self.bus = EventBus(
-            self.queue, self.pool, dedup_window_ms=int(self.settings.dedup_window_s * 1000)
-        )
-        self.cron = CronScheduler(self.bus, self.queue)
-        self.calls = HostCalls(self.bus, self.state, self.streams)
-        self.gateway = Gateway(self.pool, self.calls)
-        address = await self.gateway.start()
-        self.pool.add_listener(self._on_runtime)
-        self.supervisor = RuntimeSupervisor(
+        self.runtimes = Runtimes(
             self.project,
-            self.pool,
-            address,
+            self.settings,
             processes={lang: self.settings.runtime(lang).processes for lang in self.languages},
-            start_timeout_s=self.settings.runtime_start_timeout_s,
             drain_grace_s=self.settings.drain_grace_s,
             env={"STEPHOST_GEN_DIR": self.settings.gen_dir},
         )
+        self.bus = EventBus(
+            queue, self.runtimes.pool, dedup_window_ms=int(self.settings.dedup_window_s * 1000)
+        )
+        stack.push_async_callback(self.bus.stop)  # flushes what is batched: after the runtimes
+        self.cron = CronScheduler(self.bus, queue)
         if not self.languages:
             log.warning("no step files under steps/", steps_dir=str(self.steps_dir))
-        launched = await self.supervisor.launch(self.languages)
+        stack.push_async_callback(self.runtimes.stop)
+        services = HostCalls(self.bus, self.state, self.streams)
+        launched = await self.runtimes.start(self.languages, services)
+        stack.callback(self.bus.stop_workers)  # no new work while the runtimes drain
+        stack.push_async_callback(self.cron.stop)
+        self.runtimes.pool.add_listener(self._on_runtime)
         # Runtimes boot in their own processes meanwhile: the slow parts of the host's
         # own start (compiling contracts/, importing the web framework) happen now.
         contracts = asyncio.create_task(
             asyncio.to_thread(Contracts.load, self.project, self.settings.contracts_dir)
         )
-        from .http.admin import build_admin
-
-        self.admin = build_admin(self)
-        self.app = HostApp(self.pool, self.admin, self.settings.max_body_bytes)
+        self.app = HostApp(self.runtimes.pool, build_admin(self), self.settings.max_body_bytes)
         try:
             self.contracts = await contracts
         finally:
             if not contracts.done():
                 contracts.cancel()
-        await self.supervisor.until_ready(launched)
+        await self.runtimes.until_ready(launched)
         catalog = self._build_catalog()
         if catalog.duplicates:
             name, first, second = catalog.duplicates[0]
@@ -184,16 +136,12 @@ class Host:
         self._apply(catalog)
         self._started = True
 
-    def _on_runtime(self, conn: RuntimeConnection, attached: bool) -> None:
-        if not attached:
-            return
-        self._hellos[conn.language] = conn.hello
-        if self._started:  # during start, the catalog is built once every runtime is ready
+    def _on_runtime(self, _conn: RuntimeConnection, attached: bool) -> None:
+        if attached and self._started:  # during start, the catalog is built once all are ready
             self._apply(self._build_catalog())
 
     def _build_catalog(self) -> Catalog:
-        hellos = [self._hellos[language] for language in sorted(self._hellos)]
-        return catalog_from_hellos(hellos, self.contracts)
+        return Catalog.of_runtimes(self.runtimes.infos(), self.contracts)
 
     def _apply(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -217,6 +165,19 @@ class Host:
                 self._reported.add(("", warning))
                 log.warning(warning)
 
+    # -- what dev mode asks of the host (host.devmode.DevHost) ---------------------
+
+    async def reload_runtimes(self, language: str) -> None:
+        if language not in self.languages:
+            self.languages.append(language)
+        await self.runtimes.supervisor.reload(language)
+
+    def use_contracts(self, contracts: Contracts) -> None:
+        self.contracts = contracts
+        self._apply(self._build_catalog())
+
+    # -- serving ---------------------------------------------------------------------
+
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for step in self.catalog.steps.values():
@@ -231,10 +192,11 @@ class Host:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.shutdown)
-        if watch:
-            self._watcher = asyncio.create_task(self._watch())
+        if watch and self._dev is not None:
+            watcher = asyncio.create_task(self._dev.watch())
+            self._stack.callback(watcher.cancel)
         host, port = sock.getsockname()[:2]
-        _settle_gc()
+        settle_gc()
         log.info(
             "stephost is serving",
             url=f"http://{host}:{port}",
@@ -253,114 +215,8 @@ class Host:
             self._server.should_exit = True
 
     async def stop(self) -> None:
-        if self._watcher is not None:
-            self._watcher.cancel()
-        if hasattr(self, "cron"):
-            await self.cron.stop()
-        if hasattr(self, "bus"):
-            for worker in self.bus.workers.values():
-                worker.stop()
-        if hasattr(self, "supervisor"):
-            await self.supervisor.stop()
-        if hasattr(self, "bus"):
-            await self.bus.stop()
-        if hasattr(self, "gateway"):
-            await self.gateway.stop()
-        if hasattr(self, "queue"):
-            await self.queue.close()
-            await self.state.close()
-        if spans.sink is not None:
-            spans.sink.shutdown()
-        if self._lock is not None:
-            self._lock.release()
-            log.info("stephost stopped")
-
-    @property
-    def _contracts_dir(self) -> Path:
-        return self.project / self.settings.contracts_dir
-
-    def _watched(self) -> list[Path]:
-        return [p for p in (self.steps_dir, self._contracts_dir) if p.is_dir()]
-
-    def _snapshot(self) -> dict[Path, int]:
-        return {
-            path: path.stat().st_mtime_ns
-            for folder in self._watched()
-            for path in folder.rglob("*")
-            if path.is_file() and (language_of_source(path) or path.suffix == ".proto")
-        }
-
-    async def _watch(self) -> None:
-        """Reload runtimes when step files change, contracts when .proto files do."""
-        from watchfiles import awatch  # only `stephost dev` needs it
-
-        before = self._snapshot_at_start
-        async for changes in awatch(
-            *self._watched(), debounce=200, step=50, rust_timeout=500, yield_on_timeout=True
-        ):
-            paths = {Path(path) for _change, path in changes}
-            if before is not None:
-                # Changes made before the watcher was running count too.
-                now = self._snapshot()
-                paths |= {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
-                before = None
-                log.info("watching for changes", folders=[str(p) for p in self._watched()])
-            languages = {lang for path in paths if (lang := language_of_source(path))}
-            if any(path.suffix == ".proto" for path in paths):
-                if not await self._reload_contracts():
-                    continue
-                languages |= set(self.languages)  # steps may import the generated classes
-            current = set(step_files(self.steps_dir))
-            for language in sorted(languages):
-                try:
-                    await self._reload(language, present=language in current)
-                except ProjectError as exc:
-                    log.error("reload failed; the previous version keeps serving", error=str(exc))
-            if paths and self._generates():
-                await asyncio.to_thread(self._regenerate)
-
-    async def _reload_contracts(self) -> bool:
-        try:
-            self.contracts = await asyncio.to_thread(
-                Contracts.load, self.project, self.settings.contracts_dir
-            )
-        except ProjectError as exc:
-            log.error("contracts not reloaded; the previous ones stay", error=exc.message)
-            return False
-        log.info("contracts reloaded", files=self.contracts.own_files)
-        if self._generates():
-            await asyncio.to_thread(self._regenerate)  # fresh classes for the reloaded steps
-        self._apply(self._build_catalog())
-        return True
-
-    def _generates(self) -> bool:
-        """`stephost dev` keeps generated types fresh once the project uses them."""
-        return (self.project / self.settings.gen_dir).is_dir() or bool(self.contracts.own_files)
-
-    def _regenerate(self) -> None:
-        from .gen.run import generate
-
-        try:
-            result = generate(
-                self.catalog,
-                self.contracts,
-                sorted(step_files(self.steps_dir)),
-                self.project / self.settings.gen_dir,
-            )
-        except Exception as exc:
-            log.error("types not regenerated", error=str(exc))
-            return
-        for change in result.breaking:
-            log.warning("breaking contract change", change=change)
-        log.info("types regenerated", files=len(result.files))
-
-    async def _reload(self, language: str, *, present: bool) -> None:
-        log.info("reloading runtime", runtime=language)
-        if language not in self.languages:
-            self.languages.append(language)
-        await self.supervisor.reload(language)
-        if not present:
-            log.info("no more step files", runtime=language)
+        """Undo what ``start`` (and ``serve``) did, last first."""
+        await self._stack.aclose()
 
     def status(self) -> dict[str, Any]:
         return {
@@ -368,7 +224,7 @@ class Host:
             "version": __version__,
             "project": str(self.project),
             "uptimeS": round(time.time() - self.started_at, 3),
-            "runtimes": [conn.to_json() for conn in self.pool.connections],
+            "runtimes": [conn.to_json() for conn in self.runtimes.pool.connections],
             "steps": len(self.catalog.steps),
             "problems": [p.to_json() for p in self.catalog.problems],
         }

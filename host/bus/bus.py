@@ -21,7 +21,14 @@ from typing import Any
 import orjson
 
 from ..catalog import Catalog, StepConfig
-from ..errors import NotFoundError
+from ..errors import (
+    NotFoundError,
+    RuntimeLostError,
+    RuntimeUnavailableError,
+    TransportError,
+    ValidationError,
+)
+from ..invocation import Invocation
 from ..model import Failure
 from ..runtimes.pool import RuntimePool
 from ..telemetry import (
@@ -179,6 +186,12 @@ class EventBus:
     async def dead_letters(self, step: str | None = None, limit: int = 100) -> list[DeadLetter]:
         return await self.queue.dead_letters(step, limit)
 
+    async def dead_letter(self, delivery_id: str) -> DeadLetter:
+        letter = await self.queue.dead_letter(delivery_id)
+        if letter is None:
+            raise NotFoundError(f"no dead letter with id {delivery_id!r}")
+        return letter
+
     async def replay(self, delivery_id: str) -> str:
         step = await self.queue.replay(delivery_id)
         if step is None:
@@ -216,9 +229,14 @@ class EventBus:
         )
         return {"idle": not busy, "steps": steps}
 
-    async def stop(self) -> None:
+    def stop_workers(self) -> None:
+        """Lease nothing more; what runs already finishes."""
         for worker in self.workers.values():
             worker.stop()
+
+    async def stop(self) -> None:
+        """Stop the workers, wait for what they run, then write what is still batched."""
+        self.stop_workers()
         await asyncio.gather(*(w.finished() for w in self.workers.values()))
         await self._publisher.drain()
         await self._acks.drain()
@@ -314,21 +332,23 @@ class StepWorker:
         span_id = new_span_id()
         started = time.perf_counter()
         start_ms = time.time() * 1000
-        failure = self._check_input(step, delivery)
+        failure: Failure | TransportError | None = self._check_input(step, delivery)
         language = step.language
         if failure is None:
-            outcome, _conn = await self.bus.pool.invoke(
+            invocation = Invocation(
                 step,
                 delivery.trigger,
                 delivery.data,
+                trace_id,
+                span_id,
                 attempt=delivery.attempt,
-                trace_id=trace_id,
-                span_id=span_id,
-                traceparent=make_traceparent(trace_id, span_id),
                 topic=delivery.topic,
                 message_id=delivery.message_id,
             )
-            failure = outcome.failure
+            try:
+                failure = (await self.bus.pool.invoke(invocation)).failure
+            except TransportError as exc:
+                failure = exc
         duration_ms = (time.perf_counter() - started) * 1000
         fields = {
             "step": step.name,
@@ -368,31 +388,36 @@ class StepWorker:
         errors = step.input_schema.errors(orjson.loads(delivery.data))
         if not errors:
             return None
-        return Failure(
-            code="VALIDATION_FAILED",
-            message=f"the payload on {delivery.topic!r} does not match the input schema of "
-            f"{step.name}: " + "; ".join(f"{e['path']}: {e['message']}" for e in errors),
-            type="ValidationError",
-            language="host",
-            step=step.name,
-            retryable=False,
-            details={"errors": errors},
-        )
+        what = f"the payload on {delivery.topic!r} does not match the input schema of {step.name}"
+        return ValidationError(what, errors).as_failure(step.name)
 
     async def _fail(
-        self, step: StepConfig, delivery: Delivery, failure: Failure, fields: dict[str, Any]
+        self,
+        step: StepConfig,
+        delivery: Delivery,
+        problem: Failure | TransportError,
+        fields: dict[str, Any],
     ) -> None:
+        """Release, retry or bury the delivery: the one place that decides."""
         queue = self.bus.queue
-        error = failure.to_json()
-        if failure.code == "RUNTIME_UNAVAILABLE":
+        if isinstance(problem, RuntimeUnavailableError):
             await queue.release(delivery.id)
-            log.warning("delivery waiting for a runtime", **fields, error=failure.message)
+            log.warning("delivery waiting for a runtime", **fields, error=problem.message)
             return
-        if failure.code == "RUNTIME_LOST":
-            if delivery.interruptions + 1 < MAX_INTERRUPTIONS:
-                await queue.release(delivery.id)
-                log.warning("runtime lost; delivery released", **fields, error=failure.message)
-                return
+        if isinstance(problem, RuntimeLostError) and (
+            delivery.interruptions + 1 < MAX_INTERRUPTIONS
+        ):
+            await queue.release(delivery.id)
+            log.warning("runtime lost; delivery released", **fields, error=problem.message)
+            return
+        # Any other transport failure (a timeout) is retried like a handler's failure.
+        failure = (
+            problem
+            if isinstance(problem, Failure)
+            else problem.as_failure(step.name, retryable=True)
+        )
+        error = failure.to_json()
+        if isinstance(problem, RuntimeLostError):
             error["message"] = (
                 f"the runtime went away {MAX_INTERRUPTIONS} times while running this "
                 f"delivery; last: {failure.message}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
@@ -15,14 +15,29 @@ from pydantic import BaseModel, Field
 
 from .. import __version__
 from ..bus.base import DeadLetter
-from ..errors import HostError, InvalidJsonError, NotFoundError, UnknownTopicError, http_error
-from ..telemetry import make_traceparent, new_span_id, new_trace_id, recent_logs, spans
+from ..errors import (
+    HostError,
+    InvalidJsonError,
+    NotFoundError,
+    UnknownTopicError,
+    errors_text,
+    http_error,
+)
+from ..telemetry import (
+    get_logger,
+    make_traceparent,
+    new_span_id,
+    new_trace_id,
+    parse_traceparent,
+    recent_logs,
+    spans,
+)
 from .openapi import build_openapi
-
-if TYPE_CHECKING:
-    from ..server import Host
+from .view import HostView
 
 PREFIX = "/_stephost"
+
+log = get_logger(component="admin")
 
 
 class EmitBody(BaseModel):
@@ -44,14 +59,14 @@ def _trace_id(request: Request) -> str:
 
 
 def _dead_letter(letter: DeadLetter) -> dict[str, Any]:
-    parts = letter.traceparent.split("-")
+    trace = parse_traceparent(letter.traceparent)
     return {
         "id": letter.id,
         "messageId": letter.message_id,
         "step": letter.step,
         "topic": letter.topic,
         "data": orjson.Fragment(letter.data),
-        "traceId": parts[1] if len(parts) == 4 else "",
+        "traceId": trace[0] if trace else "",
         "attempts": letter.attempts,
         "error": letter.error,
         "createdMs": letter.created_ms,
@@ -59,7 +74,7 @@ def _dead_letter(letter: DeadLetter) -> dict[str, Any]:
     }
 
 
-def build_admin(host: Host) -> FastAPI:
+def build_admin(host: HostView) -> FastAPI:
     app = FastAPI(title="stephost", version=__version__, redoc_url=None)
 
     def openapi() -> dict[str, Any]:
@@ -83,7 +98,7 @@ def build_admin(host: Host) -> FastAPI:
         body = {
             "error": {
                 "code": "VALIDATION_FAILED",
-                "message": "; ".join(f"{e['path']}: {e['message']}" for e in errors),
+                "message": errors_text(errors),
                 "errors": errors,
                 "traceId": _trace_id(request),
             }
@@ -92,6 +107,13 @@ def build_admin(host: Host) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
+        log.error(
+            "admin request failed",
+            method=request.method,
+            path=request.url.path,
+            trace_id=_trace_id(request),
+            exc_info=exc,
+        )
         error = http_error(exc)
         return _json(error.to_json(_trace_id(request)), error.status)
 
@@ -181,10 +203,7 @@ def build_admin(host: Host) -> FastAPI:
 
     @app.get(f"{PREFIX}/dlq/{{delivery_id}}", include_in_schema=False)
     async def dlq_get(delivery_id: str) -> Response:
-        letter = await host.queue.dead_letter(delivery_id)
-        if letter is None:
-            raise NotFoundError(f"no dead letter with id {delivery_id!r}")
-        return _json(_dead_letter(letter))
+        return _json(_dead_letter(await host.bus.dead_letter(delivery_id)))
 
     @app.post(f"{PREFIX}/dlq/{{delivery_id}}/replay", include_in_schema=False)
     async def dlq_replay(delivery_id: str) -> Response:

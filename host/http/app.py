@@ -25,15 +25,16 @@ from ..errors import (
     NotFoundError,
     PayloadTooLargeError,
     StepFailedError,
+    TransportError,
     UnsupportedMediaTypeError,
     ValidationError,
 )
+from ..invocation import Invocation
 from ..model import Failure
 from ..runtimes.pool import RuntimePool
 from ..telemetry import (
     Span,
     get_logger,
-    make_traceparent,
     new_span_id,
     new_trace_id,
     parse_traceparent,
@@ -49,7 +50,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 ADMIN_PREFIX = "/_stephost"
 FRAMEWORK_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
-FAILURE_STATUS = {"TIMEOUT": 504, "RUNTIME_LOST": 503, "RUNTIME_UNAVAILABLE": 503}
 NO_BODY_STATUS = frozenset({204, 304})
 
 log = get_logger(component="http")
@@ -169,11 +169,7 @@ class HostApp:
         if step.body_schema is not None:
             errors = step.body_schema.errors(body)
             if errors:
-                raise ValidationError(
-                    f"the body does not match the schema of {step.name}: "
-                    + "; ".join(f"{e['path']}: {e['message']}" for e in errors),
-                    errors,
-                )
+                raise ValidationError(f"the body does not match the schema of {step.name}", errors)
         payload = orjson.dumps(
             {
                 "body": body,
@@ -184,15 +180,11 @@ class HostApp:
                 "path": scope["path"],
             }
         )
-        outcome, _conn = await self._pool.invoke(
-            step,
-            "api",
-            payload,
-            attempt=1,
-            trace_id=trace_id,
-            span_id=span_id,
-            traceparent=make_traceparent(trace_id, span_id),
-        )
+        try:
+            outcome = await self._pool.invoke(Invocation(step, "api", payload, trace_id, span_id))
+        except TransportError as exc:
+            self._log_failure(step, exc.as_failure(step.name), trace_id)
+            raise
         if outcome.failure is not None:
             return await self._fail(send, step, outcome.failure, trace_id)
         try:
@@ -208,8 +200,12 @@ class HostApp:
         return status
 
     async def _fail(self, send: Send, step: StepConfig, failure: Failure, trace_id: str) -> int:
+        self._log_failure(step, failure, trace_id)
         error = StepFailedError(failure)
-        status = FAILURE_STATUS.get(failure.code, 500)
+        await _send_json(send, error.status, error.to_json(trace_id), trace_id)
+        return error.status
+
+    def _log_failure(self, step: StepConfig, failure: Failure, trace_id: str) -> None:
         log.error(
             "api handler failed",
             step=step.name,
@@ -217,8 +213,6 @@ class HostApp:
             trace_id=trace_id,
             error=failure.to_json(),
         )
-        await _send_json(send, status, error.to_json(trace_id), trace_id)
-        return status
 
 
 def _trace_of(scope: Scope) -> tuple[str, str]:

@@ -11,9 +11,9 @@ import asyncio
 from collections import deque
 from collections.abc import Callable
 
-from ..catalog import StepConfig
-from ..model import Failure, Outcome
-from .connection import RuntimeConnection
+from ..bridge.connection import RuntimeConnection
+from ..errors import RuntimeUnavailableError
+from ..invocation import Invocation, Outcome
 
 Listener = Callable[[RuntimeConnection, bool], None]
 UNLIMITED = 1 << 30
@@ -106,50 +106,25 @@ class RuntimePool:
     def serves(self, step: str) -> bool:
         return any(not c.closed for c in self._by_step.get(step, ()))
 
-    async def invoke(
-        self,
-        step: StepConfig,
-        trigger: str,
-        payload: bytes,
-        *,
-        attempt: int,
-        trace_id: str,
-        span_id: str,
-        traceparent: str,
-        topic: str = "",
-        message_id: str = "",
-    ) -> tuple[Outcome, RuntimeConnection | None]:
-        """Run the step once somewhere; the outcome is never an exception."""
+    async def invoke(self, invocation: Invocation) -> Outcome:
+        """Run the step once somewhere: what the handler did, or a TransportError when
+        no runtime took it in time, it timed out, or its runtime went away."""
+        step = invocation.step
         conn = self.pick(step.name)
         if conn is None:
             conn = await self._wait_for(step.name)
             if conn is None:
-                return (
-                    Outcome(
-                        failure=Failure(
-                            code="RUNTIME_UNAVAILABLE",
-                            message=f"no {step.language} runtime could take step {step.name} "
-                            f"within {self._wait_s:g}s",
-                            type="RuntimeUnavailableError",
-                            language="host",
-                            step=step.name,
-                            retryable=True,
-                        )
-                    ),
-                    None,
+                raise RuntimeUnavailableError(
+                    f"no {step.language} runtime could take step {step.name} "
+                    f"within {self._wait_s:g}s",
+                    step=step.name,
                 )
-        outcome = await conn.invoke(
-            step,
-            trigger,
-            payload,
-            attempt=attempt,
-            trace_id=trace_id,
-            span_id=span_id,
-            traceparent=traceparent,
-            topic=topic,
-            message_id=message_id,
-        )
-        return outcome, conn
+        entry = conn.invoke(invocation)
+        try:
+            return await entry.future
+        except asyncio.CancelledError:
+            conn.cancel(entry.id, "the host stopped waiting")
+            raise
 
     async def _wait_for(self, step: str) -> RuntimeConnection | None:
         loop = asyncio.get_running_loop()

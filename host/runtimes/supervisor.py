@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..bridge.connection import RuntimeConnection
 from ..errors import ProjectError
 from ..telemetry import get_logger
-from .connection import RuntimeConnection
 from .languages import LANGUAGES
 from .pool import RuntimePool
 

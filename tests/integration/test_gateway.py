@@ -7,17 +7,16 @@ import asyncio
 import grpc
 import pytest
 
-from stephost.v1 import calls_pb2, runtime_pb2, runtime_pb2_grpc
-from stephost_host.runtimes.connection import RuntimeConnection
-from stephost_host.runtimes.gateway import Gateway
+from stephost.v1 import runtime_pb2, runtime_pb2_grpc
+from stephost_host.bridge.calls import HostServices
+from stephost_host.bridge.gateway import Gateway
 from stephost_host.runtimes.pool import RuntimePool
 
 pytestmark = pytest.mark.integration
 
 
-class NoCalls:
-    def handle(self, conn: RuntimeConnection, call: calls_pb2.HostCall) -> None:
-        raise AssertionError("no call expected")
+class NoCalls(HostServices):
+    """No call is expected: every one is refused."""
 
 
 async def _connect(first: runtime_pb2.RuntimeMessage) -> tuple[grpc.StatusCode, str, RuntimePool]:

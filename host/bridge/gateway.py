@@ -1,27 +1,27 @@
 """The gRPC server every runtime dials: the only door into the host for runtimes.
 
-It checks the runtime's Hello (contract version first), registers the
-connection with the pool, and pumps the stream until it ends. It listens on
-loopback by default; a token and TLS will guard it once it listens wider.
+It checks the runtime's Hello (contract version first), hands the connection to
+whoever listens (the runtime pool), and pumps the stream until it ends. It listens
+on loopback by default; a token and TLS will guard it once it listens wider.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Protocol
 
 import grpc
 
 from stephost.v1 import runtime_pb2, runtime_pb2_grpc
 
 from .. import __version__
-from ..contract import CONTRACT_VERSION
+from ..errors import ContractError
 from ..telemetry import get_logger
-from .connection import CallHandler, RuntimeConnection
-from .pool import RuntimePool
+from .calls import HostServices
+from .connection import RuntimeConnection
+from .wire import CONTRACT_VERSION, runtime_info
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 HEARTBEAT_INTERVAL_S = 10.0
@@ -30,10 +30,21 @@ HEARTBEAT_MISSES = 6
 log = get_logger(component="gateway")
 
 
+class Connections(Protocol):
+    """Who takes the connected runtimes (the runtime pool)."""
+
+    def attach(self, conn: RuntimeConnection) -> None: ...
+
+    def detach(self, conn: RuntimeConnection) -> None: ...
+
+    def slot_free(self) -> None:
+        """A runtime has room for one more invocation."""
+
+
 class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
-    def __init__(self, pool: RuntimePool, calls: CallHandler) -> None:
-        self._pool = pool
-        self._calls = calls
+    def __init__(self, connections: Connections, services: HostServices) -> None:
+        self._connections = connections
+        self._services = services
         self._server: grpc.aio.Server | None = None
         self.address = ""
 
@@ -63,7 +74,13 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
         context: grpc.aio.ServicerContext[Any, Any],
     ) -> None:
         hello = await self._read_hello(request_iterator, context)
-        conn = RuntimeConnection(hello, self._calls, self._pool.slot_free)
+        try:
+            info = runtime_info(hello)
+        except ContractError as exc:
+            log.error("runtime refused", reason=exc.message, runtime=hello.language, pid=hello.pid)
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, exc.message)
+            raise  # abort() raises; never reached
+        conn = RuntimeConnection(info, self._services, self._connections.slot_free)
         await context.write(
             runtime_pb2.HostFrame(
                 messages=[
@@ -77,7 +94,7 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
                 ]
             )
         )
-        self._pool.attach(conn)
+        self._connections.attach(conn)
         writer = asyncio.create_task(conn.write_loop(context.write))
         heartbeat = asyncio.create_task(_heartbeat(conn))
         reason = "the runtime closed its stream"
@@ -87,11 +104,9 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
             reason = f"stream broke: {type(exc).__name__}"
         finally:
             conn.close(reason)
-            self._pool.detach(conn)
+            self._connections.detach(conn)
             heartbeat.cancel()
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await writer
+            await _stop_writer(writer, conn)
 
     async def _read_hello(
         self,
@@ -108,15 +123,20 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
                 grpc.StatusCode.FAILED_PRECONDITION, "the first message must be a Hello"
             )
         hello: runtime_pb2.Hello = first.messages[0].hello
-        if hello.contract_version != CONTRACT_VERSION:
-            message = (
-                f"contract version mismatch: the host speaks v{CONTRACT_VERSION}, the "
-                f"{hello.language or 'unknown'} runtime ({hello.runtime_version}) speaks "
-                f"v{hello.contract_version}"
-            )
-            log.error("runtime refused", reason=message, runtime=hello.language, pid=hello.pid)
-            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, message)
         return hello
+
+
+async def _stop_writer(writer: asyncio.Task[None], conn: RuntimeConnection) -> None:
+    """Stop the stream's writer; a write that failed is logged, not swallowed."""
+    writer.cancel()
+    try:
+        await writer
+    except asyncio.CancelledError:
+        pass
+    except Exception as exc:  # the stream broke under a write: say so once
+        log.warning(
+            "writing to the runtime failed", runtime=conn.language, pid=conn.pid, error=repr(exc)
+        )
 
 
 async def _heartbeat(conn: RuntimeConnection) -> None:

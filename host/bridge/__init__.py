@@ -1,0 +1,14 @@
+"""The host's side of the wire, and the only host code that touches generated Protobuf.
+
+Everything between the host and a runtime crosses here. The rest of the host sees
+plain values (``host.model``, ``host.invocation``) and is served through two seams:
+
+    gateway.py     the gRPC server runtimes dial; checks each Hello (contract version)
+    connection.py  one runtime's stream: invocations out, outcomes back, in batches
+    calls.py       a handler's calls into the host, decoded and answered by the
+                   ``HostServices`` the host provides
+    wire.py        messages to plain values and back
+    fake.py        a runtime in this process, speaking the real frames (for tests)
+
+``host.gen`` reads protobuf descriptors too, but of the user's contracts, not the wire.
+"""

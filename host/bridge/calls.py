@@ -1,0 +1,219 @@
+"""A handler's calls into the host (emit, state, streams, log), on the wire side.
+
+Each call arrives as a HostCall naming its invocation; it is decoded here, answered
+by the ``HostServices`` the host provides, and the answer (or the error, as the
+wire's StepError) goes back as a HostCallReply with the call's id. Log records get
+no reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from stephost.v1 import calls_pb2
+
+from ..errors import CallRefusedError, HostError
+from ..invocation import Invocation
+from ..model import Failure, RuntimeInfo
+from ..telemetry import get_logger
+from .wire import failure_to_wire
+
+log = get_logger(component="calls")
+
+
+@dataclass(frozen=True, slots=True)
+class EmitCall:
+    """``ctx.emit(topic, data, options)``; ``data`` is JSON."""
+
+    topic: str
+    data: bytes
+    group_id: str = ""
+    idempotency_key: str = ""
+    delay_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EmitReceipt:
+    """The stored message (or the duplicate that was dropped)."""
+
+    message_id: str
+    duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    """``ctx.logger.<level>(message, fields)``; ``fields`` is a JSON object or empty."""
+
+    level: str
+    message: str
+    fields: bytes
+    time_unix_ms: int
+
+
+class HostServices(Protocol):
+    """What handlers may ask of the host. ``invocation`` is the call's invocation while
+    it runs (None once it finished or timed out). Raising a HostError refuses the call:
+    the handler gets a StepError with its code. The defaults refuse every call (for a
+    host that runs no handler); the host's ``HostCalls`` serves them all."""
+
+    async def emit(self, invocation: Invocation | None, call: EmitCall) -> EmitReceipt:
+        raise _not_served("emit")
+
+    async def state_get(self, group: str, key: str) -> bytes | None:
+        raise _not_served("state.get")
+
+    async def state_set(self, group: str, key: str, value: bytes) -> None:
+        raise _not_served("state.set")
+
+    async def state_delete(self, group: str, key: str) -> bool:
+        raise _not_served("state.delete")
+
+    async def state_list(self, group: str) -> list[tuple[str, bytes]]:
+        raise _not_served("state.list")
+
+    async def state_clear(self, group: str) -> int:
+        raise _not_served("state.clear")
+
+    async def stream_set(self, stream: str, group: str, item_id: str, value: bytes) -> None:
+        raise _not_served("streams.set")
+
+    async def stream_delete(self, stream: str, group: str, item_id: str) -> bool:
+        raise _not_served("streams.delete")
+
+    async def stream_send(self, stream: str, group: str, event: bytes) -> None:
+        raise _not_served("streams.send")
+
+    def log(self, runtime: RuntimeInfo, invocation: Invocation | None, line: LogLine) -> None:
+        """A log line of a handler (or of the runtime, with no invocation); the default
+        drops it."""
+        return None
+
+
+def _not_served(call: str) -> CallRefusedError:
+    return CallRefusedError(f"{call} is not served here: no handler runs", code="NOT_SERVED")
+
+
+def log_record(
+    services: HostServices,
+    runtime: RuntimeInfo,
+    invocation: Invocation | None,
+    record: calls_pb2.LogRecord,
+) -> None:
+    line = LogLine(record.level, record.message, record.fields, record.time_unix_ms)
+    services.log(runtime, invocation, line)
+
+
+async def answer(
+    services: HostServices,
+    call: calls_pb2.HostCall,
+    invocation: Invocation | None,
+    reply: Callable[[calls_pb2.HostCallReply], None],
+) -> None:
+    """Answer one call (anything but a log record) through ``reply``."""
+    kind = call.WhichOneof("call") or ""
+    try:
+        serve = _SERVE.get(kind)
+        if serve is None:
+            raise CallRefusedError(f"unknown call {kind!r}", code="UNKNOWN_CALL")
+        response = await serve(services, getattr(call, kind), invocation)
+        reply(calls_pb2.HostCallReply(call_id=call.call_id, **{kind: response}))
+    except HostError as exc:
+        step = invocation.step.name if invocation is not None else ""
+        reply(_error(call.call_id, exc.as_failure(step)))
+    except Exception as exc:
+        log.exception("host call failed", call=kind)
+        message = f"{kind} failed in the host: {exc!r}"
+        reply(_error(call.call_id, Failure("INTERNAL", message, retryable=True)))
+
+
+def _error(call_id: int, failure: Failure) -> calls_pb2.HostCallReply:
+    return calls_pb2.HostCallReply(call_id=call_id, error=failure_to_wire(failure))
+
+
+async def _emit(
+    services: HostServices, request: calls_pb2.EmitRequest, invocation: Invocation | None
+) -> calls_pb2.EmitResponse:
+    call = EmitCall(
+        request.topic,
+        request.data or b"null",
+        request.group_id,
+        request.idempotency_key,
+        request.delay_ms,
+    )
+    receipt = await services.emit(invocation, call)
+    return calls_pb2.EmitResponse(message_id=receipt.message_id, duplicate=receipt.duplicate)
+
+
+async def _state_get(
+    services: HostServices, request: calls_pb2.StateGetRequest, _invocation: Any
+) -> calls_pb2.StateGetResponse:
+    value = await services.state_get(request.group, request.key)
+    if value is None:
+        return calls_pb2.StateGetResponse(found=False)
+    return calls_pb2.StateGetResponse(found=True, value=value)
+
+
+async def _state_set(
+    services: HostServices, request: calls_pb2.StateSetRequest, _invocation: Any
+) -> calls_pb2.StateSetResponse:
+    await services.state_set(request.group, request.key, request.value or b"null")
+    return calls_pb2.StateSetResponse()
+
+
+async def _state_delete(
+    services: HostServices, request: calls_pb2.StateDeleteRequest, _invocation: Any
+) -> calls_pb2.StateDeleteResponse:
+    deleted = await services.state_delete(request.group, request.key)
+    return calls_pb2.StateDeleteResponse(deleted=deleted)
+
+
+async def _state_list(
+    services: HostServices, request: calls_pb2.StateListRequest, _invocation: Any
+) -> calls_pb2.StateListResponse:
+    items = await services.state_list(request.group)
+    return calls_pb2.StateListResponse(
+        items=[calls_pb2.StateItem(key=k, value=v) for k, v in items]
+    )
+
+
+async def _state_clear(
+    services: HostServices, request: calls_pb2.StateClearRequest, _invocation: Any
+) -> calls_pb2.StateClearResponse:
+    return calls_pb2.StateClearResponse(deleted=await services.state_clear(request.group))
+
+
+async def _stream_set(
+    services: HostServices, request: calls_pb2.StreamSetRequest, _invocation: Any
+) -> calls_pb2.StreamSetResponse:
+    value = request.value or b"null"
+    await services.stream_set(request.stream, request.group, request.id, value)
+    return calls_pb2.StreamSetResponse()
+
+
+async def _stream_delete(
+    services: HostServices, request: calls_pb2.StreamDeleteRequest, _invocation: Any
+) -> calls_pb2.StreamDeleteResponse:
+    deleted = await services.stream_delete(request.stream, request.group, request.id)
+    return calls_pb2.StreamDeleteResponse(deleted=deleted)
+
+
+async def _stream_send(
+    services: HostServices, request: calls_pb2.StreamSendRequest, _invocation: Any
+) -> calls_pb2.StreamSendResponse:
+    await services.stream_send(request.stream, request.group, request.event or b"null")
+    return calls_pb2.StreamSendResponse()
+
+
+_SERVE: dict[str, Callable[[HostServices, Any, Invocation | None], Awaitable[Any]]] = {
+    "emit": _emit,
+    "state_get": _state_get,
+    "state_set": _state_set,
+    "state_delete": _state_delete,
+    "state_list": _state_list,
+    "state_clear": _state_clear,
+    "stream_set": _stream_set,
+    "stream_delete": _stream_delete,
+    "stream_send": _stream_send,
+}

@@ -1,0 +1,240 @@
+"""The host's end of one runtime's Connect stream.
+
+Invocations go out and results come back on the same stream, correlated by
+invocation id; the handler's calls back into the host arrive on it too and are
+answered by call id. Outgoing messages are batched: whatever accumulates while a
+write is in flight goes out in the next frame.
+
+An invocation's future resolves with its ``Outcome`` (the handler returned or
+failed), or with a ``TransportError``: the step's timeout passed, or the stream
+ended first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from stephost.v1 import calls_pb2, invocation_pb2, runtime_pb2
+
+from ..errors import (
+    InvocationCancelledError,
+    InvocationTimeoutError,
+    RuntimeLostError,
+    TransportError,
+)
+from ..invocation import Invocation, Outcome
+from ..model import RuntimeInfo
+from . import calls, wire
+from .calls import HostServices
+
+# How many finished invocations a connection remembers, for late log lines.
+RECENTLY_FINISHED = 1024
+
+
+@dataclass(slots=True)
+class InFlight:
+    """An invocation sent to the runtime and not yet answered."""
+
+    id: int
+    invocation: Invocation
+    future: asyncio.Future[Outcome]
+    timer: asyncio.TimerHandle
+
+
+class RuntimeConnection:
+    """One connected runtime process."""
+
+    def __init__(
+        self, info: RuntimeInfo, services: HostServices, on_slot_free: Callable[[], None]
+    ) -> None:
+        self.info = info
+        self.runtime_id = info.runtime_id
+        self.language = info.language
+        self.pid = info.pid
+        self.capacity = info.capacity
+        self.steps = frozenset(step.name for step in info.steps)
+        self.in_flight: dict[int, InFlight] = {}
+        self._finished: OrderedDict[int, Invocation] = OrderedDict()
+        self.draining = False
+        self.closed = False
+        self.drained = asyncio.Event()
+        self.connected_at = time.time()
+        self.last_seen = time.monotonic()
+        self.services = services
+        self._on_slot_free = on_slot_free
+        self._ids = itertools.count(1)
+        self._outbox: list[runtime_pb2.HostMessage] = []
+        self._wake = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        self._call_tasks: set[asyncio.Task[None]] = set()  # calls being answered
+
+    @property
+    def has_room(self) -> bool:
+        return (
+            not self.draining
+            and not self.closed
+            and (self.capacity == 0 or len(self.in_flight) < self.capacity)
+        )
+
+    def invoke(self, invocation: Invocation) -> InFlight:
+        """Send one invocation; its future resolves with the outcome or a TransportError."""
+        invocation_id = next(self._ids)
+        future: asyncio.Future[Outcome] = self._loop.create_future()
+        timeout_ms = invocation.step.timeout_ms
+        timer = self._loop.call_later(timeout_ms / 1000, self._expire, invocation_id)
+        entry = InFlight(invocation_id, invocation, future, timer)
+        self.in_flight[invocation_id] = entry
+        deadline_ms = int(time.time() * 1000) + timeout_ms
+        self.send(wire.invocation_message(invocation_id, invocation, deadline_ms))
+        return entry
+
+    def cancel(self, invocation_id: int, reason: str) -> None:
+        """Stop waiting for an invocation and tell the runtime, which cancels the handler;
+        a result that still comes is ignored. Nothing happens once it has finished."""
+        entry = self.in_flight.get(invocation_id)
+        if entry is not None:
+            step = entry.invocation.step.name
+            self._stop(
+                invocation_id,
+                InvocationCancelledError(f"{step} was cancelled: {reason}", step=step),
+                reason,
+            )
+
+    def invocation(self, invocation_id: int) -> Invocation | None:
+        """The invocation, while it runs."""
+        entry = self.in_flight.get(invocation_id)
+        return entry.invocation if entry is not None else None
+
+    def recent_invocation(self, invocation_id: int) -> Invocation | None:
+        """The invocation, while it runs or shortly after (log lines may arrive late)."""
+        return self.invocation(invocation_id) or self._finished.get(invocation_id)
+
+    def _retire(self, invocation_id: int) -> InFlight | None:
+        entry = self.in_flight.pop(invocation_id, None)
+        if entry is not None:
+            self._finished[invocation_id] = entry.invocation
+            if len(self._finished) > RECENTLY_FINISHED:
+                self._finished.popitem(last=False)
+        return entry
+
+    def _expire(self, invocation_id: int) -> None:
+        entry = self.in_flight.get(invocation_id)
+        if entry is not None:
+            step = entry.invocation.step
+            error = InvocationTimeoutError(
+                f"step {step.name} did not finish within timeoutMs={step.timeout_ms}",
+                step=step.name,
+            )
+            self._stop(invocation_id, error, "timeout")
+
+    def _stop(self, invocation_id: int, error: TransportError, reason: str) -> None:
+        entry = self._retire(invocation_id)
+        if entry is None:
+            return
+        entry.timer.cancel()
+        if not entry.future.done():
+            entry.future.set_exception(error)
+        self.send(
+            runtime_pb2.HostMessage(
+                cancel=invocation_pb2.Cancel(invocation_id=invocation_id, reason=reason)
+            )
+        )
+        self._on_slot_free()
+
+    def _resolve(self, result: invocation_pb2.InvocationResult) -> None:
+        entry = self._retire(result.invocation_id)
+        if entry is None:
+            return  # it timed out already, or was never sent: a late result is ignored
+        entry.timer.cancel()
+        outcome = wire.outcome(result)
+        if outcome.failure is not None and not outcome.failure.step:
+            step = entry.invocation.step.name
+            outcome = replace(outcome, failure=replace(outcome.failure, step=step))
+        if not entry.future.done():
+            entry.future.set_result(outcome)
+        self._on_slot_free()
+
+    def send(self, message: runtime_pb2.HostMessage) -> None:
+        self._outbox.append(message)
+        if not self._wake.is_set():
+            self._wake.set()
+
+    def reply(self, reply: calls_pb2.HostCallReply) -> None:
+        self.send(runtime_pb2.HostMessage(reply=reply))
+
+    def drain(self, grace_ms: int) -> None:
+        """Stop sending work; the runtime finishes what it has and says Drained."""
+        self.draining = True
+        self.send(runtime_pb2.HostMessage(drain=runtime_pb2.Drain(grace_ms=grace_ms)))
+
+    async def write_loop(self, write: Callable[[runtime_pb2.HostFrame], Any]) -> None:
+        while not self.closed:
+            await self._wake.wait()
+            # One more turn of the loop lets the callbacks already due add their
+            # messages, so that a burst leaves in one frame (one write) instead of many.
+            await asyncio.sleep(0)
+            self._wake.clear()
+            batch, self._outbox = self._outbox, []
+            if batch:
+                await write(runtime_pb2.HostFrame(messages=batch))
+
+    async def read_loop(self, frames: AsyncIterator[runtime_pb2.RuntimeFrame]) -> None:
+        async for frame in frames:
+            self.last_seen = time.monotonic()
+            for message in frame.messages:
+                kind = message.WhichOneof("kind")
+                if kind == "result":
+                    self._resolve(message.result)
+                elif kind == "call":
+                    self._serve(message.call)
+                elif kind == "drained":
+                    self.drained.set()
+
+    def _serve(self, call: calls_pb2.HostCall) -> None:
+        if call.WhichOneof("call") == "log":
+            invocation = self.recent_invocation(call.invocation_id)
+            calls.log_record(self.services, self.info, invocation, call.log)
+            return
+        invocation = self.invocation(call.invocation_id)
+        task = asyncio.create_task(calls.answer(self.services, call, invocation, self.reply))
+        self._call_tasks.add(task)
+        task.add_done_callback(self._call_tasks.discard)
+
+    def close(self, reason: str) -> None:
+        """The stream ended: every invocation still in flight fails as RUNTIME_LOST."""
+        if self.closed:
+            return
+        self.closed = True
+        self._wake.set()
+        pending, self.in_flight = self.in_flight, {}
+        for entry in pending.values():
+            entry.timer.cancel()
+            step = entry.invocation.step.name
+            if not entry.future.done():
+                entry.future.set_exception(
+                    RuntimeLostError(
+                        f"the {self.language} runtime (pid {self.pid}) went away while "
+                        f"running {step}: {reason}",
+                        step=step,
+                    )
+                )
+        self._on_slot_free()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.runtime_id,
+            "language": self.language,
+            "pid": self.pid,
+            "version": self.info.version,
+            "steps": sorted(self.steps),
+            "inFlight": len(self.in_flight),
+            "capacity": self.capacity,
+            "draining": self.draining,
+            "connectedAt": self.connected_at,
+        }

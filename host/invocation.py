@@ -1,0 +1,36 @@
+"""One run of a step's handler, as the host asks for it and as it ends: plain values.
+
+The HTTP app and the bus build an ``Invocation``; the runtime pool sends it to a
+runtime (``host.bridge`` turns it into the wire's message) and hands back an
+``Outcome``: what the handler returned, or how it failed. When no answer comes at
+all the pool raises a ``TransportError`` instead (see ``host.errors``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalog import StepConfig
+from .model import Failure
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """Run ``step`` once with ``payload`` (JSON), within trace ``trace_id``."""
+
+    step: StepConfig
+    trigger: str  # "api", "event" or "cron"
+    payload: bytes
+    trace_id: str
+    span_id: str  # the host's span for this invocation: the handler's parent
+    attempt: int = 1
+    topic: str = ""  # event: the topic it was emitted on
+    message_id: str = ""  # event and cron: the durable message
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the handler did: returned ``output`` (JSON), or failed with ``failure``."""
+
+    output: bytes | None = None
+    failure: Failure | None = None

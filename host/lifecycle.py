@@ -1,0 +1,153 @@
+"""Starting and stopping: what the host holds while it runs, and in which order it goes.
+
+- ``bind_http`` takes the port first, so that a port in use fails before anything starts.
+- ``DataDirLock``: one host per data folder.
+- ``Runtimes``: the gateway runtimes dial, the pool that routes to them and the
+  supervisor of their processes, started and stopped as one (the host and
+  `stephost gen`'s probe both use it).
+- ``settle_gc`` keeps the garbage collector off the request path once all is loaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import gc
+import os
+import socket
+from pathlib import Path
+
+from .bridge.calls import HostServices
+from .bridge.connection import RuntimeConnection
+from .bridge.gateway import Gateway
+from .errors import PortInUseError, ProjectError
+from .model import RuntimeInfo
+from .runtimes.pool import RuntimePool
+from .runtimes.supervisor import ManagedRuntime, RuntimeSupervisor
+from .settings import Settings
+
+
+def bind_http(host: str, port: int) -> socket.socket:
+    """Bind the HTTP port now, so that a port in use fails before anything starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUseError(
+                f"port {port} on {host} is already in use; stop what holds it or pass --port"
+            ) from None
+        raise ProjectError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+def settle_gc() -> None:
+    """Keep the garbage collector off the request path.
+
+    Everything loaded at start-up lives as long as the process, so it moves to the
+    permanent generation (``gc.freeze``): full collections then scan only what
+    requests create, instead of the whole framework each time (p99 spikes of 20 ms).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
+
+
+class DataDirLock:
+    """One host per data folder: two would both lease the same deliveries."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self._path = data_dir / "host.lock"
+        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(self._fd, 32).decode(errors="replace").strip() or "unknown"
+            os.close(self._fd)
+            raise ProjectError(
+                f"another stephost host (pid {holder}) is using {data_dir}; stop it first, "
+                "or give this one its own STEPHOST_DATA_DIR"
+            ) from None
+        os.ftruncate(self._fd, 0)
+        os.write(self._fd, str(os.getpid()).encode())
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+
+
+class Runtimes:
+    """The runtime processes of a project, and the door they come in by.
+
+    ``start()`` listens and launches every language's processes, without waiting;
+    ``until_ready()`` waits for their Hellos. ``announced`` holds what the latest
+    runtime of each language said it serves.
+    """
+
+    def __init__(
+        self,
+        project: Path,
+        settings: Settings,
+        *,
+        processes: dict[str, int],
+        drain_grace_s: float,
+        env: dict[str, str],
+    ) -> None:
+        self.pool = RuntimePool()
+        self.announced: dict[str, RuntimeInfo] = {}
+        self.pool.add_listener(self._remember)
+        self._project = project
+        self._settings = settings
+        self._processes = processes
+        self._drain_grace_s = drain_grace_s
+        self._env = env
+        self._gateway: Gateway | None = None
+        self._supervisor: RuntimeSupervisor | None = None
+
+    @property
+    def supervisor(self) -> RuntimeSupervisor:
+        if self._supervisor is None:
+            raise RuntimeError("the runtimes have not been started")
+        return self._supervisor
+
+    def _remember(self, conn: RuntimeConnection, attached: bool) -> None:
+        if attached:
+            self.announced[conn.language] = conn.info
+
+    async def start(self, languages: list[str], services: HostServices) -> list[ManagedRuntime]:
+        """Listen, and launch the processes of ``languages``; handlers' calls go to
+        ``services``."""
+        self._gateway = Gateway(self.pool, services)
+        address = await self._gateway.start()
+        self._supervisor = RuntimeSupervisor(
+            self._project,
+            self.pool,
+            address,
+            processes=self._processes,
+            start_timeout_s=self._settings.runtime_start_timeout_s,
+            drain_grace_s=self._drain_grace_s,
+            env=self._env,
+        )
+        return await self._supervisor.launch(languages)
+
+    async def until_ready(self, launched: list[ManagedRuntime]) -> None:
+        await self.supervisor.until_ready(launched)
+
+    def infos(self) -> list[RuntimeInfo]:
+        """What each language's runtime announced, by language."""
+        return [self.announced[language] for language in sorted(self.announced)]
+
+    async def stop(self, grace_s: float = 1.0) -> None:
+        """Drain and stop every process, then stop listening."""
+        if self._supervisor is not None:
+            await self._supervisor.stop()
+        if self._gateway is not None:
+            await self._gateway.stop(grace_s)
