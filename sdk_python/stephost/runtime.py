@@ -13,7 +13,6 @@ import dataclasses
 import functools
 import gc
 import os
-import platform
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,19 +20,12 @@ from typing import Any
 
 import orjson
 
-from stephost import typed
-from stephost._bridge.connection import HostConnection, dumps
-from stephost._bridge.errors import to_wire
+from stephost._bridge.connection import HostConnection
 from stephost.context import Context, SyncContext
 from stephost.errors import StepError
-from stephost.loader import FileFailure, LoadedStep, describe_failure, load_steps
+from stephost.invocation import Invocation
+from stephost.loader import LoadedStep, load_generated, load_steps, parse_message
 from stephost.types import ApiRequest, ApiResponse
-from stephost.v1 import error_pb2, invocation_pb2, runtime_pb2
-
-CONTRACT_VERSION = 1
-LANGUAGE = "python"
-_API = invocation_pb2.TRIGGER_API
-_EVENT = invocation_pb2.TRIGGER_EVENT
 
 
 class PythonRuntime:
@@ -46,9 +38,9 @@ class PythonRuntime:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="step")
         self._loop = asyncio.get_running_loop()
         self._draining = False
-        self.done = asyncio.Event()
+        self._idle = asyncio.Event()
 
-    def on_invocation(self, invocation: invocation_pb2.Invocation) -> None:
+    def on_invocation(self, invocation: Invocation) -> None:
         task = asyncio.create_task(self._run(invocation))
         self._tasks[invocation.id] = task
         task.add_done_callback(functools.partial(self._forget, invocation.id))
@@ -56,9 +48,9 @@ class PythonRuntime:
     def _forget(self, invocation_id: int, _task: object = None) -> None:
         self._tasks.pop(invocation_id, None)
         if self._draining and not self._tasks:
-            self.done.set()
+            self._idle.set()
 
-    def on_cancel(self, invocation_id: int) -> None:
+    def on_cancel(self, invocation_id: int, reason: str) -> None:
         task = self._tasks.get(invocation_id)
         if task is not None:
             task.cancel()
@@ -66,46 +58,36 @@ class PythonRuntime:
     async def on_drain(self) -> None:
         self._draining = True
         if self._tasks:
-            await self.done.wait()
-        self._conn.send(runtime_pb2.RuntimeMessage(drained=runtime_pb2.Drained()))
-        self.done.set()
+            await self._idle.wait()
 
-    async def _run(self, invocation: invocation_pb2.Invocation) -> None:
+    async def _run(self, invocation: Invocation) -> None:
         step = self._steps.get(invocation.step)
-        result = invocation_pb2.InvocationResult(invocation_id=invocation.id)
         if step is None:
-            result.error.CopyFrom(
-                error_pb2.StepError(
-                    code="UNKNOWN_STEP",
-                    message=f"this Python runtime has no step named {invocation.step!r}",
-                    language=LANGUAGE,
-                    step=invocation.step,
-                    retryable=True,
-                )
+            error = StepError(
+                f"this Python runtime has no step named {invocation.step!r}", code="UNKNOWN_STEP"
             )
-        else:
-            try:
-                output = await self._call(step, invocation)
-                result.output = dumps(output)
-            except asyncio.CancelledError:
-                return  # the host stopped waiting; a result would be ignored
-            except BaseException as exc:  # user code may raise anything
-                result.error.CopyFrom(to_wire(exc, step.name))
-        self._conn.send(runtime_pb2.RuntimeMessage(result=result))
+            self._conn.send_failure(invocation.id, error, invocation.step)
+            return
+        try:
+            output = await self._call(step, invocation)
+        except asyncio.CancelledError:
+            return  # the host stopped waiting; a result would be ignored
+        except BaseException as exc:  # user code may raise anything
+            self._conn.send_failure(invocation.id, exc, step.name)
+            return
+        self._conn.send_output(invocation.id, output)
 
-    async def _call(self, step: LoadedStep, invocation: invocation_pb2.Invocation) -> Any:
-        trace_id = _trace_id(invocation.trace.traceparent)
-        ctx = Context(self._conn, invocation.id, step.name, trace_id, invocation.attempt)
+    async def _call(self, step: LoadedStep, invocation: Invocation) -> Any:
+        ctx = Context(self._conn, invocation.id, step.name, invocation.trace_id, invocation.attempt)
         payload: Any = orjson.loads(invocation.payload) if invocation.payload else None
-        if invocation.trigger == _API:
+        if invocation.trigger == "api":
             request = _api_request(payload)
             if step.message_type:
-                request = dataclasses.replace(
-                    request, body=typed.parse(step.message_type, request.body)
-                )
+                body = parse_message(step.message_type, request.body)
+                request = dataclasses.replace(request, body=body)
             args: tuple[Any, ...] = (request,)
-        elif invocation.trigger == _EVENT:
-            args = (typed.parse(step.message_type, payload) if step.message_type else payload,)
+        elif invocation.trigger == "event":
+            args = (parse_message(step.message_type, payload) if step.message_type else payload,)
         else:
             args = ()
         if step.is_async:
@@ -114,12 +96,7 @@ class PythonRuntime:
             sync_ctx = SyncContext(ctx, self._loop)
             call = functools.partial(step.handler, *args, sync_ctx)
             output = await self._loop.run_in_executor(self._pool, call)
-        return _api_response(output) if invocation.trigger == _API else output
-
-
-def _trace_id(traceparent: str) -> str:
-    parts = traceparent.split("-")
-    return parts[1] if len(parts) == 4 else ""
+        return _api_response(output) if invocation.trigger == "api" else output
 
 
 def _api_request(payload: dict[str, Any]) -> ApiRequest:
@@ -150,45 +127,13 @@ def _api_response(output: Any) -> dict[str, Any]:
     )
 
 
-def build_hello(steps: list[LoadedStep], failures: list[FileFailure]) -> runtime_pb2.Hello:
-    """Hello with every loaded step's config and every file that failed."""
-    hello = runtime_pb2.Hello(
-        contract_version=CONTRACT_VERSION,
-        language=LANGUAGE,
-        runtime_version=f"{platform.python_implementation()} {platform.python_version()}",
-        pid=os.getpid(),
-        runtime_id=os.environ.get("STEPHOST_RUNTIME_ID", ""),
-        capacity=0,
-    )
-    for step in steps:
-        try:
-            config = orjson.dumps(step.config)
-        except TypeError as exc:
-            _add_load_error(hello, step.file, "BAD_CONFIG", f"config is not JSON: {exc}", "")
-            continue
-        hello.steps.add(name=step.name, file=step.file, config=config)
-    for failure in failures:
-        message, stack = describe_failure(failure)
-        _add_load_error(hello, failure.file, failure.code, message, stack)
-    return hello
-
-
-def _add_load_error(
-    hello: runtime_pb2.Hello, file: str, code: str, message: str, stack: str
-) -> None:
-    error = error_pb2.StepError(
-        code=code, message=message, stack=stack, language=LANGUAGE, type="LoadError"
-    )
-    hello.load_errors.add(file=file, error=error)
-
-
 async def run(project: Path, address: str) -> int:
     steps, failures = load_steps(project)
     if any(step.message_type for step in steps):
-        failures.extend(typed.load_generated(project, steps))
+        failures.extend(load_generated(project, steps))
     conn = HostConnection(address)
     try:
-        await conn.open(build_hello(steps, failures))
+        await conn.open(steps, failures)
     except ConnectionError as exc:
         print(f"stephost python runtime: {exc}", file=sys.stderr)
         return 2
@@ -198,10 +143,8 @@ async def run(project: Path, address: str) -> int:
     gc.freeze()
     threads = int(os.environ.get("STEPHOST_PYTHON_THREADS", "32"))
     runtime = PythonRuntime(conn, steps, threads)
-    reader = asyncio.create_task(
-        conn.read_frames(runtime.on_invocation, runtime.on_cancel, runtime.on_drain)
-    )
-    done = asyncio.create_task(runtime.done.wait())
+    reader = asyncio.create_task(conn.read_frames(runtime))
+    done = asyncio.create_task(conn.drained.wait())
     await asyncio.wait({reader, done}, return_when=asyncio.FIRST_COMPLETED)
     await conn.close()
     reader.cancel()

@@ -11,16 +11,18 @@ import asyncio
 import itertools
 import threading
 import time
-from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 
 import grpc
 import orjson
 
+from stephost._bridge import wire
 from stephost._bridge.errors import from_wire
 from stephost.errors import StepError
+from stephost.invocation import Invocation
+from stephost.loader import FileFailure, LoadedStep
 from stephost.types import StateItem
-from stephost.v1 import calls_pb2, invocation_pb2, runtime_pb2, runtime_pb2_grpc
+from stephost.v1 import calls_pb2, runtime_pb2, runtime_pb2_grpc
 
 # Payloads are bounded by the host's body limit; leave generous room for batches.
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -28,25 +30,21 @@ CHANNEL_OPTIONS = [
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
 ]
-
-InvocationHandler = Callable[[invocation_pb2.Invocation], None]
-
-
-def _dumps(value: Any) -> bytes:
-    return orjson.dumps(value, default=_json_default)
+_dumps = wire.dumps
 
 
-def _json_default(value: Any) -> Any:
-    dump = getattr(value, "model_dump", None)  # pydantic models
-    if callable(dump):
-        return dump(mode="json")
-    if hasattr(value, "DESCRIPTOR") and hasattr(value, "SerializeToString"):  # protobuf
-        from google.protobuf import json_format
+class Runner(Protocol):
+    """What runs the invocations the host sends (the runtime)."""
 
-        return json_format.MessageToDict(value)
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    def on_invocation(self, invocation: Invocation) -> None: ...
+
+    def on_cancel(self, invocation_id: int, reason: str) -> None:
+        """The host stopped waiting (timeout, client gone): stop the handler."""
+        ...
+
+    async def on_drain(self) -> None:
+        """Take no more work; return once nothing runs."""
+        ...
 
 
 class HostConnection:
@@ -66,9 +64,12 @@ class HostConnection:
         self._closing = False
         self._drain_task: asyncio.Task[None] | None = None
         self.closed = False
+        self.drained = asyncio.Event()  # set once Drained is queued
 
-    async def open(self, hello: runtime_pb2.Hello) -> runtime_pb2.Welcome:
-        """Dial the host, send Hello, and wait for Welcome (or the refusal)."""
+    async def open(self, steps: list[LoadedStep], failures: list[FileFailure]) -> None:
+        """Dial the host, announce the steps (and the files that failed) in Hello, and
+        wait for Welcome; ConnectionError when the host refuses."""
+        hello = wire.hello(steps, failures)
         self._channel = grpc.aio.insecure_channel(self._address, options=CHANNEL_OPTIONS)
         stub = runtime_pb2_grpc.RuntimeServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self._call = stub.Connect()
@@ -84,15 +85,8 @@ class HostConnection:
         if first.WhichOneof("kind") != "welcome":
             raise ConnectionError(f"host answered Hello with {first.WhichOneof('kind')}")
         self._writer = asyncio.create_task(self._write_loop())
-        welcome: runtime_pb2.Welcome = first.welcome
-        return welcome
 
-    async def read_frames(
-        self,
-        on_invocation: InvocationHandler,
-        on_cancel: Callable[[int], None],
-        on_drain: Callable[[], Coroutine[Any, Any, None]],
-    ) -> None:
+    async def read_frames(self, runner: Runner) -> None:
         """Dispatch host messages until the stream ends."""
         call = self._call
         try:
@@ -103,7 +97,7 @@ class HostConnection:
                 for message in frame.messages:
                     kind = message.WhichOneof("kind")
                     if kind == "invocation":
-                        on_invocation(message.invocation)
+                        runner.on_invocation(wire.invocation(message.invocation))
                     elif kind == "reply":
                         future = self._pending.pop(message.reply.call_id, None)
                         if future is not None and not future.done():
@@ -115,9 +109,9 @@ class HostConnection:
                             )
                         )
                     elif kind == "cancel":
-                        on_cancel(message.cancel.invocation_id)
+                        runner.on_cancel(message.cancel.invocation_id, message.cancel.reason)
                     elif kind == "drain":
-                        self._drain_task = asyncio.create_task(on_drain())
+                        self._drain_task = asyncio.create_task(self._drain(runner))
         except grpc.aio.AioRpcError:
             return
         finally:
@@ -128,6 +122,19 @@ class HostConnection:
                         StepError("the connection to the host closed", code="RUNTIME_LOST")
                     )
             self._pending.clear()
+
+    async def _drain(self, runner: Runner) -> None:
+        await runner.on_drain()
+        self.send(runtime_pb2.RuntimeMessage(drained=runtime_pb2.Drained()))
+        self.drained.set()
+
+    def send_output(self, invocation_id: int, value: Any) -> None:
+        """The handler returned ``value`` (JSON)."""
+        self.send(wire.output(invocation_id, value))
+
+    def send_failure(self, invocation_id: int, exc: BaseException, step: str) -> None:
+        """The handler (or the runtime, for it) raised ``exc``."""
+        self.send(wire.failure(invocation_id, exc, step))
 
     def send(self, message: runtime_pb2.RuntimeMessage) -> None:
         """Queue a message for the next frame; safe from any thread."""
@@ -281,6 +288,3 @@ class HostConnection:
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
-
-
-dumps = _dumps

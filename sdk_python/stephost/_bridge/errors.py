@@ -48,9 +48,17 @@ def _type_name(exc: BaseException) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
+def load_error(code: str, message: str, stack: str) -> error_pb2.StepError:
+    """A step file that did not load (code LOAD_FAILED or BAD_CONFIG)."""
+    return error_pb2.StepError(
+        code=code, message=message, stack=stack, language="python", type="LoadError"
+    )
+
+
 def from_wire(wire: error_pb2.StepError) -> StepError:
-    """A StepError the host sent (for a failed call) as the SDK's exception."""
-    return StepError(
+    """A StepError the host sent (for a failed call) as the SDK's exception; its cause
+    chain becomes ``__cause__``."""
+    error = StepError(
         wire.message,
         code=wire.code,
         retryable=wire.retryable,
@@ -60,3 +68,6 @@ def from_wire(wire: error_pb2.StepError) -> StepError:
         step=wire.step,
         stack=wire.stack,
     )
+    if wire.HasField("cause"):
+        error.__cause__ = from_wire(wire.cause)
+    return error
