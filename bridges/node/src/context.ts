@@ -1,82 +1,63 @@
 /**
  * The `ctx` every handler gets: emit, state, streams, logger, trace id, abort signal.
  *
- * Every call travels to the host on the runtime's stream (see connection.ts), tagged
+ * Every call travels to the host through the bridge's link (see bridge/connection.ts), tagged
  * with the invocation's id so that the host knows the step (for its allowed emits) and
  * the trace. The parts a handler does not touch are never built.
  */
-import type { HostConnection } from './connection.ts'
+import type { HostLink, Invocation } from './invocation.ts'
 import type { Context, EmitOptions, LogFields, Logger, State, StateItem, Streams } from './sdk.ts'
 import type { TypedCodec } from './typed.ts'
-import { num } from './wire.ts'
-
-const EMPTY: Buffer = Buffer.alloc(0)
-
-/** JSON bytes of a value; undefined (which JSON lacks) is sent as null. */
-export function jsonBytes(value: unknown): Buffer {
-  const text = JSON.stringify(value)
-  return Buffer.from(text === undefined ? 'null' : text)
-}
-
-function parse(bytes: Uint8Array | null | undefined): unknown {
-  if (!bytes || bytes.length === 0) return null
-  return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
-}
 
 class HostState implements State {
   constructor(
-    private readonly link: HostConnection,
+    private readonly link: HostLink,
     private readonly id: number,
   ) {}
 
   async get<Value = unknown>(group: string, key: string): Promise<Value | null> {
-    const reply = await this.link.request({ invocationId: this.id, stateGet: { group, key } })
-    return reply.stateGet?.found ? (parse(reply.stateGet.value) as Value) : null
+    return (await this.link.stateGet(this.id, group, key)) as Value | null
   }
 
   async set(group: string, key: string, value: unknown): Promise<void> {
-    await this.link.request({ invocationId: this.id, stateSet: { group, key, value: jsonBytes(value) } })
+    await this.link.stateSet(this.id, group, key, value)
   }
 
-  async delete(group: string, key: string): Promise<boolean> {
-    const reply = await this.link.request({ invocationId: this.id, stateDelete: { group, key } })
-    return reply.stateDelete?.deleted === true
+  delete(group: string, key: string): Promise<boolean> {
+    return this.link.stateDelete(this.id, group, key)
   }
 
   async list<Value = unknown>(group: string): Promise<Array<StateItem<Value>>> {
-    const reply = await this.link.request({ invocationId: this.id, stateList: { group } })
-    return (reply.stateList?.items ?? []).map((item) => ({ key: item.key ?? '', value: parse(item.value) as Value }))
+    return (await this.link.stateList(this.id, group)) as Array<StateItem<Value>>
   }
 
-  async clear(group: string): Promise<number> {
-    const reply = await this.link.request({ invocationId: this.id, stateClear: { group } })
-    return num(reply.stateClear?.deleted)
+  clear(group: string): Promise<number> {
+    return this.link.stateClear(this.id, group)
   }
 }
 
 class HostStreams implements Streams {
   constructor(
-    private readonly link: HostConnection,
+    private readonly link: HostLink,
     private readonly id: number,
   ) {}
 
-  async set(stream: string, group: string, id: string, value: unknown): Promise<void> {
-    await this.link.request({ invocationId: this.id, streamSet: { stream, group, id, value: jsonBytes(value) } })
+  set(stream: string, group: string, id: string, value: unknown): Promise<void> {
+    return this.link.streamSet(this.id, stream, group, id, value)
   }
 
-  async delete(stream: string, group: string, id: string): Promise<boolean> {
-    const reply = await this.link.request({ invocationId: this.id, streamDelete: { stream, group, id } })
-    return reply.streamDelete?.deleted === true
+  delete(stream: string, group: string, id: string): Promise<boolean> {
+    return this.link.streamDelete(this.id, stream, group, id)
   }
 
-  async send(stream: string, group: string, event: unknown): Promise<void> {
-    await this.link.request({ invocationId: this.id, streamSend: { stream, group, event: jsonBytes(event) } })
+  send(stream: string, group: string, event: unknown): Promise<void> {
+    return this.link.streamSend(this.id, stream, group, event)
   }
 }
 
 class HostLogger implements Logger {
   constructor(
-    private readonly link: HostConnection,
+    private readonly link: HostLink,
     private readonly id: number,
   ) {}
 
@@ -97,55 +78,30 @@ class HostLogger implements Logger {
   }
 
   #log(level: string, message: string, fields: LogFields | undefined): void {
-    this.link.send({ call: { invocationId: this.id, log: logRecord(level, message, fields) } })
+    this.link.log(this.id, level, message, fields)
   }
-}
-
-export function logRecord(level: string, message: string, fields: LogFields | undefined) {
-  let bytes: Buffer = EMPTY
-  if (fields !== undefined && fields !== null) {
-    try {
-      bytes = jsonBytes(fields)
-    } catch (error) {
-      bytes = jsonBytes({ fieldsError: `log fields are not JSON: ${String(error)}` })
-    }
-  }
-  return { level, message: String(message), fields: bytes, timeUnixMs: Date.now() }
 }
 
 /** The context of one invocation. */
 export class InvocationContext implements Context {
   readonly attempt: number
   readonly step: string
-  #link: HostConnection
+  readonly traceId: string
+  #link: HostLink
   #id: number
-  #traceparent: string
   #state: State | undefined
   #streams: Streams | undefined
   #logger: Logger | undefined
   #abort: AbortController | undefined
   #codec: TypedCodec | undefined
 
-  constructor(
-    link: HostConnection,
-    invocationId: number,
-    step: string,
-    traceparent: string,
-    attempt: number,
-    codec?: TypedCodec,
-  ) {
+  constructor(link: HostLink, invocation: Invocation, codec?: TypedCodec) {
     this.#link = link
     this.#codec = codec
-    this.#id = invocationId
-    this.step = step
-    this.#traceparent = traceparent
-    this.attempt = attempt
-  }
-
-  /** The trace id of a `00-<trace id>-<parent span id>-<flags>` traceparent. */
-  get traceId(): string {
-    const parts = this.#traceparent.split('-')
-    return parts.length === 4 ? parts[1]! : ''
+    this.#id = invocation.id
+    this.step = invocation.step
+    this.traceId = invocation.traceId
+    this.attempt = invocation.attempt
   }
 
   get state(): State {
@@ -164,18 +120,13 @@ export class InvocationContext implements Context {
     return (this.#abort ??= new AbortController()).signal
   }
 
-  async emit(topic: string, data?: unknown, options?: EmitOptions): Promise<string> {
-    const reply = await this.#link.request({
-      invocationId: this.#id,
-      emit: {
-        topic,
-        data: jsonBytes(this.#codec === undefined ? (data ?? null) : this.#codec.encode(topic, data)),
-        groupId: options?.groupId ?? '',
-        idempotencyKey: options?.idempotencyKey ?? '',
-        delayMs: options?.delayMs ?? 0,
-      },
-    })
-    return reply.emit?.messageId ?? ''
+  emit(topic: string, data?: unknown, options?: EmitOptions): Promise<string> {
+    return this.#link.emit(
+      this.#id,
+      topic,
+      this.#codec === undefined ? (data ?? null) : this.#codec.encode(topic, data),
+      { groupId: options?.groupId ?? '', idempotencyKey: options?.idempotencyKey ?? '', delayMs: options?.delayMs ?? 0 },
+    )
   }
 
   /** The host stopped waiting: abort the signal, if anyone asked for it. */

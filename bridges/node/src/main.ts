@@ -8,36 +8,11 @@
  */
 import { resolve } from 'node:path'
 
-import { HostConnection, HostRefusedError } from './connection.ts'
+import { HostConnection, HostRefusedError } from './bridge/connection.ts'
 import { loadSteps } from './loader.ts'
-import type { FileFailure, LoadedStep } from './loader.ts'
-import { LANGUAGE, NodeRuntime } from './runtime.ts'
-import type { Hello } from './wire.ts'
+import { NodeRuntime } from './runtime.ts'
 
-export const CONTRACT_VERSION = 1
 const DRAIN_CLOSE_TIMEOUT_MS = 5000
-
-export function buildHello(steps: LoadedStep[], failures: FileFailure[]): Hello {
-  return {
-    contractVersion: CONTRACT_VERSION,
-    language: LANGUAGE,
-    runtimeVersion: `node ${process.version}`,
-    pid: process.pid,
-    runtimeId: process.env.STEPHOST_RUNTIME_ID ?? '',
-    capacity: 0,
-    steps: steps.map((step) => ({ name: step.name, file: step.file, config: step.config })),
-    loadErrors: failures.map((failure) => ({
-      file: failure.file,
-      error: {
-        code: failure.code,
-        message: failure.message,
-        stack: failure.stack,
-        language: LANGUAGE,
-        type: 'LoadError',
-      },
-    })),
-  }
-}
 
 function fatal(message: string): never {
   process.stderr.write(`stephost node runtime: ${message}\n`)
@@ -67,12 +42,12 @@ export async function main(): Promise<void> {
   runtime = new NodeRuntime(conn, steps)
   const active = runtime
   try {
-    await conn.open(buildHello(steps, failures), {
+    await conn.open(steps, failures, {
       invocation: (invocation) => active.invoke(invocation),
       cancel: (invocationId, reason) => active.cancel(invocationId, reason),
       drain: () =>
         active.drain(() => {
-          conn.send({ drained: {} })
+          conn.sendDrained()
           setTimeout(() => process.exit(0), DRAIN_CLOSE_TIMEOUT_MS).unref()
           void conn.finish().then(() => process.exit(0))
         }),

@@ -10,16 +10,11 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 
-import type { HostConnection } from './connection.ts'
-import { InvocationContext, jsonBytes, logRecord } from './context.ts'
-import { toWire } from './errors.ts'
+import type { HostConnection } from './bridge/connection.ts'
+import { InvocationContext } from './context.ts'
+import type { Invocation } from './invocation.ts'
 import type { LoadedStep } from './loader.ts'
 import { StepError } from './sdk.ts'
-import { num, TRIGGER_API, TRIGGER_EVENT } from './wire.ts'
-import type { Invocation, InvocationResult, WireError } from './wire.ts'
-
-export const LANGUAGE = 'node'
-const NULL_JSON: Buffer = Buffer.from('null')
 
 /** One invocation in flight. */
 interface Task {
@@ -43,75 +38,59 @@ export class NodeRuntime {
   }
 
   invoke(invocation: Invocation): void {
-    const id = num(invocation.id)
-    const step = this.#steps.get(invocation.step ?? '')
+    const step = this.#steps.get(invocation.step)
     if (step === undefined) {
-      this.#sendError(id, {
-        code: 'UNKNOWN_STEP',
-        message: `this Node runtime has no step named ${JSON.stringify(invocation.step ?? '')}`,
-        type: 'StepError',
-        language: LANGUAGE,
-        step: invocation.step ?? '',
-        retryable: true,
-      })
+      const message = `this Node runtime has no step named ${JSON.stringify(invocation.step)}`
+      this.#conn.sendFailure(invocation.id, new StepError(message, { code: 'UNKNOWN_STEP' }), invocation.step)
       return
     }
-    const traceparent = invocation.trace?.traceparent ?? ''
-    const ctx = new InvocationContext(this.#conn, id, step.name, traceparent, invocation.attempt ?? 1, step.codec)
-    const task: Task = { id, step, ctx, done: false }
-    this.#tasks.set(id, task)
+    const ctx = new InvocationContext(this.#conn, invocation, step.codec)
+    const task: Task = { id: invocation.id, step, ctx, done: false }
+    this.#tasks.set(task.id, task)
     this.#scope.run(task, this.#run, task, invocation)
   }
 
   #run = async (task: Task, invocation: Invocation): Promise<void> => {
-    let output: Buffer
+    let value: unknown
     try {
-      const payload = invocation.payload && invocation.payload.length ? parseJson(invocation.payload) : null
-      const trigger = invocation.trigger
+      const payload = invocation.payload.length ? parseJson(invocation.payload) : null
       const input = task.step.codec?.input
-      let value: unknown
-      if (trigger === TRIGGER_API) {
+      if (invocation.trigger === 'api') {
         const request = apiRequest(payload)
         if (input !== undefined) request.body = input.fromJSON(request.body)
         value = apiResponse(await task.step.handler(request, task.ctx))
-      } else if (trigger === TRIGGER_EVENT) {
+      } else if (invocation.trigger === 'event') {
         value = await task.step.handler(input === undefined ? payload : input.fromJSON(payload), task.ctx)
       } else {
         value = await task.step.handler(task.ctx)
       }
-      output = value === undefined || value === null ? NULL_JSON : jsonBytes(value)
     } catch (error) {
       this.#fail(task, error)
       return
     }
-    this.#finish(task, { invocationId: task.id, output })
+    this.#finish(task, () => this.#conn.sendOutput(task.id, value))
   }
 
   /** Fail a running invocation with `error`; false when it had finished already. */
   #fail(task: Task, error: unknown): boolean {
-    if (task.done) return false
-    return this.#finish(task, { invocationId: task.id, error: toWire(error, task.step.name) })
+    return this.#finish(task, () => this.#conn.sendFailure(task.id, error, task.step.name))
   }
 
   /** Send the result (none when cancelled), once; the last one out of a drain says Drained. */
-  #finish(task: Task, result: InvocationResult | undefined): boolean {
+  #finish(task: Task, sendResult?: () => void): boolean {
     if (task.done) return false
     task.done = true
     this.#tasks.delete(task.id)
-    if (result !== undefined) this.#conn.send({ result })
+    sendResult?.()
     if (this.#draining && this.#tasks.size === 0) this.#drained()
     return true
-  }
-
-  #sendError(id: number, error: WireError): void {
-    this.#conn.send({ result: { invocationId: id, error } })
   }
 
   /** The host stopped waiting: no result will be read, so none is sent. */
   cancel(invocationId: number, reason: string): void {
     const task = this.#tasks.get(invocationId)
     if (task === undefined) return
-    this.#finish(task, undefined)
+    this.#finish(task)
     task.ctx.abort(reason || 'cancelled')
   }
 
@@ -137,16 +116,8 @@ export class NodeRuntime {
     if (task === undefined) return false
     if (this.#fail(task, error)) return true
     // The invocation had finished: its result is sent, so the error can only be logged.
-    const wire = toWire(error, task.step.name)
-    const fields = {
-      origin,
-      error: { code: wire.code, type: wire.type, message: wire.message, stack: wire.stack, step: task.step.name },
-      traceId: task.ctx.traceId,
-      invocationStep: task.step.name,
-    }
-    this.#conn.send({
-      call: { invocationId: task.id, log: logRecord('error', `${origin} after ${task.step.name} finished`, fields) },
-    })
+    const fields = { origin, traceId: task.ctx.traceId, invocationStep: task.step.name }
+    this.#conn.logFailure(task.id, `${origin} after ${task.step.name} finished`, error, task.step.name, fields)
     return true
   }
 }

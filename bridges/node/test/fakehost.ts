@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url'
 
 import * as grpc from '@grpc/grpc-js'
 
-import { v1 } from '../src/wire.ts'
-import type { Hello, HostMessage, RuntimeMessage } from '../src/wire.ts'
+import { v1 } from '../src/bridge/wire.ts'
+import type { Hello, HostMessage, RuntimeMessage } from '../src/bridge/wire.ts'
 
 export const ENTRY = fileURLToPath(new URL('../bin/stephost-node.mjs', import.meta.url))
 const WAIT_MS = 15_000

@@ -4,8 +4,10 @@ import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { FakeHost, HostSide, json, parse, RuntimeProcess } from './fakehost.ts'
-import { num, TRIGGER_API, TRIGGER_CRON, TRIGGER_EVENT } from '../src/wire.ts'
-import type { RuntimeMessage, WireError } from '../src/wire.ts'
+import { num, v1 } from '../src/bridge/wire.ts'
+import type { RuntimeMessage, WireError } from '../src/bridge/wire.ts'
+
+const { TRIGGER_API, TRIGGER_CRON, TRIGGER_EVENT } = v1.Trigger
 
 const PROJECT = fileURLToPath(new URL('./fixtures/project', import.meta.url))
 const CRASH = fileURLToPath(new URL('./fixtures/crash', import.meta.url))

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import * as z3 from 'zod/v3'
 
-import { fromWire, toWire } from '../src/errors.ts'
+import { fromWire, toWire } from '../src/bridge/errors.ts'
 import { BadStepError, findStepFiles, stepFromModule } from '../src/loader.ts'
 import { apiResponse } from '../src/runtime.ts'
 import * as sdk from '../src/sdk.ts'

@@ -34,7 +34,7 @@ class ApiResponseTest < Minitest::Test
 
   def test_trace_id_comes_from_the_traceparent
     assert_equal '4bf92f3577b34da6a3ce929d0e0e4736',
-                 Stephost::Runtime.trace_id('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')
-    assert_equal '', Stephost::Runtime.trace_id('')
+                 Stephost::Bridge.trace_id('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')
+    assert_equal '', Stephost::Bridge.trace_id('')
   end
 end

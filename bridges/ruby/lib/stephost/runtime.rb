@@ -14,8 +14,6 @@ module Stephost
   # size of its worker pool, so the host never sends more than fits), then runs
   # invocations on that pool until the host drains it or the stream ends.
   class Runtime
-    CONTRACT_VERSION = 1
-    LANGUAGE = 'ruby'
     DEFAULT_THREADS = 64
     MAX_THREADS = 1024
 
@@ -59,7 +57,7 @@ module Stephost
 
     # Best effort: a queued invocation is dropped; a running handler gets
     # Cancelled raised in its thread. The host ignores a late result anyway.
-    def on_cancel(invocation_id)
+    def on_cancel(invocation_id, _reason = '')
       @lock.synchronize do
         job = @jobs[invocation_id]
         if job == :queued
@@ -85,7 +83,7 @@ module Stephost
     private
 
     def drained
-      @conn.send_message(V1::RuntimeMessage.new(drained: V1::Drained.new))
+      @conn.send_drained
       @done << :drained
     end
 
@@ -132,23 +130,50 @@ module Stephost
     end
 
     def run(invocation)
-      id = invocation.id
-      result = nil
+      outcome = nil
       begin
-        result = result_of(invocation)
+        outcome = outcome_of(invocation)
       rescue Cancelled
-        result = nil
+        outcome = nil
       rescue StandardError => e # a fault of the runtime's own must not cost a worker
-        result = V1::InvocationResult.new(invocation_id: id, error: internal_error(e, invocation.step))
+        outcome = [:failure, e, 'INTERNAL']
       ensure
         idle = @lock.synchronize do
-          @jobs.delete(id)
+          @jobs.delete(invocation.id)
           @draining && @jobs.empty?
         end
         forget_cancel
       end
-      @conn.send_message(V1::RuntimeMessage.new(result: result)) if result
+      deliver(invocation, *outcome) if outcome
       drained if idle
+    end
+
+    # [:output, value], or [:failure, exception, code (nil: the exception's own)].
+    def outcome_of(invocation)
+      step = @steps[invocation.step]
+      unless step
+        return [:failure, StepError.new("this Ruby runtime has no step named #{invocation.step.inspect}",
+                                        code: 'UNKNOWN_STEP'), nil]
+      end
+
+      begin
+        [:output, call(step, invocation)]
+      rescue Cancelled
+        raise
+      rescue Exception => e # user code may raise anything
+        [:failure, e, nil]
+      end
+    end
+
+    def deliver(invocation, kind, value, code = nil)
+      if kind == :output
+        begin
+          return @conn.send_output(invocation.id, value)
+        rescue StandardError => e # what the handler returned is not JSON
+          value = e
+        end
+      end
+      @conn.send_failure(invocation.id, value, invocation.step, code: code)
     end
 
     # A Cancelled raised just as the handler finished would hit the next one.
@@ -160,29 +185,13 @@ module Stephost
       nil
     end
 
-    def result_of(invocation)
-      step = @steps[invocation.step]
-      return V1::InvocationResult.new(invocation_id: invocation.id, error: unknown_step(invocation)) unless step
-
-      begin
-        output = call(step, invocation)
-        V1::InvocationResult.new(invocation_id: invocation.id, output: Bridge.dump(output))
-      rescue Cancelled
-        raise
-      rescue Exception => e # user code may raise anything
-        V1::InvocationResult.new(invocation_id: invocation.id, error: Bridge::Errors.to_wire(e, step.name))
-      end
-    end
-
     def call(step, invocation)
-      traceparent = invocation.trace ? invocation.trace.traceparent : ''
-      ctx = Context.new(@conn, invocation.id, step.name, Runtime.trace_id(traceparent), invocation.attempt,
-                        step.emit_types)
+      ctx = Context.new(@conn, invocation.id, step.name, invocation.trace_id, invocation.attempt, step.emit_types)
       case invocation.trigger
-      when :TRIGGER_API
+      when :api
         request = Runtime.api_request(step, Bridge.load(invocation.payload))
         Runtime.api_response(Thread.handle_interrupt(Cancelled => :immediate) { step.call(request, ctx) })
-      when :TRIGGER_EVENT
+      when :event
         data = if step.message_class
                  Typed.decode(step.name, step.message_class, invocation.payload)
                else
@@ -194,23 +203,7 @@ module Stephost
       end
     end
 
-    def internal_error(exc, step)
-      wire = Bridge::Errors.to_wire(exc, step)
-      wire.code = 'INTERNAL'
-      wire
-    end
-
-    def unknown_step(invocation)
-      V1::StepError.new(code: 'UNKNOWN_STEP', message: "this Ruby runtime has no step named #{invocation.step.inspect}",
-                        language: LANGUAGE, step: invocation.step, retryable: true)
-    end
-
     class << self
-      def trace_id(traceparent)
-        parts = traceparent.to_s.split('-')
-        parts.size == 4 ? parts[1] : ''
-      end
-
       # The request an api handler gets; a typed step's body is its message class.
       def api_request(step, payload)
         request = ApiRequest.from_payload(payload)
@@ -232,22 +225,6 @@ module Stephost
 
       def pick(hash, key)
         hash.key?(key) ? hash[key] : hash[key.to_s]
-      end
-
-      def build_hello(steps, failures, capacity, runtime_id)
-        hello = V1::Hello.new(contract_version: CONTRACT_VERSION, language: LANGUAGE,
-                              runtime_version: "#{RUBY_ENGINE} #{RUBY_VERSION}", pid: Process.pid,
-                              runtime_id: runtime_id.to_s, capacity: capacity)
-        steps.each do |step|
-          hello.steps << V1::StepDefinition.new(name: step.name, file: step.file,
-                                                config: step.config_json.b)
-        end
-        failures.each do |failure|
-          error = V1::StepError.new(code: failure.code, message: Bridge.utf8(failure.message),
-                                    stack: Bridge.utf8(failure.stack), language: LANGUAGE, type: 'LoadError')
-          hello.load_errors << V1::LoadError.new(file: failure.file, error: error)
-        end
-        hello
       end
 
       def threads(env)
@@ -273,7 +250,7 @@ module Stephost
         conn = Bridge::Connection.new(address)
         runtime = new(conn, steps, capacity)
         begin
-          conn.open(build_hello(steps, failures, capacity, env['STEPHOST_RUNTIME_ID']), runtime)
+          conn.open(steps, failures, capacity, env['STEPHOST_RUNTIME_ID'], runtime)
         rescue Bridge::ConnectionError => e
           warn "stephost ruby runtime: #{e.message}"
           return 2

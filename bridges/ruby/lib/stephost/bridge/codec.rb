@@ -2,12 +2,54 @@
 
 require 'json'
 require 'google/protobuf'
+require 'stephost/invocation'
+require 'stephost/v1/runtime_pb'
 
 module Stephost
   # The runtime's side of the contract: the only code that touches the
-  # generated Protobuf messages. Internal; step code never uses it.
+  # generated Protobuf messages (this folder). It hands the runtime plain
+  # values (Stephost::Invocation) and turns its results into messages.
+  # Internal; step code never uses it.
   module Bridge
+    CONTRACT_VERSION = 1
+    LANGUAGE = 'ruby'
+    TRIGGERS = { TRIGGER_API: :api, TRIGGER_EVENT: :event, TRIGGER_CRON: :cron }.freeze
+
     module_function
+
+    # An Invocation message as a plain Stephost::Invocation.
+    def invocation(message)
+      trace = message.trace
+      traceparent = trace ? trace.traceparent : ''
+      Stephost::Invocation.new(
+        id: message.id, step: message.step, trigger: TRIGGERS.fetch(message.trigger, :cron),
+        payload: message.payload, attempt: message.attempt, trace_id: trace_id(traceparent),
+        traceparent: traceparent, tracestate: trace ? trace.tracestate : '',
+        deadline_ms: message.deadline_unix_ms, topic: message.topic, message_id: message.message_id
+      )
+    end
+
+    # The trace id of a W3C "00-<trace id>-<parent span id>-<flags>" traceparent.
+    def trace_id(traceparent)
+      parts = traceparent.to_s.split('-')
+      parts.size == 4 ? parts[1] : ''
+    end
+
+    # Hello with every loaded step's config and every file that failed.
+    def hello(steps, failures, capacity, runtime_id)
+      hello = V1::Hello.new(contract_version: CONTRACT_VERSION, language: LANGUAGE,
+                            runtime_version: "#{RUBY_ENGINE} #{RUBY_VERSION}", pid: Process.pid,
+                            runtime_id: runtime_id.to_s, capacity: capacity)
+      steps.each do |step|
+        hello.steps << V1::StepDefinition.new(name: step.name, file: step.file, config: step.config_json.b)
+      end
+      failures.each do |failure|
+        error = V1::StepError.new(code: failure.code, message: utf8(failure.message), stack: utf8(failure.stack),
+                                  language: LANGUAGE, type: 'LoadError')
+        hello.load_errors << V1::LoadError.new(file: failure.file, error: error)
+      end
+      hello
+    end
 
     # JSON bytes for a Protobuf `bytes` field (which must be binary). A message
     # of a generated class is written in its proto3 JSON form (also inside a

@@ -75,9 +75,12 @@ module Stephost
         @closed = false
       end
 
-      # Dials the host, sends Hello and waits for Welcome; the host's messages
-      # then go to handler.on_invocation / on_cancel / on_drain / on_closed.
-      def open(hello, handler)
+      # Dials the host, announces the steps (and the files that failed) in
+      # Hello, and waits for Welcome; the host's messages then go to
+      # handler.on_invocation(Stephost::Invocation) / on_cancel(id, reason) /
+      # on_drain / on_closed.
+      def open(steps, failures, capacity, runtime_id, handler)
+        hello = Bridge.hello(steps, failures, capacity, runtime_id)
         @stream = Stream.new(@address, CHANNEL_ARGS.dup)
         @handler = handler
         begin
@@ -114,6 +117,25 @@ module Stephost
         send_message(nil)
         @writer&.join(timeout_s)
         @reader&.join(timeout_s)
+      end
+
+      # The handler returned `value` (JSON, or a generated message).
+      def send_output(invocation_id, value)
+        result = V1::InvocationResult.new(invocation_id: invocation_id, output: Bridge.dump(value))
+        send_message(V1::RuntimeMessage.new(result: result))
+      end
+
+      # The handler (or the runtime, for it) raised `exc`; `code` overrides the
+      # error's own.
+      def send_failure(invocation_id, exc, step, code: nil)
+        error = Errors.to_wire(exc, step)
+        error.code = code if code
+        send_message(V1::RuntimeMessage.new(result: V1::InvocationResult.new(invocation_id: invocation_id,
+                                                                              error: error)))
+      end
+
+      def send_drained
+        send_message(V1::RuntimeMessage.new(drained: V1::Drained.new))
       end
 
       # -- calls into the host (Stephost::Context's link) ------------------------
@@ -256,13 +278,13 @@ module Stephost
 
       def dispatch(message)
         case message.kind
-        when :invocation then @handler.on_invocation(message.invocation)
+        when :invocation then @handler.on_invocation(Bridge.invocation(message.invocation))
         when :reply
           slot = @lock.synchronize { @pending.delete(message.reply.call_id) }
           slot&.push(message.reply)
         when :heartbeat
           send_message(V1::RuntimeMessage.new(heartbeat: V1::Heartbeat.new(sent_unix_ms: Bridge.now_ms)))
-        when :cancel then @handler.on_cancel(message.cancel.invocation_id)
+        when :cancel then @handler.on_cancel(message.cancel.invocation_id, message.cancel.reason)
         when :drain then @handler.on_drain
         end
       end

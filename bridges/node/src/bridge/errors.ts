@@ -6,7 +6,7 @@
  * other value (a string, a plain object, undefined) becomes a message, with the value
  * itself in `details.thrown` when it is JSON, and a stack that says why there is none.
  */
-import { isStepError, StepError } from './sdk.ts'
+import { isStepError, StepError } from '../sdk.ts'
 import type { WireError } from './wire.ts'
 
 const LANGUAGE = 'node'
@@ -97,7 +97,7 @@ function jsonBytes(value: unknown): Buffer | undefined {
   }
 }
 
-/** A StepError the host sent (for a failed call) as the SDK's error. */
+/** A StepError the host sent (for a failed call) as the SDK's error, with its cause chain. */
 export function fromWire(wire: WireError): StepError {
   let details: Record<string, unknown> | undefined
   if (wire.details && wire.details.length) {
@@ -113,5 +113,6 @@ export function fromWire(wire: WireError): StepError {
     details,
     type: wire.type || 'StepError',
     language: wire.language || 'host',
+    ...(wire.cause ? { cause: fromWire(wire.cause) } : {}),
   })
 }

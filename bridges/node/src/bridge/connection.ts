@@ -5,13 +5,18 @@
  * written once per turn of the event loop (setImmediate), so the results and calls
  * that a burst of invocations produces leave in one frame. Calls into the host are
  * correlated by call id; a failed call rejects with a StepError carrying the host's code.
+ * The runtime sees plain values only: it is handed Invocations, and answers through
+ * sendOutput / sendFailure and the HostLink methods.
  */
 import * as grpc from '@grpc/grpc-js'
 
-import { fromWire } from './errors.ts'
-import { StepError } from './sdk.ts'
-import { num, v1 } from './wire.ts'
-import type { Hello, HostCall, HostCallReply, HostMessage, RuntimeMessage, Welcome } from './wire.ts'
+import type { EmitRequest, HostLink, Invocation } from '../invocation.ts'
+import type { FileFailure, LoadedStep } from '../loader.ts'
+import { StepError } from '../sdk.ts'
+import type { StateItem } from '../sdk.ts'
+import { fromWire, toWire } from './errors.ts'
+import { hello, invocation, jsonBytes, logRecord, num, parseJson, v1 } from './wire.ts'
+import type { HostCall, HostCallReply, HostMessage, RuntimeMessage } from './wire.ts'
 
 // Payloads are bounded by the host's body limit; leave generous room for batches.
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -23,7 +28,7 @@ type Stream = grpc.ClientDuplexStream<Frame, HostFrame>
 
 /** What the connection hands to the runtime. */
 export interface Dispatch {
-  invocation(message: NonNullable<HostMessage['invocation']>): void
+  invocation(invocation: Invocation): void
   cancel(invocationId: number, reason: string): void
   drain(graceMs: number): void
   /** The stream ended: the host went away, or closed it after Drained. */
@@ -34,7 +39,7 @@ export class HostRefusedError extends Error {
   override name = 'HostRefusedError'
 }
 
-export class HostConnection {
+export class HostConnection implements HostLink {
   closed = false
   #client: grpc.Client
   #stream: Stream | undefined
@@ -52,8 +57,9 @@ export class HostConnection {
     })
   }
 
-  /** Dial the host, send Hello, and wait for Welcome (or the host's refusal). */
-  open(hello: Hello, dispatch: Dispatch): Promise<Welcome> {
+  /** Dial the host, announce the steps (and the files that failed) in Hello, and wait for
+   * Welcome (or the host's refusal). */
+  open(steps: LoadedStep[], failures: FileFailure[], dispatch: Dispatch): Promise<void> {
     const stream: Stream = this.#client.makeBidiStreamRequest(
       CONNECT,
       (frame: Frame) => v1.RuntimeFrame.encode(frame).finish() as Buffer,
@@ -73,7 +79,7 @@ export class HostConnection {
             return
           }
           welcomed = true
-          resolve(first.welcome)
+          resolve()
           i = 1
         }
         for (; i < messages.length; i++) this.#dispatch(messages[i]!, dispatch)
@@ -100,13 +106,13 @@ export class HostConnection {
         this.#blocked = false
         this.#write()
       })
-      stream.write({ messages: [{ hello }] })
+      stream.write({ messages: [{ hello: hello(steps, failures) }] })
     })
   }
 
   #dispatch(message: HostMessage, dispatch: Dispatch): void {
     if (message.invocation) {
-      dispatch.invocation(message.invocation)
+      dispatch.invocation(invocation(message.invocation))
     } else if (message.reply) {
       const callId = num(message.reply.callId)
       const resolve = this.#pending.get(callId)
@@ -115,7 +121,7 @@ export class HostConnection {
         resolve(message.reply)
       }
     } else if (message.heartbeat) {
-      this.send({ heartbeat: { sentUnixMs: Date.now() } })
+      this.#send({ heartbeat: { sentUnixMs: Date.now() } })
     } else if (message.cancel) {
       dispatch.cancel(num(message.cancel.invocationId), message.cancel.reason ?? '')
     } else if (message.drain) {
@@ -124,7 +130,7 @@ export class HostConnection {
   }
 
   /** Queue a message for this turn's frame. */
-  send(message: RuntimeMessage): void {
+  #send(message: RuntimeMessage): void {
     this.#outbox.push(message)
     if (!this.#flushScheduled && !this.#blocked) {
       this.#flushScheduled = true
@@ -142,14 +148,83 @@ export class HostConnection {
     if (!stream.write({ messages })) this.#blocked = true
   }
 
+  /** The handler returned `value` (JSON). */
+  sendOutput(invocationId: number, value: unknown): void {
+    this.#send({ result: { invocationId, output: jsonBytes(value ?? null) } })
+  }
+
+  /** The handler (or the runtime, for it) threw `error`. */
+  sendFailure(invocationId: number, error: unknown, step: string, code?: string): void {
+    this.#send({ result: { invocationId, error: toWire(error, step, code) } })
+  }
+
+  sendDrained(): void {
+    this.#send({ drained: {} })
+  }
+
+  /** Log `error` (anything thrown) on behalf of an invocation that has finished. */
+  logFailure(invocationId: number, message: string, error: unknown, step: string, fields: Record<string, unknown>): void {
+    const wire = toWire(error, step)
+    const described = { code: wire.code, type: wire.type, message: wire.message, stack: wire.stack, step }
+    this.log(invocationId, 'error', message, { ...fields, error: described })
+  }
+
+  // -- HostLink ------------------------------------------------------------------------
+
+  async emit(invocationId: number, topic: string, data: unknown, options: EmitRequest): Promise<string> {
+    const reply = await this.#request({ invocationId, emit: { topic, data: jsonBytes(data), ...options } })
+    return reply.emit?.messageId ?? ''
+  }
+
+  async stateGet(invocationId: number, group: string, key: string): Promise<unknown> {
+    const reply = await this.#request({ invocationId, stateGet: { group, key } })
+    return reply.stateGet?.found ? parseJson(reply.stateGet.value) : null
+  }
+
+  async stateSet(invocationId: number, group: string, key: string, value: unknown): Promise<void> {
+    await this.#request({ invocationId, stateSet: { group, key, value: jsonBytes(value) } })
+  }
+
+  async stateDelete(invocationId: number, group: string, key: string): Promise<boolean> {
+    const reply = await this.#request({ invocationId, stateDelete: { group, key } })
+    return reply.stateDelete?.deleted === true
+  }
+
+  async stateList(invocationId: number, group: string): Promise<StateItem[]> {
+    const reply = await this.#request({ invocationId, stateList: { group } })
+    return (reply.stateList?.items ?? []).map((item) => ({ key: item.key ?? '', value: parseJson(item.value) }))
+  }
+
+  async stateClear(invocationId: number, group: string): Promise<number> {
+    const reply = await this.#request({ invocationId, stateClear: { group } })
+    return num(reply.stateClear?.deleted)
+  }
+
+  async streamSet(invocationId: number, stream: string, group: string, id: string, value: unknown): Promise<void> {
+    await this.#request({ invocationId, streamSet: { stream, group, id, value: jsonBytes(value) } })
+  }
+
+  async streamDelete(invocationId: number, stream: string, group: string, id: string): Promise<boolean> {
+    const reply = await this.#request({ invocationId, streamDelete: { stream, group, id } })
+    return reply.streamDelete?.deleted === true
+  }
+
+  async streamSend(invocationId: number, stream: string, group: string, event: unknown): Promise<void> {
+    await this.#request({ invocationId, streamSend: { stream, group, event: jsonBytes(event) } })
+  }
+
+  log(invocationId: number, level: string, message: string, fields: Record<string, unknown> | undefined): void {
+    this.#send({ call: { invocationId, log: logRecord(level, message, fields) } })
+  }
+
   /** Send a call and wait for the host's reply; a reply carrying an error rejects. */
-  async request(call: HostCall): Promise<HostCallReply> {
+  async #request(call: HostCall): Promise<HostCallReply> {
     if (this.closed) throw lost()
     const callId = this.#nextCallId++
     call.callId = callId
     const reply = await new Promise<HostCallReply>((resolve) => {
       this.#pending.set(callId, resolve)
-      this.send({ call })
+      this.#send({ call })
     })
     // Thrown here, after the await, so the stack shows the handler's async frames.
     if (reply.error) throw fromWire(reply.error)

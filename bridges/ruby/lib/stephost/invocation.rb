@@ -1,0 +1,10 @@
+# frozen_string_literal: true
+
+module Stephost
+  # One invocation as the runtime runs it: a plain value the bridge decodes from
+  # the wire. `trigger` is :api, :event or :cron; `payload` is JSON (the event's
+  # data, the api request, or null for cron); `deadline_ms` is when the host
+  # stops waiting (Unix milliseconds, 0 for never).
+  Invocation = Struct.new(:id, :step, :trigger, :payload, :attempt, :trace_id, :traceparent, :tracestate,
+                          :deadline_ms, :topic, :message_id, keyword_init: true)
+end
