@@ -15,8 +15,30 @@ from .model import Failure
 
 
 @dataclass(frozen=True, slots=True)
+class ApiRequest:
+    """The HTTP request an api step gets; ``body`` is JSON (empty for none)."""
+
+    method: str
+    path: str
+    path_params: dict[str, str]
+    query_params: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ApiResponse:
+    """What an api handler returned; ``body`` is JSON (empty or null for none)."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Invocation:
-    """Run ``step`` once with ``payload`` (JSON), within trace ``trace_id``."""
+    """Run ``step`` once, within trace ``trace_id``: with ``request`` (api) or
+    ``payload`` (JSON: an event's data, null for cron)."""
 
     step: StepConfig
     trigger: str  # "api", "event" or "cron"
@@ -26,11 +48,14 @@ class Invocation:
     attempt: int = 1
     topic: str = ""  # event: the topic it was emitted on
     message_id: str = ""  # event and cron: the durable message
+    request: ApiRequest | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What the handler did: returned ``output`` (JSON), or failed with ``failure``."""
+    """What the handler did: returned ``output`` (JSON; an api handler: ``response``),
+    or failed with ``failure``."""
 
     output: bytes | None = None
     failure: Failure | None = None
+    response: ApiResponse | None = None

@@ -7,11 +7,11 @@ import orjson
 from stephost.v1 import error_pb2, invocation_pb2, runtime_pb2
 
 from ..errors import ContractError
-from ..invocation import Invocation, Outcome
+from ..invocation import ApiRequest, ApiResponse, Invocation, Outcome
 from ..model import Failure, LoadFailure, RuntimeInfo, StepDefinition
 from ..telemetry import make_traceparent
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION: int = runtime_pb2.CONTRACT_VERSION_CURRENT
 
 TRIGGERS = {
     "api": invocation_pb2.TRIGGER_API,
@@ -84,17 +84,35 @@ def invocation_message(
         id=invocation_id,
         step=invocation.step.name,
         trigger=TRIGGERS[invocation.trigger],
-        payload=invocation.payload,
         attempt=invocation.attempt,
         deadline_unix_ms=deadline_unix_ms,
         topic=invocation.topic,
         message_id=invocation.message_id,
     )
+    if invocation.request is not None:
+        _fill_request(message.request, invocation.request)
+    else:
+        message.payload = invocation.payload
     message.trace.traceparent = make_traceparent(invocation.trace_id, invocation.span_id)
     return runtime_pb2.HostMessage(invocation=message)
 
 
+def _fill_request(wire: invocation_pb2.ApiRequest, request: ApiRequest) -> None:
+    """Written in place: no intermediate message to copy."""
+    wire.method = request.method
+    wire.path = request.path
+    wire.path_params.update(request.path_params)
+    for name, values in request.query_params.items():
+        wire.query_params[name].values.extend(values)
+    wire.headers.update(request.headers)
+    wire.body = request.body
+
+
 def outcome(result: invocation_pb2.InvocationResult) -> Outcome:
-    if result.WhichOneof("outcome") == "error":
+    kind = result.WhichOneof("outcome")
+    if kind == "response":
+        response = result.response
+        return Outcome(response=ApiResponse(response.status, dict(response.headers), response.body))
+    if kind == "error":
         return Outcome(failure=failure_from_wire(result.error))
     return Outcome(output=result.output)

@@ -29,7 +29,7 @@ from ..errors import (
     UnsupportedMediaTypeError,
     ValidationError,
 )
-from ..invocation import Invocation
+from ..invocation import ApiRequest, ApiResponse, Invocation
 from ..model import Failure
 from ..runtimes.pool import RuntimePool
 from ..telemetry import (
@@ -165,30 +165,26 @@ class HostApp:
                 f"the body is {declared} bytes; the limit is {self._max_body} bytes"
             )
         raw = await _read_body(receive, self._max_body)
-        body = _parse_body(raw, headers.get("content-type", ""))
+        body, body_json = _parse_body(raw, headers.get("content-type", ""))
         if step.body_schema is not None:
             errors = step.body_schema.errors(body)
             if errors:
                 raise ValidationError(f"the body does not match the schema of {step.name}", errors)
-        payload = orjson.dumps(
-            {
-                "body": body,
-                "pathParams": params,
-                "queryParams": _query(scope),
-                "headers": headers,
-                "method": scope["method"],
-                "path": scope["path"],
-            }
+        request = ApiRequest(
+            scope["method"], scope["path"], params, _query(scope), headers, body_json
         )
+        invocation = Invocation(step, "api", b"", trace_id, span_id, request=request)
         try:
-            outcome = await self._pool.invoke(Invocation(step, "api", payload, trace_id, span_id))
+            outcome = await self._pool.invoke(invocation)
         except TransportError as exc:
             self._log_failure(step, exc.as_failure(step.name), trace_id)
             raise
         if outcome.failure is not None:
             return await self._fail(send, step, outcome.failure, trace_id)
         try:
-            status, response_headers, content = _response(outcome.output or b"null")
+            if outcome.response is None:
+                raise ValueError("the runtime sent no response")
+            status, response_headers, content = _response(outcome.response)
         except ValueError as exc:
             failure = Failure(
                 "BAD_RESPONSE", f"{step.name} returned an unusable response: {exc}", step=step.name
@@ -233,19 +229,13 @@ def _headers(scope: Scope) -> dict[str, str]:
     return out
 
 
-def _query(scope: Scope) -> dict[str, str | list[str]]:
+def _query(scope: Scope) -> dict[str, list[str]]:
     raw = scope.get("query_string", b"")
     if not raw:
         return {}
-    out: dict[str, str | list[str]] = {}
+    out: dict[str, list[str]] = {}
     for key, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
-        current = out.get(key)
-        if current is None:
-            out[key] = value
-        elif isinstance(current, list):
-            current.append(value)
-        else:
-            out[key] = [current, value]
+        out.setdefault(key, []).append(value)
     return out
 
 
@@ -265,55 +255,52 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
             return b"".join(chunks)
 
 
-def _parse_body(raw: bytes, content_type: str) -> Any:
+def _parse_body(raw: bytes, content_type: str) -> tuple[Any, bytes]:
+    """The body as a value (to check it) and as JSON (for the handler): JSON is passed on
+    as the client sent it, a form becomes an object of strings, text a string."""
     if not raw:
-        return None
+        return None, b""
     media = content_type.split(";", 1)[0].strip().lower()
     if not media or media == "application/json" or media.endswith("+json"):
         try:
-            return orjson.loads(raw)
+            return orjson.loads(raw), raw
         except orjson.JSONDecodeError as exc:
             raise InvalidJsonError(f"the body is not valid JSON: {exc}") from None
     if media == "application/x-www-form-urlencoded":
-        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        return form, orjson.dumps(form)
     if media.startswith("text/"):
         try:
-            return raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise UnsupportedMediaTypeError("a text body must be UTF-8") from None
+        return text, orjson.dumps(text)
     raise UnsupportedMediaTypeError(
         f"content-type {media} is not supported; send application/json, a form, or text"
     )
 
 
-def _response(output: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    response = orjson.loads(output)
-    if not isinstance(response, dict):
-        raise ValueError(f"expected {{status, body, headers}}, got {type(response).__name__}")
-    status = response.get("status", 200)
-    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-        raise ValueError(f"status must be an integer from 100 to 599, got {status!r}")
-    given = response.get("headers")
-    if given is None:
-        given = {}
-    if not isinstance(given, dict):
-        raise ValueError(f"headers must be an object, got {type(given).__name__}")
+def _response(response: ApiResponse) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Status, headers and content to send; ValueError when the runtime broke the
+    contract (a status out of range)."""
+    status = response.status
+    if not 100 <= status <= 599:
+        raise ValueError(f"status must be an integer from 100 to 599, got {status}")
     headers: list[tuple[bytes, bytes]] = []
     content_type = ""
-    for name, value in given.items():
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise ValueError(f"header {name!r} must be a string, got {type(value).__name__}")
-        if name.lower() == "content-type":
-            content_type = str(value)
-        elif name.lower() not in ("content-length", "x-trace-id"):
-            headers.append((name.lower().encode("latin-1"), str(value).encode("latin-1")))
-    body = response.get("body")
-    if status in NO_BODY_STATUS or body is None:
+    for name, value in response.headers.items():
+        lower = name.lower()
+        if lower == "content-type":
+            content_type = value
+        elif lower not in ("content-length", "x-trace-id"):
+            headers.append((lower.encode("latin-1"), value.encode("latin-1")))
+    body = response.body
+    if status in NO_BODY_STATUS or not body or body == b"null":
         content = b""
-    elif isinstance(body, str) and content_type and "json" not in content_type:
-        content = body.encode()
+    elif content_type and "json" not in content_type and body[:1] == b'"':
+        content = orjson.loads(body).encode()  # text the handler declared as such
     else:
-        content = orjson.dumps(body)
+        content = body
         content_type = content_type or "application/json"
     if content_type and content:
         headers.append((b"content-type", content_type.encode("latin-1")))

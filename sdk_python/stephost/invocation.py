@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stephost.types import ApiRequest
+
 
 @dataclass(frozen=True, slots=True)
 class Invocation:
-    """Run ``step``'s handler once."""
+    """Run ``step``'s handler once: with ``request`` (api) or ``payload`` (JSON: the
+    event's data, null for cron)."""
 
     id: int
     step: str
     trigger: str  # "api", "event" or "cron"
-    payload: bytes  # JSON: the event's data, the api request, or null for cron
+    payload: bytes
     attempt: int
     trace_id: str
     traceparent: str
@@ -20,3 +23,4 @@ class Invocation:
     deadline_unix_ms: int = 0  # 0: none
     topic: str = ""
     message_id: str = ""
+    request: ApiRequest | None = None

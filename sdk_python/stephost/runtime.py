@@ -25,7 +25,7 @@ from stephost.context import Context, SyncContext
 from stephost.errors import StepError
 from stephost.invocation import Invocation
 from stephost.loader import LoadedStep, load_generated, load_steps, parse_message
-from stephost.types import ApiRequest, ApiResponse
+from stephost.types import ApiResponse
 
 
 class PythonRuntime:
@@ -70,61 +70,65 @@ class PythonRuntime:
             return
         try:
             output = await self._call(step, invocation)
+            # Encoded here, so that what is not JSON fails the invocation.
+            if invocation.request is not None:
+                self._conn.send_response(invocation.id, api_response(output))
+            else:
+                self._conn.send_output(invocation.id, output)
         except asyncio.CancelledError:
             return  # the host stopped waiting; a result would be ignored
         except BaseException as exc:  # user code may raise anything
             self._conn.send_failure(invocation.id, exc, step.name)
-            return
-        self._conn.send_output(invocation.id, output)
 
     async def _call(self, step: LoadedStep, invocation: Invocation) -> Any:
         ctx = Context(self._conn, invocation.id, step.name, invocation.trace_id, invocation.attempt)
-        payload: Any = orjson.loads(invocation.payload) if invocation.payload else None
-        if invocation.trigger == "api":
-            request = _api_request(payload)
+        if invocation.request is not None:
+            request = invocation.request
             if step.message_type:
                 body = parse_message(step.message_type, request.body)
                 request = dataclasses.replace(request, body=body)
             args: tuple[Any, ...] = (request,)
         elif invocation.trigger == "event":
+            payload = orjson.loads(invocation.payload) if invocation.payload else None
             args = (parse_message(step.message_type, payload) if step.message_type else payload,)
         else:
             args = ()
         if step.is_async:
-            output = await step.handler(*args, ctx)
-        else:
-            sync_ctx = SyncContext(ctx, self._loop)
-            call = functools.partial(step.handler, *args, sync_ctx)
-            output = await self._loop.run_in_executor(self._pool, call)
-        return _api_response(output) if invocation.trigger == "api" else output
+            return await step.handler(*args, ctx)
+        sync_ctx = SyncContext(ctx, self._loop)
+        call = functools.partial(step.handler, *args, sync_ctx)
+        return await self._loop.run_in_executor(self._pool, call)
 
 
-def _api_request(payload: dict[str, Any]) -> ApiRequest:
-    return ApiRequest(
-        body=payload.get("body"),
-        path_params=payload.get("pathParams") or {},
-        query_params=payload.get("queryParams") or {},
-        headers=payload.get("headers") or {},
-        method=payload.get("method", "GET"),
-        path=payload.get("path", "/"),
-    )
-
-
-def _api_response(output: Any) -> dict[str, Any]:
+def api_response(output: Any) -> ApiResponse:
+    """What an api handler returned, as a response with string headers; a StepError
+    BAD_RESPONSE (not retryable) says what is wrong with anything else."""
+    headers: Any
     if isinstance(output, ApiResponse):
-        return {"status": output.status, "body": output.body, "headers": output.headers}
-    if isinstance(output, dict) and "status" in output:
-        return {
-            "status": output["status"],
-            "body": output.get("body"),
-            "headers": output.get("headers") or {},
-        }
-    raise StepError(
-        "an api handler must return ApiResponse(status=..., body=...) or a dict with "
-        f"'status' and 'body'; it returned {type(output).__name__}",
-        code="BAD_RESPONSE",
-        retryable=False,
-    )
+        status, body, headers = output.status, output.body, output.headers
+    elif isinstance(output, dict) and "status" in output:
+        status, body, headers = output["status"], output.get("body"), output.get("headers")
+    else:
+        raise _bad_response(
+            "an api handler must return ApiResponse(status=..., body=...) or a dict with "
+            f"'status' and 'body'; it returned {type(output).__name__}"
+        )
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        raise _bad_response(f"status must be an integer from 100 to 599, got {status!r}")
+    if headers is None:
+        headers = {}
+    if not isinstance(headers, dict):
+        raise _bad_response(f"headers must be a dict, got {type(headers).__name__}")
+    text: dict[str, str] = {}
+    for name, value in headers.items():
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise _bad_response(f"header {name!r} must be a string, got {type(value).__name__}")
+        text[str(name)] = str(value)
+    return ApiResponse(status=status, body=body, headers=text)
+
+
+def _bad_response(message: str) -> StepError:
+    return StepError(message, code="BAD_RESPONSE", retryable=False)
 
 
 async def run(project: Path, address: str) -> int:

@@ -44,7 +44,8 @@ def test_contract_version_mismatch_is_refused_naming_both_versions() -> None:
     code, details, pool = asyncio.run(_connect(runtime_pb2.RuntimeMessage(hello=hello)))
     assert code == grpc.StatusCode.FAILED_PRECONDITION
     assert details == (
-        "contract version mismatch: the host speaks v1, the cobol runtime (cobol 85) speaks v99"
+        f"contract version mismatch: the host speaks v{runtime_pb2.CONTRACT_VERSION_CURRENT}, "
+        "the cobol runtime (cobol 85) speaks v99"
     )
     assert pool.connections == []
 

@@ -121,3 +121,27 @@ def test_pydantic_model_becomes_json_schema(tmp_path: Path) -> None:
     schema = step.config["bodySchema"]
     assert schema["required"] == ["item", "quantity"]
     assert schema["properties"]["quantity"]["type"] == "integer"
+
+
+def test_api_response_is_checked_and_its_headers_become_strings() -> None:
+    from stephost.runtime import api_response
+
+    response = api_response({"status": 201, "body": {"a": 1}, "headers": {"x-n": 2}})
+    assert (response.status, response.body, response.headers) == (201, {"a": 1}, {"x-n": "2"})
+    assert api_response(stephost.ApiResponse(status=204)).headers == {}
+    for output in [
+        "nope",
+        None,
+        {"body": 1},
+        {"status": "200"},
+        {"status": 99},
+        {"status": True},
+        {"status": 200, "headers": []},
+        {"status": 200, "headers": {"x": None}},
+    ]:
+        try:
+            api_response(output)
+        except stephost.StepError as exc:
+            assert (exc.code, exc.retryable) == ("BAD_RESPONSE", False)
+        else:
+            raise AssertionError(f"{output!r} was accepted")

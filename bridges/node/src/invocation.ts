@@ -1,6 +1,7 @@
 /**
  * One invocation as the runtime runs it: a plain value the bridge decodes from the wire.
  */
+import type { ApiRequest } from './sdk.ts'
 
 export type Trigger = 'api' | 'event' | 'cron'
 
@@ -8,8 +9,10 @@ export interface Invocation {
   readonly id: number
   readonly step: string
   readonly trigger: Trigger
-  /** JSON: the event's data, the api request, or null for cron. Empty for none. */
+  /** JSON: the event's data, or null for cron. Empty for an api request. */
   readonly payload: Uint8Array
+  /** The HTTP request, for an api step. */
+  readonly request: ApiRequest | undefined
   readonly attempt: number
   readonly traceId: string
   readonly traceparent: string

@@ -15,6 +15,7 @@ import { InvocationContext } from './context.ts'
 import type { Invocation } from './invocation.ts'
 import type { LoadedStep } from './loader.ts'
 import { StepError } from './sdk.ts'
+import type { ApiResponse } from './sdk.ts'
 
 /** One invocation in flight. */
 interface Task {
@@ -51,24 +52,27 @@ export class NodeRuntime {
   }
 
   #run = async (task: Task, invocation: Invocation): Promise<void> => {
-    let value: unknown
+    let send: () => void
     try {
-      const payload = invocation.payload.length ? parseJson(invocation.payload) : null
       const input = task.step.codec?.input
-      if (invocation.trigger === 'api') {
-        const request = apiRequest(payload)
+      const request = invocation.request
+      if (request !== undefined) {
         if (input !== undefined) request.body = input.fromJSON(request.body)
-        value = apiResponse(await task.step.handler(request, task.ctx))
+        const response = apiResponse(await task.step.handler(request, task.ctx))
+        send = () => this.#conn.sendResponse(task.id, response)
       } else if (invocation.trigger === 'event') {
-        value = await task.step.handler(input === undefined ? payload : input.fromJSON(payload), task.ctx)
+        const payload = invocation.payload.length ? parseJson(invocation.payload) : null
+        const value = await task.step.handler(input === undefined ? payload : input.fromJSON(payload), task.ctx)
+        send = () => this.#conn.sendOutput(task.id, value)
       } else {
-        value = await task.step.handler(task.ctx)
+        const value = await task.step.handler(task.ctx)
+        send = () => this.#conn.sendOutput(task.id, value)
       }
     } catch (error) {
       this.#fail(task, error)
       return
     }
-    this.#finish(task, () => this.#conn.sendOutput(task.id, value))
+    this.#finish(task, send)
   }
 
   /** Fail a running invocation with `error`; false when it had finished already. */
@@ -81,7 +85,12 @@ export class NodeRuntime {
     if (task.done) return false
     task.done = true
     this.#tasks.delete(task.id)
-    sendResult?.()
+    try {
+      sendResult?.()
+    } catch (error) {
+      // What the handler returned does not encode (a BigInt, a cycle): that fails it.
+      this.#conn.sendFailure(task.id, error, task.step.name)
+    }
     if (this.#draining && this.#tasks.size === 0) this.#drained()
     return true
   }
@@ -126,42 +135,39 @@ function parseJson(bytes: Uint8Array): unknown {
   return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
 }
 
-type RequestPayload = {
-  body?: unknown
-  pathParams?: Record<string, string>
-  queryParams?: Record<string, string | string[]>
-  headers?: Record<string, string>
-  method?: string
-  path?: string
+/** What an api handler returned, with string headers; BAD_RESPONSE (not retryable)
+ * says what is wrong with anything else. */
+export function apiResponse(output: unknown): ApiResponse {
+  if (typeof output !== 'object' || output === null || Array.isArray(output) || !('status' in output)) {
+    const what = typeof output === 'object' && output !== null && !Array.isArray(output) ? 'an object without `status`' : describe(output)
+    throw badResponse(`an api handler must return {status, body, headers}; it returned ${what}`)
+  }
+  const response = output as { status: unknown; body?: unknown; headers?: unknown }
+  const status = response.status
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+    throw badResponse(`status must be an integer from 100 to 599, got ${JSON.stringify(status) ?? String(status)}`)
+  }
+  const given = response.headers ?? {}
+  if (typeof given !== 'object' || Array.isArray(given)) {
+    throw badResponse(`headers must be an object, got ${describe(given)}`)
+  }
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw badResponse(`header ${JSON.stringify(name)} must be a string, got ${describe(value)}`)
+    }
+    headers[name] = String(value)
+  }
+  return { status, body: response.body ?? null, headers }
 }
 
-function apiRequest(payload: unknown): Required<RequestPayload> {
-  const p = (payload ?? {}) as RequestPayload
-  return {
-    body: p.body ?? null,
-    pathParams: p.pathParams ?? {},
-    queryParams: p.queryParams ?? {},
-    headers: p.headers ?? {},
-    method: p.method ?? 'GET',
-    path: p.path ?? '/',
-  }
-}
-
-/** `{status, body, headers}` from what an api handler returned, or BAD_RESPONSE. */
-export function apiResponse(output: unknown): { status: unknown; body: unknown; headers: unknown } {
-  if (typeof output === 'object' && output !== null && !Array.isArray(output) && 'status' in output) {
-    const response = output as { status: unknown; body?: unknown; headers?: unknown }
-    return { status: response.status, body: response.body ?? null, headers: response.headers ?? {} }
-  }
-  throw new StepError(
-    `an api handler must return {status, body, headers}; it returned ${describe(output)}`,
-    { code: 'BAD_RESPONSE', retryable: false },
-  )
+function badResponse(message: string): StepError {
+  return new StepError(message, { code: 'BAD_RESPONSE', retryable: false })
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return 'an object without `status`'
+  if (typeof value === 'object') return 'an object'
   return `a ${typeof value}`
 }

@@ -133,7 +133,7 @@ export class FakeHost {
         return
       }
       call.write({
-        messages: [{ welcome: { contractVersion: 1, hostVersion: 'fake', heartbeatIntervalMs: 10_000 } }],
+        messages: [{ welcome: { contractVersion: v1.ContractVersion.CONTRACT_VERSION_CURRENT, hostVersion: 'fake', heartbeatIntervalMs: 10_000 } }],
       })
       this.#connections.push(new HostSide(call, hello))
     })

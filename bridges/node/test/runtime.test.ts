@@ -23,11 +23,37 @@ function invoke(host: HostSide, step: string, trigger: number, payload: unknown,
   return id
 }
 
-async function result(host: HostSide, id: number): Promise<{ output?: unknown; error?: WireError }> {
+type Request = {
+  body: unknown
+  pathParams: Record<string, string>
+  queryParams: Record<string, string[]>
+  headers: Record<string, string>
+  method: string
+  path: string
+}
+
+/** Send one api invocation (its request as the host sends it); returns its id. */
+function invokeApi(host: HostSide, step: string, request: Partial<Request>, attempt = 1): number {
+  const id = nextId++
+  const queryParams = Object.fromEntries(Object.entries(request.queryParams ?? {}).map(([k, v]) => [k, { values: v }]))
+  const wire = { ...request, queryParams, body: request.body === undefined ? undefined : json(request.body) }
+  host.send({ invocation: { id, step, trigger: TRIGGER_API, request: wire, attempt, trace: { traceparent: TRACEPARENT } } })
+  return id
+}
+
+async function result(
+  host: HostSide,
+  id: number,
+): Promise<{ output?: unknown; error?: WireError; response?: { status: number; body: unknown; headers: unknown } }> {
   const message = await host.next('result')
   assert.equal(num(message.result!.invocationId), id)
   const wire = message.result!
-  return wire.error ? { error: wire.error } : { output: parse(wire.output) }
+  if (wire.error) return { error: wire.error }
+  if (wire.response) {
+    const { status, body, headers } = wire.response
+    return { response: { status: status ?? 0, body: parse(body), headers: { ...headers } } }
+  }
+  return { output: parse(wire.output) }
 }
 
 async function failure(host: HostSide, kind: string): Promise<WireError> {
@@ -55,7 +81,7 @@ describe('the runtime on the fixture project', () => {
 
   test('Hello announces the runtime, every step and every file that failed', () => {
     const hello = host.hello
-    assert.equal(hello.contractVersion, 1)
+    assert.equal(hello.contractVersion, v1.ContractVersion.CONTRACT_VERSION_CURRENT)
     assert.equal(hello.language, 'node')
     assert.equal(hello.runtimeVersion, `node ${process.version}`)
     assert.equal(hello.pid, runtime.child.pid)
@@ -98,23 +124,24 @@ describe('the runtime on the fixture project', () => {
     const request = {
       body: { a: 1 },
       pathParams: { id: 'x' },
-      queryParams: { q: ['1', '2'] },
+      queryParams: { q: ['1', '2'], one: ['1'] },
       headers: { 'x-test': 'yes' },
       method: 'POST',
       path: '/api/x',
     }
-    const id = invoke(host, 'Api', TRIGGER_API, request, 2)
+    const id = invokeApi(host, 'Api', request, 2)
+    const seen = { ...request, queryParams: { q: ['1', '2'], one: '1' } }
     assert.deepEqual(await result(host, id), {
-      output: {
+      response: {
         status: 201,
-        body: { request, traceId: TRACE, attempt: 2, step: 'Api' },
+        body: { request: seen, traceId: TRACE, attempt: 2, step: 'Api' },
         headers: { 'x-from': 'node' },
       },
     })
   })
 
   test('an api handler that returns no response fails with BAD_RESPONSE, not retryable', async () => {
-    const id = invoke(host, 'Api', TRIGGER_API, { body: { respond: 'nope' } })
+    const id = invokeApi(host, 'Api', { body: { respond: 'nope' } })
     const { error } = await result(host, id)
     assert.equal(error?.code, 'BAD_RESPONSE')
     assert.equal(error?.retryable, false)

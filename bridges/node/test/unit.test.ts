@@ -90,8 +90,13 @@ describe('apiResponse', () => {
     assert.deepEqual(apiResponse({ status: 204 }), { status: 204, body: null, headers: {} })
   })
 
+  test('headers become strings', () => {
+    assert.deepEqual(apiResponse({ status: 200, headers: { 'x-n': 2 } }), { status: 200, body: null, headers: { 'x-n': '2' } })
+  })
+
   test('anything without a status is BAD_RESPONSE, not retryable', () => {
-    for (const output of ['nope', null, undefined, [1], { body: 1 }]) {
+    const broken = [{ status: '200' }, { status: 99 }, { status: 200.5 }, { status: 200, headers: [] }, { status: 200, headers: { x: null } }]
+    for (const output of ['nope', null, undefined, [1], { body: 1 }, ...broken]) {
       assert.throws(
         () => apiResponse(output),
         (error: unknown) => isStepError(error) && error.code === 'BAD_RESPONSE' && !error.retryable,

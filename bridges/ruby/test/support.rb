@@ -89,13 +89,25 @@ module Support
     end
 
     def welcome
-      write(welcome: V1::Welcome.new(contract_version: 1, host_version: 'test', heartbeat_interval_ms: 10_000))
+      write(welcome: V1::Welcome.new(contract_version: V1::ContractVersion::CONTRACT_VERSION_CURRENT,
+                                     host_version: 'test', heartbeat_interval_ms: 10_000))
     end
 
     def invoke(id, step, trigger, payload, attempt: 1, traceparent: '')
       invocation = V1::Invocation.new(id: id, step: step, trigger: trigger, payload: JSON.generate(payload).b,
                                       attempt: attempt, trace: V1::TraceContext.new(traceparent: traceparent))
       write(invocation: invocation)
+    end
+
+    # An api invocation: the request as the host sends it (query values as Arrays).
+    def invoke_api(id, step, body: nil, method: 'GET', path: '/', path_params: {}, query: {}, headers: {},
+                   attempt: 1, traceparent: '')
+      request = V1::ApiRequest.new(
+        body: body.nil? ? '' : JSON.generate(body).b, method: method, path: path, path_params: path_params,
+        headers: headers, query_params: query.transform_values { |values| V1::QueryValues.new(values: values) }
+      )
+      write(invocation: V1::Invocation.new(id: id, step: step, trigger: :TRIGGER_API, request: request,
+                                           attempt: attempt, trace: V1::TraceContext.new(traceparent: traceparent)))
     end
 
     def reply(call_id, **kind)

@@ -9,9 +9,17 @@ class ApiResponseTest < Minitest::Test
   end
 
   def test_symbol_and_string_keys
-    assert_equal({ 'status' => 201, 'body' => { a: 1 }, 'headers' => { 'x' => 'y' } },
-                 response({ status: 201, body: { a: 1 }, headers: { 'x' => 'y' } }))
+    assert_equal({ 'status' => 201, 'body' => { a: 1 }, 'headers' => { 'x' => 'y', 'n' => '2' } },
+                 response({ status: 201, body: { a: 1 }, headers: { 'x' => 'y', n: 2 } }))
     assert_equal({ 'status' => 204, 'body' => nil, 'headers' => {} }, response({ 'status' => 204 }))
+  end
+
+  def test_status_and_headers_are_checked
+    [{ status: '200' }, { status: 99 }, { status: 200, headers: [] }, { status: 200, headers: { 'x' => nil } }]
+      .each do |output|
+      error = assert_raises(Stephost::StepError) { response(output) }
+      assert_equal ['BAD_RESPONSE', false], [error.code, error.retryable]
+    end
   end
 
   def test_anything_else_is_bad_response_not_retryable
@@ -22,12 +30,15 @@ class ApiResponseTest < Minitest::Test
     end
   end
 
-  def test_the_request_from_an_api_payload
-    request = Stephost::ApiRequest.from_payload(
-      { 'body' => { 'a' => 1 }, 'pathParams' => { 'id' => '7' }, 'queryParams' => { 'q' => %w[1 2] },
-        'headers' => { 'x-test' => 'yes' }, 'method' => 'PUT', 'path' => '/things/7' }
+  def test_the_request_from_an_api_request_message
+    wire = Stephost::V1::ApiRequest.new(
+      body: '{"a":1}', path_params: { 'id' => '7' }, headers: { 'x-test' => 'yes' }, method: 'PUT', path: '/things/7',
+      query_params: { 'q' => Stephost::V1::QueryValues.new(values: %w[1 2]),
+                      'one' => Stephost::V1::QueryValues.new(values: ['1']) }
     )
-    assert_equal [{ 'a' => 1 }, { 'id' => '7' }, { 'q' => %w[1 2] }, { 'x-test' => 'yes' }, 'PUT', '/things/7'],
+    request = Stephost::Bridge.api_request(wire)
+    assert_equal [{ 'a' => 1 }, { 'id' => '7' }, { 'q' => %w[1 2], 'one' => '1' }, { 'x-test' => 'yes' }, 'PUT',
+                  '/things/7'],
                  [request.body, request.path_params, request.query_params, request.headers, request.method,
                   request.path]
   end

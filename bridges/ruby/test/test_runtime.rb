@@ -6,7 +6,6 @@ require 'fileutils'
 # The real runtime process over a real gRPC stream, against a scripted host.
 class RuntimeTest < Minitest::Test
   V1 = Stephost::V1
-  API = :TRIGGER_API
   EVENT = :TRIGGER_EVENT
 
   def setup
@@ -32,7 +31,7 @@ class RuntimeTest < Minitest::Test
     session = Support::Session.new(project: project, env: { 'STEPHOST_RUBY_THREADS' => '3' })
     @sessions << session
     hello = session.hello
-    assert_equal [1, 'ruby', "ruby #{RUBY_VERSION}", session.pid, 'ruby-test-1', 3],
+    assert_equal [V1::ContractVersion::CONTRACT_VERSION_CURRENT, 'ruby', "ruby #{RUBY_VERSION}", session.pid, 'ruby-test-1', 3],
                  [hello.contract_version, hello.language, hello.runtime_version, hello.pid, hello.runtime_id,
                   hello.capacity]
     steps = hello.steps.to_h { |step| [step.name, [step.file, JSON.parse(step.config)]] }
@@ -55,16 +54,16 @@ class RuntimeTest < Minitest::Test
   def test_api_invocation_gets_the_request_and_returns_the_response
     host = start.host
     traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
-    payload = { body: { 'a' => [1, nil] }, pathParams: { id: '7' }, queryParams: { q: %w[1 2] },
-                headers: { 'x-test' => 'yes' }, method: 'POST', path: '/echo/7' }
-    host.invoke(5, 'Echo', API, payload, attempt: 2, traceparent: traceparent)
+    host.invoke_api(5, 'Echo', body: { 'a' => [1, nil] }, path_params: { 'id' => '7' }, query: { 'q' => %w[1 2] },
+                               headers: { 'x-test' => 'yes' }, method: 'POST', path: '/echo/7', attempt: 2,
+                               traceparent: traceparent)
     result = host.expect(:result)
     assert_equal 5, result.invocation_id
-    assert_equal({ 'status' => 201, 'headers' => { 'x-step' => 'Echo' },
-                   'body' => { 'body' => { 'a' => [1, nil] }, 'id' => '7', 'query' => { 'q' => %w[1 2] },
-                               'method' => 'POST', 'path' => '/echo/7', 'header' => 'yes',
-                               'traceId' => '4bf92f3577b34da6a3ce929d0e0e4736', 'attempt' => 2 } },
-                 JSON.parse(result.output))
+    assert_equal [201, { 'x-step' => 'Echo' }], [result.response.status, result.response.headers.to_h]
+    assert_equal({ 'body' => { 'a' => [1, nil] }, 'id' => '7', 'query' => { 'q' => %w[1 2] },
+                   'method' => 'POST', 'path' => '/echo/7', 'header' => 'yes',
+                   'traceId' => '4bf92f3577b34da6a3ce929d0e0e4736', 'attempt' => 2 },
+                 JSON.parse(result.response.body))
   end
 
   def test_cron_handler_gets_only_the_context

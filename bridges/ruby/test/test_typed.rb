@@ -204,11 +204,11 @@ class TypedRuntimeTest < Minitest::Test
     host.reply(call.call_id, emit: V1::EmitResponse.new(message_id: 'm-1'))
     assert_equal 1, host.expect(:result).invocation_id
 
-    host.invoke(2, 'Body', :TRIGGER_API, { body: { id: 'b', unitCount: 2 }, method: 'POST', path: '/things' })
-    result = host.expect(:result)
-    assert_equal({ 'status' => 200, 'headers' => {},
-                   'body' => { 'class' => 'TypedProc::V1::Thing', 'thing' => { 'id' => 'b', 'unitCount' => 2 } } },
-                 JSON.parse(result.output))
+    host.invoke_api(2, 'Body', body: { id: 'b', unitCount: 2 }, method: 'POST', path: '/things')
+    response = host.expect(:result).response
+    assert_equal [200, {}], [response.status, response.headers.to_h]
+    assert_equal({ 'class' => 'TypedProc::V1::Thing', 'thing' => { 'id' => 'b', 'unitCount' => 2 } },
+                 JSON.parse(response.body))
 
     host.invoke(3, 'Count', :TRIGGER_EVENT, { id: 't', colour: 'red' })
     error = host.expect(:result).error

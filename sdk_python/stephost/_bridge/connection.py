@@ -21,7 +21,7 @@ from stephost._bridge.errors import from_wire
 from stephost.errors import StepError
 from stephost.invocation import Invocation
 from stephost.loader import FileFailure, LoadedStep
-from stephost.types import StateItem
+from stephost.types import ApiResponse, StateItem
 from stephost.v1 import calls_pb2, runtime_pb2, runtime_pb2_grpc
 
 # Payloads are bounded by the host's body limit; leave generous room for batches.
@@ -131,6 +131,10 @@ class HostConnection:
     def send_output(self, invocation_id: int, value: Any) -> None:
         """The handler returned ``value`` (JSON)."""
         self.send(wire.output(invocation_id, value))
+
+    def send_response(self, invocation_id: int, response: ApiResponse) -> None:
+        """An api handler returned ``response``."""
+        self.send(wire.response(invocation_id, response))
 
     def send_failure(self, invocation_id: int, exc: BaseException, step: str) -> None:
         """The handler (or the runtime, for it) raised ``exc``."""

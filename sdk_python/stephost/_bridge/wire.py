@@ -11,9 +11,10 @@ import orjson
 from stephost._bridge.errors import load_error, to_wire
 from stephost.invocation import Invocation
 from stephost.loader import FileFailure, LoadedStep, describe_failure
+from stephost.types import ApiRequest, ApiResponse
 from stephost.v1 import invocation_pb2, runtime_pb2
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION: int = runtime_pb2.CONTRACT_VERSION_CURRENT
 LANGUAGE = "python"
 TRIGGERS = {
     invocation_pb2.TRIGGER_API: "api",
@@ -48,6 +49,7 @@ def trace_id(traceparent: str) -> str:
 
 def invocation(message: invocation_pb2.Invocation) -> Invocation:
     trace = message.trace
+    request = _api_request(message.request) if message.HasField("request") else None
     return Invocation(
         id=message.id,
         step=message.step,
@@ -60,11 +62,35 @@ def invocation(message: invocation_pb2.Invocation) -> Invocation:
         deadline_unix_ms=message.deadline_unix_ms,
         topic=message.topic,
         message_id=message.message_id,
+        request=request,
+    )
+
+
+def _api_request(wire: invocation_pb2.ApiRequest) -> ApiRequest:
+    return ApiRequest(
+        body=orjson.loads(wire.body) if wire.body else None,
+        path_params=dict(wire.path_params),
+        query_params={
+            name: query.values[0] if len(query.values) == 1 else list(query.values)
+            for name, query in wire.query_params.items()
+        },
+        headers=dict(wire.headers),
+        method=wire.method,
+        path=wire.path,
     )
 
 
 def output(invocation_id: int, value: Any) -> runtime_pb2.RuntimeMessage:
     result = invocation_pb2.InvocationResult(invocation_id=invocation_id, output=dumps(value))
+    return runtime_pb2.RuntimeMessage(result=result)
+
+
+def response(invocation_id: int, value: ApiResponse) -> runtime_pb2.RuntimeMessage:
+    """An api handler's response, already checked (headers are strings)."""
+    wire = invocation_pb2.ApiResponse(
+        status=value.status, headers=value.headers, body=dumps(value.body)
+    )
+    result = invocation_pb2.InvocationResult(invocation_id=invocation_id, response=wire)
     return runtime_pb2.RuntimeMessage(result=result)
 
 

@@ -2,12 +2,20 @@ from stephost.v1 import calls_pb2 as _calls_pb2
 from stephost.v1 import error_pb2 as _error_pb2
 from stephost.v1 import invocation_pb2 as _invocation_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class ContractVersion(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONTRACT_VERSION_UNSPECIFIED: _ClassVar[ContractVersion]
+    CONTRACT_VERSION_CURRENT: _ClassVar[ContractVersion]
+CONTRACT_VERSION_UNSPECIFIED: ContractVersion
+CONTRACT_VERSION_CURRENT: ContractVersion
 
 class RuntimeFrame(_message.Message):
     __slots__ = ("messages",)

@@ -13,9 +13,9 @@ import * as grpc from '@grpc/grpc-js'
 import type { EmitRequest, HostLink, Invocation } from '../invocation.ts'
 import type { FileFailure, LoadedStep } from '../loader.ts'
 import { StepError } from '../sdk.ts'
-import type { StateItem } from '../sdk.ts'
+import type { ApiResponse, StateItem } from '../sdk.ts'
 import { fromWire, toWire } from './errors.ts'
-import { hello, invocation, jsonBytes, logRecord, num, parseJson, v1 } from './wire.ts'
+import { apiResponse, hello, invocation, jsonBytes, logRecord, num, parseJson, v1 } from './wire.ts'
 import type { HostCall, HostCallReply, HostMessage, RuntimeMessage } from './wire.ts'
 
 // Payloads are bounded by the host's body limit; leave generous room for batches.
@@ -151,6 +151,11 @@ export class HostConnection implements HostLink {
   /** The handler returned `value` (JSON). */
   sendOutput(invocationId: number, value: unknown): void {
     this.#send({ result: { invocationId, output: jsonBytes(value ?? null) } })
+  }
+
+  /** An api handler returned `response` (checked: string headers). */
+  sendResponse(invocationId: number, response: ApiResponse): void {
+    this.#send({ result: { invocationId, response: apiResponse(response) } })
   }
 
   /** The handler (or the runtime, for it) threw `error`. */

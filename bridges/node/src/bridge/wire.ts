@@ -6,6 +6,7 @@ import './protobuf-setup.ts'
 import { stephost } from '../gen/stephost.js'
 import type { Invocation, Trigger } from '../invocation.ts'
 import type { FileFailure, LoadedStep } from '../loader.ts'
+import type { ApiRequest, ApiResponse } from '../sdk.ts'
 
 export const v1 = stephost.v1
 export type HostMessage = stephost.v1.HostMessage.$Properties
@@ -16,8 +17,9 @@ export type WireError = stephost.v1.StepError.$Properties
 export type Hello = stephost.v1.Hello.$Properties
 export type Welcome = stephost.v1.Welcome.$Properties
 type WireInvocation = stephost.v1.Invocation.$Properties
+type WireApiRequest = stephost.v1.ApiRequest.$Properties
 
-export const CONTRACT_VERSION = 1
+export const CONTRACT_VERSION: number = stephost.v1.ContractVersion.CONTRACT_VERSION_CURRENT
 export const LANGUAGE = 'node'
 const TRIGGERS = new Map<number, Trigger>([
   [stephost.v1.Trigger.TRIGGER_API, 'api'],
@@ -57,6 +59,7 @@ export function invocation(message: WireInvocation): Invocation {
     step: message.step ?? '',
     trigger: TRIGGERS.get(message.trigger ?? 0) ?? 'cron',
     payload: message.payload ?? EMPTY,
+    request: message.request ? apiRequest(message.request) : undefined,
     attempt: message.attempt ?? 1,
     traceId: traceIdOf(traceparent),
     traceparent,
@@ -65,6 +68,27 @@ export function invocation(message: WireInvocation): Invocation {
     topic: message.topic ?? '',
     messageId: message.messageId ?? '',
   }
+}
+
+function apiRequest(wire: WireApiRequest): ApiRequest {
+  const queryParams: Record<string, string | string[]> = {}
+  for (const [name, query] of Object.entries(wire.queryParams ?? {})) {
+    const values = query.values ?? []
+    queryParams[name] = values.length === 1 ? values[0]! : values
+  }
+  return {
+    body: parseJson(wire.body),
+    pathParams: wire.pathParams ?? {},
+    queryParams,
+    headers: wire.headers ?? {},
+    method: wire.method ?? '',
+    path: wire.path ?? '',
+  }
+}
+
+/** An api handler's response, already checked (its headers are strings). */
+export function apiResponse(response: ApiResponse): stephost.v1.ApiResponse.$Properties {
+  return { status: response.status, headers: response.headers ?? {}, body: jsonBytes(response.body ?? null) }
 }
 
 export function hello(steps: LoadedStep[], failures: FileFailure[]): Hello {

@@ -1724,6 +1724,219 @@ export namespace stephost {
         }
 
         /**
+         * Properties of an ApiRequest.
+         * @deprecated Use stephost.v1.ApiRequest.$Properties instead.
+         */
+        interface IApiRequest extends stephost.v1.ApiRequest.$Properties {
+        }
+
+        /** Represents an ApiRequest. */
+        class ApiRequest {
+
+            /**
+             * Constructs a new ApiRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: stephost.v1.ApiRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ApiRequest method. */
+            method: string;
+
+            /** ApiRequest path. */
+            path: string;
+
+            /** ApiRequest pathParams. */
+            pathParams: { [k: string]: string };
+
+            /** ApiRequest queryParams. */
+            queryParams: { [k: string]: stephost.v1.QueryValues.$Properties };
+
+            /** ApiRequest headers. */
+            headers: { [k: string]: string };
+
+            /** ApiRequest body. */
+            body: Uint8Array;
+
+            /**
+             * Encodes the specified ApiRequest message. Does not implicitly {@link stephost.v1.ApiRequest.verify|verify} messages.
+             * @param message ApiRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: stephost.v1.ApiRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an ApiRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {stephost.v1.ApiRequest & stephost.v1.ApiRequest.$Shape} ApiRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): stephost.v1.ApiRequest & stephost.v1.ApiRequest.$Shape;
+        }
+
+        namespace ApiRequest {
+
+            /** Properties of an ApiRequest. */
+            interface $Properties {
+
+                /** ApiRequest method */
+                method?: (string|null);
+
+                /** ApiRequest path */
+                path?: (string|null);
+
+                /** ApiRequest pathParams */
+                pathParams?: ({ [k: string]: string }|null);
+
+                /** ApiRequest queryParams */
+                queryParams?: ({ [k: string]: stephost.v1.QueryValues.$Properties }|null);
+
+                /** ApiRequest headers */
+                headers?: ({ [k: string]: string }|null);
+
+                /** ApiRequest body */
+                body?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an ApiRequest. */
+            type $Shape = stephost.v1.ApiRequest.$Properties;
+        }
+
+        /**
+         * Properties of a QueryValues.
+         * @deprecated Use stephost.v1.QueryValues.$Properties instead.
+         */
+        interface IQueryValues extends stephost.v1.QueryValues.$Properties {
+        }
+
+        /** Represents a QueryValues. */
+        class QueryValues {
+
+            /**
+             * Constructs a new QueryValues.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: stephost.v1.QueryValues.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** QueryValues values. */
+            values: string[];
+
+            /**
+             * Encodes the specified QueryValues message. Does not implicitly {@link stephost.v1.QueryValues.verify|verify} messages.
+             * @param message QueryValues message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: stephost.v1.QueryValues.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a QueryValues message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {stephost.v1.QueryValues & stephost.v1.QueryValues.$Shape} QueryValues
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): stephost.v1.QueryValues & stephost.v1.QueryValues.$Shape;
+        }
+
+        namespace QueryValues {
+
+            /** Properties of a QueryValues. */
+            interface $Properties {
+
+                /** QueryValues values */
+                values?: (string[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a QueryValues. */
+            type $Shape = stephost.v1.QueryValues.$Properties;
+        }
+
+        /**
+         * Properties of an ApiResponse.
+         * @deprecated Use stephost.v1.ApiResponse.$Properties instead.
+         */
+        interface IApiResponse extends stephost.v1.ApiResponse.$Properties {
+        }
+
+        /** Represents an ApiResponse. */
+        class ApiResponse {
+
+            /**
+             * Constructs a new ApiResponse.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: stephost.v1.ApiResponse.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ApiResponse status. */
+            status: number;
+
+            /** ApiResponse headers. */
+            headers: { [k: string]: string };
+
+            /** ApiResponse body. */
+            body: Uint8Array;
+
+            /**
+             * Encodes the specified ApiResponse message. Does not implicitly {@link stephost.v1.ApiResponse.verify|verify} messages.
+             * @param message ApiResponse message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: stephost.v1.ApiResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an ApiResponse message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {stephost.v1.ApiResponse & stephost.v1.ApiResponse.$Shape} ApiResponse
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): stephost.v1.ApiResponse & stephost.v1.ApiResponse.$Shape;
+        }
+
+        namespace ApiResponse {
+
+            /** Properties of an ApiResponse. */
+            interface $Properties {
+
+                /** ApiResponse status */
+                status?: (number|null);
+
+                /** ApiResponse headers */
+                headers?: ({ [k: string]: string }|null);
+
+                /** ApiResponse body */
+                body?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an ApiResponse. */
+            type $Shape = stephost.v1.ApiResponse.$Properties;
+        }
+
+        /**
          * Properties of an Invocation.
          * @deprecated Use stephost.v1.Invocation.$Properties instead.
          */
@@ -1752,7 +1965,10 @@ export namespace stephost {
             trigger: stephost.v1.Trigger;
 
             /** Invocation payload. */
-            payload: Uint8Array;
+            payload?: (Uint8Array|null);
+
+            /** Invocation request. */
+            request?: (stephost.v1.ApiRequest.$Properties|null);
 
             /** Invocation attempt. */
             attempt: number;
@@ -1768,6 +1984,9 @@ export namespace stephost {
 
             /** Invocation messageId. */
             messageId: string;
+
+            /** Invocation input. */
+            input?: ("payload"|"request");
 
             /**
              * Encodes the specified Invocation message. Does not implicitly {@link stephost.v1.Invocation.verify|verify} messages.
@@ -1805,6 +2024,9 @@ export namespace stephost {
                 /** Invocation payload */
                 payload?: (Uint8Array|null);
 
+                /** Invocation request */
+                request?: (stephost.v1.ApiRequest.$Properties|null);
+
                 /** Invocation attempt */
                 attempt?: (number|null);
 
@@ -1820,12 +2042,29 @@ export namespace stephost {
                 /** Invocation messageId */
                 messageId?: (string|null);
 
+                /** Invocation input */
+                input?: ("payload"|"request");
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
-            /** Shape of an Invocation. */
-            type $Shape = stephost.v1.Invocation.$Properties;
+            /** Narrowed shape of an Invocation. */
+            type $Shape = {
+              id?: number|Long|null;
+              step?: string|null;
+              trigger?: stephost.v1.Trigger|null;
+              payload?: Uint8Array|null;
+              request?: stephost.v1.ApiRequest.$Shape|null;
+              attempt?: number|null;
+              deadlineUnixMs?: number|Long|null;
+              trace?: stephost.v1.TraceContext.$Shape|null;
+              topic?: string|null;
+              messageId?: string|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ input?: undefined; payload?: null; request?: null }|{ input?: "payload"; payload: Uint8Array; request?: null }|{ input?: "request"; payload?: null; request: stephost.v1.ApiRequest.$Shape })
+            );
         }
 
         /**
@@ -1856,8 +2095,11 @@ export namespace stephost {
             /** InvocationResult error. */
             error?: (stephost.v1.StepError.$Properties|null);
 
+            /** InvocationResult response. */
+            response?: (stephost.v1.ApiResponse.$Properties|null);
+
             /** InvocationResult outcome. */
-            outcome?: ("output"|"error");
+            outcome?: ("output"|"error"|"response");
 
             /**
              * Encodes the specified InvocationResult message. Does not implicitly {@link stephost.v1.InvocationResult.verify|verify} messages.
@@ -1892,8 +2134,11 @@ export namespace stephost {
                 /** InvocationResult error */
                 error?: (stephost.v1.StepError.$Properties|null);
 
+                /** InvocationResult response */
+                response?: (stephost.v1.ApiResponse.$Properties|null);
+
                 /** InvocationResult outcome */
-                outcome?: ("output"|"error");
+                outcome?: ("output"|"error"|"response");
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -1904,9 +2149,10 @@ export namespace stephost {
               invocationId?: number|Long|null;
               output?: Uint8Array|null;
               error?: stephost.v1.StepError.$Shape|null;
+              response?: stephost.v1.ApiResponse.$Shape|null;
               $unknowns?: Uint8Array[];
             } & (
-              ({ outcome?: undefined; output?: null; error?: null }|{ outcome?: "output"; output: Uint8Array; error?: null }|{ outcome?: "error"; output?: null; error: stephost.v1.StepError.$Shape })
+              ({ outcome?: undefined; output?: null; error?: null; response?: null }|{ outcome?: "output"; output: Uint8Array; error?: null; response?: null }|{ outcome?: "error"; output?: null; error: stephost.v1.StepError.$Shape; response?: null }|{ outcome?: "response"; output?: null; error?: null; response: stephost.v1.ApiResponse.$Shape })
             );
         }
 
@@ -1971,6 +2217,16 @@ export namespace stephost {
 
             /** Shape of a Cancel. */
             type $Shape = stephost.v1.Cancel.$Properties;
+        }
+
+        /** ContractVersion enum. */
+        enum ContractVersion {
+
+            /** CONTRACT_VERSION_UNSPECIFIED value */
+            CONTRACT_VERSION_UNSPECIFIED = 0,
+
+            /** CONTRACT_VERSION_CURRENT value */
+            CONTRACT_VERSION_CURRENT = 2
         }
 
         /** Represents a RuntimeService */

@@ -2528,6 +2528,455 @@ export const stephost = $root.stephost = (() => {
             return TraceContext;
         })();
 
+        v1.ApiRequest = (function() {
+
+            const ApiRequest = function (properties) {
+                this.pathParams = {};
+                this.queryParams = {};
+                this.headers = {};
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ApiRequest.prototype.method = "";
+            ApiRequest.prototype.path = "";
+            ApiRequest.prototype.pathParams = $util.emptyObject;
+            ApiRequest.prototype.queryParams = $util.emptyObject;
+            ApiRequest.prototype.headers = $util.emptyObject;
+            ApiRequest.prototype.body = $util.newBuffer([]);
+
+            ApiRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.method != null && $Object.hasOwnProperty.call(message, "method") && message.method !== "")
+                    writer.uint32(10).string(message.method);
+                if (message.path != null && $Object.hasOwnProperty.call(message, "path") && message.path !== "")
+                    writer.uint32(18).string(message.path);
+                if (message.pathParams != null && $Object.hasOwnProperty.call(message, "pathParams"))
+                    for (let keys = $Object.keys(message.pathParams), i = 0; i < keys.length; ++i)
+                        writer.uint32(26).fork().uint32(10).string(keys[i]).uint32(18).string(message.pathParams[keys[i]]).ldelim();
+                if (message.queryParams != null && $Object.hasOwnProperty.call(message, "queryParams"))
+                    for (let keys = $Object.keys(message.queryParams), i = 0; i < keys.length; ++i) {
+                        writer.uint32(34).fork().uint32(10).string(keys[i]);
+                        $root.stephost.v1.QueryValues.encode(message.queryParams[keys[i]], writer.uint32(18).fork(), _depth + 1).ldelim().ldelim();
+                    }
+                if (message.headers != null && $Object.hasOwnProperty.call(message, "headers"))
+                    for (let keys = $Object.keys(message.headers), i = 0; i < keys.length; ++i)
+                        writer.uint32(42).fork().uint32(10).string(keys[i]).uint32(18).string(message.headers[keys[i]]).ldelim();
+                if (message.body != null && $Object.hasOwnProperty.call(message, "body") && message.body.length)
+                    writer.uint32(50).bytes(message.body);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ApiRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, key, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.stephost.v1.ApiRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.method = value;
+                            else
+                                delete message.method;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.path = value;
+                            else
+                                delete message.path;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if (message.pathParams === $util.emptyObject)
+                                message.pathParams = {};
+                            let end2 = reader.size() + reader.pos;
+                            if (end2 > reader.len)
+                                throw $RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = "";
+                            while (reader.pos < end2) {
+                                let tag2 = reader.tag();
+                                wireType = tag2 & 7;
+                                switch (tag2 >>>= 3) {
+                                case 1:
+                                    if (wireType !== 2)
+                                        break;
+                                    key = reader.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (wireType !== 2)
+                                        break;
+                                    value = reader.stringVerify();
+                                    continue;
+                                }
+                                reader.skipType(wireType, _depth, tag2);
+                            }
+                            if (reader.pos !== end2)
+                                throw $RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.pathParams, key);
+                            message.pathParams[key] = value;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if (message.queryParams === $util.emptyObject)
+                                message.queryParams = {};
+                            let end2 = reader.size() + reader.pos;
+                            if (end2 > reader.len)
+                                throw $RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = null;
+                            while (reader.pos < end2) {
+                                let tag2 = reader.tag();
+                                wireType = tag2 & 7;
+                                switch (tag2 >>>= 3) {
+                                case 1:
+                                    if (wireType !== 2)
+                                        break;
+                                    key = reader.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (wireType !== 2)
+                                        break;
+                                    value = $root.stephost.v1.QueryValues.decode(reader, reader.size(), $undefined, _depth + 1, value);
+                                    continue;
+                                }
+                                reader.skipType(wireType, _depth, tag2);
+                            }
+                            if (reader.pos !== end2)
+                                throw $RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.queryParams, key);
+                            message.queryParams[key] = value || new $root.stephost.v1.QueryValues();
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if (message.headers === $util.emptyObject)
+                                message.headers = {};
+                            let end2 = reader.size() + reader.pos;
+                            if (end2 > reader.len)
+                                throw $RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = "";
+                            while (reader.pos < end2) {
+                                let tag2 = reader.tag();
+                                wireType = tag2 & 7;
+                                switch (tag2 >>>= 3) {
+                                case 1:
+                                    if (wireType !== 2)
+                                        break;
+                                    key = reader.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (wireType !== 2)
+                                        break;
+                                    value = reader.stringVerify();
+                                    continue;
+                                }
+                                reader.skipType(wireType, _depth, tag2);
+                            }
+                            if (reader.pos !== end2)
+                                throw $RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.headers, key);
+                            message.headers[key] = value;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.body = value;
+                            else
+                                delete message.body;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return ApiRequest;
+        })();
+
+        v1.QueryValues = (function() {
+
+            const QueryValues = function (properties) {
+                this.values = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            QueryValues.prototype.values = $util.emptyArray;
+
+            QueryValues.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.values != null && message.values.length)
+                    for (let i = 0; i < message.values.length; ++i)
+                        writer.uint32(10).string(message.values[i]);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            QueryValues.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.stephost.v1.QueryValues();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.values && message.values.length))
+                                message.values = [];
+                            message.values.push(reader.stringVerify());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return QueryValues;
+        })();
+
+        v1.ApiResponse = (function() {
+
+            const ApiResponse = function (properties) {
+                this.headers = {};
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ApiResponse.prototype.status = 0;
+            ApiResponse.prototype.headers = $util.emptyObject;
+            ApiResponse.prototype.body = $util.newBuffer([]);
+
+            ApiResponse.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.status != null && $Object.hasOwnProperty.call(message, "status") && message.status !== 0)
+                    writer.uint32(8).uint32(message.status);
+                if (message.headers != null && $Object.hasOwnProperty.call(message, "headers"))
+                    for (let keys = $Object.keys(message.headers), i = 0; i < keys.length; ++i)
+                        writer.uint32(18).fork().uint32(10).string(keys[i]).uint32(18).string(message.headers[keys[i]]).ldelim();
+                if (message.body != null && $Object.hasOwnProperty.call(message, "body") && message.body.length)
+                    writer.uint32(26).bytes(message.body);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ApiResponse.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, key, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.stephost.v1.ApiResponse();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.status = value;
+                            else
+                                delete message.status;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (message.headers === $util.emptyObject)
+                                message.headers = {};
+                            let end2 = reader.size() + reader.pos;
+                            if (end2 > reader.len)
+                                throw $RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = "";
+                            while (reader.pos < end2) {
+                                let tag2 = reader.tag();
+                                wireType = tag2 & 7;
+                                switch (tag2 >>>= 3) {
+                                case 1:
+                                    if (wireType !== 2)
+                                        break;
+                                    key = reader.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (wireType !== 2)
+                                        break;
+                                    value = reader.stringVerify();
+                                    continue;
+                                }
+                                reader.skipType(wireType, _depth, tag2);
+                            }
+                            if (reader.pos !== end2)
+                                throw $RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.headers, key);
+                            message.headers[key] = value;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.body = value;
+                            else
+                                delete message.body;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return ApiResponse;
+        })();
+
         v1.Invocation = (function() {
 
             const Invocation = function (properties) {
@@ -2540,12 +2989,20 @@ export const stephost = $root.stephost = (() => {
             Invocation.prototype.id = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
             Invocation.prototype.step = "";
             Invocation.prototype.trigger = 0;
-            Invocation.prototype.payload = $util.newBuffer([]);
+            Invocation.prototype.payload = null;
+            Invocation.prototype.request = null;
             Invocation.prototype.attempt = 0;
             Invocation.prototype.deadlineUnixMs = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
             Invocation.prototype.trace = null;
             Invocation.prototype.topic = "";
             Invocation.prototype.messageId = "";
+
+            let $oneOfFields;
+
+            $Object.defineProperty(Invocation.prototype, "input", {
+                get: $util.oneOfGetter($oneOfFields = ["payload", "request"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
 
             Invocation.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -2560,7 +3017,7 @@ export const stephost = $root.stephost = (() => {
                     writer.uint32(18).string(message.step);
                 if (message.trigger != null && $Object.hasOwnProperty.call(message, "trigger") && message.trigger !== 0)
                     writer.uint32(24).int32(message.trigger);
-                if (message.payload != null && $Object.hasOwnProperty.call(message, "payload") && message.payload.length)
+                if (message.payload != null && $Object.hasOwnProperty.call(message, "payload"))
                     writer.uint32(34).bytes(message.payload);
                 if (message.attempt != null && $Object.hasOwnProperty.call(message, "attempt") && message.attempt !== 0)
                     writer.uint32(40).uint32(message.attempt);
@@ -2572,6 +3029,8 @@ export const stephost = $root.stephost = (() => {
                     writer.uint32(66).string(message.topic);
                 if (message.messageId != null && $Object.hasOwnProperty.call(message, "messageId") && message.messageId !== "")
                     writer.uint32(74).string(message.messageId);
+                if (message.request != null && $Object.hasOwnProperty.call(message, "request"))
+                    $root.stephost.v1.ApiRequest.encode(message.request, writer.uint32(82).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2635,10 +3094,15 @@ export const stephost = $root.stephost = (() => {
                     case 4: {
                             if (wireType !== 2)
                                 break;
-                            if ((value = reader.bytes()).length)
-                                message.payload = value;
-                            else
-                                delete message.payload;
+                            message.payload = reader.bytes();
+                            message.input = "payload";
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            message.request = $root.stephost.v1.ApiRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.request);
+                            message.input = "request";
                             continue;
                         }
                     case 5: {
@@ -2715,11 +3179,12 @@ export const stephost = $root.stephost = (() => {
             InvocationResult.prototype.invocationId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
             InvocationResult.prototype.output = null;
             InvocationResult.prototype.error = null;
+            InvocationResult.prototype.response = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(InvocationResult.prototype, "outcome", {
-                get: $util.oneOfGetter($oneOfFields = ["output", "error"]),
+                get: $util.oneOfGetter($oneOfFields = ["output", "error", "response"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -2736,6 +3201,8 @@ export const stephost = $root.stephost = (() => {
                     writer.uint32(18).bytes(message.output);
                 if (message.error != null && $Object.hasOwnProperty.call(message, "error"))
                     $root.stephost.v1.StepError.encode(message.error, writer.uint32(26).fork(), _depth + 1).ldelim();
+                if (message.response != null && $Object.hasOwnProperty.call(message, "response"))
+                    $root.stephost.v1.ApiResponse.encode(message.response, writer.uint32(34).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2790,6 +3257,13 @@ export const stephost = $root.stephost = (() => {
                                 break;
                             message.error = $root.stephost.v1.StepError.decode(reader, reader.size(), $undefined, _depth + 1, message.error);
                             message.outcome = "error";
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            message.response = $root.stephost.v1.ApiResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.response);
+                            message.outcome = "response";
                             continue;
                         }
                     }
@@ -2904,6 +3378,13 @@ export const stephost = $root.stephost = (() => {
             };
 
             return Cancel;
+        })();
+
+        v1.ContractVersion = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "CONTRACT_VERSION_UNSPECIFIED"] = 0;
+            values[valuesById[2] = "CONTRACT_VERSION_CURRENT"] = 2;
+            return values;
         })();
 
         v1.RuntimeService = (function() {

@@ -3,8 +3,9 @@
 module Stephost
   # One invocation as the runtime runs it: a plain value the bridge decodes from
   # the wire. `trigger` is :api, :event or :cron; `payload` is JSON (the event's
-  # data, the api request, or null for cron); `deadline_ms` is when the host
-  # stops waiting (Unix milliseconds, 0 for never).
+  # data, or null for cron); `deadline_ms` is when the host
+  # stops waiting (Unix milliseconds, 0 for never); `request` is the
+  # Stephost::ApiRequest of an api invocation (nil otherwise).
   Invocation = Struct.new(:id, :step, :trigger, :payload, :attempt, :trace_id, :traceparent, :tracestate,
-                          :deadline_ms, :topic, :message_id, keyword_init: true)
+                          :deadline_ms, :topic, :message_id, :request, keyword_init: true)
 end

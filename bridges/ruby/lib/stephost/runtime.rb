@@ -148,7 +148,8 @@ module Stephost
       drained if idle
     end
 
-    # [:output, value], or [:failure, exception, code (nil: the exception's own)].
+    # [:output, value], [:response, checked api response], or
+    # [:failure, exception, code (nil: the exception's own)].
     def outcome_of(invocation)
       step = @steps[invocation.step]
       unless step
@@ -157,7 +158,8 @@ module Stephost
       end
 
       begin
-        [:output, call(step, invocation)]
+        output = call(step, invocation)
+        invocation.request ? [:response, Runtime.api_response(output)] : [:output, output]
       rescue Cancelled
         raise
       rescue Exception => e # user code may raise anything
@@ -166,12 +168,11 @@ module Stephost
     end
 
     def deliver(invocation, kind, value, code = nil)
-      if kind == :output
-        begin
-          return @conn.send_output(invocation.id, value)
-        rescue StandardError => e # what the handler returned is not JSON
-          value = e
-        end
+      begin
+        return @conn.send_output(invocation.id, value) if kind == :output
+        return @conn.send_response(invocation.id, value) if kind == :response
+      rescue StandardError => e # what the handler returned is not JSON
+        value = e
       end
       @conn.send_failure(invocation.id, value, invocation.step, code: code)
     end
@@ -189,8 +190,8 @@ module Stephost
       ctx = Context.new(@conn, invocation.id, step.name, invocation.trace_id, invocation.attempt, step.emit_types)
       case invocation.trigger
       when :api
-        request = Runtime.api_request(step, Bridge.load(invocation.payload))
-        Runtime.api_response(Thread.handle_interrupt(Cancelled => :immediate) { step.call(request, ctx) })
+        request = Runtime.api_request(step, invocation.request)
+        Thread.handle_interrupt(Cancelled => :immediate) { step.call(request, ctx) }
       when :event
         data = if step.message_class
                  Typed.decode(step.name, step.message_class, invocation.payload)
@@ -205,22 +206,43 @@ module Stephost
 
     class << self
       # The request an api handler gets; a typed step's body is its message class.
-      def api_request(step, payload)
-        request = ApiRequest.from_payload(payload)
+      def api_request(step, request)
         return request unless step.message_class
 
         ApiRequest.new(**request.to_h, body: Typed.from_value(step.name, step.message_class, request.body))
       end
 
-      # {"status", "body", "headers"} from what an api handler returned.
+      # {"status", "body", "headers"} (String header values) from what an api
+      # handler returned; BAD_RESPONSE (not retryable) says what is wrong.
       def api_response(output)
-        if output.is_a?(Hash) && (output.key?(:status) || output.key?('status'))
-          return { 'status' => pick(output, :status), 'body' => pick(output, :body),
-                   'headers' => pick(output, :headers) || {} }
+        unless output.is_a?(Hash) && (output.key?(:status) || output.key?('status'))
+          raise bad_response('an api handler must return a Hash with :status (and :body, :headers); ' \
+                             "it returned #{output.class}")
         end
 
-        raise StepError.new('an api handler must return a Hash with :status (and :body, :headers); ' \
-                            "it returned #{output.class}", code: 'BAD_RESPONSE', retryable: false)
+        status = pick(output, :status)
+        unless status.is_a?(Integer) && status.between?(100, 599)
+          raise bad_response("status must be an Integer from 100 to 599, got #{status.inspect}")
+        end
+
+        { 'status' => status, 'body' => pick(output, :body), 'headers' => header_strings(pick(output, :headers)) }
+      end
+
+      def header_strings(headers)
+        return {} if headers.nil?
+        raise bad_response("headers must be a Hash, got #{headers.class}") unless headers.is_a?(Hash)
+
+        headers.to_h do |name, value|
+          unless value.is_a?(String) || value.is_a?(Symbol) || value.is_a?(Numeric)
+            raise bad_response("header #{name.to_s.inspect} must be a String, got #{value.class}")
+          end
+
+          [name.to_s, value.to_s]
+        end
+      end
+
+      def bad_response(message)
+        StepError.new(message, code: 'BAD_RESPONSE', retryable: false)
       end
 
       def pick(hash, key)

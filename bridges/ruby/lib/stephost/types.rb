@@ -15,14 +15,6 @@ module Stephost
       @path = path
     end
 
-    # The request from an api invocation's JSON payload.
-    def self.from_payload(payload)
-      payload = {} unless payload.is_a?(Hash)
-      new(body: payload['body'], path_params: payload['pathParams'] || {},
-          query_params: payload['queryParams'] || {}, headers: payload['headers'] || {},
-          method: payload['method'] || 'GET', path: payload['path'] || '/')
-    end
-
     def to_h
       { body: @body, path_params: @path_params, query_params: @query_params, headers: @headers,
         method: @method, path: @path }

@@ -3,6 +3,7 @@
 require 'json'
 require 'google/protobuf'
 require 'stephost/invocation'
+require 'stephost/types'
 require 'stephost/v1/runtime_pb'
 
 module Stephost
@@ -11,7 +12,7 @@ module Stephost
   # values (Stephost::Invocation) and turns its results into messages.
   # Internal; step code never uses it.
   module Bridge
-    CONTRACT_VERSION = 1
+    CONTRACT_VERSION = V1::ContractVersion::CONTRACT_VERSION_CURRENT
     LANGUAGE = 'ruby'
     TRIGGERS = { TRIGGER_API: :api, TRIGGER_EVENT: :event, TRIGGER_CRON: :cron }.freeze
 
@@ -25,8 +26,24 @@ module Stephost
         id: message.id, step: message.step, trigger: TRIGGERS.fetch(message.trigger, :cron),
         payload: message.payload, attempt: message.attempt, trace_id: trace_id(traceparent),
         traceparent: traceparent, tracestate: trace ? trace.tracestate : '',
-        deadline_ms: message.deadline_unix_ms, topic: message.topic, message_id: message.message_id
+        deadline_ms: message.deadline_unix_ms, topic: message.topic, message_id: message.message_id,
+        request: message.input == :request ? api_request(message.request) : nil
       )
+    end
+
+    # The HTTP request an api handler gets (Hashes with String keys; a query
+    # parameter given once is a String, given more often an Array).
+    def api_request(wire)
+      query = {}
+      wire.query_params.each { |name, param| query[name] = param.values.size == 1 ? param.values[0] : param.values.to_a }
+      Stephost::ApiRequest.new(body: load(wire.body), path_params: wire.path_params.to_h, query_params: query,
+                               headers: wire.headers.to_h, method: wire['method'], path: wire.path)
+    end
+
+    # An api handler's response, already checked: {'status', 'body', 'headers'}
+    # with String header values.
+    def api_response(response)
+      V1::ApiResponse.new(status: response['status'], headers: response['headers'], body: dump(response['body']))
     end
 
     # The trace id of a W3C "00-<trace id>-<parent span id>-<flags>" traceparent.

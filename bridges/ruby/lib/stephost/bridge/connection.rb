@@ -125,6 +125,12 @@ module Stephost
         send_message(V1::RuntimeMessage.new(result: result))
       end
 
+      # An api handler returned `response` (checked: see Runtime.api_response).
+      def send_response(invocation_id, response)
+        result = V1::InvocationResult.new(invocation_id: invocation_id, response: Bridge.api_response(response))
+        send_message(V1::RuntimeMessage.new(result: result))
+      end
+
       # The handler (or the runtime, for it) raised `exc`; `code` overrides the
       # error's own.
       def send_failure(invocation_id, exc, step, code: nil)

@@ -11,22 +11,42 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       optional :traceparent, :string, 1
       optional :tracestate, :string, 2
     end
+    add_message "stephost.v1.ApiRequest" do
+      optional :method, :string, 1
+      optional :path, :string, 2
+      map :path_params, :string, :string, 3
+      map :query_params, :string, :message, 4, "stephost.v1.QueryValues"
+      map :headers, :string, :string, 5
+      optional :body, :bytes, 6
+    end
+    add_message "stephost.v1.QueryValues" do
+      repeated :values, :string, 1
+    end
+    add_message "stephost.v1.ApiResponse" do
+      optional :status, :uint32, 1
+      map :headers, :string, :string, 2
+      optional :body, :bytes, 3
+    end
     add_message "stephost.v1.Invocation" do
       optional :id, :uint64, 1
       optional :step, :string, 2
       optional :trigger, :enum, 3, "stephost.v1.Trigger"
-      optional :payload, :bytes, 4
       optional :attempt, :uint32, 5
       optional :deadline_unix_ms, :int64, 6
       optional :trace, :message, 7, "stephost.v1.TraceContext"
       optional :topic, :string, 8
       optional :message_id, :string, 9
+      oneof :input do
+        optional :payload, :bytes, 4
+        optional :request, :message, 10, "stephost.v1.ApiRequest"
+      end
     end
     add_message "stephost.v1.InvocationResult" do
       optional :invocation_id, :uint64, 1
       oneof :outcome do
         optional :output, :bytes, 2
         optional :error, :message, 3, "stephost.v1.StepError"
+        optional :response, :message, 4, "stephost.v1.ApiResponse"
       end
     end
     add_message "stephost.v1.Cancel" do
@@ -45,6 +65,9 @@ end
 module Stephost
   module V1
     TraceContext = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.TraceContext").msgclass
+    ApiRequest = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.ApiRequest").msgclass
+    QueryValues = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.QueryValues").msgclass
+    ApiResponse = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.ApiResponse").msgclass
     Invocation = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.Invocation").msgclass
     InvocationResult = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.InvocationResult").msgclass
     Cancel = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.Cancel").msgclass

@@ -66,6 +66,10 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
     end
     add_message "stephost.v1.Drained" do
     end
+    add_enum "stephost.v1.ContractVersion" do
+      value :CONTRACT_VERSION_UNSPECIFIED, 0
+      value :CONTRACT_VERSION_CURRENT, 2
+    end
   end
 end
 
@@ -82,5 +86,6 @@ module Stephost
     Heartbeat = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.Heartbeat").msgclass
     Drain = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.Drain").msgclass
     Drained = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.Drained").msgclass
+    ContractVersion = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.ContractVersion").enummodule
   end
 end
