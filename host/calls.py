@@ -71,6 +71,7 @@ class HostCalls:
             group_id=call.group_id,
             idempotency_key=call.idempotency_key,
             delay_ms=call.delay_ms,
+            tracestate=invocation.tracestate,
         )
         return EmitReceipt(result.message_id, result.duplicate)
 

@@ -8,6 +8,7 @@ all the pool raises a ``TransportError`` instead (see ``host.errors``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .catalog import StepConfig
@@ -49,6 +50,32 @@ class Invocation:
     topic: str = ""  # event: the topic it was emitted on
     message_id: str = ""  # event and cron: the durable message
     request: ApiRequest | None = None
+    tracestate: str = ""  # W3C tracestate, carried along with the trace
+
+
+class Cancellation:
+    """Lets whoever waits for an invocation stop waiting (the HTTP client went away):
+    the runtime is told, the handler cancelled, and the wait ends with
+    InvocationCancelledError. Cancelling once it has finished does nothing."""
+
+    __slots__ = ("_stop", "reason")
+
+    def __init__(self) -> None:
+        self.reason = ""
+        self._stop: Callable[[str], None] | None = None
+
+    def cancel(self, reason: str) -> None:
+        if self.reason:
+            return
+        self.reason = reason
+        if self._stop is not None:
+            self._stop(reason)
+
+    def on_cancel(self, stop: Callable[[str], None]) -> None:
+        """``stop(reason)`` runs when cancelled (at once, if it already is)."""
+        self._stop = stop
+        if self.reason:
+            stop(self.reason)
 
 
 @dataclass(frozen=True, slots=True)

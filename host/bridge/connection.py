@@ -18,6 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from stephost.v1 import calls_pb2, invocation_pb2, runtime_pb2
@@ -28,7 +29,7 @@ from ..errors import (
     RuntimeLostError,
     TransportError,
 )
-from ..invocation import Invocation, Outcome
+from ..invocation import Cancellation, Invocation, Outcome
 from ..model import RuntimeInfo
 from . import calls, wire
 from .calls import HostServices
@@ -82,8 +83,9 @@ class RuntimeConnection:
             and (self.capacity == 0 or len(self.in_flight) < self.capacity)
         )
 
-    def invoke(self, invocation: Invocation) -> InFlight:
-        """Send one invocation; its future resolves with the outcome or a TransportError."""
+    def invoke(self, invocation: Invocation, cancellation: Cancellation | None = None) -> InFlight:
+        """Send one invocation; its future resolves with the outcome or a TransportError
+        (InvocationCancelledError once ``cancellation`` is cancelled)."""
         invocation_id = next(self._ids)
         future: asyncio.Future[Outcome] = self._loop.create_future()
         timeout_ms = invocation.step.timeout_ms
@@ -92,6 +94,8 @@ class RuntimeConnection:
         self.in_flight[invocation_id] = entry
         deadline_ms = int(time.time() * 1000) + timeout_ms
         self.send(wire.invocation_message(invocation_id, invocation, deadline_ms))
+        if cancellation is not None:
+            cancellation.on_cancel(partial(self.cancel, invocation_id))
         return entry
 
     def cancel(self, invocation_id: int, reason: str) -> None:

@@ -94,6 +94,8 @@ def invocation_message(
     else:
         message.payload = invocation.payload
     message.trace.traceparent = make_traceparent(invocation.trace_id, invocation.span_id)
+    if invocation.tracestate:
+        message.trace.tracestate = invocation.tracestate
     return runtime_pb2.HostMessage(invocation=message)
 
 

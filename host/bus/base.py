@@ -24,6 +24,7 @@ class Publication:
     traceparent: str
     steps: tuple[str, ...]
     trigger: str = "event"
+    tracestate: str = ""  # W3C tracestate of the trace, carried to the subscribers
     group_id: str = ""
     idempotency_key: str = ""
     available_ms: int = 0
@@ -44,6 +45,7 @@ class Delivery:
     attempt: int
     interruptions: int
     created_ms: int
+    tracestate: str = ""
 
 
 @dataclass(frozen=True, slots=True)

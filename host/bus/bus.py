@@ -132,6 +132,7 @@ class EventBus:
         group_id: str = "",
         idempotency_key: str = "",
         delay_ms: int = 0,
+        tracestate: str = "",
     ) -> EmitResult:
         """Store ``data`` for every step subscribed to ``topic``; durable on return."""
         steps = tuple(s.name for s in self.catalog.subscribers(topic))
@@ -143,6 +144,7 @@ class EventBus:
                 topic=topic,
                 data=data,
                 traceparent=traceparent,
+                tracestate=tracestate,
                 steps=steps,
                 group_id=group_id,
                 idempotency_key=idempotency_key,
@@ -344,6 +346,7 @@ class StepWorker:
                 attempt=delivery.attempt,
                 topic=delivery.topic,
                 message_id=delivery.message_id,
+                tracestate=delivery.tracestate if parent else "",
             )
             try:
                 failure = (await self.bus.pool.invoke(invocation)).failure

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     trigger TEXT NOT NULL,
     data BLOB NOT NULL,
     traceparent TEXT NOT NULL,
+    tracestate TEXT NOT NULL DEFAULT '',
     group_id TEXT,
     status INTEGER NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
@@ -53,9 +54,12 @@ CREATE TABLE IF NOT EXISTS cron_ticks (
 ) WITHOUT ROWID;
 """
 
+# Columns added after the first release, for queue files that predate them.
+_ADDED_COLUMNS = {"tracestate": "tracestate TEXT NOT NULL DEFAULT ''"}
+
 _INSERT = (
-    "INSERT INTO deliveries (message_id, step, topic, trigger, data, traceparent, group_id, "
-    "status, available_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+    "INSERT INTO deliveries (message_id, step, topic, trigger, data, traceparent, tracestate, "
+    "group_id, status, available_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
 )
 
 # Within a group only the oldest unfinished delivery may be leased, so a group's
@@ -71,7 +75,7 @@ WHERE id IN (
             AND e.id < d.id))
     ORDER BY d.id LIMIT :limit)
 RETURNING id, message_id, topic, trigger, data, traceparent, group_id, attempts,
-          interruptions, created_ms
+          interruptions, created_ms, tracestate
 """
 
 _DEAD_COLUMNS = (
@@ -102,6 +106,10 @@ class SqliteQueue:
     def __init__(self, path: Path) -> None:
         self._db = open_db(path)
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(deliveries)")}
+        for column, definition in _ADDED_COLUMNS.items():
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE deliveries ADD COLUMN {definition}")
 
     async def publish(self, batch: Sequence[Publication], dedup_window_ms: int) -> list[bool]:
         now = _now_ms()
@@ -126,6 +134,7 @@ class SqliteQueue:
                             pub.trigger,
                             pub.data,
                             pub.traceparent,
+                            pub.tracestate,
                             group,
                             available,
                             now,
@@ -174,6 +183,7 @@ class SqliteQueue:
                 attempt=r[7],
                 interruptions=r[8],
                 created_ms=r[9],
+                tracestate=r[10],
             )
             for r in rows
         ]
@@ -305,6 +315,7 @@ class SqliteQueue:
                     "cron",
                     publication.data,
                     publication.traceparent,
+                    publication.tracestate,
                     None,
                     now,
                     now,

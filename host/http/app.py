@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -21,6 +22,7 @@ from ..catalog import Catalog, StepConfig
 from ..errors import (
     HostError,
     InvalidJsonError,
+    InvocationCancelledError,
     MethodNotAllowedError,
     NotFoundError,
     PayloadTooLargeError,
@@ -29,7 +31,7 @@ from ..errors import (
     UnsupportedMediaTypeError,
     ValidationError,
 )
-from ..invocation import ApiRequest, ApiResponse, Invocation
+from ..invocation import ApiRequest, ApiResponse, Cancellation, Invocation
 from ..model import Failure
 from ..runtimes.pool import RuntimePool
 from ..telemetry import (
@@ -56,7 +58,7 @@ log = get_logger(component="http")
 
 
 class ClientGoneError(Exception):
-    """The client disconnected before sending its whole body."""
+    """The client disconnected (before sending its whole body, or while its handler ran)."""
 
 
 class HostApp:
@@ -109,12 +111,12 @@ class HostApp:
             limit = self._limits.get(step.name)
             if limit is None:
                 status = await self._serve(
-                    scope, receive, send, step, match.params, trace_id, span_id
+                    scope, receive, send, step, match.params, trace_id, span_id, parent_id
                 )
             else:
                 async with limit:
                     status = await self._serve(
-                        scope, receive, send, step, match.params, trace_id, span_id
+                        scope, receive, send, step, match.params, trace_id, span_id, parent_id
                     )
         except ClientGoneError:
             status = 499
@@ -157,6 +159,7 @@ class HostApp:
         params: dict[str, str],
         trace_id: str,
         span_id: str,
+        parent_id: str,
     ) -> int:
         headers = _headers(scope)
         declared = headers.get("content-length")
@@ -173,9 +176,20 @@ class HostApp:
         request = ApiRequest(
             scope["method"], scope["path"], params, _query(scope), headers, body_json
         )
-        invocation = Invocation(step, "api", b"", trace_id, span_id, request=request)
+        # W3C: a tracestate goes with the traceparent it came with, or not at all.
+        tracestate = headers.get("tracestate", "") if parent_id else ""
+        invocation = Invocation(
+            step, "api", b"", trace_id, span_id, request=request, tracestate=tracestate
+        )
+        # The body is read: the next message is http.disconnect, when the client goes
+        # away (or once the response is sent, when cancelling does nothing any more).
+        cancellation = Cancellation()
+        watcher = asyncio.ensure_future(receive())
+        watcher.add_done_callback(partial(_cancel_on_disconnect, cancellation))
         try:
-            outcome = await self._pool.invoke(invocation)
+            outcome = await self._pool.invoke(invocation, cancellation)
+        except InvocationCancelledError:
+            raise ClientGoneError from None  # the handler was told; nobody reads an answer
         except TransportError as exc:
             self._log_failure(step, exc.as_failure(step.name), trace_id)
             raise
@@ -209,6 +223,15 @@ class HostApp:
             trace_id=trace_id,
             error=failure.to_json(),
         )
+
+
+def _cancel_on_disconnect(cancellation: Cancellation, watcher: asyncio.Future[Message]) -> None:
+    if (
+        not watcher.cancelled()
+        and watcher.exception() is None
+        and watcher.result()["type"] == "http.disconnect"
+    ):
+        cancellation.cancel("client disconnected")
 
 
 def _trace_of(scope: Scope) -> tuple[str, str]:

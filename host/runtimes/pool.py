@@ -12,8 +12,8 @@ from collections import deque
 from collections.abc import Callable
 
 from ..bridge.connection import RuntimeConnection
-from ..errors import RuntimeUnavailableError
-from ..invocation import Invocation, Outcome
+from ..errors import InvocationCancelledError, RuntimeUnavailableError
+from ..invocation import Cancellation, Invocation, Outcome
 
 Listener = Callable[[RuntimeConnection, bool], None]
 UNLIMITED = 1 << 30
@@ -106,9 +106,12 @@ class RuntimePool:
     def serves(self, step: str) -> bool:
         return any(not c.closed for c in self._by_step.get(step, ()))
 
-    async def invoke(self, invocation: Invocation) -> Outcome:
+    async def invoke(
+        self, invocation: Invocation, cancellation: Cancellation | None = None
+    ) -> Outcome:
         """Run the step once somewhere: what the handler did, or a TransportError when
-        no runtime took it in time, it timed out, or its runtime went away."""
+        no runtime took it in time, it timed out, its runtime went away, or the caller
+        cancelled it."""
         step = invocation.step
         conn = self.pick(step.name)
         if conn is None:
@@ -119,7 +122,11 @@ class RuntimePool:
                     f"within {self._wait_s:g}s",
                     step=step.name,
                 )
-        entry = conn.invoke(invocation)
+        if cancellation is not None and cancellation.reason:
+            raise InvocationCancelledError(
+                f"{step.name} was cancelled before it ran: {cancellation.reason}", step=step.name
+            )
+        entry = conn.invoke(invocation, cancellation)
         try:
             return await entry.future
         except asyncio.CancelledError:

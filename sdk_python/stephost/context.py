@@ -1,14 +1,22 @@
-"""The context every handler gets: emit, state, streams, logger, trace id.
+"""The context every handler gets: emit, state, streams, logger, trace, deadline.
 
 Async handlers get a ``Context`` whose calls are awaited. Sync handlers run on a
 worker thread and get a ``SyncContext`` with the same methods, which block.
 Every call travels to the host over the runtime's stream (see ``_bridge``).
+
+When the host stops waiting (the step's timeout passed, or the HTTP client went
+away) ``ctx.cancelled`` becomes True; an async handler's task is also cancelled
+(``asyncio.CancelledError`` is raised where it awaits). A sync handler keeps running
+on its thread: check ``ctx.cancelled`` to stop early. ``ctx.deadline`` is when the
+host stops waiting, as an aware UTC ``datetime``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Coroutine
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from stephost.types import StateItem
@@ -129,19 +137,48 @@ class Logger:
 class Context:
     """What an async handler gets as ``ctx``."""
 
-    __slots__ = ("_id", "_link", "attempt", "logger", "state", "step", "streams", "trace_id")
+    __slots__ = (
+        "_cancelled",
+        "_id",
+        "_link",
+        "attempt",
+        "deadline",
+        "logger",
+        "state",
+        "step",
+        "streams",
+        "trace_id",
+        "trace_state",
+    )
 
     def __init__(
-        self, link: HostLink, invocation_id: int, step: str, trace_id: str, attempt: int
+        self,
+        link: HostLink,
+        invocation_id: int,
+        step: str,
+        trace_id: str,
+        attempt: int,
+        *,
+        deadline: datetime | None = None,
+        trace_state: str = "",
+        cancelled: threading.Event | None = None,
     ) -> None:
         self._link = link
         self._id = invocation_id
         self.step = step
         self.trace_id = trace_id
+        self.trace_state = trace_state  # the W3C tracestate that came with the trace
         self.attempt = attempt
+        self.deadline = deadline  # when the host stops waiting (aware, UTC); None: never
+        self._cancelled = cancelled or threading.Event()
         self.state = State(link, invocation_id)
         self.streams = Streams(link, invocation_id)
         self.logger = Logger(link, invocation_id)
+
+    @property
+    def cancelled(self) -> bool:
+        """True once the host stopped waiting (timeout, or the HTTP client went away)."""
+        return self._cancelled.is_set()
 
     async def emit(
         self,
@@ -222,17 +259,35 @@ class SyncStreams:
 class SyncContext:
     """What a sync (``def``) handler gets as ``ctx``: every call blocks."""
 
-    __slots__ = ("_block", "_ctx", "attempt", "logger", "state", "step", "streams", "trace_id")
+    __slots__ = (
+        "_block",
+        "_ctx",
+        "attempt",
+        "deadline",
+        "logger",
+        "state",
+        "step",
+        "streams",
+        "trace_id",
+        "trace_state",
+    )
 
     def __init__(self, ctx: Context, loop: asyncio.AbstractEventLoop) -> None:
         self._ctx = ctx
         self._block = _Blocking(loop)
         self.step = ctx.step
         self.trace_id = ctx.trace_id
+        self.trace_state = ctx.trace_state
         self.attempt = ctx.attempt
+        self.deadline = ctx.deadline
         self.logger = ctx.logger
         self.state = SyncState(ctx.state, self._block)
         self.streams = SyncStreams(ctx.streams, self._block)
+
+    @property
+    def cancelled(self) -> bool:
+        """True once the host stopped waiting: a long sync handler should check it."""
+        return self._ctx.cancelled
 
     def emit(
         self,

@@ -14,7 +14,9 @@ import functools
 import gc
 import os
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,32 +37,41 @@ class PythonRuntime:
         self._conn = conn
         self._steps = {step.name: step for step in steps}
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._cancelled: dict[int, threading.Event] = {}
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="step")
         self._loop = asyncio.get_running_loop()
         self._draining = False
         self._idle = asyncio.Event()
 
     def on_invocation(self, invocation: Invocation) -> None:
-        task = asyncio.create_task(self._run(invocation))
+        cancelled = threading.Event()
+        task = asyncio.create_task(self._run(invocation, cancelled))
         self._tasks[invocation.id] = task
+        self._cancelled[invocation.id] = cancelled
         task.add_done_callback(functools.partial(self._forget, invocation.id))
 
     def _forget(self, invocation_id: int, _task: object = None) -> None:
         self._tasks.pop(invocation_id, None)
+        self._cancelled.pop(invocation_id, None)
         if self._draining and not self._tasks:
             self._idle.set()
 
     def on_cancel(self, invocation_id: int, reason: str) -> None:
+        """ctx.cancelled becomes True, and the handler's task is cancelled (a sync
+        handler's thread runs on: it sees the flag)."""
+        cancelled = self._cancelled.get(invocation_id)
+        if cancelled is not None:
+            cancelled.set()
         task = self._tasks.get(invocation_id)
         if task is not None:
-            task.cancel()
+            task.cancel(reason)
 
     async def on_drain(self) -> None:
         self._draining = True
         if self._tasks:
             await self._idle.wait()
 
-    async def _run(self, invocation: Invocation) -> None:
+    async def _run(self, invocation: Invocation, cancelled: threading.Event) -> None:
         step = self._steps.get(invocation.step)
         if step is None:
             error = StepError(
@@ -69,7 +80,7 @@ class PythonRuntime:
             self._conn.send_failure(invocation.id, error, invocation.step)
             return
         try:
-            output = await self._call(step, invocation)
+            output = await self._call(step, invocation, cancelled)
             # Encoded here, so that what is not JSON fails the invocation.
             if invocation.request is not None:
                 self._conn.send_response(invocation.id, api_response(output))
@@ -80,8 +91,20 @@ class PythonRuntime:
         except BaseException as exc:  # user code may raise anything
             self._conn.send_failure(invocation.id, exc, step.name)
 
-    async def _call(self, step: LoadedStep, invocation: Invocation) -> Any:
-        ctx = Context(self._conn, invocation.id, step.name, invocation.trace_id, invocation.attempt)
+    async def _call(
+        self, step: LoadedStep, invocation: Invocation, cancelled: threading.Event
+    ) -> Any:
+        deadline_ms = invocation.deadline_unix_ms
+        ctx = Context(
+            self._conn,
+            invocation.id,
+            step.name,
+            invocation.trace_id,
+            invocation.attempt,
+            deadline=datetime.fromtimestamp(deadline_ms / 1000, UTC) if deadline_ms else None,
+            trace_state=invocation.tracestate,
+            cancelled=cancelled,
+        )
         if invocation.request is not None:
             request = invocation.request
             if step.message_type:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -14,6 +19,10 @@ from tests.toolchains import missing_toolchain
 HERE = Path(__file__).parent
 LANGUAGES = ["python", "node", "ruby"]
 ERROR_TYPES = {"python": "ValueError", "node": "TypeError", "ruby": "ArgumentError"}
+DEADLINE_TYPES = {"python": "datetime", "node": "Date", "ruby": "Time"}
+DEFAULT_TIMEOUT_MS = 30_000
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
 
 pytestmark = pytest.mark.integration
 
@@ -272,3 +281,65 @@ def test_emit_from_event_continues_the_trace(app: StephostApp) -> None:
     emitted = app.emit("ks.in", {"action": "emit", "key": key})
     app.wait_idle()
     assert app.state.get("ks-chain", key)["traceId"] == emitted["traceId"]
+
+
+def test_handler_reads_its_deadline_and_the_tracestate(app: StephostApp) -> None:
+    before_ms = int(time.time() * 1000)
+    response = app.post(
+        "/ks/x",
+        json={"action": "context"},
+        headers={"traceparent": TRACEPARENT, "tracestate": "vendor=abc,other=1"},
+    )
+    after_ms = int(time.time() * 1000)
+    body = response.json()
+    assert body["traceState"] == "vendor=abc,other=1"
+    assert body["deadlineType"] == DEADLINE_TYPES[lang(app)]
+    # The host sets it when it sends the invocation: now plus the step's timeoutMs.
+    assert before_ms + DEFAULT_TIMEOUT_MS <= body["deadlineMs"] <= after_ms + DEFAULT_TIMEOUT_MS
+
+
+def test_tracestate_without_a_valid_traceparent_is_dropped(app: StephostApp) -> None:
+    body = app.post("/ks/x", json={"action": "context"}, headers={"tracestate": "a=b"}).json()
+    assert body["traceState"] == ""
+
+
+def test_tracestate_travels_through_an_emit_to_the_event(app: StephostApp) -> None:
+    key = f"tracestate-{lang(app)}"
+    app.post(
+        "/ks/x",
+        json={"action": "forward", "data": {"action": "record", "key": key}},
+        headers={"traceparent": TRACEPARENT, "tracestate": "vendor=abc"},
+    )
+    app.wait_idle()
+    record = app.state.get("ks-events", key)
+    assert (record["traceId"], record["traceState"]) == (TRACE_ID, "vendor=abc")
+
+
+def test_client_disconnect_cancels_the_handler(app: StephostApp) -> None:
+    """A real HTTP client sends its request, and goes away while the handler runs: the
+    handler is told (Python: its task is cancelled and ctx.cancelled; Node: ctx.signal
+    aborts; Ruby: ctx.cancelled? and its thread is interrupted)."""
+    key = f"cancel-{lang(app)}"
+    trace_id = os.urandom(16).hex()
+    body = json.dumps({"action": "wait_for_cancel", "key": key}).encode()
+    url = urlsplit(app.url)
+    request = (
+        f"POST /ks/x HTTP/1.1\r\nHost: {url.netloc}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\ntraceparent: 00-{trace_id}-00f067aa0ba902b7-01\r\n\r\n"
+    ).encode()
+    with socket.create_connection((url.hostname, url.port)) as client:
+        client.sendall(request + body)
+        app.wait_for(
+            lambda: app.state.get("ks-cancel", key) == {"started": True},
+            what="the handler to be running",
+        )
+    record = app.wait_for(
+        lambda: (value := app.state.get("ks-cancel", key)) and "cancelled" in value and value,
+        what="the handler to see the cancellation",
+    )
+    assert record == {"cancelled": True}
+    (line,) = app.wait_for(
+        lambda: [line for line in app.logs(trace_id) if line["event"] == "api"],
+        what="the request's log line",
+    )
+    assert line["status"] == 499  # the client closed the request

@@ -151,6 +151,35 @@ def test_timeouts_for_events_and_api(make_app: Start, tmp_path: Path) -> None:
     assert app.get("/_stephost/health").status_code == 200  # still serving
 
 
+SYNC_CANCEL = {
+    "steps/sync_wait_step.py": """
+import time
+from datetime import datetime, timezone
+
+config = {"type": "api", "name": "SyncWait", "method": "GET", "path": "/sync", "timeoutMs": 300}
+
+def handler(req, ctx):
+    assert isinstance(ctx.deadline, datetime) and ctx.deadline.tzinfo is timezone.utc
+    ctx.state.set("sync", "deadline", ctx.deadline.isoformat())
+    while not ctx.cancelled:  # a long sync handler checks the flag
+        time.sleep(0.01)
+    ctx.state.set("sync", "cancelled", True)
+    return {"status": 200}
+""",
+}
+
+
+def test_a_sync_handler_sees_the_cancellation_on_its_ctx(make_app: Start, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    app = make_app(write_project(tmp_path / "p", SYNC_CANCEL))
+    response = app.get("/sync")
+    assert response.status_code == 504
+    assert app.wait_for(lambda: app.state.get("sync", "cancelled"), what="the flag seen") is True
+    deadline = datetime.fromisoformat(app.state.get("sync", "deadline"))
+    assert deadline.utcoffset() is not None and deadline.utcoffset().total_seconds() == 0
+
+
 ORDERED = {
     "steps/ordered_step.py": """
 import asyncio, random

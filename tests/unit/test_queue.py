@@ -188,3 +188,37 @@ def test_has_pending_sees_ready_delayed_and_leased_but_not_dead(queue: SqliteQue
         assert await queue.has_pending() is False  # dead letters wait for a human
 
     run(go())
+
+
+def test_tracestate_travels_with_the_delivery(queue: SqliteQueue) -> None:
+    async def go() -> None:
+        await queue.publish([pub(1, tracestate="vendor=abc"), pub(2)], 1000)
+        leased = await queue.lease("A", 10, 1000)
+        assert [d.tracestate for d in leased] == ["vendor=abc", ""]
+
+    run(go())
+
+
+def test_a_queue_file_from_before_tracestate_opens_and_serves(tmp_path: Path) -> None:
+    import sqlite3
+
+    from stephost_host.bus import sqlite as backend
+
+    old_schema = backend._SCHEMA.replace("    tracestate TEXT NOT NULL DEFAULT '',\n", "")
+    assert old_schema != backend._SCHEMA
+    path = tmp_path / "queue.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(old_schema)
+        db.execute(
+            "INSERT INTO deliveries (message_id, step, topic, trigger, data, traceparent, "
+            "status, available_ms, created_ms) VALUES ('old', 'A', 't', 'event', x'6e756c6c', "
+            "'', 0, 0, 0)"
+        )
+    queue = SqliteQueue(path)
+
+    async def go() -> None:
+        await queue.publish([pub(1, tracestate="k=v")], 1000)
+        leased = await queue.lease("A", 10, 1000)
+        assert [(d.message_id, d.tracestate) for d in leased] == [("old", ""), ("m1", "k=v")]
+
+    run(go())

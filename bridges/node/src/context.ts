@@ -1,5 +1,5 @@
 /**
- * The `ctx` every handler gets: emit, state, streams, logger, trace id, abort signal.
+ * The `ctx` every handler gets: emit, state, streams, logger, trace, deadline, abort signal.
  *
  * Every call travels to the host through the bridge's link (see bridge/connection.ts), tagged
  * with the invocation's id so that the host knows the step (for its allowed emits) and
@@ -87,12 +87,15 @@ export class InvocationContext implements Context {
   readonly attempt: number
   readonly step: string
   readonly traceId: string
+  readonly traceState: string
+  readonly deadline: Date | undefined
   #link: HostLink
   #id: number
   #state: State | undefined
   #streams: Streams | undefined
   #logger: Logger | undefined
   #abort: AbortController | undefined
+  #cancelled: Error | undefined
   #codec: TypedCodec | undefined
 
   constructor(link: HostLink, invocation: Invocation, codec?: TypedCodec) {
@@ -101,6 +104,8 @@ export class InvocationContext implements Context {
     this.#id = invocation.id
     this.step = invocation.step
     this.traceId = invocation.traceId
+    this.traceState = invocation.tracestate
+    this.deadline = invocation.deadlineUnixMs ? new Date(invocation.deadlineUnixMs) : undefined
     this.attempt = invocation.attempt
   }
 
@@ -117,7 +122,12 @@ export class InvocationContext implements Context {
   }
 
   get signal(): AbortSignal {
-    return (this.#abort ??= new AbortController()).signal
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController()
+      // Asked for only after the host stopped waiting: it is aborted already.
+      if (this.#cancelled !== undefined) this.#abort.abort(this.#cancelled)
+    }
+    return this.#abort.signal
   }
 
   emit(topic: string, data?: unknown, options?: EmitOptions): Promise<string> {
@@ -129,8 +139,9 @@ export class InvocationContext implements Context {
     )
   }
 
-  /** The host stopped waiting: abort the signal, if anyone asked for it. */
+  /** The host stopped waiting: abort the signal (now, or when it is first asked for). */
   abort(reason: string): void {
-    this.#abort?.abort(new Error(`the host stopped waiting: ${reason}`))
+    this.#cancelled ??= new Error(`the host stopped waiting: ${reason}`)
+    this.#abort?.abort(this.#cancelled)
   }
 }

@@ -108,7 +108,11 @@ export interface Context {
   readonly attempt: number
   /** The step's name. */
   readonly step: string
-  /** Aborted when the host stops waiting (timeout, client gone). */
+  /** The W3C `tracestate` that came with the trace; empty for none. */
+  readonly traceState: string
+  /** When the host stops waiting for this invocation; undefined for never. */
+  readonly deadline: Date | undefined
+  /** Aborted when the host stops waiting (the timeout passed, or the HTTP client went away). */
   readonly signal: AbortSignal
 }
 

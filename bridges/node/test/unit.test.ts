@@ -10,6 +10,8 @@ import { z } from 'zod'
 import * as z3 from 'zod/v3'
 
 import { fromWire, toWire } from '../src/bridge/errors.ts'
+import { InvocationContext } from '../src/context.ts'
+import type { HostLink, Invocation } from '../src/invocation.ts'
 import { BadStepError, findStepFiles, stepFromModule } from '../src/loader.ts'
 import { apiResponse } from '../src/runtime.ts'
 import * as sdk from '../src/sdk.ts'
@@ -82,6 +84,43 @@ describe('toWire', () => {
     class Mine extends StepError {}
     assert.ok(new Mine('m') instanceof Mine)
     assert.ok(!(new StepError('s') instanceof Mine))
+  })
+})
+
+describe('the context of an invocation', () => {
+  const invocation: Invocation = {
+    id: 1,
+    step: 'S',
+    trigger: 'event',
+    payload: new Uint8Array(0),
+    request: undefined,
+    attempt: 2,
+    traceId: 'abc',
+    traceparent: '',
+    tracestate: 'vendor=1',
+    deadlineUnixMs: 1_700_000_000_123,
+    topic: 't',
+    messageId: 'm',
+  }
+  const link = {} as HostLink // nothing here calls the host
+
+  test('carries the deadline as a Date and the tracestate', () => {
+    const ctx = new InvocationContext(link, invocation)
+    assert.ok(ctx.deadline instanceof Date)
+    assert.equal(ctx.deadline.getTime(), 1_700_000_000_123)
+    assert.equal(ctx.traceState, 'vendor=1')
+    assert.equal(new InvocationContext(link, { ...invocation, deadlineUnixMs: 0 }).deadline, undefined)
+  })
+
+  test('its signal aborts on cancel, even when first asked for afterwards', () => {
+    const early = new InvocationContext(link, invocation)
+    const signal = early.signal
+    early.abort('timeout')
+    assert.ok(signal.aborted)
+    const late = new InvocationContext(link, invocation)
+    late.abort('client disconnected')
+    assert.ok(late.signal.aborted)
+    assert.match(String((late.signal.reason as Error).message), /client disconnected/)
   })
 })
 

@@ -13,7 +13,8 @@ class SurfaceTest < Minitest::Test
     names = IO.popen([RbConfig.ruby, '-I', File.join(Support::ROOT, 'lib'), '-rstephost', '-e',
                       'puts Stephost.constants.sort'], &:read).split
     assert_equal %w[ApiRequest Context StepError], names
-    assert_equal %i[attempt emit logger state step streams trace_id], public_methods_of(Stephost::Context)
+    assert_equal %i[attempt cancelled? deadline emit logger state step streams trace_id trace_state],
+                 public_methods_of(Stephost::Context)
     assert_equal %i[clear delete get list set], public_methods_of(Stephost::Context::State)
     assert_equal %i[delete send set], public_methods_of(Stephost::Context::Streams)
     assert_equal %i[debug error info warn warning], public_methods_of(Stephost::Context::Logger)

@@ -1,26 +1,57 @@
 # frozen_string_literal: true
 
 module Stephost
-  # What every handler gets as `ctx`: emit, state, streams, logger, trace id.
+  # What every handler gets as `ctx`: emit, state, streams, logger, trace,
+  # deadline, cancellation.
   #
   # Every call travels to the host over the runtime's stream and blocks the
   # calling thread until the host answers (handlers run on the runtime's worker
   # pool, so other invocations keep running). A call the host refuses raises
   # Stephost::StepError with the host's code.
+  #
+  # When the host stops waiting (the step's timeout passed, or the HTTP client
+  # went away) `ctx.cancelled?` becomes true and the handler's thread is
+  # interrupted (an `ensure` still runs). `ctx.deadline` is when that happens
+  # at the latest (a Time; nil for never); `ctx.trace_state` is the W3C
+  # tracestate that came with the trace.
   class Context
-    attr_reader :step, :trace_id, :attempt, :state, :streams, :logger
+    attr_reader :step, :trace_id, :trace_state, :deadline, :attempt, :state, :streams, :logger
+
+    # Set by the runtime when the host cancels the invocation; read by the handler.
+    class Cancellation
+      def initialize
+        @cancelled = false
+      end
+
+      def cancel!
+        @cancelled = true
+      end
+
+      def cancelled?
+        @cancelled
+      end
+    end
 
     # `emit_types`: topic => the message type the step's config declares for it.
-    def initialize(link, invocation_id, step, trace_id, attempt, emit_types = {})
+    def initialize(link, invocation_id, step, trace_id, attempt, emit_types = {}, deadline: nil, trace_state: '',
+                   cancellation: Cancellation.new)
       @link = link
       @emit_types = emit_types
       @id = invocation_id
       @step = step
       @trace_id = trace_id
+      @trace_state = trace_state
+      @deadline = deadline
+      @cancellation = cancellation
       @attempt = attempt
       @state = State.new(link, invocation_id)
       @streams = Streams.new(link, invocation_id)
       @logger = Logger.new(link, invocation_id)
+    end
+
+    # True once the host stopped waiting for this invocation.
+    def cancelled?
+      @cancellation.cancelled?
     end
 
     # Publishes `data` on `topic` and returns the message id once it is durable.

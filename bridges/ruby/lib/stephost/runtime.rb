@@ -28,6 +28,8 @@ module Stephost
       @lock = Mutex.new
       # invocation id => :queued, :cancelled or the Thread running it.
       @jobs = {}
+      # invocation id => its Context::Cancellation (what ctx.cancelled? reads).
+      @cancellations = {}
       # Invocations waiting for a worker, and the workers waiting for them.
       @queue = []
       @has_work = ConditionVariable.new
@@ -50,15 +52,17 @@ module Stephost
     def on_invocation(invocation)
       @lock.synchronize do
         @jobs[invocation.id] = :queued
+        @cancellations[invocation.id] = Context::Cancellation.new
         @queue << invocation
         wake_worker
       end
     end
 
-    # Best effort: a queued invocation is dropped; a running handler gets
-    # Cancelled raised in its thread. The host ignores a late result anyway.
+    # A queued invocation is dropped; a running handler sees ctx.cancelled? and
+    # gets Cancelled raised in its thread. The host ignores a late result anyway.
     def on_cancel(invocation_id, _reason = '')
       @lock.synchronize do
+        @cancellations[invocation_id]&.cancel!
         job = @jobs[invocation_id]
         if job == :queued
           @jobs[invocation_id] = :cancelled
@@ -120,6 +124,7 @@ module Stephost
           wake_worker unless @queue.empty?
           if @jobs[invocation.id] == :cancelled
             @jobs.delete(invocation.id)
+            @cancellations.delete(invocation.id)
             drained if @draining && @jobs.empty? # the last one was cancelled while it waited
             next
           end
@@ -140,6 +145,7 @@ module Stephost
       ensure
         idle = @lock.synchronize do
           @jobs.delete(invocation.id)
+          @cancellations.delete(invocation.id)
           @draining && @jobs.empty?
         end
         forget_cancel
@@ -187,7 +193,7 @@ module Stephost
     end
 
     def call(step, invocation)
-      ctx = Context.new(@conn, invocation.id, step.name, invocation.trace_id, invocation.attempt, step.emit_types)
+      ctx = context(step, invocation)
       case invocation.trigger
       when :api
         request = Runtime.api_request(step, invocation.request)
@@ -202,6 +208,13 @@ module Stephost
       else
         Thread.handle_interrupt(Cancelled => :immediate) { step.call(ctx) }
       end
+    end
+
+    def context(step, invocation)
+      cancellation = @lock.synchronize { @cancellations[invocation.id] } || Context::Cancellation.new
+      deadline = Time.at(invocation.deadline_ms / 1000r).utc if invocation.deadline_ms.positive?
+      Context.new(@conn, invocation.id, step.name, invocation.trace_id, invocation.attempt, step.emit_types,
+                  deadline: deadline, trace_state: invocation.tracestate, cancellation: cancellation)
     end
 
     class << self

@@ -16,7 +16,12 @@ export const config = {
 } satisfies EventConfig
 
 async function record(data: Data, ctx: Context): Promise<void> {
-  await ctx.state.set('ks-events', data.key, { data, attempt: ctx.attempt, traceId: ctx.traceId })
+  await ctx.state.set('ks-events', data.key, {
+    data,
+    attempt: ctx.attempt,
+    traceId: ctx.traceId,
+    traceState: ctx.traceState,
+  })
 }
 
 export const handler: EventHandler<Data> = async (data, ctx) => {

@@ -15,6 +15,7 @@ type Body = {
   data?: unknown
   group?: string
   marker?: string
+  key?: string
 }
 
 export const config = {
@@ -22,7 +23,7 @@ export const config = {
   name: 'KitchenSink',
   method: 'POST',
   path: '/ks/:id',
-  emits: ['ks.out'],
+  emits: ['ks.out', 'ks.in'],
 } satisfies ApiConfig
 
 export const handler: ApiHandler<Body | null> = async (req, ctx) => {
@@ -82,6 +83,30 @@ export const handler: ApiHandler<Body | null> = async (req, ctx) => {
       return { status: 200, body: { streamed: true } }
     case 'bad_response':
       return 'nope' as unknown as ApiResponse
+    case 'context':
+      return {
+        status: 200,
+        body: {
+          traceState: ctx.traceState,
+          deadlineMs: ctx.deadline?.getTime() ?? null,
+          deadlineType: ctx.deadline?.constructor.name ?? null,
+        },
+      }
+    case 'forward':
+      return { status: 200, body: { messageId: await ctx.emit('ks.in', body.data) } }
+    case 'wait_for_cancel': {
+      const key = body.key ?? ''
+      await ctx.state.set('ks-cancel', key, { started: true })
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 20_000)
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+      await ctx.state.set('ks-cancel', key, { cancelled: ctx.signal.aborted })
+      return { status: 200, body: { cancelled: ctx.signal.aborted } }
+    }
     default:
       return { status: 400, body: { error: `unknown action ${JSON.stringify(body.action)}` } }
   }

@@ -17,7 +17,14 @@ config = {
 
 async def _record(data: dict[str, Any], ctx: Context) -> None:
     await ctx.state.set(
-        "ks-events", data["key"], {"data": data, "attempt": ctx.attempt, "traceId": ctx.trace_id}
+        "ks-events",
+        data["key"],
+        {
+            "data": data,
+            "attempt": ctx.attempt,
+            "traceId": ctx.trace_id,
+            "traceState": ctx.trace_state,
+        },
     )
 
 

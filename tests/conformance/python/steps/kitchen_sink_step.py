@@ -10,7 +10,7 @@ config = {
     "name": "KitchenSink",
     "method": "POST",
     "path": "/ks/:id",
-    "emits": ["ks.out"],
+    "emits": ["ks.out", "ks.in"],
 }
 
 
@@ -68,4 +68,24 @@ async def handler(req: ApiRequest, ctx: Context) -> Any:
         return ApiResponse(body={"streamed": True})
     if action == "bad_response":
         return "nope"
+    if action == "context":
+        deadline = ctx.deadline
+        return ApiResponse(
+            body={
+                "traceState": ctx.trace_state,
+                "deadlineMs": round(deadline.timestamp() * 1000) if deadline else None,
+                "deadlineType": type(deadline).__name__,
+            }
+        )
+    if action == "forward":
+        return ApiResponse(body={"messageId": await ctx.emit("ks.in", body.get("data"))})
+    if action == "wait_for_cancel":
+        key = body["key"]
+        await ctx.state.set("ks-cancel", key, {"started": True})
+        try:
+            await asyncio.sleep(20)
+        except asyncio.CancelledError:
+            await ctx.state.set("ks-cancel", key, {"cancelled": ctx.cancelled})
+            raise
+        return ApiResponse(body={"cancelled": False})
     return ApiResponse(status=400, body={"error": f"unknown action {action!r}"})

@@ -19,5 +19,6 @@ def handler(data, ctx)
 end
 
 def record(data, ctx)
-  ctx.state.set('ks-events', data['key'], { data: data, attempt: ctx.attempt, traceId: ctx.trace_id })
+  ctx.state.set('ks-events', data['key'],
+                { data: data, attempt: ctx.attempt, traceId: ctx.trace_id, traceState: ctx.trace_state })
 end

@@ -3,7 +3,7 @@
 # The Ruby kitchen sink for the conformance suite (see ../../README.md).
 
 def config
-  { type: 'api', name: 'KitchenSink', method: 'POST', path: '/ks/:id', emits: ['ks.out'] }
+  { type: 'api', name: 'KitchenSink', method: 'POST', path: '/ks/:id', emits: ['ks.out', 'ks.in'] }
 end
 
 def handler(req, ctx)
@@ -28,8 +28,26 @@ def handler(req, ctx)
     ctx.streams.set('ks', body['group'], 'item', body['value'])
     { status: 200, body: { streamed: true } }
   when 'bad_response' then 'nope'
+  when 'context' then { status: 200, body: context_of(ctx) }
+  when 'forward' then { status: 200, body: { messageId: ctx.emit('ks.in', body['data']) } }
+  when 'wait_for_cancel' then wait_for_cancel(ctx, body['key'])
   else { status: 400, body: { error: "unknown action #{body['action'].inspect}" } }
   end
+end
+
+def context_of(ctx)
+  deadline = ctx.deadline
+  { traceState: ctx.trace_state, deadlineMs: deadline && (deadline.to_r * 1000).to_i,
+    deadlineType: deadline&.class&.name }
+end
+
+# The runtime interrupts the sleep when the host cancels; `ensure` still runs.
+def wait_for_cancel(ctx, key)
+  ctx.state.set('ks-cancel', key, { started: true })
+  sleep 20
+  { status: 200, body: { cancelled: false } }
+ensure
+  ctx.state.set('ks-cancel', key, { cancelled: ctx.cancelled? })
 end
 
 def emit_undeclared(ctx)
