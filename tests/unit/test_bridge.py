@@ -1,0 +1,482 @@
+"""The host's side of the wire, against a fake runtime speaking the real frames over a
+real gRPC stream (host/bridge/fake.py): the pool, the connection, the host calls and
+the step worker. In one process; storage on real SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from stephost_host.bridge.calls import HostServices
+from stephost_host.bridge.fake import FakeRuntime, Received
+from stephost_host.bridge.gateway import Gateway
+from stephost_host.bus.base import Publication
+from stephost_host.bus.bus import EventBus
+from stephost_host.bus.sqlite import SqliteQueue
+from stephost_host.calls import HostCalls
+from stephost_host.catalog import Catalog, StepConfig
+from stephost_host.errors import (
+    InvocationCancelledError,
+    InvocationTimeoutError,
+    RuntimeLostError,
+    RuntimeUnavailableError,
+)
+from stephost_host.invocation import ApiRequest, Cancellation, Invocation, Outcome
+from stephost_host.runtimes.pool import RuntimePool
+from stephost_host.state.memory import MemoryStateStore
+from stephost_host.streams import StreamHub
+
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+class NoCalls(HostServices):
+    """For tests that make no call: every call is refused."""
+
+
+def step(name: str = "Echo", **fields: Any) -> StepConfig:
+    kind = fields.pop("type", "event")
+    return StepConfig(name=name, type=kind, language="python", file="steps/x", raw={}, **fields)
+
+
+def invocation(config: StepConfig, payload: bytes = b"{}", **fields: Any) -> Invocation:
+    return Invocation(config, config.type, payload, TRACE_ID, "00f067aa0ba902b7", **fields)
+
+
+@asynccontextmanager
+async def gateway(
+    services: HostServices | None = None, *, wait_s: float = 5.0
+) -> AsyncIterator[tuple[RuntimePool, str]]:
+    pool = RuntimePool(wait_s=wait_s)
+    door = Gateway(pool, services or NoCalls())
+    address = await door.start()
+    try:
+        yield pool, address
+    finally:
+        await door.stop(0)
+
+
+async def runtime(address: str, pool: RuntimePool, **options: Any) -> FakeRuntime:
+    """A fake runtime, connected and attached to the pool."""
+    fake = FakeRuntime(address, **{"steps": ["Echo"], **options})
+    attached = pool_event(pool, attached=True)
+    await fake.connect()
+    await asyncio.wait_for(attached.wait(), 5)
+    return fake
+
+
+def pool_event(pool: RuntimePool, *, attached: bool) -> asyncio.Event:
+    """Set when a runtime next attaches to (or detaches from) the pool."""
+    event = asyncio.Event()
+    pool.add_listener(lambda _conn, now: event.set() if now is attached else None)
+    return event
+
+
+def run(test: Callable[[], Awaitable[None]]) -> None:
+    asyncio.run(test())  # type: ignore[arg-type]
+
+
+# -- the pool and the connection ------------------------------------------------------
+
+
+def test_invocations_arrive_in_order_and_each_caller_gets_its_own_outcome() -> None:
+    async def go() -> None:
+        async with gateway() as (pool, address):
+            fake = await runtime(address, pool)
+            echo = step()
+            calls = [
+                asyncio.create_task(pool.invoke(invocation(echo, b'{"n": %d}' % i)))
+                for i in range(5)
+            ]
+            received = [await fake.next_invocation() for _ in range(5)]
+            assert [orjson.loads(r.payload)["n"] for r in received] == [0, 1, 2, 3, 4]
+            assert [r.id for r in received] == sorted({r.id for r in received})
+            assert {r.traceparent.split("-")[1] for r in received} == {TRACE_ID}
+            for r in reversed(received):  # answered in the opposite order
+                await fake.answer(r.id, b'{"echo": %d}' % orjson.loads(r.payload)["n"])
+            outcomes = await asyncio.gather(*calls)
+            assert [o.output for o in outcomes] == [b'{"echo": %d}' % i for i in range(5)]
+            assert pool.connections[0].in_flight == {}
+
+    run(go)
+
+
+def test_a_runtime_never_gets_more_than_its_capacity() -> None:
+    async def go() -> None:
+        async with gateway() as (pool, address):
+            fake = await runtime(address, pool, capacity=2)
+            assert pool.room("Echo") == 2
+            calls = [asyncio.create_task(pool.invoke(invocation(step()))) for _ in range(3)]
+            first, second = await fake.next_invocation(), await fake.next_invocation()
+            assert pool.room("Echo") == 0
+            with pytest.raises(TimeoutError):
+                await fake.next_invocation(timeout_s=0.2)  # the third waits for room
+            await fake.answer(first.id)
+            third = await fake.next_invocation()
+            await fake.answer(second.id)
+            await fake.answer(third.id)
+            assert [o.output for o in await asyncio.gather(*calls)] == [b"null"] * 3
+
+    run(go)
+
+
+def test_the_least_busy_runtime_with_the_step_gets_the_work() -> None:
+    async def go() -> None:
+        async with gateway() as (pool, address):
+            one = await runtime(address, pool, runtime_id="one")
+            two = await runtime(address, pool, runtime_id="two", steps=["Echo", "Other"])
+            first = asyncio.create_task(pool.invoke(invocation(step())))
+            busy, received = await _next_of(one, two)
+            second = asyncio.create_task(pool.invoke(invocation(step())))
+            idle = two if busy is one else one
+            again = await idle.next_invocation()  # the one with nothing in flight
+            await busy.answer(received.id)
+            await idle.answer(again.id)
+            await asyncio.gather(first, second)
+            assert pool.serves("Other") and not pool.serves("Nobody")
+
+    run(go)
+
+
+async def _next_of(*fakes: FakeRuntime) -> tuple[FakeRuntime, Received]:
+    """The first invocation any of ``fakes`` receives, and which one received it."""
+    gets = {asyncio.ensure_future(fake.next_invocation()): fake for fake in fakes}
+    done, pending = await asyncio.wait(gets, return_when=asyncio.FIRST_COMPLETED)
+    for future in pending:
+        future.cancel()
+    (winner,) = done
+    return gets[winner], winner.result()
+
+
+def test_a_runtime_lost_mid_call_fails_the_call_as_runtime_lost() -> None:
+    async def go() -> None:
+        async with gateway() as (pool, address):
+            fake = await runtime(address, pool)
+            call = asyncio.create_task(pool.invoke(invocation(step())))
+            await fake.next_invocation()
+            detached = pool_event(pool, attached=False)
+            await fake.hang_up()
+            with pytest.raises(RuntimeLostError, match="went away while running Echo") as lost:
+                await call
+            assert lost.value.step == "Echo"
+            await asyncio.wait_for(detached.wait(), 5)
+            assert pool.connections == []
+
+    run(go)
+
+
+def test_a_reply_to_an_unknown_id_is_ignored() -> None:
+    async def go() -> None:
+        async with gateway() as (pool, address):
+            fake = await runtime(address, pool)
+            await fake.answer(999, b'"stray"')
+            await fake.respond(1000, 200)
+            call = asyncio.create_task(pool.invoke(invocation(step())))
+            received = await fake.next_invocation()
+            await fake.answer(received.id, b'"mine"')
+            assert (await call).output == b'"mine"'
+
+    run(go)
+
+
+def test_a_timeout_fails_the_call_cancels_the_handler_and_drops_the_late_result() -> None:
+    async def go() -> None:
+        async with gateway() as (pool, address):
+            fake = await runtime(address, pool)
+            call = asyncio.create_task(pool.invoke(invocation(step(timeout_ms=50))))
+            received = await fake.next_invocation()
+            with pytest.raises(InvocationTimeoutError, match="timeoutMs=50"):
+                await call
+            assert await fake.next_cancel() == (received.id, "timeout")
+            await fake.answer(received.id, b'"late"')
+            follow = asyncio.create_task(pool.invoke(invocation(step())))
+            await fake.answer((await fake.next_invocation()).id, b'"next"')
+            assert (await follow).output == b'"next"'
+
+    run(go)
+
+
+def test_a_cancellation_stops_waiting_and_tells_the_runtime() -> None:
+    async def go() -> None:
+        async with gateway() as (pool, address):
+            fake = await runtime(address, pool)
+            cancellation = Cancellation()
+            call = asyncio.create_task(pool.invoke(invocation(step()), cancellation))
+            received = await fake.next_invocation()
+            cancellation.cancel("client disconnected")
+            with pytest.raises(InvocationCancelledError, match="client disconnected"):
+                await call
+            assert await fake.next_cancel() == (received.id, "client disconnected")
+            assert pool.connections[0].in_flight == {}
+            already = Cancellation()
+            already.cancel("client disconnected")
+            with pytest.raises(InvocationCancelledError, match="before it ran"):
+                await pool.invoke(invocation(step()), already)
+
+    run(go)
+
+
+def test_no_runtime_for_the_step_is_runtime_unavailable() -> None:
+    async def go() -> None:
+        async with gateway(wait_s=0.05) as (pool, _address):
+            with pytest.raises(RuntimeUnavailableError, match="could take step Echo") as error:
+                await pool.invoke(invocation(step()))
+            assert error.value.status == 503
+
+    run(go)
+
+
+def test_deadline_tracestate_and_the_api_request_reach_the_runtime() -> None:
+    async def go() -> None:
+        async with gateway() as (pool, address):
+            fake = await runtime(address, pool)
+            request = ApiRequest(
+                "POST", "/x", {"id": "7"}, {"q": ["1", "2"]}, {"x-a": "b"}, b'{"a":1}'
+            )
+            api = step(type="api", timeout_ms=60_000)
+            sent_ms = asyncio.get_running_loop().time()
+            call = asyncio.create_task(
+                pool.invoke(invocation(api, b"", request=request, tracestate="v=1"))
+            )
+            received = await fake.next_invocation()
+            assert received.trigger == "TRIGGER_API"
+            assert (received.request, received.payload) == (request, b"")
+            assert received.tracestate == "v=1"
+            assert received.deadline_unix_ms > 0
+            await fake.respond(received.id, 201, b'{"ok":true}', {"x-b": "c"})
+            outcome: Outcome = await call
+            assert outcome.response is not None
+            assert (outcome.response.status, outcome.response.headers) == (201, {"x-b": "c"})
+            assert outcome.response.body == b'{"ok":true}'
+            assert sent_ms <= asyncio.get_running_loop().time()
+
+    run(go)
+
+
+def test_a_handlers_failure_is_the_outcome_not_an_exception() -> None:
+    async def go() -> None:
+        async with gateway() as (pool, address):
+            fake = await runtime(address, pool)
+            call = asyncio.create_task(pool.invoke(invocation(step())))
+            await fake.fail((await fake.next_invocation()).id, "OUT_OF_STOCK", "none left")
+            failure = (await call).failure
+            assert failure is not None
+            assert (failure.code, failure.message, failure.step) == (
+                "OUT_OF_STOCK",
+                "none left",
+                "Echo",  # the host fills in the step when the runtime left it out
+            )
+
+    run(go)
+
+
+# -- the host calls ---------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def host(tmp_path: Path) -> AsyncIterator[tuple[RuntimePool, str, EventBus]]:
+    queue = SqliteQueue(tmp_path / "queue.db")
+    pool = RuntimePool(wait_s=5.0)
+    bus = EventBus(queue, pool, dedup_window_ms=60_000)
+    state = MemoryStateStore()
+    door = Gateway(pool, HostCalls(bus, state, StreamHub(state)))
+    address = await door.start()
+    try:
+        yield pool, address, bus
+    finally:
+        await bus.stop()
+        await door.stop(0)
+        await queue.close()
+
+
+def test_host_calls_state_and_streams(tmp_path: Path) -> None:
+    async def go() -> None:
+        async with host(tmp_path) as (pool, address, _bus):
+            fake = await runtime(address, pool)
+            await fake.call(0, "state_set", group="g", key="a", value=b'{"n":1}')
+            await fake.call(0, "state_set", group="g", key="b", value=b"[1]")
+            got = await fake.call(0, "state_get", group="g", key="a")
+            assert (got.found, got.value) == (True, b'{"n":1}')
+            assert (await fake.call(0, "state_get", group="g", key="z")).found is False
+            items = (await fake.call(0, "state_list", group="g")).items
+            assert [(i.key, i.value) for i in items] == [("a", b'{"n":1}'), ("b", b"[1]")]
+            assert (await fake.call(0, "state_delete", group="g", key="a")).deleted is True
+            assert (await fake.call(0, "state_clear", group="g")).deleted == 1
+            await fake.call(0, "stream_set", stream="s", group="g", id="i", value=b"2")
+            assert (await fake.call(0, "stream_delete", stream="s", group="g", id="i")).deleted
+
+    run(go)
+
+
+def test_an_emit_is_checked_against_the_calling_step_and_carries_its_trace(
+    tmp_path: Path,
+) -> None:
+    async def go() -> None:
+        async with host(tmp_path) as (pool, address, bus):
+            fake = await runtime(address, pool, steps=["Emitter"])
+            emitter = step("Emitter", emits=frozenset({"done"}))
+            call = asyncio.create_task(pool.invoke(invocation(emitter, tracestate="v=1")))
+            received = await fake.next_invocation()
+            reply = await fake.call(received.id, "emit", topic="done", data=b'{"x":1}')
+            assert reply.message_id and not reply.duplicate
+            refused = await fake.call(received.id, "emit", topic="other", data=b"{}")
+            assert refused["error"]["code"] == "EMIT_NOT_ALLOWED"
+            assert "it declares done" in refused["error"]["message"]
+            (message,) = list(bus.recent)
+            assert (message.topic, message.trace_id, message.emitted_by) == (
+                "done",
+                TRACE_ID,
+                "Emitter",
+            )
+            await fake.answer(received.id)
+            await call
+            late = await fake.call(received.id, "emit", topic="done", data=b"{}")
+            assert late["error"]["code"] == "NOT_IN_INVOCATION"
+
+    run(go)
+
+
+def test_calls_a_host_does_not_serve_are_refused_with_a_code() -> None:
+    async def go() -> None:
+        async with gateway() as (pool, address):
+            fake = await runtime(address, pool)
+            refused = await fake.call(0, "state_get", group="g", key="k")
+            assert refused["error"]["code"] == "NOT_SERVED"
+
+    run(go)
+
+
+# -- the step worker --------------------------------------------------------------------
+
+
+def publication(i: int, step_name: str = "Work", **fields: Any) -> Publication:
+    return Publication(
+        message_id=f"m{i}",
+        topic="work",
+        data=json.dumps({"i": i}).encode(),
+        traceparent=f"00-{TRACE_ID}-00f067aa0ba902b7-01",
+        steps=(step_name,),
+        **fields,
+    )
+
+
+@asynccontextmanager
+async def worker_bus(
+    tmp_path: Path, config: StepConfig
+) -> AsyncIterator[tuple[RuntimePool, str, EventBus, SqliteQueue]]:
+    async with host(tmp_path) as (pool, address, bus):
+        catalog = Catalog(steps={config.name: config}, by_topic={"work": (config,)})
+        bus.apply(catalog)
+        yield pool, address, bus, bus.queue  # type: ignore[misc]
+
+
+def test_the_worker_runs_deliveries_and_acknowledges_them(tmp_path: Path) -> None:
+    async def go() -> None:
+        config = step("Work", subscribes=("work",), concurrency=4)
+        async with worker_bus(tmp_path, config) as (pool, address, bus, queue):
+            fake = await runtime(address, pool, steps=["Work"])
+            await queue.publish([publication(i, tracestate="v=1") for i in range(3)], 1000)
+            bus.wake_all()
+            received = [await fake.next_invocation() for _ in range(3)]
+            assert sorted(r.message_id for r in received) == ["m0", "m1", "m2"]
+            assert {(r.topic, r.attempt, r.tracestate) for r in received} == {("work", 1, "v=1")}
+            for r in received:
+                await fake.answer(r.id)
+            await until_idle(bus)
+            assert bus.workers["Work"].handled == 3
+
+    run(go)
+
+
+def test_the_worker_keeps_a_groups_order(tmp_path: Path) -> None:
+    async def go() -> None:
+        config = step("Work", subscribes=("work",), concurrency=8)
+        async with worker_bus(tmp_path, config) as (pool, address, bus, queue):
+            fake = await runtime(address, pool, steps=["Work"])
+            await queue.publish([publication(i, group_id="g") for i in range(3)], 1000)
+            bus.wake_all()
+            order = []
+            for _ in range(3):
+                received = await fake.next_invocation()
+                with pytest.raises(TimeoutError):  # the next of the group waits for this one
+                    await fake.next_invocation(timeout_s=0.1)
+                order.append(received.message_id)
+                await fake.answer(received.id)
+            assert order == ["m0", "m1", "m2"]
+            await until_idle(bus)
+
+    run(go)
+
+
+def test_a_delivery_whose_runtime_is_lost_is_released_and_redelivered(tmp_path: Path) -> None:
+    async def go() -> None:
+        config = step("Work", subscribes=("work",), concurrency=1)
+        async with worker_bus(tmp_path, config) as (pool, address, bus, queue):
+            first = await runtime(address, pool, steps=["Work"], runtime_id="first")
+            await queue.publish([publication(1)], 1000)
+            bus.wake_all()
+            assert (await first.next_invocation()).attempt == 1
+            detached = pool_event(pool, attached=False)
+            await first.hang_up()
+            await asyncio.wait_for(detached.wait(), 5)
+            second = await runtime(address, pool, steps=["Work"], runtime_id="second")
+            again = await second.next_invocation()
+            assert (again.message_id, again.attempt) == ("m1", 1)  # not counted as an attempt
+            await second.answer(again.id)
+            await until_idle(bus)
+
+    run(go)
+
+
+def test_timeouts_and_failures_are_retried_then_buried(tmp_path: Path) -> None:
+    async def go() -> None:
+        config = step(
+            "Work", subscribes=("work",), concurrency=1, timeout_ms=50, max_attempts=3, backoff_ms=1
+        )
+        async with worker_bus(tmp_path, config) as (pool, address, bus, queue):
+            fake = await runtime(address, pool, steps=["Work"])
+            await queue.publish([publication(1)], 1000)
+            bus.wake_all()
+            first = await fake.next_invocation()  # left to time out
+            assert await fake.next_cancel() == (first.id, "timeout")
+            second = await fake.next_invocation()
+            assert second.attempt == 2
+            await fake.fail(second.id, "FLAKY", "try again")
+            third = await fake.next_invocation()
+            assert third.attempt == 3
+            await fake.fail(third.id, "FLAKY", "still failing")
+            await until_idle(bus)
+            (letter,) = await bus.dead_letters("Work")
+            assert (letter.attempts, letter.error["code"]) == (3, "FLAKY")
+
+    run(go)
+
+
+def test_a_failure_that_is_not_retryable_is_buried_at_once(tmp_path: Path) -> None:
+    async def go() -> None:
+        config = step("Work", subscribes=("work",), concurrency=1, max_attempts=5)
+        async with worker_bus(tmp_path, config) as (pool, address, bus, queue):
+            fake = await runtime(address, pool, steps=["Work"])
+            await queue.publish([publication(1)], 1000)
+            bus.wake_all()
+            received = await fake.next_invocation()
+            await fake.fail(received.id, "DECLINED", "card declined", retryable=False)
+            await until_idle(bus)
+            (letter,) = await bus.dead_letters("Work")
+            assert (letter.attempts, letter.error["code"]) == (1, "DECLINED")
+
+    run(go)
+
+
+async def until_idle(bus: EventBus) -> None:
+    """Until nothing is queued, leased or running (the bus has no event for it: polled,
+    as the test harness polls /_stephost/idle; bounded, a guard against a hang)."""
+    async with asyncio.timeout(5):
+        while not await bus.idle():  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
