@@ -145,3 +145,14 @@ def test_api_response_is_checked_and_its_headers_become_strings() -> None:
             assert (exc.code, exc.retryable) == ("BAD_RESPONSE", False)
         else:
             raise AssertionError(f"{output!r} was accepted")
+
+
+def test_a_step_error_from_the_host_keeps_its_cause_chain() -> None:
+    from stephost.v1 import error_pb2
+
+    wire = error_pb2.StepError(
+        code="OUTER", message="outer", cause=error_pb2.StepError(code="INNER", message="inner")
+    )
+    error = from_wire(wire)
+    assert isinstance(error.__cause__, stephost.StepError)
+    assert (error.code, error.__cause__.code) == ("OUTER", "INNER")

@@ -85,6 +85,12 @@ describe('toWire', () => {
     assert.ok(new Mine('m') instanceof Mine)
     assert.ok(!(new StepError('s') instanceof Mine))
   })
+
+  test('fromWire keeps the cause chain', () => {
+    const error = fromWire({ code: 'OUTER', message: 'outer', cause: { code: 'INNER', message: 'inner' } })
+    assert.ok(isStepError(error.cause))
+    assert.equal((error.cause as StepError).code, 'INNER')
+  })
 })
 
 describe('the context of an invocation', () => {

@@ -76,4 +76,12 @@ class ErrorsTest < Minitest::Test
     assert_equal ['EMIT_NOT_ALLOWED', 'not in emits', 'CallError', 'host', false, { 'topic' => 'x' }],
                  [error.code, error.message, error.type, error.language, error.retryable?, error.details]
   end
+
+  def test_a_failed_call_raises_with_its_cause_chain
+    wire = Stephost::V1::StepError.new(code: 'OUTER', message: 'outer',
+                                       cause: Stephost::V1::StepError.new(code: 'INNER', message: 'inner'))
+    error = assert_raises(Stephost::StepError) { Errors.raise_from_wire(wire) }
+    assert_equal %w[OUTER INNER], [error.code, error.cause&.code]
+    assert_nil error.cause.cause
+  end
 end

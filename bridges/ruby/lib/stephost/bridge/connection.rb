@@ -215,7 +215,7 @@ module Stephost
                                                                    kind => payload)))
         reply = slot.pop
         raise reply if reply.is_a?(Exception)
-        raise Errors.from_wire(reply.error) if reply.reply == :error
+        Errors.raise_from_wire(reply.error) if reply.reply == :error
 
         reply
       rescue Exception # Cancelled included: forget the call

@@ -32,6 +32,20 @@ module Stephost
         wire
       end
 
+      # Raises the StepError the host sent for a failed call, with its cause
+      # chain as the exceptions' `cause` (Ruby sets a cause only when raising).
+      def raise_from_wire(wire, depth = 0)
+        cause = nil
+        if wire.cause && depth < MAX_CAUSES
+          begin
+            raise_from_wire(wire.cause, depth + 1)
+          rescue Stephost::StepError => e
+            cause = e
+          end
+        end
+        raise from_wire(wire), cause: cause
+      end
+
       # A StepError the host sent for a failed call, as the SDK's exception.
       def from_wire(wire)
         details = begin
