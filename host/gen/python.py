@@ -193,8 +193,10 @@ class _Generator:
             f"class {name}{variant}(Protocol):\n"
             f'    """The ctx {step.name} gets{" in a plain def handler" if sync else ""}: '
             f'emit takes only its declared topics."""\n\n'
-            f"    trace_id: str\n    attempt: int\n    step: str\n"
-            f"    state: {kind}State\n    streams: {kind}Streams\n    logger: Logger\n"
+            f"    trace_id: str\n    trace_state: str\n    attempt: int\n    step: str\n"
+            f"    deadline: datetime | None\n"
+            f"    state: {kind}State\n    streams: {kind}Streams\n    logger: Logger\n\n"
+            f"    @property\n    def cancelled(self) -> bool: ...\n"
         )
         topics = sorted(step.emits)
         if not topics:
@@ -224,6 +226,7 @@ class _Generator:
             HEADER,
             "from __future__ import annotations\n",
             "from collections.abc import Awaitable, Callable\n"
+            "from datetime import datetime\n"
             "from typing import Any, Literal, Never, NotRequired, Protocol, Required, "
             "TypeAlias, TypedDict, overload\n",
             "from stephost import ApiResponse, Logger, State, Streams, SyncState, SyncStreams\n",

@@ -85,6 +85,9 @@ TYPED_HANDLER = """
 from stephost_types import ScoreOrderContext, ScoreOrderInput
 
 async def handler(data: ScoreOrderInput, ctx: ScoreOrderContext) -> None:
+    if ctx.cancelled or (ctx.deadline is not None and ctx.deadline.year < 2000):
+        return
+    ctx.logger.info("scoring", tracestate=ctx.trace_state)
     await ctx.emit("order.scored", {"id": "x", "score": 0.5})
     await ctx.emit("audit", {"who": "me"})
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, Literal, Never, NotRequired, Protocol, Required, TypeAlias, TypedDict, overload
 
 from stephost import ApiResponse, Logger, State, Streams, SyncState, SyncStreams
@@ -45,11 +46,16 @@ class AuditOrderContext(Protocol):
     """The ctx AuditOrder gets: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: State
     streams: Streams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     async def emit(
         self, topic: Literal['order.flagged'], data: ShopV1OrderFlagged, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
@@ -59,11 +65,16 @@ class AuditOrderSyncContext(Protocol):
     """The ctx AuditOrder gets in a plain def handler: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: SyncState
     streams: SyncStreams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     def emit(
         self, topic: Literal['order.flagged'], data: ShopV1OrderFlagged, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
@@ -91,11 +102,16 @@ class CreateOrderContext(Protocol):
     """The ctx CreateOrder gets: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: State
     streams: Streams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     async def emit(
         self, topic: Literal['order.created'], data: ShopV1OrderCreated, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
@@ -105,11 +121,16 @@ class CreateOrderSyncContext(Protocol):
     """The ctx CreateOrder gets in a plain def handler: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: SyncState
     streams: SyncStreams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     def emit(
         self, topic: Literal['order.created'], data: ShopV1OrderCreated, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
@@ -137,11 +158,16 @@ class GetOrderContext(Protocol):
     """The ctx GetOrder gets: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: State
     streams: Streams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
 
@@ -149,11 +175,16 @@ class GetOrderSyncContext(Protocol):
     """The ctx GetOrder gets in a plain def handler: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: SyncState
     streams: SyncStreams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
 
@@ -179,11 +210,16 @@ class GetOrderAuditContext(Protocol):
     """The ctx GetOrderAudit gets: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: State
     streams: Streams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
 
@@ -191,11 +227,16 @@ class GetOrderAuditSyncContext(Protocol):
     """The ctx GetOrderAudit gets in a plain def handler: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: SyncState
     streams: SyncStreams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
 
@@ -207,11 +248,16 @@ class NotifyCustomerContext(Protocol):
     """The ctx NotifyCustomer gets: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: State
     streams: Streams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
 
@@ -219,11 +265,16 @@ class NotifyCustomerSyncContext(Protocol):
     """The ctx NotifyCustomer gets in a plain def handler: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: SyncState
     streams: SyncStreams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
 
@@ -233,11 +284,16 @@ class OrderReportContext(Protocol):
     """The ctx OrderReport gets: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: State
     streams: Streams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
 
@@ -245,11 +301,16 @@ class OrderReportSyncContext(Protocol):
     """The ctx OrderReport gets in a plain def handler: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: SyncState
     streams: SyncStreams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
 
@@ -261,11 +322,16 @@ class RewardOrderContext(Protocol):
     """The ctx RewardOrder gets: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: State
     streams: Streams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
 
@@ -273,11 +339,16 @@ class RewardOrderSyncContext(Protocol):
     """The ctx RewardOrder gets in a plain def handler: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: SyncState
     streams: SyncStreams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
 
@@ -289,11 +360,16 @@ class ScoreOrderContext(Protocol):
     """The ctx ScoreOrder gets: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: State
     streams: Streams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     async def emit(
         self, topic: Literal['order.scored'], data: ShopV1OrderScored, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
@@ -303,11 +379,16 @@ class ScoreOrderSyncContext(Protocol):
     """The ctx ScoreOrder gets in a plain def handler: emit takes only its declared topics."""
 
     trace_id: str
+    trace_state: str
     attempt: int
     step: str
+    deadline: datetime | None
     state: SyncState
     streams: SyncStreams
     logger: Logger
+
+    @property
+    def cancelled(self) -> bool: ...
 
     def emit(
         self, topic: Literal['order.scored'], data: ShopV1OrderScored, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
