@@ -70,7 +70,9 @@ class RuntimeConnection:
         self.services = services
         self._on_slot_free = on_slot_free
         self._ids = itertools.count(1)
-        self._outbox: list[runtime_pb2.HostMessage] = []
+        # The next frame. Messages are written straight into it (``_next``): building one
+        # elsewhere and adding it would copy it, on every message.
+        self._outbox = runtime_pb2.HostFrame()
         self._wake = asyncio.Event()
         self._loop = asyncio.get_running_loop()
         self._call_tasks: set[asyncio.Task[None]] = set()  # calls being answered
@@ -93,7 +95,7 @@ class RuntimeConnection:
         entry = InFlight(invocation_id, invocation, future, timer)
         self.in_flight[invocation_id] = entry
         deadline_ms = int(time.time() * 1000) + timeout_ms
-        self.send(wire.invocation_message(invocation_id, invocation, deadline_ms))
+        wire.fill_invocation(self._next(), invocation_id, invocation, deadline_ms)
         if cancellation is not None:
             cancellation.on_cancel(partial(self.cancel, invocation_id))
         return entry
@@ -144,11 +146,9 @@ class RuntimeConnection:
         entry.timer.cancel()
         if not entry.future.done():
             entry.future.set_exception(error)
-        self.send(
-            runtime_pb2.HostMessage(
-                cancel=invocation_pb2.Cancel(invocation_id=invocation_id, reason=reason)
-            )
-        )
+        cancel = self._next().cancel
+        cancel.invocation_id = invocation_id
+        cancel.reason = reason
         self._on_slot_free()
 
     def _resolve(self, result: invocation_pb2.InvocationResult) -> None:
@@ -164,18 +164,22 @@ class RuntimeConnection:
             entry.future.set_result(outcome)
         self._on_slot_free()
 
-    def send(self, message: runtime_pb2.HostMessage) -> None:
-        self._outbox.append(message)
+    def _next(self) -> runtime_pb2.HostMessage:
+        """A new message at the end of the next frame, to be filled in now."""
         if not self._wake.is_set():
             self._wake.set()
+        return self._outbox.messages.add()
 
     def reply(self, reply: calls_pb2.HostCallReply) -> None:
-        self.send(runtime_pb2.HostMessage(reply=reply))
+        self._next().reply.CopyFrom(reply)
+
+    def heartbeat(self) -> None:
+        self._next().heartbeat.sent_unix_ms = int(time.time() * 1000)
 
     def drain(self, grace_ms: int) -> None:
         """Stop sending work; the runtime finishes what it has and says Drained."""
         self.draining = True
-        self.send(runtime_pb2.HostMessage(drain=runtime_pb2.Drain(grace_ms=grace_ms)))
+        self._next().drain.grace_ms = grace_ms
 
     async def write_loop(self, write: Callable[[runtime_pb2.HostFrame], Any]) -> None:
         while not self.closed:
@@ -184,9 +188,9 @@ class RuntimeConnection:
             # messages, so that a burst leaves in one frame (one write) instead of many.
             await asyncio.sleep(0)
             self._wake.clear()
-            batch, self._outbox = self._outbox, []
-            if batch:
-                await write(runtime_pb2.HostFrame(messages=batch))
+            frame, self._outbox = self._outbox, runtime_pb2.HostFrame()
+            if frame.messages:
+                await write(frame)
 
     async def read_loop(self, frames: AsyncIterator[runtime_pb2.RuntimeFrame]) -> None:
         async for frame in frames:

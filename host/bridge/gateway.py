@@ -153,8 +153,4 @@ async def _heartbeat(conn: RuntimeConnection) -> None:
             )
             conn.close(f"no heartbeat answer for {silent:.0f}s")
             return
-        conn.send(
-            runtime_pb2.HostMessage(
-                heartbeat=runtime_pb2.Heartbeat(sent_unix_ms=int(time.time() * 1000))
-            )
-        )
+        conn.heartbeat()

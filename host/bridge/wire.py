@@ -77,33 +77,40 @@ def runtime_info(hello: runtime_pb2.Hello) -> RuntimeInfo:
     )
 
 
-def invocation_message(
-    invocation_id: int, invocation: Invocation, deadline_unix_ms: int
-) -> runtime_pb2.HostMessage:
-    message = invocation_pb2.Invocation(
-        id=invocation_id,
-        step=invocation.step.name,
-        trigger=TRIGGERS[invocation.trigger],
-        attempt=invocation.attempt,
-        deadline_unix_ms=deadline_unix_ms,
-        topic=invocation.topic,
-        message_id=invocation.message_id,
-    )
+def fill_invocation(
+    message: runtime_pb2.HostMessage,
+    invocation_id: int,
+    invocation: Invocation,
+    deadline_unix_ms: int,
+) -> None:
+    """``message`` (empty) becomes the invocation: filled in place, as a sub-message
+    passed to a constructor would be copied."""
+    wire = message.invocation
+    wire.id = invocation_id
+    wire.step = invocation.step.name
+    wire.trigger = TRIGGERS[invocation.trigger]
+    wire.attempt = invocation.attempt
+    wire.deadline_unix_ms = deadline_unix_ms
+    if invocation.topic:
+        wire.topic = invocation.topic
+    if invocation.message_id:
+        wire.message_id = invocation.message_id
     if invocation.request is not None:
-        _fill_request(message.request, invocation.request)
+        _fill_request(wire.request, invocation.request)
     else:
-        message.payload = invocation.payload
-    message.trace.traceparent = make_traceparent(invocation.trace_id, invocation.span_id)
+        wire.payload = invocation.payload
+    trace = wire.trace
+    trace.traceparent = make_traceparent(invocation.trace_id, invocation.span_id)
     if invocation.tracestate:
-        message.trace.tracestate = invocation.tracestate
-    return runtime_pb2.HostMessage(invocation=message)
+        trace.tracestate = invocation.tracestate
 
 
 def _fill_request(wire: invocation_pb2.ApiRequest, request: ApiRequest) -> None:
     """Written in place: no intermediate message to copy."""
     wire.method = request.method
     wire.path = request.path
-    wire.path_params.update(request.path_params)
+    if request.path_params:
+        wire.path_params.update(request.path_params)
     for name, values in request.query_params.items():
         wire.query_params[name].values.extend(values)
     wire.headers.update(request.headers)
@@ -114,7 +121,8 @@ def outcome(result: invocation_pb2.InvocationResult) -> Outcome:
     kind = result.WhichOneof("outcome")
     if kind == "response":
         response = result.response
-        return Outcome(response=ApiResponse(response.status, dict(response.headers), response.body))
+        headers = dict(response.headers) if response.headers else {}
+        return Outcome(response=ApiResponse(response.status, headers, response.body))
     if kind == "error":
         return Outcome(failure=failure_from_wire(result.error))
     return Outcome(output=result.output)

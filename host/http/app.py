@@ -53,6 +53,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 ADMIN_PREFIX = "/_stephost"
 FRAMEWORK_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 NO_BODY_STATUS = frozenset({204, 304})
+# A request still waiting for its handler after this long starts being watched for its
+# client going away (see ClientWatch).
+WATCH_AFTER_S = 0.05
 
 log = get_logger(component="http")
 
@@ -68,6 +71,7 @@ class HostApp:
         self._max_body = max_body_bytes
         self.routes = RouteTable([])
         self._limits: dict[str, asyncio.Semaphore] = {}
+        self._clients = ClientWatch()
 
     def apply(self, catalog: Catalog) -> None:
         steps = catalog.of_type("api")
@@ -181,11 +185,8 @@ class HostApp:
         invocation = Invocation(
             step, "api", b"", trace_id, span_id, request=request, tracestate=tracestate
         )
-        # The body is read: the next message is http.disconnect, when the client goes
-        # away (or once the response is sent, when cancelling does nothing any more).
         cancellation = Cancellation()
-        watcher = asyncio.ensure_future(receive())
-        watcher.add_done_callback(partial(_cancel_on_disconnect, cancellation))
+        self._clients.add(receive, cancellation)
         try:
             outcome = await self._pool.invoke(invocation, cancellation)
         except InvocationCancelledError:
@@ -193,6 +194,8 @@ class HostApp:
         except TransportError as exc:
             self._log_failure(step, exc.as_failure(step.name), trace_id)
             raise
+        finally:
+            self._clients.discard(cancellation)
         if outcome.failure is not None:
             return await self._fail(send, step, outcome.failure, trace_id)
         try:
@@ -223,6 +226,43 @@ class HostApp:
             trace_id=trace_id,
             error=failure.to_json(),
         )
+
+
+class ClientWatch:
+    """Cancels the invocation of a request whose client goes away.
+
+    The request's body is read, so its next ASGI message is http.disconnect: when the
+    client goes (or once the response is sent, when cancelling does nothing any more).
+    Awaiting it costs a task per request; most requests are answered first. So a request
+    is watched only once it has waited ``WATCH_AFTER_S``: one sweep every
+    ``WATCH_AFTER_S`` starts the watchers of those still waiting, and a client that left
+    earlier is noticed then.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: dict[Cancellation, tuple[float, Receive]] = {}
+        self._sweeper: asyncio.Task[None] | None = None
+
+    def add(self, receive: Receive, cancellation: Cancellation) -> None:
+        loop = asyncio.get_running_loop()
+        self._waiting[cancellation] = (loop.time(), receive)
+        if self._sweeper is None:
+            self._sweeper = loop.create_task(self._sweep(), name="client-watch")
+
+    def discard(self, cancellation: Cancellation) -> None:
+        self._waiting.pop(cancellation, None)
+
+    async def _sweep(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            await asyncio.sleep(WATCH_AFTER_S)
+            due = loop.time() - WATCH_AFTER_S
+            for cancellation, (since, receive) in list(self._waiting.items()):
+                if since <= due:
+                    del self._waiting[cancellation]
+                    watcher = asyncio.ensure_future(receive())
+                    watcher.add_done_callback(partial(_cancel_on_disconnect, cancellation))
+        self._sweeper = None
 
 
 def _cancel_on_disconnect(cancellation: Cancellation, watcher: asyncio.Future[Message]) -> None:

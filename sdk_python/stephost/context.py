@@ -14,9 +14,8 @@ host stops waiting, as an aware UTC ``datetime``.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Coroutine
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from stephost.types import StateItem
@@ -134,19 +133,29 @@ class Logger:
         self._link.log(self._id, "error", message, fields)
 
 
+class Cancellation:
+    """Whether the host stopped waiting for an invocation; set by the runtime (on its
+    loop), read by the handler (on any thread)."""
+
+    __slots__ = ("cancelled",)
+
+    def __init__(self) -> None:
+        self.cancelled = False
+
+
 class Context:
     """What an async handler gets as ``ctx``."""
 
     __slots__ = (
-        "_cancelled",
+        "_cancellation",
+        "_deadline_ms",
         "_id",
         "_link",
+        "_logger",
+        "_state",
+        "_streams",
         "attempt",
-        "deadline",
-        "logger",
-        "state",
         "step",
-        "streams",
         "trace_id",
         "trace_state",
     )
@@ -159,9 +168,9 @@ class Context:
         trace_id: str,
         attempt: int,
         *,
-        deadline: datetime | None = None,
+        deadline_ms: int = 0,
         trace_state: str = "",
-        cancelled: threading.Event | None = None,
+        cancellation: Cancellation | None = None,
     ) -> None:
         self._link = link
         self._id = invocation_id
@@ -169,16 +178,45 @@ class Context:
         self.trace_id = trace_id
         self.trace_state = trace_state  # the W3C tracestate that came with the trace
         self.attempt = attempt
-        self.deadline = deadline  # when the host stops waiting (aware, UTC); None: never
-        self._cancelled = cancelled or threading.Event()
-        self.state = State(link, invocation_id)
-        self.streams = Streams(link, invocation_id)
-        self.logger = Logger(link, invocation_id)
+        self._deadline_ms = deadline_ms
+        self._cancellation = cancellation or Cancellation()
+        # Made when first used: most handlers touch one or two of them.
+        self._state: State | None = None
+        self._streams: Streams | None = None
+        self._logger: Logger | None = None
+
+    @property
+    def state(self) -> State:
+        """Key/value groups of JSON values, kept by the host."""
+        if self._state is None:
+            self._state = State(self._link, self._id)
+        return self._state
+
+    @property
+    def streams(self) -> Streams:
+        """Live data pushed to clients subscribed over WebSocket."""
+        if self._streams is None:
+            self._streams = Streams(self._link, self._id)
+        return self._streams
+
+    @property
+    def logger(self) -> Logger:
+        """Structured logs; the host adds the trace id, step and language."""
+        if self._logger is None:
+            self._logger = Logger(self._link, self._id)
+        return self._logger
 
     @property
     def cancelled(self) -> bool:
         """True once the host stopped waiting (timeout, or the HTTP client went away)."""
-        return self._cancelled.is_set()
+        return self._cancellation.cancelled
+
+    @property
+    def deadline(self) -> datetime | None:
+        """When the host stops waiting for this invocation (aware, UTC); None for never."""
+        if not self._deadline_ms:
+            return None
+        return datetime.fromtimestamp(self._deadline_ms / 1000, UTC)
 
     async def emit(
         self,
@@ -263,7 +301,6 @@ class SyncContext:
         "_block",
         "_ctx",
         "attempt",
-        "deadline",
         "logger",
         "state",
         "step",
@@ -279,7 +316,6 @@ class SyncContext:
         self.trace_id = ctx.trace_id
         self.trace_state = ctx.trace_state
         self.attempt = ctx.attempt
-        self.deadline = ctx.deadline
         self.logger = ctx.logger
         self.state = SyncState(ctx.state, self._block)
         self.streams = SyncStreams(ctx.streams, self._block)
@@ -288,6 +324,11 @@ class SyncContext:
     def cancelled(self) -> bool:
         """True once the host stopped waiting: a long sync handler should check it."""
         return self._ctx.cancelled
+
+    @property
+    def deadline(self) -> datetime | None:
+        """When the host stops waiting for this invocation (aware, UTC); None for never."""
+        return self._ctx.deadline
 
     def emit(
         self,

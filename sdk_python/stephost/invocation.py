@@ -1,4 +1,8 @@
-"""One invocation as the runtime runs it: a plain value the bridge decodes from the wire."""
+"""One invocation as the runtime runs it: a plain value the bridge decodes from the wire.
+
+Built for every invocation, so a plain slotted dataclass, not a frozen one (which costs
+about 2 us more to build); nothing mutates it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import dataclass
 from stephost.types import ApiRequest
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Invocation:
     """Run ``step``'s handler once: with ``request`` (api) or ``payload`` (JSON: the
     event's data, null for cron)."""

@@ -14,16 +14,14 @@ import functools
 import gc
 import os
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from stephost._bridge.connection import HostConnection
-from stephost.context import Context, SyncContext
+from stephost.context import Cancellation, Context, SyncContext
 from stephost.errors import StepError
 from stephost.invocation import Invocation
 from stephost.loader import LoadedStep, load_generated, load_steps, parse_message
@@ -36,34 +34,30 @@ class PythonRuntime:
     def __init__(self, conn: HostConnection, steps: list[LoadedStep], threads: int) -> None:
         self._conn = conn
         self._steps = {step.name: step for step in steps}
-        self._tasks: dict[int, asyncio.Task[None]] = {}
-        self._cancelled: dict[int, threading.Event] = {}
+        self._tasks: dict[int, tuple[asyncio.Task[None], Cancellation]] = {}
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="step")
         self._loop = asyncio.get_running_loop()
         self._draining = False
         self._idle = asyncio.Event()
 
     def on_invocation(self, invocation: Invocation) -> None:
-        cancelled = threading.Event()
-        task = asyncio.create_task(self._run(invocation, cancelled))
-        self._tasks[invocation.id] = task
-        self._cancelled[invocation.id] = cancelled
+        cancellation = Cancellation()
+        task = asyncio.create_task(self._run(invocation, cancellation))
+        self._tasks[invocation.id] = (task, cancellation)
         task.add_done_callback(functools.partial(self._forget, invocation.id))
 
     def _forget(self, invocation_id: int, _task: object = None) -> None:
         self._tasks.pop(invocation_id, None)
-        self._cancelled.pop(invocation_id, None)
         if self._draining and not self._tasks:
             self._idle.set()
 
     def on_cancel(self, invocation_id: int, reason: str) -> None:
         """ctx.cancelled becomes True, and the handler's task is cancelled (a sync
         handler's thread runs on: it sees the flag)."""
-        cancelled = self._cancelled.get(invocation_id)
-        if cancelled is not None:
-            cancelled.set()
-        task = self._tasks.get(invocation_id)
-        if task is not None:
+        running = self._tasks.get(invocation_id)
+        if running is not None:
+            task, cancellation = running
+            cancellation.cancelled = True
             task.cancel(reason)
 
     async def on_drain(self) -> None:
@@ -71,7 +65,7 @@ class PythonRuntime:
         if self._tasks:
             await self._idle.wait()
 
-    async def _run(self, invocation: Invocation, cancelled: threading.Event) -> None:
+    async def _run(self, invocation: Invocation, cancellation: Cancellation) -> None:
         step = self._steps.get(invocation.step)
         if step is None:
             error = StepError(
@@ -80,7 +74,7 @@ class PythonRuntime:
             self._conn.send_failure(invocation.id, error, invocation.step)
             return
         try:
-            output = await self._call(step, invocation, cancelled)
+            output = await self._call(step, invocation, cancellation)
             # Encoded here, so that what is not JSON fails the invocation.
             if invocation.request is not None:
                 self._conn.send_response(invocation.id, api_response(output))
@@ -92,18 +86,17 @@ class PythonRuntime:
             self._conn.send_failure(invocation.id, exc, step.name)
 
     async def _call(
-        self, step: LoadedStep, invocation: Invocation, cancelled: threading.Event
+        self, step: LoadedStep, invocation: Invocation, cancellation: Cancellation
     ) -> Any:
-        deadline_ms = invocation.deadline_unix_ms
         ctx = Context(
             self._conn,
             invocation.id,
             step.name,
             invocation.trace_id,
             invocation.attempt,
-            deadline=datetime.fromtimestamp(deadline_ms / 1000, UTC) if deadline_ms else None,
+            deadline_ms=invocation.deadline_unix_ms,
             trace_state=invocation.tracestate,
-            cancelled=cancelled,
+            cancellation=cancellation,
         )
         if invocation.request is not None:
             request = invocation.request

@@ -36,11 +36,12 @@ class ApiResponseTest < Minitest::Test
       query_params: { 'q' => Stephost::V1::QueryValues.new(values: %w[1 2]),
                       'one' => Stephost::V1::QueryValues.new(values: ['1']) }
     )
-    request = Stephost::Bridge.api_request(wire)
+    request = Stephost::Bridge::WireRequest.new(Stephost::V1::ApiRequest.decode(Stephost::V1::ApiRequest.encode(wire)))
     assert_equal [{ 'a' => 1 }, { 'id' => '7' }, { 'q' => %w[1 2], 'one' => '1' }, { 'x-test' => 'yes' }, 'PUT',
                   '/things/7'],
                  [request.body, request.path_params, request.query_params, request.headers, request.method,
                   request.path]
+    assert_equal request.to_h, Stephost::ApiRequest.new(**request.to_h).to_h
   end
 
   def test_trace_id_comes_from_the_traceparent

@@ -17,7 +17,7 @@ import grpc
 import orjson
 
 from stephost._bridge import wire
-from stephost._bridge.errors import from_wire
+from stephost._bridge.errors import from_wire, to_wire
 from stephost.errors import StepError
 from stephost.invocation import Invocation
 from stephost.loader import FileFailure, LoadedStep
@@ -54,7 +54,7 @@ class HostConnection:
         self._address = address
         self._channel: grpc.aio.Channel | None = None
         self._call: Any = None
-        self._outbox: list[runtime_pb2.RuntimeMessage] = []
+        self._outbox = runtime_pb2.RuntimeFrame()  # the next frame
         self._wake = asyncio.Event()
         self._pending: dict[int, asyncio.Future[calls_pb2.HostCallReply]] = {}
         self._call_ids = itertools.count(1)
@@ -103,11 +103,7 @@ class HostConnection:
                         if future is not None and not future.done():
                             future.set_result(message.reply)
                     elif kind == "heartbeat":
-                        self.send(
-                            runtime_pb2.RuntimeMessage(
-                                heartbeat=runtime_pb2.Heartbeat(sent_unix_ms=_now_ms())
-                            )
-                        )
+                        self._next().heartbeat.sent_unix_ms = _now_ms()
                     elif kind == "cancel":
                         runner.on_cancel(message.cancel.invocation_id, message.cancel.reason)
                     elif kind == "drain":
@@ -125,29 +121,43 @@ class HostConnection:
 
     async def _drain(self, runner: Runner) -> None:
         await runner.on_drain()
-        self.send(runtime_pb2.RuntimeMessage(drained=runtime_pb2.Drained()))
+        self._next().drained.SetInParent()
         self.drained.set()
+
+    # A result is encoded first (what is not JSON raises before anything is queued),
+    # then written straight into the next frame: adding a message built elsewhere would
+    # copy it. Called on the loop's thread.
 
     def send_output(self, invocation_id: int, value: Any) -> None:
         """The handler returned ``value`` (JSON)."""
-        self.send(wire.output(invocation_id, value))
+        data = wire.dumps(value)
+        wire.fill_output(self._next(), invocation_id, data)
 
     def send_response(self, invocation_id: int, response: ApiResponse) -> None:
         """An api handler returned ``response``."""
-        self.send(wire.response(invocation_id, response))
+        body = wire.dumps(response.body)
+        wire.fill_response(self._next(), invocation_id, response, body)
 
     def send_failure(self, invocation_id: int, exc: BaseException, step: str) -> None:
         """The handler (or the runtime, for it) raised ``exc``."""
-        self.send(wire.failure(invocation_id, exc, step))
+        error = to_wire(exc, step)
+        result = self._next().result
+        result.invocation_id = invocation_id
+        result.error.CopyFrom(error)
+
+    def _next(self) -> runtime_pb2.RuntimeMessage:
+        """A new message at the end of the next frame, to be filled in now (on the loop's
+        thread)."""
+        if not self._wake.is_set():
+            self._wake.set()
+        return self._outbox.messages.add()
 
     def send(self, message: runtime_pb2.RuntimeMessage) -> None:
         """Queue a message for the next frame; safe from any thread."""
         if threading.get_ident() != self._loop_thread:
             self._loop.call_soon_threadsafe(self.send, message)
             return
-        self._outbox.append(message)
-        if not self._wake.is_set():
-            self._wake.set()
+        self._next().CopyFrom(message)
 
     async def _write_loop(self) -> None:
         call = self._call
@@ -157,10 +167,10 @@ class HostConnection:
                 # One more turn of the loop lets results already due join this frame.
                 await asyncio.sleep(0)
                 self._wake.clear()
-                batch, self._outbox = self._outbox, []
-                if batch:
-                    await call.write(runtime_pb2.RuntimeFrame(messages=batch))
-                if self._closing and not self._outbox:
+                frame, self._outbox = self._outbox, runtime_pb2.RuntimeFrame()
+                if frame.messages:
+                    await call.write(frame)
+                if self._closing and not self._outbox.messages:
                     await call.done_writing()
                     return
         except (grpc.aio.AioRpcError, asyncio.InvalidStateError):

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from stephost._bridge.errors import load_error, to_wire
+from stephost._bridge.errors import load_error
 from stephost.invocation import Invocation
 from stephost.loader import FileFailure, LoadedStep, describe_failure
 from stephost.types import ApiRequest, ApiResponse
@@ -67,36 +67,41 @@ def invocation(message: invocation_pb2.Invocation) -> Invocation:
 
 
 def _api_request(wire: invocation_pb2.ApiRequest) -> ApiRequest:
+    # An empty map costs as much to copy as a full one: skipped.
+    params = wire.path_params
+    query = wire.query_params
     return ApiRequest(
-        body=orjson.loads(wire.body) if wire.body else None,
-        path_params=dict(wire.path_params),
-        query_params={
-            name: query.values[0] if len(query.values) == 1 else list(query.values)
-            for name, query in wire.query_params.items()
-        },
-        headers=dict(wire.headers),
-        method=wire.method,
-        path=wire.path,
+        orjson.loads(wire.body) if wire.body else None,
+        dict(params) if params else {},
+        {name: q.values[0] if len(q.values) == 1 else list(q.values) for name, q in query.items()}
+        if query
+        else {},
+        dict(wire.headers),
+        wire.method,
+        wire.path,
     )
 
 
-def output(invocation_id: int, value: Any) -> runtime_pb2.RuntimeMessage:
-    result = invocation_pb2.InvocationResult(invocation_id=invocation_id, output=dumps(value))
-    return runtime_pb2.RuntimeMessage(result=result)
+# Results are filled in place into the outgoing frame (see connection.py).
 
 
-def response(invocation_id: int, value: ApiResponse) -> runtime_pb2.RuntimeMessage:
+def fill_output(message: runtime_pb2.RuntimeMessage, invocation_id: int, data: bytes) -> None:
+    result = message.result
+    result.invocation_id = invocation_id
+    result.output = data
+
+
+def fill_response(
+    message: runtime_pb2.RuntimeMessage, invocation_id: int, value: ApiResponse, body: bytes
+) -> None:
     """An api handler's response, already checked (headers are strings)."""
-    wire = invocation_pb2.ApiResponse(
-        status=value.status, headers=value.headers, body=dumps(value.body)
-    )
-    result = invocation_pb2.InvocationResult(invocation_id=invocation_id, response=wire)
-    return runtime_pb2.RuntimeMessage(result=result)
-
-
-def failure(invocation_id: int, exc: BaseException, step: str) -> runtime_pb2.RuntimeMessage:
-    result = invocation_pb2.InvocationResult(invocation_id=invocation_id, error=to_wire(exc, step))
-    return runtime_pb2.RuntimeMessage(result=result)
+    result = message.result
+    result.invocation_id = invocation_id
+    wire = result.response
+    wire.status = value.status
+    if value.headers:
+        wire.headers.update(value.headers)
+    wire.body = body
 
 
 def hello(steps: list[LoadedStep], failures: list[FileFailure]) -> runtime_pb2.Hello:

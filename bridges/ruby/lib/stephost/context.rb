@@ -15,7 +15,7 @@ module Stephost
   # at the latest (a Time; nil for never); `ctx.trace_state` is the W3C
   # tracestate that came with the trace.
   class Context
-    attr_reader :step, :trace_id, :trace_state, :deadline, :attempt, :state, :streams, :logger
+    attr_reader :step, :trace_id, :trace_state, :attempt, :state, :streams, :logger
 
     # Set by the runtime when the host cancels the invocation; read by the handler.
     class Cancellation
@@ -33,7 +33,8 @@ module Stephost
     end
 
     # `emit_types`: topic => the message type the step's config declares for it.
-    def initialize(link, invocation_id, step, trace_id, attempt, emit_types = {}, deadline: nil, trace_state: '',
+    # `deadline_ms`: Unix milliseconds, 0 for none.
+    def initialize(link, invocation_id, step, trace_id, attempt, emit_types = {}, deadline_ms: 0, trace_state: '',
                    cancellation: Cancellation.new)
       @link = link
       @emit_types = emit_types
@@ -41,12 +42,19 @@ module Stephost
       @step = step
       @trace_id = trace_id
       @trace_state = trace_state
-      @deadline = deadline
+      @deadline_ms = deadline_ms
       @cancellation = cancellation
       @attempt = attempt
       @state = State.new(link, invocation_id)
       @streams = Streams.new(link, invocation_id)
       @logger = Logger.new(link, invocation_id)
+    end
+
+    # When the host stops waiting for this invocation (a Time, UTC); nil for never.
+    def deadline
+      return nil unless @deadline_ms.positive?
+
+      @deadline ||= Time.at(@deadline_ms / 1000r).utc
     end
 
     # True once the host stopped waiting for this invocation.

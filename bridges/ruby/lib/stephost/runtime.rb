@@ -49,11 +49,13 @@ module Stephost
 
     # -- what the connection's reader calls ---------------------------------
 
-    def on_invocation(invocation)
+    # `decode.call` gives the Stephost::Invocation: decoded by the worker that
+    # runs it, not by the reader, which only hands invocations out.
+    def on_invocation(invocation_id, decode)
       @lock.synchronize do
-        @jobs[invocation.id] = :queued
-        @cancellations[invocation.id] = Context::Cancellation.new
-        @queue << invocation
+        @jobs[invocation_id] = :queued
+        @cancellations[invocation_id] = Context::Cancellation.new
+        @queue << [invocation_id, decode]
         wake_worker
       end
     end
@@ -93,7 +95,7 @@ module Stephost
 
     def work_loop
       Thread.handle_interrupt(Cancelled => :never) do
-        loop { run(next_invocation) }
+        loop { run(*next_invocation) }
       end
     end
 
@@ -109,8 +111,8 @@ module Stephost
       @has_work.signal
     end
 
-    # The next invocation to run (blocks until there is one), marked as running
-    # on this thread; cancelled ones are dropped.
+    # The next invocation to run and its cancellation (blocks until there is
+    # one), marked as running on this thread; cancelled ones are dropped.
     def next_invocation
       @lock.synchronize do
         loop do
@@ -120,43 +122,45 @@ module Stephost
             @idle -= 1
             @waking = false
           end
-          invocation = @queue.shift
+          id, decode = @queue.shift
           wake_worker unless @queue.empty?
-          if @jobs[invocation.id] == :cancelled
-            @jobs.delete(invocation.id)
-            @cancellations.delete(invocation.id)
+          if @jobs[id] == :cancelled
+            @jobs.delete(id)
+            @cancellations.delete(id)
             drained if @draining && @jobs.empty? # the last one was cancelled while it waited
             next
           end
-          @jobs[invocation.id] = Thread.current
-          return invocation
+          @jobs[id] = Thread.current
+          return [id, decode, @cancellations[id]]
         end
       end
     end
 
-    def run(invocation)
+    def run(id, decode, cancellation)
+      invocation = nil
       outcome = nil
       begin
-        outcome = outcome_of(invocation)
+        invocation = decode.call
+        outcome = outcome_of(invocation, cancellation)
       rescue Cancelled
         outcome = nil
       rescue StandardError => e # a fault of the runtime's own must not cost a worker
         outcome = [:failure, e, 'INTERNAL']
       ensure
         idle = @lock.synchronize do
-          @jobs.delete(invocation.id)
-          @cancellations.delete(invocation.id)
+          @jobs.delete(id)
+          @cancellations.delete(id)
           @draining && @jobs.empty?
         end
         forget_cancel
       end
-      deliver(invocation, *outcome) if outcome
+      deliver(id, invocation ? invocation.step : '', *outcome) if outcome
       drained if idle
     end
 
     # [:output, value], [:response, checked api response], or
     # [:failure, exception, code (nil: the exception's own)].
-    def outcome_of(invocation)
+    def outcome_of(invocation, cancellation)
       step = @steps[invocation.step]
       unless step
         return [:failure, StepError.new("this Ruby runtime has no step named #{invocation.step.inspect}",
@@ -164,7 +168,7 @@ module Stephost
       end
 
       begin
-        output = call(step, invocation)
+        output = call(step, invocation, cancellation)
         invocation.request ? [:response, Runtime.api_response(output)] : [:output, output]
       rescue Cancelled
         raise
@@ -173,14 +177,14 @@ module Stephost
       end
     end
 
-    def deliver(invocation, kind, value, code = nil)
+    def deliver(id, step, kind, value, code = nil)
       begin
-        return @conn.send_output(invocation.id, value) if kind == :output
-        return @conn.send_response(invocation.id, value) if kind == :response
+        return @conn.send_output(id, value) if kind == :output
+        return @conn.send_response(id, value) if kind == :response
       rescue StandardError => e # what the handler returned is not JSON
         value = e
       end
-      @conn.send_failure(invocation.id, value, invocation.step, code: code)
+      @conn.send_failure(id, value, step, code: code)
     end
 
     # A Cancelled raised just as the handler finished would hit the next one.
@@ -192,8 +196,10 @@ module Stephost
       nil
     end
 
-    def call(step, invocation)
-      ctx = context(step, invocation)
+    def call(step, invocation, cancellation)
+      ctx = Context.new(@conn, invocation.id, step.name, invocation.trace_id, invocation.attempt, step.emit_types,
+                        deadline_ms: invocation.deadline_ms, trace_state: invocation.tracestate,
+                        cancellation: cancellation)
       case invocation.trigger
       when :api
         request = Runtime.api_request(step, invocation.request)
@@ -208,13 +214,6 @@ module Stephost
       else
         Thread.handle_interrupt(Cancelled => :immediate) { step.call(ctx) }
       end
-    end
-
-    def context(step, invocation)
-      cancellation = @lock.synchronize { @cancellations[invocation.id] } || Context::Cancellation.new
-      deadline = Time.at(invocation.deadline_ms / 1000r).utc if invocation.deadline_ms.positive?
-      Context.new(@conn, invocation.id, step.name, invocation.trace_id, invocation.attempt, step.emit_types,
-                  deadline: deadline, trace_state: invocation.tracestate, cancellation: cancellation)
     end
 
     class << self

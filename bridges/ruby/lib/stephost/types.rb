@@ -16,8 +16,8 @@ module Stephost
     end
 
     def to_h
-      { body: @body, path_params: @path_params, query_params: @query_params, headers: @headers,
-        method: @method, path: @path }
+      { body: body, path_params: path_params, query_params: query_params, headers: headers, method: method,
+        path: path }
     end
   end
 end

@@ -22,34 +22,27 @@ module Stephost
     def invocation(message)
       trace = message.trace
       traceparent = trace ? trace.traceparent : ''
+      request = message.request
       Stephost::Invocation.new(
-        id: message.id, step: message.step, trigger: TRIGGERS.fetch(message.trigger, :cron),
-        payload: message.payload, attempt: message.attempt, trace_id: trace_id(traceparent),
-        traceparent: traceparent, tracestate: trace ? trace.tracestate : '',
-        deadline_ms: message.deadline_unix_ms, topic: message.topic, message_id: message.message_id,
-        request: message.input == :request ? api_request(message.request) : nil
+        message.id, message.step, TRIGGERS.fetch(message.trigger, :cron), message.payload, message.attempt,
+        trace_id(traceparent), traceparent, trace ? trace.tracestate : '', message.deadline_unix_ms,
+        message.topic, message.message_id, request && WireRequest.new(request)
       )
-    end
-
-    # The HTTP request an api handler gets (Hashes with String keys; a query
-    # parameter given once is a String, given more often an Array).
-    def api_request(wire)
-      query = {}
-      wire.query_params.each { |name, param| query[name] = param.values.size == 1 ? param.values[0] : param.values.to_a }
-      Stephost::ApiRequest.new(body: load(wire.body), path_params: wire.path_params.to_h, query_params: query,
-                               headers: wire.headers.to_h, method: wire['method'], path: wire.path)
-    end
-
-    # An api handler's response, already checked: {'status', 'body', 'headers'}
-    # with String header values.
-    def api_response(response)
-      V1::ApiResponse.new(status: response['status'], headers: response['headers'], body: dump(response['body']))
     end
 
     # The trace id of a W3C "00-<trace id>-<parent span id>-<flags>" traceparent.
     def trace_id(traceparent)
       parts = traceparent.to_s.split('-')
       parts.size == 4 ? parts[1] : ''
+    end
+
+    # An api handler's response, already checked ({'status', 'body', 'headers'}
+    # with String header values), as the fields of an ApiResponse.
+    def api_response(response)
+      fields = { status: response['status'], body: dump(response['body']) }
+      headers = response['headers']
+      fields[:headers] = headers unless headers.empty?
+      fields
     end
 
     # Hello with every loaded step's config and every file that failed.
@@ -94,6 +87,53 @@ module Stephost
 
     def now_ms
       Process.clock_gettime(Process::CLOCK_REALTIME, :millisecond)
+    end
+  end
+end
+
+
+module Stephost
+  module Bridge
+    # The HTTP request an api handler gets, read from the ApiRequest message
+    # part by part as the handler asks for it (Hashes with String keys; a
+    # query parameter given once is a String, given more often an Array).
+    # Google's Ruby protobuf makes every map and field read cost: a handler
+    # that reads only the body pays for the body only.
+    class WireRequest < Stephost::ApiRequest
+      def initialize(wire) # rubocop:disable Lint/MissingSuper -- each part is read on demand
+        @wire = wire
+      end
+
+      def body
+        return @body if defined?(@body)
+
+        @body = Bridge.load(@wire.body)
+      end
+
+      def path_params
+        @path_params ||= @wire.path_params.to_h
+      end
+
+      def query_params
+        @query_params ||= {}.tap do |query|
+          @wire.query_params.each do |name, param|
+            values = param.values
+            query[name] = values.size == 1 ? values[0] : values.to_a
+          end
+        end
+      end
+
+      def headers
+        @headers ||= @wire.headers.to_h
+      end
+
+      def method
+        @method ||= @wire['method'] # `wire.method` would be Object#method
+      end
+
+      def path
+        @path ||= @wire.path
+      end
     end
   end
 end
