@@ -29,7 +29,6 @@ from .contracts import Contracts
 from .cron import CronScheduler
 from .devmode import DevMode
 from .errors import DuplicateStepError, ProjectError
-from .http.admin import build_admin
 from .http.app import HostApp
 from .lifecycle import DataDirLock, Runtimes, bind_http, settle_gc
 from .runtimes.languages import step_files
@@ -122,6 +121,8 @@ class Host:
         contracts = asyncio.create_task(
             asyncio.to_thread(Contracts.load, self.project, self.settings.contracts_dir)
         )
+        from .http.admin import build_admin  # imports the web framework: while runtimes boot
+
         self.app = HostApp(self.runtimes.pool, build_admin(self), self.settings.max_body_bytes)
         try:
             self.contracts = await contracts
