@@ -2,8 +2,8 @@
  * Finds and imports `*.step.{ts,js,mts,mjs,cts,cjs}` files; one failing file never hides
  * the others.
  *
- * Files are imported one by one with `import()`; tsx (registered by the entry) compiles
- * TypeScript on the way, and a CommonJS file's `module.exports` arrives as the
+ * Files are imported one by one with `import()`; the entry's loaders (bin/loaders.mjs)
+ * turn TypeScript into JavaScript on the way, and a CommonJS file's `module.exports` arrives as the
  * namespace's default. The host checks each config (for every language alike): here a
  * file only needs to export a `config` object with a `name`, and a `handler` function
  * unless it is a noop step. zod schemas become JSON Schema.
@@ -85,7 +85,7 @@ export async function loadSteps(project: string): Promise<{ steps: LoadedStep[];
       continue
     }
     try {
-      steps.push(stepFromModule(module, file))
+      steps.push(stepFromModule(module, file, path))
     } catch (error) {
       if (!(error instanceof BadStepError)) throw error
       failures.push({ file, code: 'BAD_CONFIG', message: error.message, stack: error.stack ?? '' })
@@ -131,19 +131,19 @@ function loadFailure(file: string, path: string, error: unknown): FileFailure {
 
 /**
  * A syntax error as `SyntaxError: <what> (<file>:<line>:<column>)` with a code frame.
- * tsx reports TypeScript's through esbuild ("Transform failed ... path:line:col: ERROR:
- * ..."); Node's own SyntaxError for an ES module carries no location at all, so the
- * file is checked again with `node --check`, which prints one.
+ * TypeScript's come from the transform (bin/transform.mjs), whose message ends with
+ * `(<path>:<line>:<column>)`; Node's own SyntaxError for an ES module carries no location
+ * at all, so the file is checked again with `node --check`, which prints one.
  */
 function syntaxProblem(file: string, path: string, error: Error): { message: string; stack: string } | undefined {
-  const esbuild = /^(.*):(\d+):(\d+): ERROR: (.*)$/m.exec(error.message)
-  if (esbuild !== null && esbuild[1] === path) {
-    const line = Number(esbuild[2])
-    const column = Number(esbuild[3])
-    const where = `${file}:${line}:${column + 1}`
-    return { message: `SyntaxError: ${esbuild[4]} (${where})`, stack: `SyntaxError: ${esbuild[4]}\n${codeFrame(path, where, line, column)}` }
+  if (!(error instanceof SyntaxError) && error.name !== 'SyntaxError') return undefined
+  const transformed = new RegExp(`^(.*) \\(${escapeRegExp(path)}:(\\d+):(\\d+)\\)$`).exec(error.message)
+  if (transformed !== null) {
+    const line = Number(transformed[2])
+    const column = Number(transformed[3])
+    const where = `${file}:${line}:${column}`
+    return { message: `SyntaxError: ${transformed[1]} (${where})`, stack: `SyntaxError: ${transformed[1]}\n${codeFrame(path, where, line, column - 1)}` }
   }
-  if (!(error instanceof SyntaxError)) return undefined
   const where = new RegExp(`${escapeRegExp(path)}:(\\d+)`)
   const inStack = where.exec(error.stack ?? '')
   if (inStack !== null) {
@@ -173,8 +173,11 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-/** The step a module defines; throws BadStepError naming what is missing. */
-export function stepFromModule(namespace: Record<string, unknown>, file: string): LoadedStep {
+/**
+ * The step a module defines; throws BadStepError naming what is missing. `path` (the
+ * file's absolute path) lets zod schemas convert with the project's own zod.
+ */
+export function stepFromModule(namespace: Record<string, unknown>, file: string, path?: string): LoadedStep {
   const module = exportsOf(namespace)
   const config = module.config
   const handler = module.handler
@@ -191,10 +194,10 @@ export function stepFromModule(namespace: Record<string, unknown>, file: string)
   }
   const converted: Record<string, unknown> = { ...raw }
   for (const key of SCHEMA_KEYS) {
-    if (converted[key] !== undefined) converted[key] = convertSchema(converted[key], file, key)
+    if (converted[key] !== undefined) converted[key] = convertSchema(converted[key], file, key, path)
   }
   const responses = converted.responseSchema
-  if (responses !== undefined) converted.responseSchema = convertResponses(responses, file)
+  if (responses !== undefined) converted.responseSchema = convertResponses(responses, file, path)
   let json: string | undefined
   try {
     json = JSON.stringify(converted)
@@ -221,9 +224,9 @@ function exportsOf(namespace: Record<string, unknown>): Record<string, unknown> 
   return namespace
 }
 
-function convertSchema(schema: unknown, file: string, key: string): unknown {
+function convertSchema(schema: unknown, file: string, key: string, path?: string): unknown {
   try {
-    return toJsonSchema(schema)
+    return toJsonSchema(schema, path)
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error)
     throw new BadStepError(`${file}: \`${key}\` could not be turned into JSON Schema: ${why}`)
@@ -231,12 +234,12 @@ function convertSchema(schema: unknown, file: string, key: string): unknown {
 }
 
 /** responseSchema is a schema, or schemas by status code. */
-function convertResponses(value: unknown, file: string): unknown {
-  const converted = convertSchema(value, file, 'responseSchema')
+function convertResponses(value: unknown, file: string, path?: string): unknown {
+  const converted = convertSchema(value, file, 'responseSchema', path)
   if (converted !== value || typeof value !== 'object' || value === null) return converted
   const out: Record<string, unknown> = {}
   for (const [status, schema] of Object.entries(value)) {
-    out[status] = convertSchema(schema, file, `responseSchema.${status}`)
+    out[status] = convertSchema(schema, file, `responseSchema.${status}`, path)
   }
   return out
 }
