@@ -12,10 +12,66 @@ from pathlib import Path
 
 from ..errors import ProjectError
 
-# The repository's bridges/ folder (an editable install); STEPHOST_BRIDGES_DIR overrides.
-BRIDGES_DIR = Path(
-    os.environ.get("STEPHOST_BRIDGES_DIR", Path(__file__).resolve().parents[2] / "bridges")
-)
+# The Node and Ruby runtimes: bundled inside the installed package (the wheel's build puts
+# them in _runtimes/, see setup.py), else a checkout's bridges/ (an editable install).
+# STEPHOST_BRIDGES_DIR names a bridges/ folder to use instead of both.
+PACKAGE_RUNTIMES = Path(__file__).resolve().parent.parent / "_runtimes"
+CHECKOUT_BRIDGES = Path(__file__).resolve().parents[2] / "bridges"
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeFiles:
+    """Where the files of the Node and Ruby runtimes are."""
+
+    node: Path  # the runtime the host launches
+    node_test: Path  # the --import entry of a project's node:test files
+    ts_proto: Path  # ts-proto's protoc plugin (`stephost gen`)
+    node_types: Path  # sdk.ts and testing.ts: the types of 'stephost' for projects
+    ruby: Path
+    bundled: bool  # False: a checkout's sources, which need `npm ci` in bridges/node
+
+    @property
+    def node_modules(self) -> Path:
+        return self.node.parents[1] / "node_modules"
+
+
+def runtime_files() -> RuntimeFiles:
+    override = os.environ.get("STEPHOST_BRIDGES_DIR")
+    if not override and (PACKAGE_RUNTIMES / "node" / "stephost-node.mjs").is_file():
+        node = PACKAGE_RUNTIMES / "node"
+        return RuntimeFiles(
+            node=node / "stephost-node.mjs",
+            node_test=node / "stephost-node-test.mjs",
+            ts_proto=node / "protoc-gen-ts_proto.cjs",
+            node_types=node / "types",
+            ruby=PACKAGE_RUNTIMES / "ruby" / "bin" / "stephost-ruby",
+            bundled=True,
+        )
+    bridges = Path(override) if override else CHECKOUT_BRIDGES
+    return RuntimeFiles(
+        node=bridges / "node" / "bin" / "stephost-node.mjs",
+        node_test=bridges / "node" / "bin" / "stephost-node-test.mjs",
+        ts_proto=bridges / "node" / "bin" / "protoc-gen-ts_proto.cjs",
+        node_types=bridges / "node" / "src",
+        ruby=bridges / "ruby" / "bin" / "stephost-ruby",
+        bundled=False,
+    )
+
+
+def node_runtime_ready() -> RuntimeFiles:
+    """The runtime files, once Node can run them; else ProjectError saying what is missing."""
+    files = runtime_files()
+    if not files.node.is_file():
+        raise ProjectError(
+            f"the Node runtime is missing ({files.node}); reinstall stephost, or build it "
+            "from a checkout (`make install`)"
+        )
+    if not files.bundled and not files.node_modules.is_dir():
+        raise ProjectError(
+            "the Node runtime's dependencies are not installed; run `npm ci` in "
+            f"{files.node.parents[1]} (or `make install`)"
+        )
+    return files
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +100,7 @@ def _require(tool: str, hint: str) -> str:
 
 def _node_command() -> list[str]:
     node = _require("node", "TypeScript/JavaScript steps need Node.js 20+ on PATH (`node`)")
-    entry = BRIDGES_DIR / "node" / "bin" / "stephost-node.mjs"
-    if not (BRIDGES_DIR / "node" / "node_modules").is_dir():
-        raise ProjectError(
-            f"the Node runtime's dependencies are not installed; run `npm ci` in {entry.parents[1]}"
-            " (or `make install`)"
-        )
-    return [node, str(entry)]
+    return [node, str(node_runtime_ready().node)]
 
 
 def _ruby_command() -> list[str]:
@@ -59,7 +109,7 @@ def _ruby_command() -> list[str]:
         "Ruby steps need Ruby with Debian's gRPC packages: "
         "apt-get install ruby ruby-grpc ruby-google-protobuf",
     )
-    return [ruby, str(BRIDGES_DIR / "ruby" / "bin" / "stephost-ruby")]
+    return [ruby, str(runtime_files().ruby)]
 
 
 LANGUAGES: dict[str, Language] = {
