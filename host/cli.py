@@ -118,21 +118,59 @@ def test(ctx: typer.Context, project: ProjectOpt = Path(".")) -> None:
 
 
 @app.command()
-def new(directory: Annotated[Path, typer.Argument(help="Folder to create.")]) -> None:
-    """Create a project with one api step and one event step."""
+def new(
+    directory: Annotated[Path, typer.Argument(help="Folder to create.")],
+    npm: Annotated[
+        bool,
+        typer.Option(
+            "--npm/--no-npm", help="Run `npm install` in the new project when npm is on PATH."
+        ),
+    ] = True,
+) -> None:
+    """Create a project with one api step, one event step, a test, type checks and CI."""
+    import shutil
+    import subprocess
+
     from .errors import ProjectError
+    from .gen.run import run_gen
     from .scaffold import create_project
 
     try:
-        files = create_project(directory)
+        files, source = create_project(directory)
     except ProjectError as exc:
         fail(exc.message)
     for path in files:
         typer.echo(f"created {path}")
-    from .gen.run import run_gen
-
+    if source.note:
+        typer.echo(f"warning: {source.note}; edit requirements.txt for CI", err=True)
     run_gen(directory.resolve(), check=False, strict=False)
-    typer.echo(f"\nnext: cd {directory} && stephost dev")
+    steps = [f"cd {directory}"]
+    if npm and shutil.which("npm"):
+        typer.echo("npm install (zod, typescript, the types of Node and stephost)")
+        done = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=directory,
+            check=False,
+        )
+        if done.returncode != 0:
+            typer.echo("warning: npm install failed; run it again in the project", err=True)
+            steps.append("npm install")
+    else:
+        steps.append("npm install")
+    steps.append(f"{_own_command()} dev")
+    typer.echo(f"\nnext: {' && '.join(steps)}")
+
+
+def _own_command() -> str:
+    """How to run this stephost again: `stephost` when PATH finds it, else its full path."""
+    import shutil
+    import sys
+
+    script = Path(sys.executable).parent / "stephost"
+    found = shutil.which("stephost")
+    if found is not None and Path(found).resolve() == script.resolve():
+        return "stephost"
+    return str(script) if script.exists() else f"{sys.executable} -m stephost_host.cli"
 
 
 def _client(url: str | None) -> Any:

@@ -338,13 +338,13 @@ class Host:
         return (self.project / self.settings.gen_dir).is_dir() or bool(self.contracts.own_files)
 
     def _regenerate(self) -> None:
-        from .gen.run import generate
+        from .gen.run import gen_languages, generate
 
         try:
             result = generate(
                 self.catalog,
                 self.contracts,
-                sorted(step_files(self.steps_dir)),
+                gen_languages(self.project),
                 self.project / self.settings.gen_dir,
             )
         except Exception as exc:

@@ -26,6 +26,17 @@ OUTPUTS = {
 Generator = Callable[[GenInput, Path | None], dict[str, bytes]]
 
 
+def gen_languages(project: Path) -> list[str]:
+    """The languages to generate types for: those with steps, and TypeScript in a project
+    with a package.json (its 'stephost' types live in the TypeScript output)."""
+    from ..runtimes.languages import step_files
+
+    languages = set(step_files(project / "steps"))
+    if (project / "package.json").is_file():
+        languages.add("node")
+    return sorted(languages)
+
+
 @dataclass
 class GenResult:
     files: dict[str, bytes] = field(default_factory=dict)  # relative to gen_dir
@@ -149,7 +160,6 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
     import typer
 
     from ..errors import ProjectError
-    from ..runtimes.languages import step_files
     from ..settings import load_settings
     from ..telemetry import configure_logging
     from .probe import probe_catalog
@@ -158,7 +168,7 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
         settings = load_settings(project)
         configure_logging("error", "console", sys.stderr)
         contracts = Contracts.load(project, settings.contracts_dir)
-        languages = sorted(step_files(project / "steps"))
+        languages = gen_languages(project)
         with tempfile.TemporaryDirectory(prefix="stephost-gen-") as tmp:
             # Steps may import the generated message classes: give the runtimes fresh
             # ones to load while their configs are read.
