@@ -7,6 +7,7 @@ all of ``tests/`` runs.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -67,6 +68,13 @@ def run_tests(project: Path, pytest_args: list[str]) -> int:
     python_paths = [p for p in paths if "::" in p.name or _matching(p, PYTHON_TEST_PATTERNS)]
     node_files = [f for p in paths if "::" not in p.name for f in _matching(p, NODE_TEST_PATTERNS)]
     code = 0
+    if python_paths and importlib.util.find_spec("pytest") is None:
+        typer.echo(
+            f"error: the Python tests need pytest, which is not installed for {sys.executable}:"
+            " pip install pytest (a project from `stephost new` lists it in requirements.txt)",
+            err=True,
+        )
+        return 1
     if python_paths:
         code |= subprocess.run(
             [sys.executable, "-m", "pytest", *map(str, python_paths), *options],
