@@ -10,6 +10,8 @@ from typing import Annotated, Any
 import orjson
 import typer
 
+from .console import render_error, render_log_line, span_tree
+
 app = typer.Typer(
     help="stephost: APIs, events, cron jobs and agents as steps, in Python, TypeScript and Ruby.",
     no_args_is_help=True,
@@ -18,20 +20,31 @@ app = typer.Typer(
 )
 state_app = typer.Typer(help="Read and write state groups.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Inspect and replay the dead-letter queue.", no_args_is_help=True)
+cron_app = typer.Typer(help="Cron steps on demand.", no_args_is_help=True)
 app.add_typer(state_app, name="state")
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(cron_app, name="cron")
 
 ProjectOpt = Annotated[
     Path, typer.Option("--project", "-C", help="The project folder (holds steps/).")
 ]
-PortOpt = Annotated[int | None, typer.Option("--port", "-p", help="HTTP port [default: 3111].")]
+# The defaults shown are stephost.toml's (None here means: not given on the command line).
+PortOpt = Annotated[
+    int | None,
+    typer.Option("--port", "-p", help="HTTP port (stephost.toml's port).", show_default="3111"),
+]
 HostOpt = Annotated[
-    str | None, typer.Option("--host", help="Interface to listen on [default: 127.0.0.1].")
+    str | None,
+    typer.Option(
+        "--host", help="Interface to listen on (stephost.toml's host).", show_default="127.0.0.1"
+    ),
 ]
 UrlOpt = Annotated[
     str | None,
     typer.Option(
-        "--url", help="The host to talk to [default: STEPHOST_URL or the project's port]."
+        "--url",
+        help="The host to talk to.",
+        show_default="STEPHOST_URL, else the project's host and port",
     ),
 ]
 
@@ -324,6 +337,76 @@ def dlq_delete(delivery_id: str, url: UrlOpt = None) -> None:
     """Drop a dead letter."""
     _call(url, "DELETE", f"/dlq/{delivery_id}")
     typer.echo(f"deleted {delivery_id}")
+
+
+@dlq_app.command("show")
+def dlq_show(delivery_id: str, url: UrlOpt = None) -> None:
+    """One dead letter: its message, its attempts and the error that parked it, with stack."""
+    letter = _call(url, "GET", f"/dlq/{delivery_id}")
+    typer.echo(f"dead letter {letter['id']}: {letter['step']} on {letter['topic']}")
+    typer.echo(f"  message   {letter['messageId']}")
+    typer.echo(f"  trace     {letter['traceId']}  (stephost trace {letter['traceId']})")
+    typer.echo(f"  attempts  {letter['attempts']}")
+    typer.echo("  data      " + orjson.dumps(letter["data"]).decode())
+    typer.echo(render_error(letter["error"]))
+
+
+@cron_app.command("run")
+def cron_run(name: str, url: UrlOpt = None) -> None:
+    """Run a cron step now, once (its schedule is not touched)."""
+    result = _call(url, "POST", f"/cron/{name}/run")
+    typer.echo(f"queued a run of {result['step']} (trace {result['traceId']})")
+
+
+@app.command()
+def trace(trace_id: str, url: UrlOpt = None) -> None:
+    """One trace: its spans as a tree, in every language, then its log lines."""
+    result = _call(url, "GET", f"/traces/{trace_id}")
+    typer.echo(f"trace {trace_id}")
+    for depth, span in span_tree(result["spans"]):
+        status = "" if span["status"] == "ok" else f"  {span['status'].upper()}"
+        typer.echo(
+            f"{'  ' * (depth + 1)}{span['name']}  {span['step']} ({span['language']})"
+            f"  {span['durationMs']:.1f} ms{status}"
+        )
+    if result["logs"]:
+        typer.echo("logs")
+        for line in result["logs"]:
+            typer.echo(render_log_line(line))
+
+
+@app.command()
+def logs(
+    follow: Annotated[
+        bool, typer.Option("--follow", "-f", help="Keep printing new lines until Ctrl-C.")
+    ] = False,
+    trace_id: Annotated[str | None, typer.Option("--trace", help="Only this trace's.")] = None,
+    step: Annotated[str | None, typer.Option("--step", help="Only this step's.")] = None,
+    url: UrlOpt = None,
+) -> None:
+    """The running host's recent log lines (every runtime's included), oldest first."""
+    import time
+
+    params: dict[str, Any] = {k: v for k, v in (("trace", trace_id), ("step", step)) if v}
+    client = _client(url)
+    from .client import ClientError
+
+    try:
+        after = 0
+        while True:
+            result = client.request("GET", "/logs", params={**params, "after": after})
+            for line in result["items"]:
+                typer.echo(render_log_line(line))
+            after = result["last"]
+            if not follow:
+                return
+            time.sleep(0.5)
+    except ClientError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        client.close()
 
 
 def main() -> None:

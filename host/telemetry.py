@@ -55,17 +55,29 @@ def parse_traceparent(value: str | None) -> tuple[str, str] | None:
 
 
 class RecentLogs:
-    """The last N log lines, searchable by trace id; also a structlog processor."""
+    """The last N log lines, searchable by trace id; also a structlog processor.
+
+    Lines are numbered from 1 as they come (``total`` is the last number), so a reader
+    can ask for what came after the last line it saw (``stephost logs --follow``).
+    """
 
     def __init__(self, size: int = RECENT_LOG_LINES) -> None:
         self.lines: deque[dict[str, Any]] = deque(maxlen=size)
+        self.total = 0
 
     def __call__(self, _logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
         self.lines.append(dict(event))
+        self.total += 1
         return event
 
     def for_trace(self, trace_id: str) -> list[dict[str, Any]]:
         return [line for line in self.lines if line.get("trace_id") == trace_id]
+
+    def after(self, seq: int) -> list[tuple[int, dict[str, Any]]]:
+        """The kept lines numbered above ``seq``, with their numbers, oldest first."""
+        first = self.total - len(self.lines) + 1
+        skip = max(0, seq - first + 1)
+        return [(first + i, line) for i, line in enumerate(self.lines) if i >= skip]
 
 
 @dataclass(slots=True)
@@ -143,6 +155,7 @@ def configure_logging(level: str = "info", fmt: str = "auto", stream: TextIO | N
         recent_logs,
     ]
     if console:
+        processors.append(lift_stacks)
         processors.append(structlog.dev.ConsoleRenderer(colors=True))
         factory: Any = structlog.PrintLoggerFactory(out)
     else:
@@ -157,6 +170,38 @@ def configure_logging(level: str = "info", fmt: str = "auto", stream: TextIO | N
     )
     # Libraries that log through stdlib logging (uvicorn, grpc) go to the same stream.
     logging.basicConfig(level=max(LEVELS.get(level.lower(), 20), 30), stream=out, force=True)
+
+
+def _stacks(value: dict[str, Any], where: str) -> tuple[dict[str, Any], list[str]]:
+    """``value`` without its ``stack`` (and its causes'), and those stacks as text."""
+    stack = value.get("stack")
+    if not isinstance(stack, str) or not stack:
+        return value, []
+    trimmed = {k: v for k, v in value.items() if k != "stack"}
+    texts = [stack if not where else f"{where}:\n{stack}"]
+    cause = trimmed.get("cause")
+    if isinstance(cause, dict):
+        trimmed["cause"], more = _stacks(cause, "caused by")
+        texts += more
+    return trimmed, texts
+
+
+def lift_stacks(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """For a terminal: stacks (a line's ``stack``, or an ``error``'s, causes included)
+    print below the line, as the multi-line text they are, instead of inside a repr."""
+    texts: list[str] = []
+    out = dict(event)
+    for key, value in event.items():
+        if key == "stack" and isinstance(value, str) and value:
+            texts.append(value)
+            del out[key]
+        elif isinstance(value, dict):
+            out[key], found = _stacks(value, "")
+            texts += found
+    if texts:
+        previous = out.get("exception")
+        out["exception"] = "\n".join([previous, *texts] if isinstance(previous, str) else texts)
+    return out
 
 
 def get_logger(**bound: Any) -> Any:

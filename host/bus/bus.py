@@ -171,6 +171,24 @@ class EventBus:
                 worker.wake()
         return fired
 
+    async def run_cron(self, step: StepConfig) -> tuple[str, str]:
+        """Queue one run of a cron step now, off its schedule: (message id, trace id)."""
+        trace_id = new_trace_id()
+        publication = Publication(
+            message_id=new_message_id(),
+            topic=f"cron:{step.name}",
+            data=b"null",
+            traceparent=make_traceparent(trace_id, new_span_id()),
+            steps=(step.name,),
+            trigger="cron",
+        )
+        await self._publisher.submit(publication)
+        worker = self.workers.get(step.name)
+        if worker is not None:
+            worker.wake()
+        log.info("cron step run on demand", step=step.name, trace_id=trace_id)
+        return publication.message_id, trace_id
+
     def ack(self, delivery: Delivery) -> None:
         self._acks.submit(delivery.id)
 

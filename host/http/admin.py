@@ -18,6 +18,7 @@ from ..bus.base import DeadLetter
 from ..errors import HostError, InvalidJsonError, NotFoundError, UnknownTopicError, http_error
 from ..telemetry import make_traceparent, new_span_id, new_trace_id, recent_logs, spans
 from .openapi import build_openapi
+from .operator import operator_routes
 
 if TYPE_CHECKING:
     from ..server import Host
@@ -66,6 +67,7 @@ def build_admin(host: Host) -> FastAPI:
         return build_openapi(host.catalog, f"{host.project.name} (stephost)", __version__)
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.include_router(operator_routes(host))
 
     @app.exception_handler(HostError)
     async def host_error(request: Request, exc: HostError) -> Response:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import orjson
 import pytest
 
 from stephost_host.testing import StephostApp
-from tests.conftest import ROOT, write_project
+from tests.conftest import ROOT, run_cli, write_project
 
 pytestmark = pytest.mark.integration
 
@@ -25,20 +23,6 @@ config = {"type": "api", "name": "Ok", "method": "GET", "path": "/ok"}
 async def handler(req, ctx):
     return {"status": 200, "body": {"version": 1}}
 """
-
-
-def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stephost_host.cli", *args],
-        cwd=cwd,
-        env={**os.environ, "STEPHOST_LOG_FORMAT": "json", **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def test_broken_step_files_are_reported_and_others_serve(make_app: Start, tmp_path: Path) -> None:
@@ -240,7 +224,7 @@ def test_cli_without_a_running_host(tmp_path: Path) -> None:
 
 
 def test_new_project_works_at_once(make_app: Start, tmp_path: Path) -> None:
-    created = run_cli("new", "hello-app", cwd=tmp_path)
+    created = run_cli("new", "hello-app", "--no-npm", cwd=tmp_path)
     assert created.returncode == 0, created.stderr
     project = tmp_path / "hello-app"
     assert (project / ".github" / "workflows" / "stephost.yml").exists()
@@ -252,7 +236,7 @@ def test_new_project_works_at_once(make_app: Start, tmp_path: Path) -> None:
     failing = run_cli("test", "-k", "fails", cwd=project, timeout=180)
     assert failing.returncode == 1
     assert "1 failed" in failing.stdout
-    again = run_cli("new", "hello-app", cwd=tmp_path)
+    again = run_cli("new", "hello-app", "--no-npm", cwd=tmp_path)
     assert again.returncode == 1 and "not empty" in again.stderr
     app = make_app(tmp_path / "hello-app", copy=False)
     response = app.post("/hello", json={"name": "Ada"})

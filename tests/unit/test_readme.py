@@ -22,7 +22,9 @@ def test_the_settings_block_shows_every_setting_with_its_default() -> None:
     defaults = Settings().model_dump(mode="json", exclude={"runtimes"})
     assert set(shown) == set(defaults), "README settings block and Settings differ"
     for key, value in shown.items():
-        assert value == defaults[key], f"README shows {key} = {value!r}; the default is {defaults[key]!r}"
+        assert value == defaults[key], (
+            f"README shows {key} = {value!r}; the default is {defaults[key]!r}"
+        )
     for language, values in runtimes.items():
         assert values == RuntimeSettings().model_dump(), f"[runtimes.{language}] is not the default"
 
@@ -30,5 +32,7 @@ def test_the_settings_block_shows_every_setting_with_its_default() -> None:
 def test_shell_commands_work_on_any_system() -> None:
     blocks = re.findall(r"```sh\n(.*?)```", README, flags=re.S)
     assert blocks
-    macos_only = [line for block in blocks for line in block.splitlines() if line.startswith("open ")]
+    macos_only = [
+        line for block in blocks for line in block.splitlines() if line.startswith("open ")
+    ]
     assert macos_only == []
