@@ -247,6 +247,26 @@ def test_new_project_works_at_once(make_app: Start, tmp_path: Path) -> None:
     assert app.state.get("greetings", "Ada") == 1
 
 
+def test_stephost_test_runs_only_the_tests_it_is_given(tmp_path: Path) -> None:
+    project = write_project(
+        tmp_path / "p",
+        {
+            "steps/ok_step.py": OK_STEP,
+            "tests/test_one.py": "def test_one():\n    pass\n",
+            "tests/test_two.py": "def test_two():\n    assert False\n\ndef test_2b():\n    pass\n",
+            "tests/three.test.mjs": "import { test } from 'node:test'\ntest('3', () => {throw 1})",
+        },
+    )
+    one = run_cli("test", "tests/test_one.py", cwd=project, timeout=180)
+    assert one.returncode == 0, one.stdout + one.stderr
+    assert "1 passed" in one.stdout and "TAP" not in one.stdout  # no other file, no node tests
+    named = run_cli("test", "tests/test_two.py::test_2b", "-k", "tests", cwd=project)
+    # Only test_2b: "tests" is -k's value, not a path (else test_two would run, and fail).
+    assert named.returncode == 0 and "1 passed" in named.stdout, named.stdout
+    nothing = run_cli("test", "steps", cwd=project)
+    assert nothing.returncode == 1 and "no tests in" in nothing.stderr
+
+
 def test_sigterm_drains_runtimes_and_exits_cleanly(make_app: Start, tmp_path: Path) -> None:
     project = write_project(tmp_path / "p", {"steps/ok_step.py": OK_STEP})
     app = make_app(project, copy=False)
