@@ -15,6 +15,7 @@ import pytest
 
 from stephost_host.testing import StephostApp
 from tests.conftest import run_cli, write_project
+from tests.toolchains import missing_toolchain
 
 pytestmark = pytest.mark.integration
 
@@ -183,3 +184,47 @@ def test_the_fixture_fails_with_the_load_problems(tmp_path: Path) -> None:
     assert "steps/signup_step.py (python): " in out
     assert "No module named 'not_installed_anywhere'" in out
     assert "no api step serves" not in out
+
+
+NODE_HARNESS = {
+    "steps/tick_step.py": """
+config = {"type": "cron", "name": "Tick", "cron": "0 0 1 1 *"}
+
+async def handler(ctx):
+    await ctx.state.set("ticks", "last", ctx.trace_id)
+""",
+    "steps/broken.step.ts": "export const config = {\n  type: 'event'\n  name: 'Broken' }\n",
+    "tests/harness.test.mjs": """
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { startApp } from 'stephost/testing'
+
+test('startApp rejects with the load problems', async () => {
+  await assert.rejects(startApp(), (error) => {
+    assert.match(error.message, /^1 step file\\(s\\) could not be loaded:/)
+    assert.match(error.message, /steps\\/broken\\.step\\.ts \\(node\\): SyntaxError: /)
+    return true
+  })
+})
+
+test('runCron runs a cron step now', async () => {
+  const app = await startApp({ allowLoadProblems: true })
+  try {
+    assert.equal((await app.problems()).length, 1)
+    const { traceId } = await app.runCron('Tick')
+    await app.waitIdle()
+    assert.equal(await app.state.get('ticks', 'last'), traceId)
+  } finally {
+    await app.close()
+  }
+})
+""",
+}
+
+
+@pytest.mark.skipif(bool(missing_toolchain("node")), reason=str(missing_toolchain("node")))
+def test_the_node_harness_rejects_load_problems_and_runs_cron(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", NODE_HARNESS)
+    ran = run_cli("test", cwd=project, timeout=180)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "# pass 2" in ran.stdout
