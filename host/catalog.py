@@ -3,10 +3,15 @@
 Runtimes send configs as JSON; ``parse_step`` turns one into a ``StepConfig`` or
 says exactly what is wrong with it. ``Catalog`` indexes the steps by name,
 topic, route and schedule, and keeps the per-file load problems.
+
+Which keys a config may have is the table ``CONFIG_KEYS`` (one line per key). A key
+outside it is probably a typo: a warning with a "did you mean", or under ``strict``
+(``--strict``) a load problem.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +29,36 @@ DEFAULT_MAX_ATTEMPTS = 3
 DEFAULT_BACKOFF_MS = 1000
 DEFAULT_TIMEOUT_MS = 30_000
 DEFAULT_EVENT_CONCURRENCY = 100
+_ALL = STEP_TYPES
+# Every key a step config may have, and the step types that take it. A new key is one
+# line here (the parsing below reads only the keys it needs).
+CONFIG_KEYS: dict[str, tuple[str, ...]] = {
+    "type": _ALL,
+    "name": _ALL,
+    "description": _ALL,
+    "flows": _ALL,
+    "emits": _ALL,
+    "typed": _ALL,
+    "timeoutMs": _ALL,
+    "virtualEmits": _ALL,  # Motia: edges drawn in flows, never checked
+    "virtualSubscribes": _ALL,  # Motia
+    "includeFiles": _ALL,  # Motia: files deployed beside the step
+    "method": ("api",),
+    "path": ("api",),
+    "bodySchema": ("api",),
+    "responseSchema": ("api",),
+    "queryParams": ("api",),  # Motia: documents the query parameters
+    "middleware": ("api",),  # Motia: handlers run around the api handler
+    "concurrency": ("api", "event", "cron"),
+    "subscribes": ("event", "noop"),
+    "input": ("event",),
+    "maxAttempts": ("event", "cron"),
+    "backoffMs": ("event", "cron"),
+    "infrastructure": ("event", "cron"),  # Motia: handler and queue settings
+    "cron": ("cron",),
+}
+# The keys of an `emits` entry given as an object.
+EMIT_KEYS = ("topic", "type", "schema", "label", "conditional")  # label, conditional: Motia
 _PARAM = re.compile(r"^(?::([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$")
 
 
@@ -62,6 +97,8 @@ class StepConfig:
     backoff_ms: int = DEFAULT_BACKOFF_MS
     timeout_ms: int = DEFAULT_TIMEOUT_MS
     concurrency: int = 0
+    # Keys the config should not have (typos, most likely), each with a "did you mean".
+    config_warnings: tuple[str, ...] = ()
 
     @property
     def route(self) -> str:
@@ -138,11 +175,50 @@ def valid_cron(expression: Any) -> str:
     return expression
 
 
+def _suggestion(key: str, candidates: list[str]) -> str | None:
+    """The known key ``key`` most likely meant (case first, then spelling)."""
+    for candidate in candidates:
+        if candidate.lower() == key.lower():
+            return candidate
+    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def unknown_keys(raw: dict[str, Any], step_type: str) -> list[str]:
+    """A warning for each key ``CONFIG_KEYS`` does not give to ``step_type``."""
+    own = [key for key, types in CONFIG_KEYS.items() if step_type in types]
+    warnings = []
+    for key in raw:
+        if key in own:
+            continue
+        types = CONFIG_KEYS.get(key)
+        if types is not None:
+            warnings.append(
+                f"`{key}` is not a key of {step_type} steps (only of {', '.join(types)} steps)"
+            )
+            continue
+        guess = _suggestion(key, own)
+        hint = f" (did you mean `{guess}`?)" if guess else ""
+        warnings.append(f"unknown key `{key}`{hint}")
+    for entry in raw.get("emits") or []:
+        if isinstance(entry, dict):
+            for key in entry:
+                if key not in EMIT_KEYS:
+                    guess = _suggestion(str(key), list(EMIT_KEYS))
+                    hint = f" (did you mean `{guess}`?)" if guess else ""
+                    warnings.append(
+                        f"`emits` entry {entry.get('topic')!r}: unknown key `{key}`{hint}"
+                    )
+    return warnings
+
+
 def _str_list(raw: dict[str, Any], key: str, *, required: bool = False) -> tuple[str, ...]:
     value = raw.get(key)
     if value is None:
         if required:
-            raise ConfigError(f"`{key}` is required for {raw.get('type')} steps")
+            typo = _suggestion(key, [k for k in raw if k not in CONFIG_KEYS])
+            hint = f" (the config has `{typo}`: did you mean `{key}`?)" if typo else ""
+            raise ConfigError(f"`{key}` is required for {raw.get('type')} steps{hint}")
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"`{key}` must be a list of non-empty strings, got {value!r}")
@@ -221,6 +297,7 @@ def parse_step(
         raise ConfigError(f"`flows` must be a list of strings, got {flows!r}")
     emits, emit_checks = _emits(raw, contracts)
     common: dict[str, Any] = {
+        "config_warnings": tuple(unknown_keys(raw, step_type)),
         "emits": emits,
         "emit_checks": emit_checks,
         "name": name,
@@ -286,6 +363,8 @@ class Catalog:
         problems: list[LoadProblem],
         contracts: Contracts | None = None,
     ) -> Catalog:
+        """The catalog of what the runtimes reported; configs with unknown keys are
+        served (with warnings): ``strict()`` refuses them."""
         catalog = cls(problems=list(problems))
         for report in reports:
             try:
@@ -330,13 +409,36 @@ class Catalog:
                 )
                 continue
             catalog.steps[step.name] = step
+        catalog._index()
+        return catalog
+
+    def _index(self) -> None:
         topics: dict[str, list[StepConfig]] = defaultdict(list)
-        for step in catalog.steps.values():
+        for step in self.steps.values():
             if step.type == "event":
                 for topic in step.subscribes:
                     topics[topic].append(step)
-        catalog.by_topic = {t: tuple(s) for t, s in topics.items()}
-        return catalog
+        self.by_topic = {t: tuple(s) for t, s in topics.items()}
+
+    def strict(self) -> Catalog:
+        """This catalog where a config with an unknown key is a load problem, not a warning."""
+        out = Catalog(problems=list(self.problems), duplicates=list(self.duplicates))
+        for step in self.steps.values():
+            if not step.config_warnings:
+                out.steps[step.name] = step
+                continue
+            message = f"{step.file}: {'; '.join(step.config_warnings)}"
+            failure = Failure(
+                code="BAD_CONFIG",
+                message=message,
+                type="ConfigError",
+                language="host",
+                step=step.name,
+                retryable=False,
+            )
+            out.problems.append(LoadProblem(step.file, step.language, failure))
+        out._index()
+        return out
 
     def subscribers(self, topic: str) -> tuple[StepConfig, ...]:
         return self.by_topic.get(topic, ())
@@ -344,10 +446,18 @@ class Catalog:
     def of_type(self, step_type: str) -> list[StepConfig]:
         return [s for s in self.steps.values() if s.type == step_type]
 
+    def config_warnings(self) -> list[str]:
+        """Keys in step configs that no step type has: typos, most likely."""
+        return [
+            f"{step.file}: {step.name}: {warning}"
+            for step in sorted(self.steps.values(), key=lambda s: s.file)
+            for warning in step.config_warnings
+        ]
+
     def warnings(self) -> list[str]:
         """Things that work but are probably mistakes."""
         emitted = {t for s in self.steps.values() for t in s.emits}
-        out = []
+        out = self.config_warnings()
         for topic, steps in sorted(self.by_topic.items()):
             if topic not in emitted:
                 names = ", ".join(s.name for s in steps)

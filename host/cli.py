@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import orjson
 import typer
 
-from .console import render_error, render_log_line, span_tree
+from .console import problem_text, render_error, render_log_line, span_tree
 
 app = typer.Typer(
     help="stephost: APIs, events, cron jobs and agents as steps, in Python, TypeScript and Ruby.",
@@ -54,7 +54,17 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _serve(project: Path, host: str | None, port: int | None, watch: bool) -> None:
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="A step config with an unknown key is not served (else: a warning)."
+    ),
+]
+
+
+def _serve(
+    project: Path, host: str | None, port: int | None, watch: bool, strict: bool = False
+) -> None:
     from .errors import ProjectError
     from .server import Host, bind_http
     from .settings import load_settings
@@ -62,7 +72,7 @@ def _serve(project: Path, host: str | None, port: int | None, watch: bool) -> No
 
     project = project.resolve()
     try:
-        settings = load_settings(project, host=host, port=port)
+        settings = load_settings(project, host=host, port=port, strict=strict or None)
     except ProjectError as exc:
         fail(exc.message)
     configure_logging(settings.log_level, settings.log_format)
@@ -92,15 +102,25 @@ def _serve(project: Path, host: str | None, port: int | None, watch: bool) -> No
 
 
 @app.command()
-def dev(project: ProjectOpt = Path("."), port: PortOpt = None, host: HostOpt = None) -> None:
+def dev(
+    project: ProjectOpt = Path("."),
+    port: PortOpt = None,
+    host: HostOpt = None,
+    strict: StrictOpt = False,
+) -> None:
     """Serve the project and reload runtimes when a step file changes."""
-    _serve(project, host, port, watch=True)
+    _serve(project, host, port, watch=True, strict=strict)
 
 
 @app.command()
-def start(project: ProjectOpt = Path("."), port: PortOpt = None, host: HostOpt = None) -> None:
+def start(
+    project: ProjectOpt = Path("."),
+    port: PortOpt = None,
+    host: HostOpt = None,
+    strict: StrictOpt = False,
+) -> None:
     """Serve the project (production: no file watching)."""
-    _serve(project, host, port, watch=False)
+    _serve(project, host, port, watch=False, strict=strict)
 
 
 @app.command()
@@ -110,7 +130,11 @@ def gen(
         bool, typer.Option("--check", help="Exit 1 when the generated files are stale.")
     ] = False,
     strict: Annotated[
-        bool, typer.Option("--strict", help="A breaking contract change is an error.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="A breaking contract change, or an unknown key in a step config, is an error.",
+        ),
     ] = False,
 ) -> None:
     """Generate typed stubs from contracts/*.proto and the step configs."""
@@ -272,7 +296,7 @@ def steps(url: UrlOpt = None) -> None:
         )
     _table(rows, ["NAME", "TYPE", "LANGUAGE", "TRIGGER", "EMITS", "FILE"])
     for problem in result["problems"]:
-        typer.echo(f"error: {problem['file']}: {problem['error']['message']}", err=True)
+        typer.echo(f"error: {problem_text(problem)}", err=True)
     for warning in result["warnings"]:
         typer.echo(f"warning: {warning}", err=True)
 

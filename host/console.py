@@ -7,6 +7,13 @@ from typing import Any
 import orjson
 
 
+def problem_text(problem: dict[str, Any]) -> str:
+    """A load problem in one line: its file (once, though runtimes often name it in the
+    message too), then the message."""
+    message = str(problem["error"]["message"])
+    return message if problem["file"] in message else f"{problem['file']}: {message}"
+
+
 def span_tree(spans: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
     """Spans in tree order (each after its parent, siblings by start), with their depth."""
     ids = {s["spanId"] for s in spans}

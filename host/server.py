@@ -193,7 +193,8 @@ class Host:
 
     def _build_catalog(self) -> Catalog:
         hellos = [self._hellos[language] for language in sorted(self._hellos)]
-        return catalog_from_hellos(hellos, self.contracts)
+        catalog = catalog_from_hellos(hellos, self.contracts)
+        return catalog.strict() if self.settings.strict else catalog
 
     def _apply(self, catalog: Catalog) -> None:
         self.catalog = catalog

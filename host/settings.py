@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     gen_dir: str = "generated"
     otel_exporter: Literal["none", "console", "otlp"] = "none"
     service_name: str = ""
+    # An unknown key in a step config makes the step a load problem (else a warning).
+    strict: bool = False
 
     @classmethod
     def settings_customise_sources(

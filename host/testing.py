@@ -26,6 +26,8 @@ from typing import Any
 import httpx
 import orjson
 
+from .console import problem_text
+
 
 class HarnessError(AssertionError):
     """The host did not start, or did not reach the awaited condition in time."""
@@ -36,7 +38,7 @@ def describe_problems(problems: list[dict[str, Any]]) -> str:
     parts = [f"{len(problems)} step file(s) could not be loaded:"]
     for problem in problems:
         error = problem["error"]
-        parts.append(f"\n{problem['file']} ({problem['language']}): {error['message']}")
+        parts.append(f"\n({problem['language']}) {problem_text(problem)}")
         if error.get("stack"):
             parts.append(error["stack"].rstrip())
     return "\n".join(parts)

@@ -179,11 +179,15 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
         return 1
     for problem in catalog.problems:
         typer.echo(f"warning: {problem.file}: {problem.failure.message}", err=True)
+    config_warnings = catalog.config_warnings()
+    for warning in catalog.warnings():
+        level = "error" if strict and warning in config_warnings else "warning"
+        typer.echo(f"{level}: {warning}", err=True)
     gen_dir = project / settings.gen_dir
     result = generate(catalog, contracts, languages, gen_dir, check=check, write=False)
     for change in result.breaking:
         typer.echo(f"{'error' if strict else 'warning'}: breaking change: {change}", err=True)
-    if strict and result.breaking:
+    if strict and (result.breaking or config_warnings):
         return 2
     if check:
         if result.stale:

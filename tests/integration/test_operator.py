@@ -228,3 +228,45 @@ def test_the_node_harness_rejects_load_problems_and_runs_cron(tmp_path: Path) ->
     ran = run_cli("test", cwd=project, timeout=180)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "# pass 2" in ran.stdout
+
+
+TYPO_PROJECT = {
+    "steps/typo_step.py": """
+config = {"type": "event", "name": "Typo", "subscribe": ["x"]}
+
+async def handler(data, ctx):
+    pass
+""",
+    "steps/retry_step.py": """
+config = {"type": "event", "name": "Retry", "subscribes": ["x"], "maxAttempt": 9}
+
+async def handler(data, ctx):
+    pass
+""",
+}
+
+
+def test_config_typos_are_reported_with_a_suggestion(make_app: Start, tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", TYPO_PROJECT)
+    app = make_app(project, copy=False)
+    url = ["--url", app.url]
+    listed = run_cli("steps", *url, cwd=tmp_path)
+    assert "Retry" in listed.stdout  # a typo in an optional key: served, with a warning
+    assert (
+        "error: steps/typo_step.py: `subscribes` is required for event steps "
+        "(the config has `subscribe`: did you mean `subscribes`?)\n"
+    ) in listed.stderr  # the path once
+    assert (
+        "warning: steps/retry_step.py: Retry: unknown key `maxAttempt` "
+        "(did you mean `maxAttempts`?)\n"
+    ) in listed.stderr
+    app.stop()
+
+    strict = make_app(project, copy=False, args=("--strict",))
+    assert strict.get("/_stephost/steps").json()["steps"] == []
+    messages = [p["error"]["message"] for p in strict.problems()]
+    assert "steps/retry_step.py: unknown key `maxAttempt` (did you mean `maxAttempts`?)" in messages
+
+    generated = run_cli("gen", "--strict", cwd=project, timeout=120)
+    assert generated.returncode == 2
+    assert "error: steps/retry_step.py: Retry: unknown key `maxAttempt`" in generated.stderr
