@@ -11,12 +11,14 @@ import orjson
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
 from .. import __version__
 from ..bus.base import DeadLetter
 from ..errors import HostError, InvalidJsonError, NotFoundError, UnknownTopicError, http_error
 from ..telemetry import make_traceparent, new_span_id, new_trace_id, recent_logs, spans
+from .app import DOCS_ASSETS
 from .openapi import build_openapi
 from .operator import operator_routes
 
@@ -61,7 +63,11 @@ def _dead_letter(letter: DeadLetter) -> dict[str, Any]:
 
 
 def build_admin(host: Host) -> FastAPI:
-    app = FastAPI(title="stephost", version=__version__, redoc_url=None)
+    # Swagger UI at /docs with its assets served from the fastapi-offline package, not a
+    # CDN, so the page works offline.
+    app = FastAPIOffline(
+        title="stephost", version=__version__, redoc_url=None, static_url=DOCS_ASSETS
+    )
 
     def openapi() -> dict[str, Any]:
         return build_openapi(host.catalog, f"{host.project.name} (stephost)", __version__)

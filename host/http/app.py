@@ -49,6 +49,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 ADMIN_PREFIX = "/_stephost"
 FRAMEWORK_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+DOCS_ASSETS = "/docs/assets"  # Swagger UI's files, served by the admin app
 FAILURE_STATUS = {"TIMEOUT": 504, "RUNTIME_LOST": 503, "RUNTIME_UNAVAILABLE": 503}
 NO_BODY_STATUS = frozenset({204, 304})
 
@@ -82,7 +83,7 @@ class HostApp:
             return
         trace_id, parent_id = _trace_of(scope)
         path: str = scope["path"]
-        if path.startswith(ADMIN_PREFIX) or path in FRAMEWORK_PATHS:
+        if path.startswith(ADMIN_PREFIX) or path in FRAMEWORK_PATHS or path.startswith(DOCS_ASSETS):
             scope.setdefault("state", {})["trace_id"] = trace_id
             await self._admin(scope, receive, _add_trace_header(send, trace_id))
             return
@@ -165,13 +166,15 @@ class HostApp:
                 f"the body is {declared} bytes; the limit is {self._max_body} bytes"
             )
         raw = await _read_body(receive, self._max_body)
-        body = _parse_body(raw, headers.get("content-type", ""))
+        content_type = headers.get("content-type", "")
+        body = _parse_body(raw, content_type)
         if step.body_schema is not None:
             errors = step.body_schema.errors(body)
             if errors:
                 raise ValidationError(
                     f"the body does not match the schema of {step.name}: "
-                    + "; ".join(f"{e['path']}: {e['message']}" for e in errors),
+                    + "; ".join(f"{e['path']}: {e['message']}" for e in errors)
+                    + _json_sent_as_other(raw, content_type),
                     errors,
                 )
         payload = orjson.dumps(
@@ -289,6 +292,23 @@ def _parse_body(raw: bytes, content_type: str) -> Any:
             raise UnsupportedMediaTypeError("a text body must be UTF-8") from None
     raise UnsupportedMediaTypeError(
         f"content-type {media} is not supported; send application/json, a form, or text"
+    )
+
+
+def _json_sent_as_other(raw: bytes, content_type: str) -> str:
+    """A hint when a JSON body came with another content-type (curl -d sends a form)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if not media or media == "application/json" or media.endswith("+json"):
+        return ""
+    if raw.lstrip()[:1] not in (b"{", b"["):
+        return ""
+    try:
+        orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return ""
+    return (
+        f" (the body is JSON but came as {media}, so it was not read as JSON: "
+        "send it with the header content-type: application/json)"
     )
 
 
