@@ -212,12 +212,14 @@ class StephostSource:
     note: str = ""
 
 
-def stephost_source() -> StephostSource:
-    """Where the running stephost came from (PEP 610), as a requirements.txt entry."""
-    try:
-        dist = metadata.distribution("stephost")
-    except metadata.PackageNotFoundError:
-        return StephostSource(("stephost",), note="stephost is not installed as a package")
+def stephost_source(dist: metadata.Distribution | None = None) -> StephostSource:
+    """Where the running stephost (or ``dist``) came from (PEP 610), as a requirements.txt
+    entry."""
+    if dist is None:
+        try:
+            dist = metadata.distribution("stephost")
+        except metadata.PackageNotFoundError:
+            return StephostSource(("stephost",), note="stephost is not installed as a package")
     pinned = f"stephost=={dist.version}"
     direct = dist.read_text("direct_url.json")
     if not direct:
