@@ -114,9 +114,15 @@ def generate(
     *,
     check: bool = False,
     write: bool = True,
+    keep_baseline: bool = False,
 ) -> GenResult:
+    """Generate (or with ``check``, compare). The baseline of breaking-change detection
+    (``contracts.json``) moves only when ``keep_baseline`` is false: an explicit
+    `stephost gen`; `stephost dev` keeps the one it found (or writes the first)."""
     files = render(catalog, contracts, languages)
     result = GenResult(files=files)
+    if keep_baseline and (gen_dir / SNAPSHOT_FILE).exists():
+        files[SNAPSHOT_FILE] = (gen_dir / SNAPSHOT_FILE).read_bytes()
     previous = _previous_snapshot(gen_dir)
     if previous is not None and contracts.own_files:
         result.breaking = breaking_changes(previous, snapshot(contracts.descriptor_set))
@@ -194,6 +200,12 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
             typer.echo(f"{gen_dir} is stale; run `stephost gen`:", err=True)
             for path in result.stale:
                 typer.echo(f"  {path}", err=True)
+            if SNAPSHOT_FILE in result.stale:
+                typer.echo(
+                    f"contracts/ changed since the baseline of breaking changes ({SNAPSHOT_FILE});"
+                    " `stephost gen` makes the new contracts the baseline",
+                    err=True,
+                )
             return 1
         typer.echo(f"{gen_dir} is up to date")
         return 0
