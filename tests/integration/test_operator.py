@@ -181,7 +181,7 @@ def test_the_fixture_fails_with_the_load_problems(tmp_path: Path) -> None:
     out = ran.stdout
     assert "1 passed, 1 error" in out, out  # the error at set-up, before any request
     assert "stephost_app: 1 step file(s) could not be loaded:" in out
-    assert "steps/signup_step.py (python): " in out
+    assert "(python) steps/signup_step.py: ModuleNotFoundError" in out
     assert "No module named 'not_installed_anywhere'" in out
     assert "no api step serves" not in out
 
