@@ -268,9 +268,14 @@ def _check(
     where = where or f"`{key}`"
     if isinstance(value, str):
         if contracts.find(value) is None:
+            if not contracts.own_files:
+                raise ConfigError(
+                    f"{where} names the message type {value!r}, but the project has no .proto "
+                    "files under contracts/"
+                )
             raise ConfigError(
                 f"{where} names the message type {value!r}, which no .proto file under "
-                "contracts/ declares"
+                f"contracts/ declares (it has {', '.join(contracts.own_files)})"
             )
         return contracts.check(value)
     try:

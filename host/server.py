@@ -26,21 +26,23 @@ from . import __version__
 from .bus.bus import EventBus
 from .bus.sqlite import SqliteQueue
 from .calls import HostCalls
-from .catalog import Catalog
+from .catalog import Catalog, LoadProblem
 from .contract import catalog_from_hellos
 from .contracts import Contracts
 from .cron import CronScheduler
 from .errors import DuplicateStepError, PortInUseError, ProjectError
 from .http.app import HostApp
+from .model import Failure
 from .runtimes.connection import RuntimeConnection
 from .runtimes.gateway import Gateway
 from .runtimes.languages import language_of_source, step_files
 from .runtimes.pool import RuntimePool
 from .runtimes.supervisor import RuntimeSupervisor
-from .settings import Settings
+from .settings import CONFIG_FILE, Settings
 from .state.sqlite import SqliteStateStore
 from .streams import StreamHub
 from .telemetry import get_logger, spans
+from .watching import ProjectFiles
 
 log = get_logger(component="host")
 
@@ -116,6 +118,10 @@ class Host:
         self._reported: set[tuple[str, str]] = set()
         self._started = False
         self.languages: list[str] = []
+        # `stephost dev`: the languages being reloaded (with their fresh runtimes' Hello,
+        # applied once the reload is accepted), and reloads refused (language -> problem).
+        self._reloading: dict[str, runtime_pb2.Hello | None] = {}
+        self._refused: dict[str, LoadProblem] = {}
 
     @property
     def steps_dir(self) -> Path:
@@ -132,7 +138,8 @@ class Host:
             spans.sink = OtelSink(
                 self.settings.otel_exporter, self.settings.service_name or self.project.name
             )
-        self._snapshot_at_start: dict[Path, int] | None = self._snapshot()
+        self._files = ProjectFiles(self.project, self.settings)
+        self._snapshot_at_start: dict[Path, int] | None = self._files.snapshot()
         self.languages = sorted(step_files(self.steps_dir))
         data_dir = self.settings.data_dir
         self._lock = DataDirLock(data_dir)
@@ -187,14 +194,49 @@ class Host:
     def _on_runtime(self, conn: RuntimeConnection, attached: bool) -> None:
         if not attached:
             return
+        if conn.language in self._reloading:  # applied when the reload is accepted
+            self._reloading[conn.language] = conn.hello
+            return
         self._hellos[conn.language] = conn.hello
         if self._started:  # during start, the catalog is built once every runtime is ready
             self._apply(self._build_catalog())
 
-    def _build_catalog(self) -> Catalog:
-        hellos = [self._hellos[language] for language in sorted(self._hellos)]
+    def _build_catalog(
+        self, hellos_by_language: dict[str, runtime_pb2.Hello] | None = None
+    ) -> Catalog:
+        by_language = self._hellos if hellos_by_language is None else hellos_by_language
+        hellos = [by_language[language] for language in sorted(by_language)]
         catalog = catalog_from_hellos(hellos, self.contracts)
+        catalog.problems.extend(self._refused.values())
         return catalog.strict() if self.settings.strict else catalog
+
+    def _accept_reload(self, language: str) -> None:
+        """Serve the fresh runtimes of ``language``, unless they bring a step name that
+        another file declares: then they are refused and the old ones keep serving
+        (DuplicateStepError), so a new file never knocks out a working step."""
+        hello = self._reloading.get(language)
+        if hello is None:
+            return
+        self._refused.pop(language, None)
+        candidate = self._build_catalog({**self._hellos, language: hello})
+        for name, first, second in candidate.duplicates:
+            if (name, first, second) in self.catalog.duplicates:
+                continue
+            serving = self.catalog.steps.get(name)
+            kept = serving.file if serving is not None else first
+            new = second if kept == first else first
+            message = (
+                f"step name {name!r} is already declared by {kept}, so {new} is not served; "
+                f"rename one (the previous {language} runtime keeps serving)"
+            )
+            failure = Failure(
+                "DUPLICATE_STEP", message, type="ConfigError", step=name, retryable=False
+            )
+            self._refused[language] = LoadProblem(new, language, failure)
+            self._apply(self._build_catalog())
+            raise DuplicateStepError(message)
+        self._hellos[language] = hello
+        self._apply(candidate)
 
     def _apply(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -276,42 +318,38 @@ class Host:
             self._lock.release()
             log.info("stephost stopped")
 
-    @property
-    def _contracts_dir(self) -> Path:
-        return self.project / self.settings.contracts_dir
-
-    def _watched(self) -> list[Path]:
-        return [p for p in (self.steps_dir, self._contracts_dir) if p.is_dir()]
-
-    def _snapshot(self) -> dict[Path, int]:
-        return {
-            path: path.stat().st_mtime_ns
-            for folder in self._watched()
-            for path in folder.rglob("*")
-            if path.is_file() and (language_of_source(path) or path.suffix == ".proto")
-        }
-
     async def _watch(self) -> None:
-        """Reload runtimes when step files change, contracts when .proto files do."""
+        """Reload runtimes when the sources of a language change (steps or helpers, anywhere
+        in the project: ``host.watching``), contracts when .proto files do."""
         from watchfiles import awatch  # only `stephost dev` needs it
 
+        files = self._files
         before = self._snapshot_at_start
         async for changes in awatch(
-            *self._watched(), debounce=200, step=50, rust_timeout=500, yield_on_timeout=True
+            self.project,
+            watch_filter=lambda _change, path: files.watched(Path(path)),
+            debounce=200,
+            step=50,
+            rust_timeout=500,
+            yield_on_timeout=True,
         ):
             paths = {Path(path) for _change, path in changes}
             if before is not None:
                 # Changes made before the watcher was running count too.
-                now = self._snapshot()
+                now = files.snapshot()
                 paths |= {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
                 before = None
-                log.info("watching for changes", folders=[str(p) for p in self._watched()])
+                log.info("watching for changes", project=str(self.project))
+            if any(files.is_settings(path) for path in paths):
+                log.warning(f"{CONFIG_FILE} changed; restart stephost dev to apply it")
+            current = set(step_files(self.steps_dir))
             languages = {lang for path in paths if (lang := language_of_source(path))}
-            if any(path.suffix == ".proto" for path in paths):
+            # A helper of a language without steps (now or before) reloads nothing.
+            languages &= current | set(self.languages)
+            if any(files.is_contract(path) for path in paths):
                 if not await self._reload_contracts():
                     continue
                 languages |= set(self.languages)  # steps may import the generated classes
-            current = set(step_files(self.steps_dir))
             for language in sorted(languages):
                 try:
                     await self._reload(language, present=language in current)
@@ -339,8 +377,18 @@ class Host:
         return (self.project / self.settings.gen_dir).is_dir() or bool(self.contracts.own_files)
 
     def _regenerate(self) -> None:
+        """Fresh generated types. While some step files do not load, the step types stay as
+        they are (a catalog with steps missing would write fewer of them than the last
+        generation has); the message classes of contracts/ are written all the same."""
         from .gen.run import gen_languages, generate
 
+        partial = bool(self.catalog.problems)
+        if partial:
+            log.warning(
+                "step types not regenerated while step files do not load; generated/ keeps "
+                "the last ones",
+                files=sorted({problem.file for problem in self.catalog.problems}),
+            )
         try:
             result = generate(
                 self.catalog,
@@ -348,6 +396,7 @@ class Host:
                 gen_languages(self.project),
                 self.project / self.settings.gen_dir,
                 keep_baseline=True,
+                keep_step_types=partial,
             )
         except Exception as exc:
             log.error("types not regenerated", error=str(exc))
@@ -364,7 +413,11 @@ class Host:
         log.info("reloading runtime", runtime=language)
         if language not in self.languages:
             self.languages.append(language)
-        await self.supervisor.reload(language)
+        self._reloading[language] = None
+        try:
+            await self.supervisor.reload(language, accept=lambda: self._accept_reload(language))
+        finally:
+            self._reloading.pop(language, None)
         if not present:
             log.info("no more step files", runtime=language)
 

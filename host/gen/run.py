@@ -65,6 +65,16 @@ def render(catalog: Catalog, contracts: Contracts, languages: list[str]) -> dict
     return files
 
 
+def step_type_paths(languages: list[str]) -> set[str]:
+    """The generated files that depend on the step configs (the rest: on contracts/)."""
+    return {
+        f"{OUTPUTS[lang][0]}/{name}"
+        for lang in languages
+        if lang in OUTPUTS
+        for name in importlib.import_module(OUTPUTS[lang][1], __package__).STEP_TYPE_FILES
+    }
+
+
 def write_messages(
     contracts: Contracts, languages: list[str], gen_dir: Path, previous: Path
 ) -> None:
@@ -72,12 +82,7 @@ def write_messages(
     the ``previous`` generation (steps that import them must load while being probed)."""
     if previous.is_dir():
         shutil.copytree(previous, gen_dir, dirs_exist_ok=True)
-    step_files = {
-        f"{OUTPUTS[lang][0]}/{name}"
-        for lang in languages
-        if lang in OUTPUTS
-        for name in importlib.import_module(OUTPUTS[lang][1], __package__).STEP_TYPE_FILES
-    }
+    step_files = step_type_paths(languages)
     for path, content in render(Catalog(), contracts, languages).items():
         target = gen_dir / path
         if path in step_files and target.exists():
@@ -115,14 +120,21 @@ def generate(
     check: bool = False,
     write: bool = True,
     keep_baseline: bool = False,
+    keep_step_types: bool = False,
 ) -> GenResult:
     """Generate (or with ``check``, compare). The baseline of breaking-change detection
     (``contracts.json``) moves only when ``keep_baseline`` is false: an explicit
-    `stephost gen`; `stephost dev` keeps the one it found (or writes the first)."""
+    `stephost gen`; `stephost dev` keeps the one it found (or writes the first).
+    ``keep_step_types`` keeps the step types on disk as they are (dev, while step files
+    fail to load)."""
     files = render(catalog, contracts, languages)
     result = GenResult(files=files)
-    if keep_baseline and (gen_dir / SNAPSHOT_FILE).exists():
-        files[SNAPSHOT_FILE] = (gen_dir / SNAPSHOT_FILE).read_bytes()
+    kept = step_type_paths(languages) if keep_step_types else set()
+    if keep_baseline:
+        kept.add(SNAPSHOT_FILE)
+    for path in kept:
+        if (gen_dir / path).exists():
+            files[path] = (gen_dir / path).read_bytes()
     previous = _previous_snapshot(gen_dir)
     if previous is not None and contracts.own_files:
         result.breaking = breaking_changes(previous, snapshot(contracts.descriptor_set))

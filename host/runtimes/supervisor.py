@@ -17,6 +17,7 @@ import os
 import signal
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -210,16 +211,20 @@ class RuntimeSupervisor:
                 log.error("runtime restart failed", runtime=runtime.language, error=str(exc))
                 await asyncio.sleep(delay)
 
-    async def reload(self, language: str) -> None:
+    async def reload(self, language: str, accept: Callable[[], None] | None = None) -> None:
         """Start fresh runtimes for ``language``, then drain and stop the old ones.
 
         New work goes to the new processes as soon as they are ready; the old ones
         finish what they have in flight. Queued events are durable, so none is lost.
+        ``accept`` may refuse the ready fresh runtimes (ProjectError): they stop, and the
+        old ones keep serving.
         """
         old = [rt for rt in self._runtimes.values() if rt.language == language]
         fresh = [await self._launch(language) for _ in range(self._processes.get(language, 1))]
         try:
             await asyncio.gather(*(self._until_ready(rt) for rt in fresh))
+            if accept is not None:
+                accept()
         except ProjectError:
             for runtime in fresh:
                 runtime.retired = True
