@@ -27,6 +27,7 @@ The generated code imports nothing but itself and the ``stephost`` types.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import shutil
 import tempfile
@@ -450,9 +451,32 @@ def _protoc(contracts: Path, proto_files: list[str]) -> dict[str, bytes]:
             f"--tsobjects_opt={','.join(OBJECT_OPTIONS)}",
             *proto_files,
         )
-        files = {}
-        for path in sorted(out.rglob("*.ts")):
-            rel = path.relative_to(out).as_posix()
-            text = path.read_text()
-            files[rel] = (_json_wire(text) if rel.startswith("json/") else text).encode()
+        texts = {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*.ts")}
+    roots = [f"{folder}/{name.removesuffix('.proto')}.ts" for folder in ("json", "objects")
+             for name in proto_files]  # fmt: skip
+    files = {}
+    for rel in sorted(_imported(texts, roots)):
+        text = texts[rel]
+        files[rel] = (_json_wire(text) if rel.startswith("json/") else text).encode()
     return files
+
+
+_RELATIVE_IMPORT = re.compile(r"""from ["'](\.\.?/[^"']+)\.js["']""")
+
+
+def _imported(texts: dict[str, str], roots: list[str]) -> set[str]:
+    """``roots`` and what they import, transitively: ts-proto also writes files for the
+    imports of imports (google/protobuf/descriptor.ts, for an option's sake), which no
+    generated file uses."""
+    seen: set[str] = set()
+    pending = [root for root in roots if root in texts]
+    while pending:
+        rel = pending.pop()
+        if rel in seen:
+            continue
+        seen.add(rel)
+        for target in _RELATIVE_IMPORT.findall(texts[rel]):
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(rel), target)) + ".ts"
+            if path in texts:
+                pending.append(path)
+    return seen

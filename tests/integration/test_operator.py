@@ -202,7 +202,7 @@ import { startApp } from 'stephost/testing'
 test('startApp rejects with the load problems', async () => {
   await assert.rejects(startApp(), (error) => {
     assert.match(error.message, /^1 step file\\(s\\) could not be loaded:/)
-    assert.match(error.message, /steps\\/broken\\.step\\.ts \\(node\\): SyntaxError: /)
+    assert.match(error.message, /\\(node\\) SyntaxError: .*\\(steps\\/broken\\.step\\.ts:3:3\\)/)
     return true
   })
 })

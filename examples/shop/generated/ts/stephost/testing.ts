@@ -137,7 +137,10 @@ export interface Health {
 export function describeProblems(problems: LoadProblem[]): string {
   const parts = [`${problems.length} step file(s) could not be loaded:`]
   for (const problem of problems) {
-    parts.push(`\n${problem.file} (${problem.language}): ${problem.error.message}`)
+    // The file once, though runtimes often name it in the message too.
+    const { file, language } = problem
+    const message = problem.error.message.includes(file) ? problem.error.message : `${file}: ${problem.error.message}`
+    parts.push(`\n(${language}) ${message}`)
     if (problem.error.stack) parts.push(problem.error.stack.trimEnd())
   }
   return parts.join('\n')
