@@ -34,7 +34,7 @@ from .errors import DuplicateStepError, PortInUseError, ProjectError
 from .http.app import HostApp
 from .runtimes.connection import RuntimeConnection
 from .runtimes.gateway import Gateway
-from .runtimes.languages import language_of_source, step_files
+from .runtimes.languages import STEP_DIRS, language_of_source, step_dirs, step_files
 from .runtimes.pool import RuntimePool
 from .runtimes.supervisor import RuntimeSupervisor
 from .settings import Settings
@@ -117,14 +117,11 @@ class Host:
         self._started = False
         self.languages: list[str] = []
 
-    @property
-    def steps_dir(self) -> Path:
-        return self.project / "steps"
-
     async def start(self) -> None:
-        if not self.steps_dir.is_dir():
+        if not step_dirs(self.project):
+            folders = " or ".join(f"{name}/" for name in STEP_DIRS)
             raise ProjectError(
-                f"no steps/ folder in {self.project}; create one, or run `stephost new DIR`"
+                f"no {folders} folder in {self.project}; create one, or run `stephost new DIR`"
             )
         if self.settings.otel_exporter != "none":
             from .otel import OtelSink
@@ -133,7 +130,7 @@ class Host:
                 self.settings.otel_exporter, self.settings.service_name or self.project.name
             )
         self._snapshot_at_start: dict[Path, int] | None = self._snapshot()
-        self.languages = sorted(step_files(self.steps_dir))
+        self.languages = sorted(step_files(self.project))
         data_dir = self.settings.data_dir
         self._lock = DataDirLock(data_dir)
         self.state = SqliteStateStore(data_dir / "state.db")
@@ -160,7 +157,7 @@ class Host:
             env={"STEPHOST_GEN_DIR": self.settings.gen_dir},
         )
         if not self.languages:
-            log.warning("no step files under steps/", steps_dir=str(self.steps_dir))
+            log.warning("no step files", folders=[str(p) for p in step_dirs(self.project)])
         launched = await self.supervisor.launch(self.languages)
         # Runtimes boot in their own processes meanwhile: the slow parts of the host's
         # own start (compiling contracts/, importing the web framework) happen now.
@@ -280,7 +277,7 @@ class Host:
         return self.project / self.settings.contracts_dir
 
     def _watched(self) -> list[Path]:
-        return [p for p in (self.steps_dir, self._contracts_dir) if p.is_dir()]
+        return [*step_dirs(self.project), *[p for p in [self._contracts_dir] if p.is_dir()]]
 
     def _snapshot(self) -> dict[Path, int]:
         return {
@@ -310,7 +307,7 @@ class Host:
                 if not await self._reload_contracts():
                     continue
                 languages |= set(self.languages)  # steps may import the generated classes
-            current = set(step_files(self.steps_dir))
+            current = set(step_files(self.project))
             for language in sorted(languages):
                 try:
                     await self._reload(language, present=language in current)
@@ -344,7 +341,7 @@ class Host:
             result = generate(
                 self.catalog,
                 self.contracts,
-                sorted(step_files(self.steps_dir)),
+                sorted(step_files(self.project)),
                 self.project / self.settings.gen_dir,
             )
         except Exception as exc:

@@ -127,10 +127,12 @@ class EventBus:
         delay_ms: int = 0,
     ) -> EmitResult:
         """Store ``data`` for every step subscribed to ``topic``; durable on return."""
-        steps = tuple(s.name for s in self.catalog.subscribers(topic))
+        subscribers = self.catalog.subscribers(topic)
+        steps = tuple(s.name for s in subscribers)
         message_id = new_message_id()
         duplicate = False
         if steps:
+            delays = tuple(s.delay_ms for s in subscribers)
             publication = Publication(
                 message_id=message_id,
                 topic=topic,
@@ -140,6 +142,7 @@ class EventBus:
                 group_id=group_id,
                 idempotency_key=idempotency_key,
                 available_ms=int(time.time() * 1000) + delay_ms if delay_ms else 0,
+                delays_ms=delays if any(delays) else (),
             )
             duplicate = await self._publisher.submit(publication)
             if not duplicate:
@@ -155,21 +158,22 @@ class EventBus:
 
     async def fire_cron(self, step: StepConfig, tick_ms: int) -> bool:
         """Queue one run of a cron step for this tick, unless it already fired."""
-        trace_id = new_trace_id()
-        publication = Publication(
-            message_id=new_message_id(),
-            topic=f"cron:{step.name}",
-            data=b"null",
-            traceparent=make_traceparent(trace_id, new_span_id()),
-            steps=(step.name,),
-            trigger="cron",
-        )
-        fired = await self.queue.fire_cron(step.name, tick_ms, publication)
+        fired = await self.queue.fire_cron(step.name, tick_ms, _cron_run(step, new_trace_id()))
         if fired:
-            worker = self.workers.get(step.name)
-            if worker is not None:
-                worker.wake()
+            self._wake(step.name)
         return fired
+
+    async def run_cron(self, step: StepConfig, trace_id: str) -> str:
+        """Queue one run of a cron step now, outside its schedule; the message id."""
+        publication = _cron_run(step, trace_id)
+        await self._publisher.submit(publication)
+        self._wake(step.name)
+        return publication.message_id
+
+    def _wake(self, step: str) -> None:
+        worker = self.workers.get(step)
+        if worker is not None:
+            worker.wake()
 
     def ack(self, delivery: Delivery) -> None:
         self._acks.submit(delivery.id)
@@ -222,6 +226,17 @@ class EventBus:
         await asyncio.gather(*(w.finished() for w in self.workers.values()))
         await self._publisher.drain()
         await self._acks.drain()
+
+
+def _cron_run(step: StepConfig, trace_id: str) -> Publication:
+    return Publication(
+        message_id=new_message_id(),
+        topic=f"cron:{step.name}",
+        data=b"null",
+        traceparent=make_traceparent(trace_id, new_span_id()),
+        steps=(step.name,),
+        trigger="cron",
+    )
 
 
 class StepWorker:

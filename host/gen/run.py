@@ -158,7 +158,7 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
         settings = load_settings(project)
         configure_logging("error", "console", sys.stderr)
         contracts = Contracts.load(project, settings.contracts_dir)
-        languages = sorted(step_files(project / "steps"))
+        languages = sorted(step_files(project))
         with tempfile.TemporaryDirectory(prefix="stephost-gen-") as tmp:
             # Steps may import the generated message classes: give the runtimes fresh
             # ones to load while their configs are read.

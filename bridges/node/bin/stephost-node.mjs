@@ -6,7 +6,10 @@
 // installed (see loaders.mjs); then it runs src/main.ts.
 import { registerLoaders } from './loaders.mjs'
 
-registerLoaders({ stephost: new URL('../src/sdk.ts', import.meta.url) })
+registerLoaders({
+  stephost: new URL('../src/sdk.ts', import.meta.url),
+  motia: new URL('../src/motia-sdk.ts', import.meta.url),
+})
 
 const { main } = await import('../src/main.ts')
 await main()
