@@ -87,6 +87,14 @@ class StepConfig:
             out["subscribes"] = list(self.subscribes)
         if self.cron:
             out["cron"] = self.cron
+        out["settings"] = {"timeoutMs": self.timeout_ms, "concurrency": self.concurrency}
+        if self.type in ("event", "cron"):
+            out["settings"] = {
+                "maxAttempts": self.max_attempts,
+                "backoffMs": self.backoff_ms,
+                **out["settings"],
+                "delayMs": self.delay_ms,
+            }
         return out
 
 
@@ -398,8 +406,14 @@ class Catalog:
 
     def warnings(self) -> list[str]:
         """Things that work but are probably mistakes, or settings that cannot be honoured."""
+        return [note.text() for note in self.notes] + self.topic_warnings()
+
+    def topic_warnings(self) -> list[str]:
+        """Subscriptions to topics that no step emits (or declares in ``virtualEmits``, as a
+        Motia flow drawing does for messages from outside)."""
         emitted = {t for s in self.steps.values() for t in s.emits}
-        out = [note.text() for note in self.notes]
+        emitted |= {t for s in self.steps.values() for t in motia.virtual_emits(s.raw)}
+        out = []
         for topic, steps in sorted(self.by_topic.items()):
             if topic not in emitted:
                 names = ", ".join(s.name for s in steps)

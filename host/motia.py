@@ -11,7 +11,11 @@ over the one ``infrastructure`` maps to.
 
 from __future__ import annotations
 
+import importlib.metadata
+import re
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 _SECONDS_TO_MS = 1000
@@ -30,7 +34,8 @@ class Note:
     message: str
 
     def text(self) -> str:
-        return f"{self.file}: {self.name}: `{self.field}` {self.message}"
+        where = f"{self.file}: {self.name}" if self.name else self.file
+        return f"{where}: `{self.field}` {self.message}"
 
     def to_json(self) -> dict[str, str]:
         return {"file": self.file, "name": self.name, "field": self.field, "message": self.message}
@@ -80,6 +85,15 @@ def native_settings(raw: dict[str, Any]) -> dict[str, Any]:
         if concurrency is not None and concurrency >= 1:
             out["concurrency"] = int(concurrency)
     return out
+
+
+def virtual_emits(raw: dict[str, Any]) -> set[str]:
+    """The topics a config's ``virtualEmits`` names (drawn in flows; emitted elsewhere)."""
+    entries = raw.get("virtualEmits")
+    if not isinstance(entries, list):
+        return set()
+    topics = (e.get("topic") if isinstance(e, dict) else e for e in entries)
+    return {t for t in topics if isinstance(t, str) and t}
 
 
 def infrastructure_notes(raw: dict[str, Any], file: str) -> list[Note]:
@@ -178,4 +192,78 @@ def stream_notes(config: dict[str, Any], file: str) -> list[Note]:
                 "custom stream storage is not supported; items are kept in the host's state store",
             )
         )
+    return notes
+
+
+# motia.config.ts keys stephost does not read, and what takes their place.
+_PROJECT_KEYS = {
+    "plugins": "Workbench plugins are not loaded; stephost has its own Workbench and admin "
+    "API (/_stephost/)",
+    "adapters": "custom state, event, cron or stream adapters are not loaded; stephost keeps "
+    "them in its own backends (SQLite, or Redis when scaled out)",
+    "redis": "is not read; stephost needs no Redis on one machine (see stephost.toml to scale out)",
+    "streamAuth": "is not supported: stream subscriptions are not authenticated; keep the "
+    "host's streams endpoint off public networks",
+    "app": "express app hooks are not supported",
+}
+_CONFIG_FILES = ("motia.config.ts", "motia.config.js")
+_MARKERS = (*_CONFIG_FILES, "motia-workbench.json")
+_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_DEPRECATED_PYTHON_STEP = "*.step.py"
+
+
+def is_motia_project(project: Path) -> bool:
+    """Whether ``project`` was made for Motia (its config or Workbench file is there)."""
+    return any((project / name).is_file() for name in _MARKERS)
+
+
+def project_notes(project: Path, step_dirs: list[Path]) -> list[Note]:
+    """What in a Motia project's own files stephost does not honour, found by reading them."""
+    notes = []
+    for name in _CONFIG_FILES:
+        path = project / name
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            for key, why in _PROJECT_KEYS.items():
+                if re.search(rf"\b{key}\s*:", text):
+                    notes.append(Note(name, "", key, why))
+    notes.extend(_requirement_notes(project))
+    for folder in step_dirs:
+        for path in sorted(folder.rglob(_DEPRECATED_PYTHON_STEP)):
+            rel = path.relative_to(project).as_posix()
+            notes.append(
+                Note(
+                    rel,
+                    "",
+                    "file name",
+                    f"is not a step file name; rename it to {path.name[:-8]}_step.py "
+                    "(Motia 0.x dropped `.step.py` too)",
+                )
+            )
+    return notes
+
+
+def _requirement_notes(project: Path) -> list[Note]:
+    """requirements.txt packages missing from the Python that runs the steps (Motia put
+    them in python_modules, which stephost does not use)."""
+    path = project / "requirements.txt"
+    if not path.is_file():
+        return []
+    notes = []
+    for line in path.read_text(errors="replace").splitlines():
+        match = _REQUIREMENT.match(line.split("#", 1)[0])
+        if match is None:
+            continue
+        try:
+            importlib.metadata.version(match.group(1))
+        except importlib.metadata.PackageNotFoundError:
+            notes.append(
+                Note(
+                    "requirements.txt",
+                    "",
+                    match.group(1),
+                    f"is not installed in the Python that runs the steps ({sys.executable}); "
+                    f"run `{sys.executable} -m pip install -r requirements.txt`",
+                )
+            )
     return notes

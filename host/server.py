@@ -22,7 +22,7 @@ from typing import Any
 
 from stephost.v1 import runtime_pb2
 
-from . import __version__
+from . import __version__, motia
 from .bus.bus import EventBus
 from .bus.sqlite import SqliteQueue
 from .calls import HostCalls
@@ -31,6 +31,7 @@ from .contract import catalog_from_hellos
 from .contracts import Contracts
 from .cron import CronScheduler
 from .errors import DuplicateStepError, PortInUseError, ProjectError
+from .gen.motia import TYPES_FILE, sync_types, wants_types
 from .http.app import HostApp
 from .runtimes.connection import RuntimeConnection
 from .runtimes.gateway import Gateway
@@ -209,7 +210,11 @@ class Host:
                     error=problem.failure.message,
                     stack=problem.failure.stack,
                 )
-        for warning in catalog.warnings():
+        warnings = catalog.warnings()
+        if motia.is_motia_project(self.project):
+            notes = motia.project_notes(self.project, step_dirs(self.project))
+            warnings = [note.text() for note in notes] + warnings
+        for warning in warnings:
             if ("", warning) not in self._reported:
                 self._reported.add(("", warning))
                 log.warning(warning)
@@ -232,6 +237,12 @@ class Host:
             self._watcher = asyncio.create_task(self._watch())
         host, port = sock.getsockname()[:2]
         _settle_gc()
+        if motia.is_motia_project(self.project):
+            log.info(
+                "serving a Motia project; `stephost doctor` lists, file by file, what "
+                "stephost does not honour",
+                notes=len(self.catalog.notes),
+            )
         log.info(
             "stephost is serving",
             url=f"http://{host}:{port}",
@@ -331,12 +342,21 @@ class Host:
         return True
 
     def _generates(self) -> bool:
-        """`stephost dev` keeps generated types fresh once the project uses them."""
-        return (self.project / self.settings.gen_dir).is_dir() or bool(self.contracts.own_files)
+        """`stephost dev` keeps generated types fresh once the project uses them (a Motia
+        project's types.d.ts included)."""
+        return (
+            (self.project / self.settings.gen_dir).is_dir()
+            or bool(self.contracts.own_files)
+            or (self.project / TYPES_FILE).is_file()
+        )
 
     def _regenerate(self) -> None:
         from .gen.run import generate
 
+        if (self.project / TYPES_FILE).is_file() and wants_types(self.project, self.languages):
+            sync_types(self.project, self.catalog, check=False)
+        if not (self.project / self.settings.gen_dir).is_dir() and not self.contracts.own_files:
+            return
         try:
             result = generate(
                 self.catalog,
