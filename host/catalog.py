@@ -310,6 +310,9 @@ class Catalog:
     problems: list[LoadProblem] = field(default_factory=list)
     duplicates: list[tuple[str, str, str]] = field(default_factory=list)
     by_topic: dict[str, tuple[StepConfig, ...]] = field(default_factory=dict)
+    # Per topic whose subscribers wait before delivery (``delayMs``): each one's wait, in
+    # the order of ``by_topic``.
+    delays: dict[str, tuple[int, ...]] = field(default_factory=dict)
     streams: dict[str, StreamReport] = field(default_factory=dict)
     notes: list[motia.Note] = field(default_factory=list)
 
@@ -374,6 +377,11 @@ class Catalog:
                 for topic in step.subscribes:
                     topics[topic].append(step)
         catalog.by_topic = {t: tuple(s) for t, s in topics.items()}
+        catalog.delays = {
+            t: tuple(s.delay_ms for s in steps)
+            for t, steps in catalog.by_topic.items()
+            if any(s.delay_ms for s in steps)
+        }
         return catalog
 
     def _add_streams(self, streams: list[StreamReport]) -> None:

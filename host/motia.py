@@ -26,7 +26,8 @@ _QUEUE_TYPES = ("standard", "fifo")
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """Something in a step or stream config that stephost accepts but cannot honour."""
+    """Something stephost accepts but does not honour: a field of a step's or a stream's
+    config, or of one of the project's own files (``name`` is then empty)."""
 
     file: str
     name: str

@@ -127,12 +127,10 @@ class EventBus:
         delay_ms: int = 0,
     ) -> EmitResult:
         """Store ``data`` for every step subscribed to ``topic``; durable on return."""
-        subscribers = self.catalog.subscribers(topic)
-        steps = tuple(s.name for s in subscribers)
+        steps = tuple(s.name for s in self.catalog.subscribers(topic))
         message_id = new_message_id()
         duplicate = False
         if steps:
-            delays = tuple(s.delay_ms for s in subscribers)
             publication = Publication(
                 message_id=message_id,
                 topic=topic,
@@ -142,7 +140,7 @@ class EventBus:
                 group_id=group_id,
                 idempotency_key=idempotency_key,
                 available_ms=int(time.time() * 1000) + delay_ms if delay_ms else 0,
-                delays_ms=delays if any(delays) else (),
+                delays_ms=self.catalog.delays.get(topic, ()),
             )
             duplicate = await self._publisher.submit(publication)
             if not duplicate:

@@ -182,3 +182,14 @@ def test_types_d_ts_types_handlers_and_streams() -> None:
     ) in text
     assert '    "Work": EventHandler<WorkInput, never>\n' in text
     assert "export interface WorkInput {\n  n: number\n}\n" in text
+
+
+def test_catalog_keeps_each_topics_delays_once() -> None:
+    reports = [
+        StepReport("node", "f", "Now", event(name="Now")),
+        StepReport("node", "g", "Later", event(name="Later", delayMs=500)),
+        StepReport("node", "h", "Other", event(name="Other", subscribes=["b"])),
+    ]
+    catalog = Catalog.build(reports, [])
+    assert [s.name for s in catalog.subscribers("a")] == ["Now", "Later"]
+    assert catalog.delays == {"a": (0, 500)}  # topics where no step waits are left out
