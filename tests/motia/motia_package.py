@@ -10,12 +10,14 @@ without installing anything: the point is that stephost serves it as it is.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -59,21 +61,26 @@ def templates_dir() -> Path:
     if shutil.which("npm") is None:
         pytest.skip("npm is not on PATH, so Motia's templates cannot be fetched")
     folder.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(
-        ["npm", "pack", f"motia@{MOTIA_VERSION}", "--pack-destination", str(folder), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    if result.returncode != 0:
-        if _NETWORK_ERRORS.search(result.stderr):
-            pytest.skip(f"the npm registry cannot be reached: {result.stderr.strip()[-300:]}")
-        raise AssertionError(f"npm pack motia@{MOTIA_VERSION} failed:\n{result.stderr}")
-    tarball = folder / json.loads(result.stdout)[0]["filename"]
-    with tarfile.open(tarball) as archive:
-        archive.extractall(folder, filter="data")
-    tarball.unlink()
+    # Unpacked beside the cache, then moved in whole: a run that stops halfway (or another
+    # test process fetching at the same time) never leaves a partial package behind.
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        command = ["npm", "pack", f"motia@{MOTIA_VERSION}", "--pack-destination", tmp, "--json"]
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=300, check=False
+            )
+        except subprocess.TimeoutExpired:
+            pytest.skip("the npm registry cannot be reached: `npm pack` took over 300 s")
+        if result.returncode != 0:
+            lines = [line for line in result.stderr.splitlines() if _NETWORK_ERRORS.search(line)]
+            if lines:
+                pytest.skip(f"the npm registry cannot be reached: {lines[0].strip()}")
+            raise AssertionError(f"npm pack motia@{MOTIA_VERSION} failed:\n{result.stderr}")
+        tarball = Path(tmp) / json.loads(result.stdout)[0]["filename"]
+        with tarfile.open(tarball) as archive:
+            archive.extractall(tmp, filter="data")
+        with contextlib.suppress(OSError):  # another process moved its copy in first
+            os.rename(Path(tmp) / "package", folder / "package")
     assert templates.is_dir(), f"motia@{MOTIA_VERSION} has no dist/create/templates"
     return templates
 

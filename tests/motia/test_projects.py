@@ -189,6 +189,8 @@ def test_python_streams_and_cross_language_reads(make_app: Start) -> None:
         "group": [{"percent": 50, "id": "step-1"}, {"percent": 100, "id": "step-2"}],
         "todos": [{"text": "from node", "done": False, "id": "x"}],
     }
+    sync = app.get("/sync-jobs/j2").json()
+    assert sync == {"group": [{"percent": 1, "id": "sync"}], "states": [{"seen": True}]}
     assert frames == [
         {"type": "set", "id": "step-1", "value": {"percent": 50}},
         {"type": "set", "id": "step-2", "value": {"percent": 100}},

@@ -164,6 +164,17 @@ def test_stream_handle_has_motias_methods_and_shapes() -> None:
         asyncio.run(todo.send("g", {}))  # type: ignore[arg-type]
 
 
+def test_sync_stream_handle_blocks_on_the_same_calls() -> None:
+    native = FakeStreams()
+    todo = motia.SyncStreamHandle(motia.StreamHandle(native, "todo"), asyncio.run)
+    assert todo.set("g", "a", {"text": "x"}) == {"text": "x", "id": "a"}
+    assert todo.get("g", "a") == {"text": "x", "id": "a"}
+    assert todo.getGroup("g") == todo.get_group("g") == [{"text": "x", "id": "a"}]
+    todo.send({"groupId": "g"}, {"type": "t"})
+    assert native.sent == [("todo", "g", {"type": "t"}, None)]
+    assert todo.delete("g", "a") == {"text": "x", "id": "a"}
+
+
 @pytest.fixture
 def forget_src() -> Iterator[None]:
     """The test imports a project package named ``src``; later tests must not see it."""
