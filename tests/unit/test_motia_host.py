@@ -193,3 +193,12 @@ def test_catalog_keeps_each_topics_delays_once() -> None:
     catalog = Catalog.build(reports, [])
     assert [s.name for s in catalog.subscribers("a")] == ["Now", "Later"]
     assert catalog.delays == {"a": (0, 500)}  # topics where no step waits are left out
+
+
+def test_the_pytest_plugin_finds_a_motia_project_by_its_src_folder(tmp_path: Path) -> None:
+    from stephost_host.pytest_plugin import find_project
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "tests" / "flows").mkdir(parents=True)
+    (tmp_path / "motia-workbench.json").write_text("[]")
+    assert find_project(tmp_path / "tests" / "flows", "", tmp_path) == tmp_path
