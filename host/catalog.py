@@ -19,6 +19,7 @@ from typing import Any
 
 from croniter import croniter
 
+from . import motia
 from .contracts import Contracts
 from .model import Failure
 from .schemas import PayloadCheck, SchemaProblem, compile_schema
@@ -54,6 +55,7 @@ CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     "input": ("event",),
     "maxAttempts": ("event", "cron"),
     "backoffMs": ("event", "cron"),
+    "delayMs": ("event",),
     "infrastructure": ("event", "cron"),  # Motia: handler and queue settings
     "cron": ("cron",),
 }
@@ -97,6 +99,7 @@ class StepConfig:
     backoff_ms: int = DEFAULT_BACKOFF_MS
     timeout_ms: int = DEFAULT_TIMEOUT_MS
     concurrency: int = 0
+    delay_ms: int = 0  # each message waits this long before it is delivered to the step
     # Keys the config should not have (typos, most likely), each with a "did you mean".
     config_warnings: tuple[str, ...] = ()
 
@@ -122,6 +125,14 @@ class StepConfig:
             out["subscribes"] = list(self.subscribes)
         if self.cron:
             out["cron"] = self.cron
+        out["settings"] = {"timeoutMs": self.timeout_ms, "concurrency": self.concurrency}
+        if self.type in ("event", "cron"):
+            out["settings"] = {
+                "maxAttempts": self.max_attempts,
+                "backoffMs": self.backoff_ms,
+                **out["settings"],
+                "delayMs": self.delay_ms,
+            }
         return out
 
 
@@ -253,10 +264,11 @@ def _emits(
     return frozenset(topics), checks
 
 
-def _positive_int(raw: dict[str, Any], key: str, default: int) -> int:
+def _positive_int(raw: dict[str, Any], key: str, default: int, minimum: int = 1) -> int:
     value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"`{key}` must be a positive integer, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ConfigError(f"`{key}` must be {kind}, got {value!r}")
     return value
 
 
@@ -291,6 +303,8 @@ def parse_step(
     contracts = contracts or Contracts()
     if not isinstance(raw, dict):
         raise ConfigError(f"config must be an object, got {type(raw).__name__}")
+    # A Motia step's `infrastructure` sets defaults for the native keys; `raw` stays as sent.
+    settings = {**motia.native_settings(raw), **raw}
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError("`name` must be a non-empty string")
@@ -312,7 +326,7 @@ def parse_step(
         "raw": raw,
         "description": str(raw.get("description") or ""),
         "flows": tuple(flows),
-        "timeout_ms": _positive_int(raw, "timeoutMs", DEFAULT_TIMEOUT_MS),
+        "timeout_ms": _positive_int(settings, "timeoutMs", DEFAULT_TIMEOUT_MS),
     }
     if step_type == "api":
         method = raw.get("method")
@@ -328,14 +342,15 @@ def parse_step(
     if step_type == "noop":
         return StepConfig(**common, subscribes=_str_list(raw, "subscribes"))
     retry: dict[str, Any] = {
-        "max_attempts": _positive_int(raw, "maxAttempts", DEFAULT_MAX_ATTEMPTS),
-        "backoff_ms": _positive_int(raw, "backoffMs", DEFAULT_BACKOFF_MS),
-        "concurrency": _positive_int(raw, "concurrency", DEFAULT_EVENT_CONCURRENCY),
+        "max_attempts": _positive_int(settings, "maxAttempts", DEFAULT_MAX_ATTEMPTS),
+        "backoff_ms": _positive_int(settings, "backoffMs", DEFAULT_BACKOFF_MS),
+        "concurrency": _positive_int(settings, "concurrency", DEFAULT_EVENT_CONCURRENCY),
     }
     if step_type == "event":
         return StepConfig(
             **common,
             **retry,
+            delay_ms=_positive_int(settings, "delayMs", 0, minimum=0),
             subscribes=_str_list(raw, "subscribes", required=True),
             input_schema=_check(raw, "input", contracts),
         )
@@ -352,6 +367,24 @@ class StepReport:
     config: Any
 
 
+@dataclass(frozen=True, slots=True)
+class StreamReport:
+    """One stream as a stream file declares it: ``{name, schema, ...}`` as JSON."""
+
+    language: str
+    file: str
+    name: str
+    config: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "file": self.file,
+            "language": self.language,
+            "schema": self.config.get("schema"),
+        }
+
+
 @dataclass
 class Catalog:
     """Every servable step, indexed; plus what could not be served."""
@@ -360,6 +393,11 @@ class Catalog:
     problems: list[LoadProblem] = field(default_factory=list)
     duplicates: list[tuple[str, str, str]] = field(default_factory=list)
     by_topic: dict[str, tuple[StepConfig, ...]] = field(default_factory=dict)
+    # Per topic whose subscribers wait before delivery (``delayMs``): each one's wait, in
+    # the order of ``by_topic``.
+    delays: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    streams: dict[str, StreamReport] = field(default_factory=dict)
+    notes: list[motia.Note] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -367,11 +405,15 @@ class Catalog:
         reports: list[StepReport],
         problems: list[LoadProblem],
         contracts: Contracts | None = None,
+        streams: list[StreamReport] | None = None,
     ) -> Catalog:
         """The catalog of what the runtimes reported; configs with unknown keys are
         served (with warnings): ``strict()`` refuses them."""
         catalog = cls(problems=list(problems))
+        catalog._add_streams(streams or [])
         for report in reports:
+            if isinstance(report.config, dict):
+                catalog.notes.extend(motia.infrastructure_notes(report.config, report.file))
             try:
                 step = parse_step(
                     report.config, language=report.language, file=report.file, contracts=contracts
@@ -424,10 +466,20 @@ class Catalog:
                 for topic in step.subscribes:
                     topics[topic].append(step)
         self.by_topic = {t: tuple(s) for t, s in topics.items()}
+        self.delays = {
+            t: tuple(s.delay_ms for s in steps)
+            for t, steps in self.by_topic.items()
+            if any(s.delay_ms for s in steps)
+        }
 
     def strict(self) -> Catalog:
         """This catalog where a config with an unknown key is a load problem, not a warning."""
-        out = Catalog(problems=list(self.problems), duplicates=list(self.duplicates))
+        out = Catalog(
+            problems=list(self.problems),
+            duplicates=list(self.duplicates),
+            streams=dict(self.streams),
+            notes=list(self.notes),
+        )
         for step in self.steps.values():
             if not step.config_warnings:
                 out.steps[step.name] = step
@@ -445,6 +497,28 @@ class Catalog:
         out._index()
         return out
 
+    def _add_streams(self, streams: list[StreamReport]) -> None:
+        for stream in streams:
+            other = self.streams.get(stream.name)
+            if other is not None:
+                self.problems.append(
+                    LoadProblem(
+                        stream.file,
+                        stream.language,
+                        Failure(
+                            code="DUPLICATE_STREAM",
+                            message=f"stream {stream.name!r} is declared by both {other.file} "
+                            f"and {stream.file}",
+                            type="ConfigError",
+                            language="host",
+                            retryable=False,
+                        ),
+                    )
+                )
+                continue
+            self.streams[stream.name] = stream
+            self.notes.extend(motia.stream_notes(stream.config, stream.file))
+
     def subscribers(self, topic: str) -> tuple[StepConfig, ...]:
         return self.by_topic.get(topic, ())
 
@@ -460,9 +534,15 @@ class Catalog:
         ]
 
     def warnings(self) -> list[str]:
-        """Things that work but are probably mistakes."""
+        """Things that work but are probably mistakes, or settings that cannot be honoured."""
+        return self.config_warnings() + [note.text() for note in self.notes] + self.topic_warnings()
+
+    def topic_warnings(self) -> list[str]:
+        """Subscriptions to topics that no step emits (or declares in ``virtualEmits``, as a
+        Motia flow drawing does for messages from outside)."""
         emitted = {t for s in self.steps.values() for t in s.emits}
-        out = self.config_warnings()
+        emitted |= {t for s in self.steps.values() for t in motia.virtual_emits(s.raw)}
+        out = []
         for topic, steps in sorted(self.by_topic.items()):
             if topic not in emitted:
                 names = ", ".join(s.name for s in steps)

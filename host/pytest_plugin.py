@@ -6,10 +6,11 @@
         assert stephost_app.state.get("orders", response.json()["id"])["status"] == "scored"
 
 ``stephost_app`` starts the host of the project the test file lives in (the nearest
-folder above it with a ``steps/`` folder, or the ``stephost_project`` ini option),
-with every runtime the project needs, on a free port and a fresh data folder. Its
-verbs are those of ``stephost_host.testing.StephostApp``. The ``stephost_scope`` ini
-option (function by default) shares one host across a module or the session.
+folder above it with a ``steps/`` folder, or a Motia project with ``src/``, or the
+``stephost_project`` ini option), with every runtime the project needs, on a free port
+and a fresh data folder. Its verbs are those of ``stephost_host.testing.StephostApp``.
+The ``stephost_scope`` ini option (function by default) shares one host across a module
+or the session.
 
 A step file that cannot be loaded fails the test at once, with the file, the error and
 its stack (rather than a 404 later). A test about broken files says
@@ -24,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from .motia import is_motia_project
 from .testing import HarnessError, StephostApp, describe_problems
 
 
@@ -51,9 +53,11 @@ def find_project(start: Path, configured: str, rootdir: Path) -> Path:
     for folder in [start, *start.parents]:
         if (folder / "steps").is_dir():
             return folder
+        if (folder / "src").is_dir() and is_motia_project(folder):
+            return folder
     raise pytest.UsageError(
-        f"stephost_app: no folder with steps/ above {start}; set stephost_project in the "
-        "pytest configuration"
+        f"stephost_app: no folder with steps/ (or a Motia project) above {start}; set "
+        "stephost_project in the pytest configuration"
     )
 
 

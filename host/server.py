@@ -22,7 +22,7 @@ from typing import Any
 
 from stephost.v1 import runtime_pb2
 
-from . import __version__
+from . import __version__, motia
 from .bus.bus import EventBus
 from .bus.sqlite import SqliteQueue
 from .calls import HostCalls
@@ -31,11 +31,12 @@ from .contract import catalog_from_hellos
 from .contracts import Contracts
 from .cron import CronScheduler
 from .errors import DuplicateStepError, PortInUseError, ProjectError
+from .gen.motia import TYPES_FILE, sync_types, wants_types
 from .http.app import HostApp
 from .model import Failure
 from .runtimes.connection import RuntimeConnection
 from .runtimes.gateway import Gateway
-from .runtimes.languages import language_of_source, step_files
+from .runtimes.languages import STEP_DIRS, language_of_source, step_dirs, step_files
 from .runtimes.pool import RuntimePool
 from .runtimes.supervisor import RuntimeSupervisor
 from .settings import CONFIG_FILE, Settings
@@ -123,14 +124,11 @@ class Host:
         self._reloading: dict[str, runtime_pb2.Hello | None] = {}
         self._refused: dict[str, LoadProblem] = {}
 
-    @property
-    def steps_dir(self) -> Path:
-        return self.project / "steps"
-
     async def start(self) -> None:
-        if not self.steps_dir.is_dir():
+        if not step_dirs(self.project):
+            folders = " or ".join(f"{name}/" for name in STEP_DIRS)
             raise ProjectError(
-                f"no steps/ folder in {self.project}; create one, or run `stephost new DIR`"
+                f"no {folders} folder in {self.project}; create one, or run `stephost new DIR`"
             )
         if self.settings.otel_exporter != "none":
             from .otel import OtelSink
@@ -140,7 +138,7 @@ class Host:
             )
         self._files = ProjectFiles(self.project, self.settings)
         self._snapshot_at_start: dict[Path, int] | None = self._files.snapshot()
-        self.languages = sorted(step_files(self.steps_dir))
+        self.languages = sorted(step_files(self.project))
         data_dir = self.settings.data_dir
         self._lock = DataDirLock(data_dir)
         self.state = SqliteStateStore(data_dir / "state.db")
@@ -167,7 +165,7 @@ class Host:
             env={"STEPHOST_GEN_DIR": self.settings.gen_dir},
         )
         if not self.languages:
-            log.warning("no step files under steps/", steps_dir=str(self.steps_dir))
+            log.warning("no step files", folders=[str(p) for p in step_dirs(self.project)])
         launched = await self.supervisor.launch(self.languages)
         # Runtimes boot in their own processes meanwhile: the slow parts of the host's
         # own start (compiling contracts/, importing the web framework) happen now.
@@ -255,7 +253,11 @@ class Host:
                     error=problem.failure.message,
                     stack=problem.failure.stack,
                 )
-        for warning in catalog.warnings():
+        warnings = catalog.warnings()
+        if motia.is_motia_project(self.project):
+            notes = motia.project_notes(self.project, step_dirs(self.project))
+            warnings = [note.text() for note in notes] + warnings
+        for warning in warnings:
             if ("", warning) not in self._reported:
                 self._reported.add(("", warning))
                 log.warning(warning)
@@ -278,6 +280,12 @@ class Host:
             self._watcher = asyncio.create_task(self._watch())
         host, port = sock.getsockname()[:2]
         _settle_gc()
+        if motia.is_motia_project(self.project):
+            log.info(
+                "serving a Motia project; `stephost doctor` lists, file by file, what "
+                "stephost does not honour",
+                notes=len(self.catalog.notes),
+            )
         log.info(
             "stephost is serving",
             url=f"http://{host}:{port}",
@@ -342,7 +350,7 @@ class Host:
                 log.info("watching for changes", project=str(self.project))
             if any(files.is_settings(path) for path in paths):
                 log.warning(f"{CONFIG_FILE} changed; restart stephost dev to apply it")
-            current = set(step_files(self.steps_dir))
+            current = set(step_files(self.project))
             languages = {lang for path in paths if (lang := language_of_source(path))}
             # A helper of a language without steps (now or before) reloads nothing.
             languages &= current | set(self.languages)
@@ -373,27 +381,39 @@ class Host:
         return True
 
     def _generates(self) -> bool:
-        """`stephost dev` keeps generated types fresh once the project uses them."""
-        return (self.project / self.settings.gen_dir).is_dir() or bool(self.contracts.own_files)
+        """`stephost dev` keeps generated types fresh once the project uses them (a Motia
+        project's types.d.ts included)."""
+        return (
+            (self.project / self.settings.gen_dir).is_dir()
+            or bool(self.contracts.own_files)
+            or (self.project / TYPES_FILE).is_file()
+        )
 
     def _regenerate(self) -> None:
-        """Fresh generated types. While some step files do not load, the step types stay as
-        they are (a catalog with steps missing would write fewer of them than the last
-        generation has); the message classes of contracts/ are written all the same."""
+        """Fresh generated types (and a Motia project's types.d.ts). While some step files do
+        not load, the step types stay as they are (a catalog with steps missing would write
+        fewer of them than the last generation has); the message classes of contracts/ are
+        written all the same."""
         from .gen.run import gen_languages, generate
 
         partial = bool(self.catalog.problems)
         if partial:
             log.warning(
-                "step types not regenerated while step files do not load; generated/ keeps "
-                "the last ones",
+                "step types not regenerated while step files do not load; generated/ (and a "
+                "Motia project's types.d.ts) keep the last ones",
                 files=sorted({problem.file for problem in self.catalog.problems}),
             )
+        stepped = sorted(step_files(self.project))
+        motia_types = (self.project / TYPES_FILE).is_file() and wants_types(self.project, stepped)
+        if motia_types and not partial:
+            sync_types(self.project, self.catalog, check=False)
+        if not (self.project / self.settings.gen_dir).is_dir() and not self.contracts.own_files:
+            return
         try:
             result = generate(
                 self.catalog,
                 self.contracts,
-                gen_languages(self.project),
+                gen_languages(self.project, stepped, self.contracts),
                 self.project / self.settings.gen_dir,
                 keep_baseline=True,
                 keep_step_types=partial,

@@ -1,8 +1,9 @@
 """What `stephost dev` watches: the whole project, so that a helper module (``lib/``), a
 ``contracts/`` folder that appears later, or the project's ``package.json`` count as
 changes too; but not what changes without the project changing: the data folder, the
-generated folder (dev writes it itself), ``tests/``, dependencies (``node_modules``),
-caches (``__pycache__``) and dot-folders (``.git``, ``.venv``, ``.stephost``, ...).
+generated folder and a Motia project's ``types.d.ts`` (dev writes them itself),
+``tests/``, dependencies (``node_modules``, ``python_modules``, ``venv``), caches
+(``__pycache__``) and dot-folders (``.git``, ``.venv``, ``.stephost``, ...).
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .gen.motia import TYPES_FILE
+from .runtimes.languages import SKIPPED_DIRS
 from .settings import CONFIG_FILE, Settings
 
-# Folder names skipped wherever they are; dot-folders are skipped too.
-SKIPPED_ANYWHERE = frozenset({"node_modules", "__pycache__", "venv"})
+# Folder names skipped wherever they are (the step finder's, and a plain venv);
+# dot-folders are skipped too.
+SKIPPED_ANYWHERE = SKIPPED_DIRS | {"venv"}
 # Folders of the project's root that dev leaves alone.
 SKIPPED_AT_ROOT = frozenset({"tests"})
 
@@ -26,7 +30,7 @@ class ProjectFiles:
         self.contracts = project / settings.contracts_dir
         self._skipped = [
             folder if folder.is_absolute() else project / folder
-            for folder in (settings.data_dir, Path(settings.gen_dir))
+            for folder in (settings.data_dir, Path(settings.gen_dir), Path(TYPES_FILE))
         ]
 
     def watched(self, path: Path) -> bool:

@@ -152,6 +152,7 @@ class EventBus:
                 group_id=group_id,
                 idempotency_key=idempotency_key,
                 available_ms=int(time.time() * 1000) + delay_ms if delay_ms else 0,
+                delays_ms=self.catalog.delays.get(topic, ()),
             )
             duplicate = await self._publisher.submit(publication)
             if not duplicate:
@@ -167,8 +168,7 @@ class EventBus:
 
     async def fire_cron(self, step: StepConfig, tick_ms: int) -> bool:
         """Queue one run of a cron step for this tick, unless it already fired."""
-        publication = _cron_run(step, new_trace_id())
-        fired = await self.queue.fire_cron(step.name, tick_ms, publication)
+        fired = await self.queue.fire_cron(step.name, tick_ms, _cron_run(step, new_trace_id()))
         if fired:
             self._wake(step.name)
         return fired

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import motia
 from ..catalog import Catalog
 from ..contracts import Contracts
 from .breaking import Snapshot, breaking_changes, snapshot
 from .model import GenInput, build_input
+from .motia import TYPES_FILE, sync_types, wants_types
 
 SNAPSHOT_FILE = "contracts.json"
 # language -> (output folder under gen_dir, generator module relative to this package)
@@ -26,13 +28,16 @@ OUTPUTS = {
 Generator = Callable[[GenInput, Path | None], dict[str, bytes]]
 
 
-def gen_languages(project: Path) -> list[str]:
-    """The languages to generate types for: those with steps, and TypeScript in a project
-    with a package.json (its 'stephost' types live in the TypeScript output)."""
-    from ..runtimes.languages import step_files
-
-    languages = set(step_files(project / "steps"))
-    if (project / "package.json").is_file():
+def gen_languages(project: Path, stepped: list[str], contracts: Contracts) -> list[str]:
+    """The languages to generate types for: ``stepped`` (those with steps), and TypeScript
+    in a project with a package.json (its 'stephost' types live in the TypeScript output).
+    A Motia project's TypeScript steps type themselves through types.d.ts instead, so it
+    gets TypeScript output only for the message classes of its contracts."""
+    languages = set(stepped)
+    if motia.is_motia_project(project):
+        if not contracts.own_files:
+            languages.discard("node")
+    elif (project / "package.json").is_file():
         languages.add("node")
     return sorted(languages)
 
@@ -178,6 +183,7 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
     import typer
 
     from ..errors import ProjectError
+    from ..runtimes.languages import step_files
     from ..settings import load_settings
     from ..telemetry import configure_logging
     from .probe import probe_catalog
@@ -186,7 +192,8 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
         settings = load_settings(project)
         configure_logging("error", "console", sys.stderr)
         contracts = Contracts.load(project, settings.contracts_dir)
-        languages = gen_languages(project)
+        stepped = sorted(step_files(project))
+        languages = gen_languages(project, stepped, contracts)
         with tempfile.TemporaryDirectory(prefix="stephost-gen-") as tmp:
             # Steps may import the generated message classes: give the runtimes fresh
             # ones to load while their configs are read.
@@ -201,6 +208,11 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
     for warning in catalog.warnings():
         level = "error" if strict and warning in config_warnings else "warning"
         typer.echo(f"{level}: {warning}", err=True)
+    if wants_types(project, stepped) and sync_types(project, catalog, check=check):
+        verb = "is stale; run `stephost gen`" if check else "written"
+        typer.echo(f"{project / TYPES_FILE} {verb}", err=check)
+        if check:
+            return 1
     gen_dir = project / settings.gen_dir
     result = generate(catalog, contracts, languages, gen_dir, check=check, write=False)
     for change in result.breaking:

@@ -114,6 +114,8 @@ def build_admin(host: Host) -> FastAPI:
                 "steps": [s.to_json() for s in sorted(host.catalog.steps.values(), key=_by_name)],
                 "problems": [p.to_json() for p in host.catalog.problems],
                 "warnings": host.catalog.warnings(),
+                "streams": [s.to_json() for _, s in sorted(host.catalog.streams.items())],
+                "notes": [n.to_json() for n in host.catalog.notes],
             }
         )
 

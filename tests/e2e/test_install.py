@@ -138,8 +138,14 @@ def test_the_wheel_is_pure_python_and_carries_both_runtimes(wheel: Path) -> None
         "stephost_host/_runtimes/node/stephost-node.mjs",
         "stephost_host/_runtimes/node/stephost-node-test.mjs",
         "stephost_host/_runtimes/node/sdk.cjs",
+        "stephost_host/_runtimes/node/motia-sdk.mjs",  # 'motia' and '@motiadev/core'
+        "stephost_host/_runtimes/node/motia-sdk.cjs",
+        "stephost_host/_runtimes/node/lent/zod.mjs",  # lent to projects without zod
+        "stephost_host/_runtimes/node/lent/zod.cjs",
+        "stephost_host/_runtimes/node/lent/packages.cjs",
         "stephost_host/_runtimes/node/protoc-gen-ts_proto.cjs",
         "stephost_host/_runtimes/node/types/sdk.ts",
+        "stephost_host/_runtimes/node/types/motia-sdk.ts",
         "stephost_host/_runtimes/ruby/bin/stephost-ruby",
         "stephost_host/_runtimes/ruby/lib/stephost/runtime.rb",
         "stephost-0.1.0.dist-info/licenses/LICENSE",

@@ -13,6 +13,7 @@ import pytest
 
 from stephost_host.testing import StephostApp
 from tests.conftest import run_cli, write_project
+from tests.toolchains import missing_toolchain
 
 pytestmark = pytest.mark.integration
 
@@ -105,6 +106,45 @@ def test_dev_never_overwrites_a_fuller_generation(make_app: Start, tmp_path: Pat
     audit.write_text(STEPS_WITH_TYPES["steps/audit_step.py"].replace('"Audit"', '"AuditUser"'))
     app.wait_for(lambda: "AuditUserContext" in types.read_text(), what="the fixed step's types")
     assert "class AuditContext" not in types.read_text()
+
+
+MOTIA_STEPS = {
+    "motia.config.ts": "export default {}\n",
+    "src/start.step.ts": """
+export const config = { type: 'api', name: 'Start', method: 'POST', path: '/start', emits: ['go'] }
+export const handler = async (_req: unknown, { emit }: any) => {
+  await emit({ topic: 'go', data: {} })
+  return { status: 202, body: {} }
+}
+""",
+    "src/audit.step.ts": """
+export const config = { type: 'event', name: 'Audit', subscribes: ['go'], emits: [] }
+export const handler = async () => {}
+""",
+}
+
+
+def test_dev_keeps_a_motia_projects_types_while_a_step_does_not_load(
+    make_app: Start, tmp_path: Path
+) -> None:
+    reason = missing_toolchain("node")
+    if reason:
+        pytest.skip(reason)
+    project = write_project(tmp_path / "p", MOTIA_STEPS)
+    assert run_cli("gen", cwd=project, timeout=120).returncode == 0
+    types = project / "types.d.ts"
+    assert '"Audit": EventHandler' in types.read_text()
+    app = make_app(project, copy=False, command="dev")
+    audit = project / "src" / "audit.step.ts"
+    audit.write_text(audit.read_text().replace("async () => {}", "async ( => {}"))
+    app.wait_for(
+        lambda: any(line["event"].startswith("step types not regenerated") for line in app.logs()),
+        what="dev to keep the step types",
+    )
+    assert '"Audit": EventHandler' in types.read_text()  # the broken step's types stay
+    audit.write_text(MOTIA_STEPS["src/audit.step.ts"].replace("'Audit'", "'AuditGo'"))
+    app.wait_for(lambda: '"AuditGo": EventHandler' in types.read_text(), what="fresh types")
+    assert '"Audit": EventHandler' not in types.read_text()
 
 
 HELLO = """

@@ -1,8 +1,9 @@
 // ES module hooks (module.register; they run on Node's hooks thread):
 //   - resolve: the bare specifiers that always mean this runtime's own modules
-//     ('stephost', and 'stephost/testing' for test files), whatever the project has
-//     installed; and, from a TypeScript file, `./x.js` meaning `./x.ts` and extensionless
-//     `./x` (as tsc resolves them);
+//     ('stephost', 'motia' and '@motiadev/core', and 'stephost/testing' for test files),
+//     whatever the project has installed; the packages the runtime lends a project that
+//     has not installed them (loaders.mjs LENT: zod); and, from a TypeScript file,
+//     `./x.js` meaning `./x.ts` and extensionless `./x` (as tsc resolves them);
 //   - load: TypeScript files. `.mts` is an ES module and `.cts` CommonJS; a `.ts` file is
 //     what the nearest package.json's `type` says (CommonJS without one), as for `.js`.
 //     ES modules are transformed here; CommonJS goes to Node's CommonJS loader, where the
@@ -15,10 +16,13 @@ import { fileURLToPath } from 'node:url'
 import { TS_EXTENSIONS, transformTypeScript } from './transform.mjs'
 
 let modules = {}
+let lent = {}
 const packageTypes = new Map()
 
+/** `data.modules` and `data.lent`: specifier -> file URL. */
 export function initialize(data) {
   modules = data.modules
+  lent = data.lent
 }
 
 export async function resolve(specifier, context, next) {
@@ -26,6 +30,9 @@ export async function resolve(specifier, context, next) {
   try {
     return await next(specifier, context)
   } catch (error) {
+    if (Object.hasOwn(lent, specifier) && error?.code === 'ERR_MODULE_NOT_FOUND') {
+      return { url: lent[specifier], shortCircuit: true }
+    }
     const parent = context.parentURL
     if (!isRelative(specifier) || !parent?.startsWith('file:') || !TS_EXTENSIONS.has(extname(new URL(parent).pathname))) {
       throw error

@@ -9,23 +9,31 @@
 //   stephost-node.mjs          the runtime the host launches
 //   stephost-node-test.mjs     the --import entry of a project's node:test files
 //   hooks.mjs                  the ES module hooks the entries register
-//   sdk.mjs, testing.mjs       'stephost' and 'stephost/testing' for ES modules ...
-//   sdk.cjs, testing.cjs       ... and for CommonJS require
+//   sdk.mjs, testing.mjs,      'stephost', 'stephost/testing' and 'motia' (also
+//   motia-sdk.mjs              '@motiadev/core') for ES modules ...
+//   sdk.cjs, testing.cjs,      ... and for CommonJS require
+//   motia-sdk.cjs
+//   lent/zod.mjs|cjs, ...      the zod the runtime lends a project without one (every
+//                              specifier of bin/loaders.mjs LENT, as lent/<specifier>;
+//   lent/packages.cjs          the .cjs files share one copy, this one)
 //   chunk-*.mjs                code the entries share (the runtime's own modules once)
 //   sucrase.cjs                the TypeScript transform, loaded on a cache miss only
 //   zod-json-schema.cjs        zod converters, loaded when a step has a zod schema
 //   protoc-gen-ts_proto.cjs    ts-proto's protoc plugin, for `stephost gen`
 //   dprint-typescript.wasm     the formatter it uses
-//   types/                     the SDK's TypeScript sources, for projects' type checks
+//   types/                     the TypeScript sources of 'stephost', 'stephost/testing'
+//                              and 'motia', for projects' type checks
 //
 // Every file is built with STEPHOST_BUNDLED defined (as sucrase's version), which is how
 // the shared sources (bin/*.mjs, src/schema.ts) know they run bundled.
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { build } from 'esbuild'
+
+import { LENT, lentName } from '../bin/loaders.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(import.meta.url)
@@ -53,6 +61,9 @@ const common = {
 const esmRequire = "import { createRequire as __stephostRequire } from 'node:module';\nconst require = __stephostRequire(import.meta.url);"
 // What import.meta.url means in a CommonJS file (testing.ts uses it).
 const cjsImportMeta = "const __stephostImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"
+// The runtime's public modules, each built as an ES module and as CommonJS.
+const OWN = { sdk: 'src/sdk.ts', 'motia-sdk': 'src/motia-sdk.ts', testing: 'src/testing.ts' }
+const LENT_CJS = 'lent/packages.cjs'
 
 await build({
   ...common,
@@ -60,8 +71,9 @@ await build({
     'stephost-node': 'bin/stephost-node.mjs',
     'stephost-node-test': 'bin/stephost-node-test.mjs',
     hooks: 'bin/hooks.mjs',
-    sdk: 'src/sdk.ts',
-    testing: 'src/testing.ts',
+    ...OWN,
+    // As node_modules has them for `import`; splitting makes them share one copy.
+    ...Object.fromEntries(LENT.map((specifier) => [lentName(specifier), fileURLToPath(import.meta.resolve(specifier))])),
   },
   format: 'esm',
   splitting: true,
@@ -74,8 +86,7 @@ await build({
 await build({
   ...common,
   entryPoints: {
-    sdk: 'src/sdk.ts',
-    testing: 'src/testing.ts',
+    ...OWN,
     sucrase: require.resolve('sucrase'),
     'zod-json-schema': 'src/zod-converters.ts',
   },
@@ -85,6 +96,26 @@ await build({
   define: { ...common.define, 'import.meta.url': '__stephostImportMetaUrl' },
   banner: { js: cjsImportMeta },
 })
+
+// CommonJS `require` of a lent specifier: one bundle holds them all (they share modules,
+// as in node_modules), and each specifier's file hands out its part.
+await build({
+  ...common,
+  stdin: {
+    contents: `module.exports = {\n${LENT.map((s) => `  ${JSON.stringify(s)}: require(${JSON.stringify(s)}),\n`).join('')}}\n`,
+    resolveDir: ROOT,
+    sourcefile: LENT_CJS,
+  },
+  format: 'cjs',
+  outfile: join(outdir, LENT_CJS),
+})
+for (const specifier of LENT) {
+  const file = join(outdir, `${lentName(specifier)}.cjs`)
+  mkdirSync(dirname(file), { recursive: true })
+  const packages = relative(dirname(file), join(outdir, LENT_CJS))
+  const from = packages.startsWith('..') ? packages : `./${packages}`
+  writeFileSync(file, `module.exports = require(${JSON.stringify(from)})[${JSON.stringify(specifier)}]\n`)
+}
 
 await build({
   ...common,
@@ -97,5 +128,4 @@ await build({
 copyFileSync(require('@dprint/typescript').getPath(), join(outdir, 'dprint-typescript.wasm'))
 
 mkdirSync(join(outdir, 'types'))
-copyFileSync(join(ROOT, 'src/sdk.ts'), join(outdir, 'types/sdk.ts'))
-copyFileSync(join(ROOT, 'src/testing.ts'), join(outdir, 'types/testing.ts'))
+for (const source of Object.values(OWN)) copyFileSync(join(ROOT, source), join(outdir, 'types', basename(source)))
