@@ -4,6 +4,8 @@ A tick is queued as a delivery in the same transaction that records it as the
 step's last tick, so a restart (or a second host sharing the backend) never
 fires it again. Ticks missed while no host ran are skipped, not replayed.
 Expressions have 5 fields, or 6 with seconds first; times are the host's local time.
+A paused step skips its ticks until it is resumed (or the host restarts); a run
+asked for by hand (``run_now``) is queued whether paused or not.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from datetime import datetime
 
 from croniter import croniter
 
-from .bus.base import QueueBackend
-from .bus.bus import EventBus
+from .bus.base import Publication, QueueBackend
+from .bus.bus import EventBus, new_message_id
 from .catalog import Catalog, StepConfig
-from .telemetry import get_logger
+from .telemetry import get_logger, make_traceparent, new_span_id, new_trace_id
 
 log = get_logger(component="cron")
 
@@ -35,6 +37,7 @@ class CronScheduler:
         self._bus = bus
         self._queue = queue
         self._tasks: dict[str, tuple[str, asyncio.Task[None]]] = {}
+        self.paused: set[str] = set()  # steps whose ticks are skipped (until resumed)
 
     def apply(self, catalog: Catalog) -> None:
         wanted = {s.name: s for s in catalog.of_type("cron")}
@@ -56,6 +59,10 @@ class CronScheduler:
             # Sleep in steps that re-read the wall clock, which may jump.
             while (wait := tick - time.time()) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(wait)
+            if step.name in self.paused:
+                log.debug("cron tick skipped: paused", step=step.name, tick=tick)
+                after = tick
+                continue
             try:
                 fired = await self._bus.fire_cron(step, int(tick * 1000))
             except Exception:
@@ -64,6 +71,24 @@ class CronScheduler:
             if fired:
                 log.debug("cron tick", step=step.name, tick=tick)
             after = tick
+
+    async def run_now(self, step: StepConfig) -> tuple[str, str]:
+        """Queue one run of ``step`` at once, outside its schedule: (message id, trace id)."""
+        trace_id = new_trace_id()
+        publication = Publication(
+            message_id=new_message_id(),
+            topic=f"cron:{step.name}",
+            data=b"null",
+            traceparent=make_traceparent(trace_id, new_span_id()),
+            steps=(step.name,),
+            trigger="cron",
+        )
+        await self._queue.publish([publication], 0)
+        worker = self._bus.workers.get(step.name)
+        if worker is not None:
+            worker.wake()
+        log.info("cron run asked for", step=step.name, trace_id=trace_id)
+        return publication.message_id, trace_id
 
     async def stop(self) -> None:
         tasks = [task for _, task in self._tasks.values()]

@@ -1,0 +1,172 @@
+"""The Workbench's live feeds, over WebSocket.
+
+``/_stephost/live/logs``: the log tail. The client sends a filter (``LiveLogFilter``)
+whenever it changes; the host answers with the recent lines that pass it (``reset``),
+then every new one, in batches (``LiveLogBatch``) at most ten times a second. A line
+costs the logging path one append; filtering and encoding happen in the batch.
+Under load a batch carries the newest ``MAX_LINES_PER_BATCH`` lines and says how
+many it skipped, so a flood of logs never floods the browser (or the host).
+
+``/_stephost/live/counters``: per-step counters (``LiveCounters``), sent when they
+change, at most once a second.
+
+WebSockets rather than server-sent events: the filter travels on the same
+connection, and the server closes them on shutdown (a streaming HTTP response would
+hold the host's graceful stop until its timeout).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from ..http.app import ADMIN_PREFIX
+from ..telemetry import LEVELS, recent_logs
+from .api import WorkbenchHost, counters
+from .models import LiveLogFilter
+
+BATCH_INTERVAL_S = 0.1
+COUNTERS_INTERVAL_S = 1.0
+MAX_LINES_PER_BATCH = 200
+BACKFILL_LINES = 200
+PENDING_LINES = 5000
+
+
+class LogFilter:
+    def __init__(self, spec: LiveLogFilter) -> None:
+        self.min_level = LEVELS.get(spec.level, 10)
+        self.step = spec.step
+        self.trace = spec.trace
+        self.text = spec.text.lower().encode()
+
+    def encode(self, line: dict[str, Any]) -> bytes | None:
+        """The line as JSON if it passes, else None."""
+        if LEVELS.get(str(line.get("level", "info")), 20) < self.min_level:
+            return None
+        if self.step and line.get("step") != self.step:
+            return None
+        if self.trace and line.get("trace_id") != self.trace:
+            return None
+        encoded = orjson.dumps(line, default=str)
+        if self.text and self.text not in encoded.lower():
+            return None
+        return encoded
+
+
+class LogTail:
+    """Lines logged since the last batch (a listener of ``recent_logs``)."""
+
+    def __init__(self) -> None:
+        self.pending: deque[dict[str, Any]] = deque(maxlen=PENDING_LINES)
+        self.arrived = 0
+
+    def push(self, line: dict[str, Any]) -> None:
+        self.pending.append(line)
+        self.arrived += 1
+
+    def take(self) -> tuple[list[dict[str, Any]], int]:
+        """The pending lines, and how many were dropped for want of room."""
+        lines = list(self.pending)
+        self.pending.clear()
+        dropped = self.arrived - len(lines)
+        self.arrived = 0
+        return lines, max(0, dropped)
+
+
+def _batch(encoded: list[bytes], skipped: int, reset: bool) -> str:
+    if len(encoded) > MAX_LINES_PER_BATCH:
+        skipped += len(encoded) - MAX_LINES_PER_BATCH
+        encoded = encoded[-MAX_LINES_PER_BATCH:]
+    return orjson.dumps(
+        {
+            "type": "lines",
+            "reset": reset,
+            "lines": [orjson.Fragment(e) for e in encoded],
+            "skipped": skipped,
+        }
+    ).decode()
+
+
+async def _read_filters(websocket: WebSocket, filters: asyncio.Queue[LogFilter]) -> None:
+    """Until the client goes: every filter it sends (a bad one gets an error message)."""
+    with contextlib.suppress(WebSocketDisconnect):
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            try:
+                spec = LiveLogFilter.model_validate_json(
+                    message.get("text") or message.get("bytes") or "{}"
+                )
+            except ValidationError as exc:
+                error = {"type": "error", "message": f"bad filter: {exc.errors()[0]['msg']}"}
+                await websocket.send_text(orjson.dumps(error).decode())
+                continue
+            filters.put_nowait(LogFilter(spec))
+
+
+async def _until_closed(websocket: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect):
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+
+
+def build_live_router(host: WorkbenchHost) -> APIRouter:
+    router = APIRouter(prefix=f"{ADMIN_PREFIX}/live")
+
+    @router.websocket("/logs")
+    async def live_logs(websocket: WebSocket) -> None:
+        await websocket.accept()
+        tail = LogTail()
+        filters: asyncio.Queue[LogFilter] = asyncio.Queue()
+        reader = asyncio.ensure_future(_read_filters(websocket, filters))
+        recent_logs.listeners.append(tail.push)
+        current: LogFilter | None = None
+        try:
+            while not reader.done():
+                if not filters.empty():
+                    chosen = filters.get_nowait()
+                    while not filters.empty():
+                        chosen = filters.get_nowait()
+                    current = chosen
+                    tail.take()  # the backfill below covers them
+                    backfill = [e for line in recent_logs.recent() if (e := chosen.encode(line))]
+                    await websocket.send_text(_batch(backfill[-BACKFILL_LINES:], 0, True))
+                elif current is not None and tail.arrived:
+                    lines, dropped = tail.take()
+                    encoded = [e for line in lines if (e := current.encode(line))]
+                    if encoded or dropped:
+                        await websocket.send_text(_batch(encoded, dropped, False))
+                await asyncio.wait({reader}, timeout=BATCH_INTERVAL_S)
+        except (WebSocketDisconnect, RuntimeError):
+            pass  # the client went away mid-send
+        finally:
+            recent_logs.listeners.remove(tail.push)
+            reader.cancel()
+
+    @router.websocket("/counters")
+    async def live_counters(websocket: WebSocket) -> None:
+        await websocket.accept()
+        closed = asyncio.ensure_future(_until_closed(websocket))
+        last = b""
+        try:
+            while not closed.done():
+                frame = orjson.dumps({"type": "counters", **await counters(host)})
+                if frame != last:
+                    await websocket.send_text(frame.decode())
+                    last = frame
+                await asyncio.wait({closed}, timeout=COUNTERS_INTERVAL_S)
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            closed.cancel()
+
+    return router
