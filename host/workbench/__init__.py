@@ -13,18 +13,21 @@ It reads only the admin JSON API, so everything it shows a script can read too.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
-from .api import WorkbenchHost, build_router
-from .assets import build_assets_router
-from .live import build_live_router
-from .openapi import admin_openapi
+    from .api import WorkbenchHost
 
 
 def mount(app: FastAPI, host: WorkbenchHost) -> None:
     """Add the Workbench's endpoints, feeds and files to the admin app."""
+    from .api import build_router
+    from .assets import build_assets_router
+    from .live import build_live_router
+    from .openapi import admin_openapi
+
     app.include_router(build_router(host))
     app.include_router(build_live_router(host))
     app.include_router(build_assets_router())

@@ -317,7 +317,7 @@ class Position(Model):
 class Layout(Model):
     """Where the user dragged nodes, per flow (``*`` is the view of every step)."""
 
-    flows: dict[str, dict[str, Position]] = Field(default_factory=dict)
+    flows: dict[str, dict[str, Position]]
 
 
 class SendRequest(Model):

@@ -9,6 +9,9 @@ checks real responses against it, so neither side can drift unnoticed.
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Body, FastAPI
@@ -102,3 +105,32 @@ def admin_openapi() -> dict[str, Any]:
             schemas.setdefault(name, definition)
         schemas[model.__name__] = schema
     return document
+
+
+def render() -> str:
+    """The description as the front end keeps it (stable key order, one trailing newline)."""
+    return json.dumps(admin_openapi(), indent=2, sort_keys=True) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m stephost_host.workbench.openapi [--check] FILE``: write the
+    description to FILE, or with --check exit 1 when FILE differs from it."""
+    args = sys.argv[1:] if argv is None else argv
+    check = "--check" in args
+    paths = [a for a in args if a != "--check"]
+    if len(paths) != 1:
+        print("usage: python -m stephost_host.workbench.openapi [--check] FILE", file=sys.stderr)
+        return 2
+    target = Path(paths[0])
+    text = render()
+    if check:
+        if not target.is_file() or target.read_text() != text:
+            print(f"{target} is stale: run `make workbench-api`", file=sys.stderr)
+            return 1
+        return 0
+    target.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
