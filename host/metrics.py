@@ -3,7 +3,8 @@
 Counted as things happen (cheaply: one cached child per label set):
 - ``stephost_invocations_total{step,language,trigger}`` and
   ``stephost_invocation_failures_total{step,language,trigger}``, from the span the host
-  records for every invocation;
+  records for every invocation (requests the host refused before any handler ran, such
+  as a body that breaks the schema, are not invocations);
 - ``stephost_invocation_duration_seconds{step}``, a histogram of the same;
 - ``stephost_http_responses_total{surface,status}``, every HTTP response by status,
   ``surface`` being ``api`` (the api steps) or ``admin`` (``/_stephost/``, ``/docs``).
@@ -129,8 +130,8 @@ class HostMetrics:
 
     def observe(self, span: Span) -> None:
         """A span listener: counts every finished invocation."""
-        if span.kind not in INVOCATION_KINDS:
-            return
+        if span.kind not in INVOCATION_KINDS or span.attributes.get("refused"):
+            return  # refused requests (bad body, client gone) never reached a handler
         key = (span.step, span.language, span.kind)
         children = self._children.get(key)
         if children is None:

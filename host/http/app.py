@@ -118,8 +118,10 @@ class HostApp:
                     )
         except ClientGoneError:
             status = 499
+            scope["stephost.refused"] = True
         except HostError as exc:
             status = exc.status
+            scope["stephost.refused"] = True  # answered by the host; no handler ran
             await _send_json(send, status, exc.to_json(trace_id), trace_id)
         duration_ms = (time.perf_counter() - started) * 1000
         log.info(
@@ -144,7 +146,7 @@ class HostApp:
                 start_unix_ms=start_ms,
                 duration_ms=duration_ms,
                 status="ok" if status < 500 else "error",
-                attributes={"http.status": status},
+                attributes={"http.status": status, "refused": scope.get("stephost.refused", False)},
                 error=_error_of(scope.get("stephost.failure")),
             )
         )

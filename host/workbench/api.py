@@ -291,7 +291,7 @@ def build_router(host: WorkbenchHost) -> APIRouter:
             raise NotFoundError(f"step {name!r} is a {step.type} step, not a cron step")
         return step
 
-    @router.post("/cron/{name}/run", response_model=models.CronRun)
+    @router.post("/cron/{name}/run", response_model=models.CronRun, status_code=202)
     async def cron_run(name: str) -> Response:
         message_id, trace_id = await host.cron.run_now(_cron_step(name))
         return _json({"step": name, "messageId": message_id, "traceId": trace_id}, 202)

@@ -160,6 +160,23 @@ class Stats(Model):
     steps: dict[str, StepStats]
 
 
+class Idle(Model):
+    idle: bool
+
+
+class Message(Model):
+    messageId: str
+    topic: str
+    data: JsonValue
+    traceId: str
+    emittedBy: str
+    timeMs: float
+
+
+class Messages(Model):
+    items: list[Message]
+
+
 class SpanModel(Model):
     traceId: str
     spanId: str

@@ -52,7 +52,9 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StephostApp]:
 def browser() -> Iterator[Any]:
     executable = chromium_path()
     if executable is None:
-        pytest.skip("chromium is not installed: `make install` installs it (apt-get install chromium)")
+        pytest.skip(
+            "chromium is not installed: `make install` installs it (apt-get install chromium)"
+        )
     if not DIST.is_file():
         pytest.fail("the Workbench is not built: run `make workbench`")
     from playwright.sync_api import sync_playwright

@@ -64,7 +64,9 @@ def test_the_flow_graph_shows_every_step_with_its_language_and_the_topic_edges(
         expect(edge).to_have_count(1)
         expect(edge.locator(".react-flow__edge-text")).to_have_text(topic)
     # A topic nobody subscribes to gets its own node.
-    expect(page.locator('[data-testid="rf__edge-AuditOrder->topic:order.flagged"]')).to_have_count(1)
+    expect(page.locator('[data-testid="rf__edge-AuditOrder->topic:order.flagged"]')).to_have_count(
+        1
+    )
     # Live counters: the order above went through every event step.
     expect(page.locator("[data-step=RewardOrder] .c-handled")).not_to_have_text("✓ 0")
     snap(page, "flows")
@@ -72,7 +74,9 @@ def test_the_flow_graph_shows_every_step_with_its_language_and_the_topic_edges(
     detail = page.locator("[data-testid=step-detail]")
     expect(detail.locator("[data-testid=step-file]")).to_have_text("steps/score_order_step.py")
     expect(detail).to_contain_text("shop.v1.OrderCreated")
-    expect(detail.locator("[data-testid=invocations] [data-testid=trace-link]").first).to_be_visible()
+    expect(
+        detail.locator("[data-testid=invocations] [data-testid=trace-link]").first
+    ).to_be_visible()
     snap(page, "step-detail")
 
 
@@ -160,7 +164,9 @@ def test_a_state_value_edited_in_the_ui_is_what_the_api_returns(
     editor = page.locator("[data-testid=state-editor]")
     editor.fill("not json")
     page.locator("[data-testid=state-save]").click()
-    expect(page.locator("[data-testid=state-value] .error-banner")).to_contain_text("not valid JSON")
+    expect(page.locator("[data-testid=state-value] .error-banner")).to_contain_text(
+        "not valid JSON"
+    )
     assert shop.state.get("workbench", "edit-me") == {"n": 1}  # nothing was lost
     editor.fill('{"n": 2, "by": "the workbench"}')
     page.locator("[data-testid=state-save]").click()

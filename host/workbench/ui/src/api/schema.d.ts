@@ -232,6 +232,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_stephost/idle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Idle */
+        get: operations["idle__stephost_idle_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_stephost/layout": {
         parameters: {
             query?: never;
@@ -246,6 +263,23 @@ export interface paths {
         get: operations["get_layout__stephost_layout_get"];
         /** Put Layout */
         put: operations["put_layout__stephost_layout_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_stephost/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages */
+        get: operations["messages__stephost_messages_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -719,6 +753,11 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** Idle */
+        Idle: {
+            /** Idle */
+            idle: boolean;
+        };
         /** Invocations */
         Invocations: {
             /** Items */
@@ -832,6 +871,26 @@ export interface components {
             trace_id?: string | null;
         } & {
             [key: string]: unknown;
+        };
+        /** Message */
+        Message: {
+            /** Data */
+            data: unknown;
+            /** Emittedby */
+            emittedBy: string;
+            /** Messageid */
+            messageId: string;
+            /** Timems */
+            timeMs: number;
+            /** Topic */
+            topic: string;
+            /** Traceid */
+            traceId: string;
+        };
+        /** Messages */
+        Messages: {
+            /** Items */
+            items: components["schemas"]["Message"][];
         };
         /** Position */
         Position: {
@@ -1407,7 +1466,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Successful Response */
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1760,6 +1819,44 @@ export interface operations {
             };
         };
     };
+    idle__stephost_idle_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Idle"];
+                };
+            };
+            /** @description The request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The host failed */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_layout__stephost_layout_get: {
         parameters: {
             query?: never;
@@ -1818,6 +1915,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Layout"];
+                };
+            };
+            /** @description The request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The host failed */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    messages__stephost_messages_get: {
+        parameters: {
+            query?: {
+                topic?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Messages"];
                 };
             };
             /** @description The request was refused */
