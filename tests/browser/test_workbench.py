@@ -106,6 +106,7 @@ def test_a_request_sent_from_the_endpoint_tester_opens_its_trace_across_three_la
 ) -> None:
     page.goto(ui("/endpoints?step=CreateOrder"))
     body = page.locator("[data-testid=tester-body]")
+    expect(body).not_to_have_value("")
     prefilled = json.loads(body.input_value())
     assert set(prefilled) == {"item", "quantity"}  # the schema's required fields
     body.fill(json.dumps({"item": "kettle", "quantity": 3}))
@@ -194,11 +195,8 @@ def test_the_live_log_tail_shows_a_request_within_a_second(
     assert time.monotonic() - answered <= 1.0
     # Filtered by trace: only that request's lines; its trace id links to the trace.
     page.locator("[data-testid=log-trace]").fill(trace_id)
-    expect(page.locator("[data-testid=log-line]").first).to_be_visible()
-    traces = page.locator("[data-testid=log-line]").evaluate_all(
-        "lines => [...new Set(lines.map(l => l.dataset.trace))]"
-    )
-    assert traces == [trace_id]
+    expect(page.locator(f"[data-testid=log-line][data-trace='{trace_id}']").first).to_be_visible()
+    expect(page.locator(f"[data-testid=log-line]:not([data-trace='{trace_id}'])")).to_have_count(0)
     snap(page, "logs")
     page.locator("[data-testid=log-line] [data-testid=trace-link]").first.click()
     expect(page.locator("[data-testid=waterfall]")).to_be_visible()
@@ -230,6 +228,7 @@ def test_cron_run_now_runs_the_step_and_pause_resume_work(
 def test_every_other_panel_renders_on_the_example(
     shop: StephostApp, page: Any, ui: Callable[[str], str], snap: Callable[[Any, str], None]
 ) -> None:
+    order_id = shop.post("/orders", json={"item": "vase", "quantity": 1}).json()["id"]
     page.goto(ui("/runtimes"))
     runtimes = page.locator("[data-testid=runtime-row]")
     expect(runtimes).to_have_count(3)
@@ -240,4 +239,10 @@ def test_every_other_panel_renders_on_the_example(
     expect(page.locator("[data-testid=trace-row]").first).to_be_visible()
     snap(page, "traces")
     page.goto(ui("/streams"))
-    expect(page.locator("[data-testid=empty]")).to_contain_text("ctx.streams.set")
+    page.locator("[data-testid=stream-group]", has_text="orders / status").click()
+    item = page.locator("[data-testid=stream-item]", has_text=order_id)
+    expect(item).to_contain_text("scored")
+    # Live: a change made now shows up without a reload.
+    later = shop.post("/orders", json={"item": "bowl", "quantity": 1}).json()["id"]
+    expect(page.locator("[data-testid=stream-item]", has_text=later)).to_contain_text("scored")
+    snap(page, "streams")

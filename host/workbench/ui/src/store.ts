@@ -76,5 +76,6 @@ export const useStore = create<State>((set, get) => ({
     })
   },
   setLogsConnection: (logsConnection) => set({ logsConnection }),
-  setLogFilter: (filter) => set({ logFilter: { ...get().logFilter, ...filter } }),
+  // A new filter empties the tail at once; the host answers with the matching recent lines.
+  setLogFilter: (filter) => set({ logFilter: { ...get().logFilter, ...filter }, logs: [], logsSkipped: 0 }),
 }))

@@ -47,21 +47,14 @@ function Tester({ endpoint }: { endpoint: Endpoint }) {
   const pathParams = (endpoint.op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name)
   const bodySchema = endpoint.op.requestBody?.content?.['application/json']?.schema
   const hasBody = !['GET', 'HEAD', 'DELETE'].includes(endpoint.method)
+  // The parent remounts this form for each endpoint, so these start fresh.
   const [params, setParams] = useState<Record<string, string>>({})
   const [query, setQuery] = useState<Row[]>([])
-  const [headers, setHeaders] = useState<Row[]>([])
-  const [body, setBody] = useState('')
+  const [headers, setHeaders] = useState<Row[]>(() => (hasBody ? [{ name: 'content-type', value: 'application/json' }] : []))
+  const [body, setBody] = useState(() => (hasBody ? JSON.stringify(bodySchema ? sample(bodySchema) : {}, null, 2) : ''))
   const [result, setResult] = useState<Schemas['SendResult'] | null>(null)
   const [error, setError] = useState('')
   const [sending, setSending] = useState(false)
-  useEffect(() => {
-    setParams({})
-    setQuery([])
-    setHeaders(hasBody ? [{ name: 'content-type', value: 'application/json' }] : [])
-    setBody(hasBody ? JSON.stringify(bodySchema ? sample(bodySchema) : {}, null, 2) : '')
-    setResult(null)
-    setError('')
-  }, [endpoint, hasBody, bodySchema])
   const path = endpoint.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''))
   const send = async () => {
     const missing = pathParams.filter((name) => !params[name])
@@ -165,7 +158,7 @@ function Tester({ endpoint }: { endpoint: Endpoint }) {
 export function EndpointsPanel() {
   const search = useSearch()
   const [endpoints, setEndpoints] = useState<Endpoint[] | null>(null)
-  const [chosen, setChosen] = useState('')
+  const [chosen, setChosen] = useState(() => new URLSearchParams(search).get('step') ?? '')
   const [error, setError] = useState<unknown>(null)
   useEffect(() => {
     loadEndpoints().then(setEndpoints, setError)
@@ -196,7 +189,7 @@ export function EndpointsPanel() {
       </ul>
       <div className="grow">
         <ErrorBanner error={error} />
-        {endpoint && <Tester endpoint={endpoint} />}
+        {endpoint && <Tester key={`${endpoint.method} ${endpoint.path}`} endpoint={endpoint} />}
       </div>
     </div>
   )
