@@ -189,8 +189,16 @@ def test_the_log_tail_counts_what_it_dropped_and_batches_are_capped() -> None:
     lines, dropped = tail.take()
     assert (len(lines), dropped) == (5000, 1000)
     assert tail.take() == ([], 0)
-    batch = orjson.loads(_batch([b"1"] * (MAX_LINES_PER_BATCH + 5), 2, False))
-    assert len(batch["lines"]) == MAX_LINES_PER_BATCH and batch["skipped"] == 7
+    flood = [{"event": f"e{i}", "level": "info", "step": "S" if i % 2 else "T"} for i in range(500)]
+    chosen, skipped = LogFilter(LiveLogFilter(step="S")).newest(flood, MAX_LINES_PER_BATCH)
+    assert len(chosen) == MAX_LINES_PER_BATCH and skipped == 250 - MAX_LINES_PER_BATCH
+    assert orjson.loads(chosen[-1])["event"] == "e499"  # the newest are kept, in order
+    assert orjson.loads(chosen[0])["event"] == f"e{499 - 2 * (MAX_LINES_PER_BATCH - 1)}"
+    found, _ = LogFilter(LiveLogFilter(text="e497")).newest(flood, 5)
+    assert [orjson.loads(e)["event"] for e in found] == ["e497"]
+    batch = orjson.loads(_batch(chosen, 3, True))
+    assert batch["reset"] is True and batch["skipped"] == 3
+    assert len(batch["lines"]) == MAX_LINES_PER_BATCH
 
 
 def test_a_trace_summary_names_its_entry_status_duration_and_languages() -> None:

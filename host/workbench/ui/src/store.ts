@@ -11,9 +11,13 @@ import {
   type StepCounters,
 } from './api/client'
 
-export const MAX_LOG_LINES = 1000
+export const MAX_LOG_LINES = 300
 
 export type Connection = 'connecting' | 'open' | 'closed'
+/** A line of the live tail, numbered so that views keep rows as the window slides. */
+export type TailLine = { seq: number; line: LogLine }
+
+let tailSeq = 0
 
 type State = {
   steps: Step[]
@@ -23,7 +27,7 @@ type State = {
   catalogError: string
   counters: Record<string, StepCounters>
   countersConnection: Connection
-  logs: LogLine[]
+  logs: TailLine[]
   logsSkipped: number
   logsConnection: Connection
   logFilter: LiveLogFilter
@@ -69,7 +73,8 @@ export const useStore = create<State>((set, get) => ({
   setCounters: (counters) => set({ counters }),
   setCountersConnection: (countersConnection) => set({ countersConnection }),
   addLogs: (lines, skipped, reset) => {
-    const kept = reset ? lines : [...get().logs, ...lines]
+    const numbered = lines.map((line) => ({ seq: ++tailSeq, line }))
+    const kept = reset ? numbered : [...get().logs, ...numbered]
     set({
       logs: kept.length > MAX_LOG_LINES ? kept.slice(kept.length - MAX_LOG_LINES) : kept,
       logsSkipped: (reset ? 0 : get().logsSkipped) + skipped,

@@ -1,11 +1,44 @@
 // Logs: a live tail of the host's log (every runtime's lines included), filtered on the
 // host by level, step, trace and text. A trace id links to its trace.
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { memo, useCallback, useEffect, useRef, useState } from 'react'
 import { Link, useSearch } from 'wouter'
-import type { LiveLogBatch, LiveLogFilter } from '../api/client'
+import { navigate } from 'wouter/use-browser-location'
+import type { LiveLogBatch, LiveLogFilter, LogLine } from '../api/client'
 import { Empty, LanguageBadge } from '../components/common'
 import { useSocket } from '../live'
 import { useStore } from '../store'
+
+// A row never changes once shown: memoized, so a new batch renders only its own rows.
+const LogRow = memo(function LogRow({ line }: { line: LogLine }) {
+  const { event, level, timestamp, trace_id, span_id: _s, step, language, component: _c, ...fields } = line
+  return (
+    <div className={`log-line level-${level}`} data-testid="log-line" data-trace={trace_id ?? ''}>
+      <span className="mono muted">{timestamp.slice(11, 23)}</span>
+      <span className={`level level-${level}`}>{level}</span>
+      {language && <LanguageBadge language={language} />}
+      {step && <span className="step-name">{step}</span>}
+      <span className="event">{event}</span>
+      <span className="mono muted fields">{Object.keys(fields).length > 0 ? JSON.stringify(fields) : ''}</span>
+      {trace_id && (
+        <a href={`${BASE}/traces/${trace_id}`} onClick={follow} className="mono trace-link" data-testid="trace-link">
+          {trace_id.slice(0, 12)}
+        </a>
+      )}
+    </div>
+  )
+})
+
+const BASE = '/_stephost/ui'
+// While following the tail only the newest rows are in the page (a screenful and some);
+// pausing shows every kept line, to scroll back through.
+const FOLLOWING_ROWS = 60
+
+/** A plain link (no router subscription per row), followed without a page load. */
+function follow(event: React.MouseEvent<HTMLAnchorElement>) {
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return
+  event.preventDefault()
+  navigate(event.currentTarget.pathname)
+}
 
 export function LogsPanel() {
   const steps = useStore((s) => s.steps)
@@ -43,7 +76,8 @@ export function LogsPanel() {
     if (!paused) setShown(logs)
   }, [logs, paused])
   useEffect(() => {
-    if (!paused) bottom.current?.scrollIntoView({ block: 'end' })
+    const tail = bottom.current?.parentElement
+    if (!paused && tail) tail.scrollTop = tail.scrollHeight
   }, [shown, paused])
 
   return (
@@ -77,24 +111,9 @@ export function LogsPanel() {
         </Empty>
       ) : (
         <div className="log-tail" data-testid="log-tail">
-          {shown.map((line, i) => {
-            const { event, level, timestamp, trace_id, span_id: _s, step, language, component: _c, ...fields } = line
-            return (
-              <div key={i} className={`log-line level-${level}`} data-testid="log-line" data-trace={trace_id ?? ''}>
-                <span className="mono muted">{timestamp.slice(11, 23)}</span>
-                <span className={`level level-${level}`}>{level}</span>
-                {language && <LanguageBadge language={language} />}
-                {step && <span className="step-name">{step}</span>}
-                <span className="event">{event}</span>
-                <span className="mono muted fields">{Object.keys(fields).length > 0 ? JSON.stringify(fields) : ''}</span>
-                {trace_id && (
-                  <Link href={`/traces/${trace_id}`} className="mono trace-link" data-testid="trace-link">
-                    {trace_id.slice(0, 12)}
-                  </Link>
-                )}
-              </div>
-            )
-          })}
+          {(paused ? shown : shown.slice(-FOLLOWING_ROWS)).map(({ seq, line }) => (
+            <LogRow key={seq} line={line} />
+          ))}
           <div ref={bottom} />
         </div>
       )}
