@@ -34,7 +34,7 @@ from .models import LiveLogFilter
 
 BATCH_INTERVAL_S = 0.5
 COUNTERS_INTERVAL_S = 1.0
-MAX_LINES_PER_BATCH = 100  # at most 200 lines a second reach a browser
+MAX_LINES_PER_BATCH = 50  # at most 100 lines a second reach a browser
 BACKFILL_LINES = 200
 PENDING_LINES = 5000
 

@@ -50,8 +50,10 @@ export function LogsPanel() {
   const addLogs = useStore((s) => s.addLogs)
   const setConnection = useStore((s) => s.setLogsConnection)
   const search = useSearch()
-  const [paused, setPaused] = useState(false)
-  const [shown, setShown] = useState(logs)
+  // Paused: the lines as they were when paused; else the live ones.
+  const [frozen, setFrozen] = useState<typeof logs | null>(null)
+  const paused = frozen !== null
+  const shown = frozen ?? logs
   const bottom = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
@@ -72,9 +74,6 @@ export function LogsPanel() {
     if (socket.current?.readyState === WebSocket.OPEN) socket.current.send(JSON.stringify(filter))
   }, [filter, socket])
 
-  useEffect(() => {
-    if (!paused) setShown(logs)
-  }, [logs, paused])
   useEffect(() => {
     const tail = bottom.current?.parentElement
     if (!paused && tail) tail.scrollTop = tail.scrollHeight
@@ -97,7 +96,7 @@ export function LogsPanel() {
         </select>
         <input placeholder="trace id" value={filter.trace} onChange={(e) => setFilter({ trace: e.target.value.trim() })} data-testid="log-trace" />
         <input placeholder="text" value={filter.text} onChange={(e) => setFilter({ text: e.target.value })} data-testid="log-text" />
-        <button onClick={() => setPaused(!paused)} data-testid="log-pause">
+        <button onClick={() => setFrozen(paused ? null : logs)} data-testid="log-pause">
           {paused ? 'Resume' : 'Pause'}
         </button>
         <span className={`connection ${connection}`} data-testid="log-connection">
