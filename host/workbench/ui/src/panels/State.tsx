@@ -135,7 +135,7 @@ export function StatePanel() {
   return (
     <div className="panel">
       <div className="toolbar">
-        <input placeholder="search every group: key or value" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="state-search" />
+        <input className="wide" placeholder="search every group: key or value" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="state-search" />
       </div>
       <ErrorBanner error={error} />
       {found && (
