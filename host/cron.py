@@ -16,10 +16,10 @@ from datetime import datetime
 
 from croniter import croniter
 
-from .bus.base import Publication, QueueBackend
-from .bus.bus import EventBus, new_message_id
+from .bus.base import QueueBackend
+from .bus.bus import EventBus, cron_run
 from .catalog import Catalog, StepConfig
-from .telemetry import get_logger, make_traceparent, new_span_id, new_trace_id
+from .telemetry import get_logger
 
 log = get_logger(component="cron")
 
@@ -74,19 +74,12 @@ class CronScheduler:
 
     async def run_now(self, step: StepConfig) -> tuple[str, str]:
         """Queue one run of ``step`` at once, outside its schedule: (message id, trace id)."""
-        trace_id = new_trace_id()
-        publication = Publication(
-            message_id=new_message_id(),
-            topic=f"cron:{step.name}",
-            data=b"null",
-            traceparent=make_traceparent(trace_id, new_span_id()),
-            steps=(step.name,),
-            trigger="cron",
-        )
+        publication = cron_run(step)
         await self._queue.publish([publication], 0)
         worker = self._bus.workers.get(step.name)
         if worker is not None:
             worker.wake()
+        trace_id = publication.traceparent.split("-")[1]
         log.info("cron run asked for", step=step.name, trace_id=trace_id)
         return publication.message_id, trace_id
 

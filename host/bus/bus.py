@@ -74,6 +74,18 @@ def new_message_id() -> str:
     return os.urandom(10).hex()
 
 
+def cron_run(step: StepConfig) -> Publication:
+    """One run of a cron step, as the delivery to queue (in a trace of its own)."""
+    return Publication(
+        message_id=new_message_id(),
+        topic=f"cron:{step.name}",
+        data=b"null",
+        traceparent=make_traceparent(new_trace_id(), new_span_id()),
+        steps=(step.name,),
+        trigger="cron",
+    )
+
+
 class EventBus:
     def __init__(self, queue: QueueBackend, pool: RuntimePool, *, dedup_window_ms: int) -> None:
         self.queue = queue
@@ -155,16 +167,7 @@ class EventBus:
 
     async def fire_cron(self, step: StepConfig, tick_ms: int) -> bool:
         """Queue one run of a cron step for this tick, unless it already fired."""
-        trace_id = new_trace_id()
-        publication = Publication(
-            message_id=new_message_id(),
-            topic=f"cron:{step.name}",
-            data=b"null",
-            traceparent=make_traceparent(trace_id, new_span_id()),
-            steps=(step.name,),
-            trigger="cron",
-        )
-        fired = await self.queue.fire_cron(step.name, tick_ms, publication)
+        fired = await self.queue.fire_cron(step.name, tick_ms, cron_run(step))
         if fired:
             worker = self.workers.get(step.name)
             if worker is not None:

@@ -27,6 +27,7 @@ import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
+from ..http.admin import _until_closed
 from ..http.app import ADMIN_PREFIX
 from ..telemetry import LEVELS, recent_logs
 from .api import WorkbenchHost, counters
@@ -127,14 +128,6 @@ async def _read_filters(websocket: WebSocket, filters: asyncio.Queue[LogFilter])
                 await websocket.send_text(orjson.dumps(error).decode())
                 continue
             filters.put_nowait(LogFilter(spec))
-
-
-async def _until_closed(websocket: WebSocket) -> None:
-    with contextlib.suppress(WebSocketDisconnect):
-        while True:
-            message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                return
 
 
 def build_live_router(host: WorkbenchHost) -> APIRouter:

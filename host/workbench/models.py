@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..model import Failure
+
 JsonValue = Any
 
 
@@ -21,18 +23,9 @@ class Model(BaseModel):
     pass
 
 
-class ErrorInfo(Model):
-    """A failure as it crossed the boundary (the wire's StepError)."""
-
-    code: str
-    message: str
-    type: str = ""
-    stack: str = ""
-    language: str = "host"
-    step: str = ""
-    retryable: bool = True
-    details: dict[str, Any] | None = None
-    cause: dict[str, Any] | None = None
+# A failure as it crossed the boundary (the wire's StepError), described by the value
+# the host keeps it in.
+ErrorInfo = Failure
 
 
 class ErrorBody(Model):

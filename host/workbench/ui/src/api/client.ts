@@ -6,7 +6,7 @@ import type { components, paths } from './schema'
 export type Schemas = components['schemas']
 export type Step = Schemas['Step']
 export type Span = Schemas['SpanModel']
-export type ErrorInfo = Schemas['ErrorInfo']
+export type ErrorInfo = Schemas['Failure']
 export type LogLine = Schemas['LogLine']
 export type StepCounters = Schemas['StepCounters']
 export type TraceSummary = Schemas['TraceSummary']

@@ -634,7 +634,7 @@ export interface components {
             data: unknown;
             /** Deadms */
             deadMs: number;
-            error: components["schemas"]["ErrorInfo"];
+            error: components["schemas"]["Failure"];
             /** Id */
             id: string;
             /** Messageid */
@@ -691,17 +691,14 @@ export interface components {
         };
         /** ErrorBody */
         ErrorBody: {
-            error: components["schemas"]["ErrorInfo"];
+            error: components["schemas"]["Failure"];
         };
         /**
-         * ErrorInfo
-         * @description A failure as it crossed the boundary (the wire's StepError).
+         * Failure
+         * @description A failure as it crossed the boundary: the wire's StepError as a value.
          */
-        ErrorInfo: {
-            /** Cause */
-            cause?: {
-                [key: string]: unknown;
-            } | null;
+        Failure: {
+            cause?: components["schemas"]["Failure"] | null;
             /** Code */
             code: string;
             /** Details */
@@ -844,7 +841,7 @@ export interface components {
         };
         /** LoadProblem */
         LoadProblem: {
-            error: components["schemas"]["ErrorInfo"];
+            error: components["schemas"]["Failure"];
             /** File */
             file: string;
             /** Language */
@@ -1010,7 +1007,7 @@ export interface components {
             };
             /** Durationms */
             durationMs: number;
-            error?: components["schemas"]["ErrorInfo"] | null;
+            error?: components["schemas"]["Failure"] | null;
             /**
              * Kind
              * @description api, event, cron; or emit, state, stream for host calls
