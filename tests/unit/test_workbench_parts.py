@@ -248,3 +248,33 @@ def test_metrics_count_invocations_failures_and_responses() -> None:
     assert samples[("stephost_dead_letters", (("step", "S"),))] == 4
     assert samples[("stephost_runtime_restarts_total", (("language", "ruby"),))] == 1
     assert (metrics.steps["S"].handled, metrics.steps["S"].failed) == (1, 1)
+
+
+def test_the_built_front_end_is_served_with_the_right_caching(tmp_path: Path) -> None:
+    import httpx
+    from fastapi import FastAPI
+
+    from stephost_host.workbench.assets import build_assets_router
+
+    app = FastAPI()
+    app.include_router(build_assets_router(tmp_path / "dist"))
+
+    async def get(path: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://host") as client:
+            return await client.get(path)
+
+    missing = asyncio.run(get("/_stephost/ui/"))
+    assert missing.status_code == 503 and "make workbench" in missing.text
+    (tmp_path / "dist" / "assets").mkdir(parents=True)
+    (tmp_path / "dist" / "index.html").write_text("<html>workbench</html>")
+    (tmp_path / "dist" / "assets" / "app-1a2b.js").write_text("console.log(1)")
+    (tmp_path / "secret.txt").write_text("not for you")
+    assert asyncio.run(get("/_stephost/ui")).status_code == 308
+    script = asyncio.run(get("/_stephost/ui/assets/app-1a2b.js"))
+    assert "javascript" in script.headers["content-type"]
+    assert "immutable" in script.headers["cache-control"]
+    for page in ("/_stephost/ui/", "/_stephost/ui/traces/abc", "/_stephost/ui/%2e%2e/secret.txt"):
+        response = asyncio.run(get(page))
+        assert response.text == "<html>workbench</html>", page  # the app routes it
+        assert response.headers["cache-control"] == "no-cache"
