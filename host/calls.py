@@ -165,8 +165,26 @@ class HostCalls:
     async def _stream_send(
         self, request: calls_pb2.StreamSendRequest, _entry: Any, _conn: Any
     ) -> calls_pb2.StreamSendResponse:
-        await self._streams.send(request.stream, request.group, request.event or b"null")
+        await self._streams.send(
+            request.stream, request.group, request.event or b"null", request.id
+        )
         return calls_pb2.StreamSendResponse()
+
+    async def _stream_get(
+        self, request: calls_pb2.StreamGetRequest, _entry: Any, _conn: Any
+    ) -> calls_pb2.StreamGetResponse:
+        value = await self._streams.get(request.stream, request.group, request.id)
+        if value is None:
+            return calls_pb2.StreamGetResponse(found=False)
+        return calls_pb2.StreamGetResponse(found=True, value=value)
+
+    async def _stream_list(
+        self, request: calls_pb2.StreamListRequest, _entry: Any, _conn: Any
+    ) -> calls_pb2.StreamListResponse:
+        items = await self._streams.items(request.stream, request.group)
+        return calls_pb2.StreamListResponse(
+            items=[calls_pb2.StreamItem(id=k, value=v) for k, v in items]
+        )
 
     def _log(
         self, conn: RuntimeConnection, entry: InFlight | None, record: calls_pb2.LogRecord

@@ -14,6 +14,7 @@ from typing import Any
 
 from croniter import croniter
 
+from . import motia
 from .contracts import Contracts
 from .model import Failure
 from .schemas import PayloadCheck, SchemaProblem, compile_schema
@@ -62,6 +63,7 @@ class StepConfig:
     backoff_ms: int = DEFAULT_BACKOFF_MS
     timeout_ms: int = DEFAULT_TIMEOUT_MS
     concurrency: int = 0
+    delay_ms: int = 0  # each message waits this long before it is delivered to the step
 
     @property
     def route(self) -> str:
@@ -85,6 +87,14 @@ class StepConfig:
             out["subscribes"] = list(self.subscribes)
         if self.cron:
             out["cron"] = self.cron
+        out["settings"] = {"timeoutMs": self.timeout_ms, "concurrency": self.concurrency}
+        if self.type in ("event", "cron"):
+            out["settings"] = {
+                "maxAttempts": self.max_attempts,
+                "backoffMs": self.backoff_ms,
+                **out["settings"],
+                "delayMs": self.delay_ms,
+            }
         return out
 
 
@@ -177,10 +187,11 @@ def _emits(
     return frozenset(topics), checks
 
 
-def _positive_int(raw: dict[str, Any], key: str, default: int) -> int:
+def _positive_int(raw: dict[str, Any], key: str, default: int, minimum: int = 1) -> int:
     value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"`{key}` must be a positive integer, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ConfigError(f"`{key}` must be {kind}, got {value!r}")
     return value
 
 
@@ -210,6 +221,8 @@ def parse_step(
     contracts = contracts or Contracts()
     if not isinstance(raw, dict):
         raise ConfigError(f"config must be an object, got {type(raw).__name__}")
+    # A Motia step's `infrastructure` sets defaults for the native keys; `raw` stays as sent.
+    settings = {**motia.native_settings(raw), **raw}
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError("`name` must be a non-empty string")
@@ -230,7 +243,7 @@ def parse_step(
         "raw": raw,
         "description": str(raw.get("description") or ""),
         "flows": tuple(flows),
-        "timeout_ms": _positive_int(raw, "timeoutMs", DEFAULT_TIMEOUT_MS),
+        "timeout_ms": _positive_int(settings, "timeoutMs", DEFAULT_TIMEOUT_MS),
     }
     if step_type == "api":
         method = raw.get("method")
@@ -246,14 +259,15 @@ def parse_step(
     if step_type == "noop":
         return StepConfig(**common, subscribes=_str_list(raw, "subscribes"))
     retry: dict[str, Any] = {
-        "max_attempts": _positive_int(raw, "maxAttempts", DEFAULT_MAX_ATTEMPTS),
-        "backoff_ms": _positive_int(raw, "backoffMs", DEFAULT_BACKOFF_MS),
-        "concurrency": _positive_int(raw, "concurrency", DEFAULT_EVENT_CONCURRENCY),
+        "max_attempts": _positive_int(settings, "maxAttempts", DEFAULT_MAX_ATTEMPTS),
+        "backoff_ms": _positive_int(settings, "backoffMs", DEFAULT_BACKOFF_MS),
+        "concurrency": _positive_int(settings, "concurrency", DEFAULT_EVENT_CONCURRENCY),
     }
     if step_type == "event":
         return StepConfig(
             **common,
             **retry,
+            delay_ms=_positive_int(settings, "delayMs", 0, minimum=0),
             subscribes=_str_list(raw, "subscribes", required=True),
             input_schema=_check(raw, "input", contracts),
         )
@@ -270,6 +284,24 @@ class StepReport:
     config: Any
 
 
+@dataclass(frozen=True, slots=True)
+class StreamReport:
+    """One stream as a stream file declares it: ``{name, schema, ...}`` as JSON."""
+
+    language: str
+    file: str
+    name: str
+    config: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "file": self.file,
+            "language": self.language,
+            "schema": self.config.get("schema"),
+        }
+
+
 @dataclass
 class Catalog:
     """Every servable step, indexed; plus what could not be served."""
@@ -278,6 +310,11 @@ class Catalog:
     problems: list[LoadProblem] = field(default_factory=list)
     duplicates: list[tuple[str, str, str]] = field(default_factory=list)
     by_topic: dict[str, tuple[StepConfig, ...]] = field(default_factory=dict)
+    # Per topic whose subscribers wait before delivery (``delayMs``): each one's wait, in
+    # the order of ``by_topic``.
+    delays: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    streams: dict[str, StreamReport] = field(default_factory=dict)
+    notes: list[motia.Note] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -285,9 +322,13 @@ class Catalog:
         reports: list[StepReport],
         problems: list[LoadProblem],
         contracts: Contracts | None = None,
+        streams: list[StreamReport] | None = None,
     ) -> Catalog:
         catalog = cls(problems=list(problems))
+        catalog._add_streams(streams or [])
         for report in reports:
+            if isinstance(report.config, dict):
+                catalog.notes.extend(motia.infrastructure_notes(report.config, report.file))
             try:
                 step = parse_step(
                     report.config, language=report.language, file=report.file, contracts=contracts
@@ -336,7 +377,34 @@ class Catalog:
                 for topic in step.subscribes:
                     topics[topic].append(step)
         catalog.by_topic = {t: tuple(s) for t, s in topics.items()}
+        catalog.delays = {
+            t: tuple(s.delay_ms for s in steps)
+            for t, steps in catalog.by_topic.items()
+            if any(s.delay_ms for s in steps)
+        }
         return catalog
+
+    def _add_streams(self, streams: list[StreamReport]) -> None:
+        for stream in streams:
+            other = self.streams.get(stream.name)
+            if other is not None:
+                self.problems.append(
+                    LoadProblem(
+                        stream.file,
+                        stream.language,
+                        Failure(
+                            code="DUPLICATE_STREAM",
+                            message=f"stream {stream.name!r} is declared by both {other.file} "
+                            f"and {stream.file}",
+                            type="ConfigError",
+                            language="host",
+                            retryable=False,
+                        ),
+                    )
+                )
+                continue
+            self.streams[stream.name] = stream
+            self.notes.extend(motia.stream_notes(stream.config, stream.file))
 
     def subscribers(self, topic: str) -> tuple[StepConfig, ...]:
         return self.by_topic.get(topic, ())
@@ -345,8 +413,14 @@ class Catalog:
         return [s for s in self.steps.values() if s.type == step_type]
 
     def warnings(self) -> list[str]:
-        """Things that work but are probably mistakes."""
+        """Things that work but are probably mistakes, or settings that cannot be honoured."""
+        return [note.text() for note in self.notes] + self.topic_warnings()
+
+    def topic_warnings(self) -> list[str]:
+        """Subscriptions to topics that no step emits (or declares in ``virtualEmits``, as a
+        Motia flow drawing does for messages from outside)."""
         emitted = {t for s in self.steps.values() for t in s.emits}
+        emitted |= {t for s in self.steps.values() for t in motia.virtual_emits(s.raw)}
         out = []
         for topic, steps in sorted(self.by_topic.items()):
             if topic not in emitted:

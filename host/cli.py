@@ -106,6 +106,14 @@ def gen(
     raise typer.Exit(run_gen(project.resolve(), check=check, strict=strict))
 
 
+@app.command()
+def doctor(project: ProjectOpt = Path(".")) -> None:
+    """Report what in the project (one from Motia, say) stephost cannot run as written."""
+    from .doctor import run_doctor
+
+    raise typer.Exit(run_doctor(project.resolve()))
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def test(ctx: typer.Context, project: ProjectOpt = Path(".")) -> None:
     """Run the project's tests: pytest files, and node:test files (*.test.ts / *.test.js).

@@ -10,7 +10,7 @@ import orjson
 
 from stephost.v1 import error_pb2, runtime_pb2
 
-from .catalog import Catalog, LoadProblem, StepReport
+from .catalog import Catalog, LoadProblem, StepReport, StreamReport
 from .contracts import Contracts
 from .model import Failure
 
@@ -77,12 +77,27 @@ def reports_from_hello(hello: runtime_pb2.Hello) -> tuple[list[StepReport], list
     return reports, problems
 
 
+def streams_from_hello(hello: runtime_pb2.Hello) -> list[StreamReport]:
+    """The streams a runtime's stream files declare."""
+    out = []
+    for stream in hello.streams:
+        config = orjson.loads(stream.config) if stream.config else {}
+        out.append(
+            StreamReport(
+                hello.language, stream.file, stream.name, config if isinstance(config, dict) else {}
+            )
+        )
+    return out
+
+
 def catalog_from_hellos(hellos: list[runtime_pb2.Hello], contracts: Contracts) -> Catalog:
     """The catalog of what these runtimes announced."""
     reports: list[StepReport] = []
     problems: list[LoadProblem] = []
+    streams: list[StreamReport] = []
     for hello in hellos:
         hello_reports, hello_problems = reports_from_hello(hello)
         reports.extend(hello_reports)
         problems.extend(hello_problems)
-    return Catalog.build(reports, problems, contracts)
+        streams.extend(streams_from_hello(hello))
+    return Catalog.build(reports, problems, contracts, streams)

@@ -5,7 +5,7 @@ step's last tick, so a restart (or a second host sharing the backend) never
 fires it again. Ticks missed while no host ran are skipped, not replayed.
 Expressions have 5 fields, or 6 with seconds first; times are the host's local time.
 A paused step skips its ticks until it is resumed (or the host restarts); a run
-asked for by hand (``run_now``) is queued whether paused or not.
+asked for by hand (``EventBus.run_cron``) is queued whether paused or not.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import datetime
 from croniter import croniter
 
 from .bus.base import QueueBackend
-from .bus.bus import EventBus, cron_run
+from .bus.bus import EventBus
 from .catalog import Catalog, StepConfig
 from .telemetry import get_logger
 
@@ -71,17 +71,6 @@ class CronScheduler:
             if fired:
                 log.debug("cron tick", step=step.name, tick=tick)
             after = tick
-
-    async def run_now(self, step: StepConfig) -> tuple[str, str]:
-        """Queue one run of ``step`` at once, outside its schedule: (message id, trace id)."""
-        publication = cron_run(step)
-        await self._queue.publish([publication], 0)
-        worker = self._bus.workers.get(step.name)
-        if worker is not None:
-            worker.wake()
-        trace_id = publication.traceparent.split("-")[1]
-        log.info("cron run asked for", step=step.name, trace_id=trace_id)
-        return publication.message_id, trace_id
 
     async def stop(self) -> None:
         tasks = [task for _, task in self._tasks.values()]

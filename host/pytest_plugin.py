@@ -6,8 +6,9 @@
         assert stephost_app.state.get("orders", response.json()["id"])["status"] == "scored"
 
 ``stephost_app`` starts the host of the project the test file lives in (the nearest
-folder above it with a ``steps/`` folder, or the ``stephost_project`` ini option),
-with every runtime the project needs, on a free port and a fresh data folder. Its
+folder above it with a ``steps/`` folder, or a Motia project with ``src/``, or the
+``stephost_project`` ini option), with every runtime the project needs, on a free port
+and a fresh data folder. Its
 verbs are those of ``host.testing.StephostApp``. The ``stephost_scope`` ini option
 (function by default) shares one host across a module or the session.
 """
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from .motia import is_motia_project
 from .testing import StephostApp
 
 
@@ -40,9 +42,11 @@ def find_project(start: Path, configured: str, rootdir: Path) -> Path:
     for folder in [start, *start.parents]:
         if (folder / "steps").is_dir():
             return folder
+        if (folder / "src").is_dir() and is_motia_project(folder):
+            return folder
     raise pytest.UsageError(
-        f"stephost_app: no folder with steps/ above {start}; set stephost_project in the "
-        "pytest configuration"
+        f"stephost_app: no folder with steps/ (or a Motia project) above {start}; set "
+        "stephost_project in the pytest configuration"
     )
 
 

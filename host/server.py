@@ -22,7 +22,7 @@ from typing import Any
 
 from stephost.v1 import runtime_pb2
 
-from . import __version__
+from . import __version__, motia
 from .bus.bus import EventBus
 from .bus.sqlite import SqliteQueue
 from .calls import HostCalls
@@ -31,12 +31,13 @@ from .contract import catalog_from_hellos
 from .contracts import Contracts
 from .cron import CronScheduler
 from .errors import DuplicateStepError, PortInUseError, ProjectError
+from .gen.motia import TYPES_FILE, sync_types, wants_types
 from .http.access import without_admin
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
 from .metrics import HostMetrics
 from .runtimes.connection import RuntimeConnection
 from .runtimes.gateway import Gateway
-from .runtimes.languages import language_of_source, step_files
+from .runtimes.languages import STEP_DIRS, language_of_source, step_dirs, step_files
 from .runtimes.pool import RuntimePool
 from .runtimes.supervisor import RuntimeSupervisor
 from .settings import Settings
@@ -120,14 +121,11 @@ class Host:
         self.languages: list[str] = []
         self.metrics = HostMetrics()
 
-    @property
-    def steps_dir(self) -> Path:
-        return self.project / "steps"
-
     async def start(self) -> None:
-        if not self.steps_dir.is_dir():
+        if not step_dirs(self.project):
+            folders = " or ".join(f"{name}/" for name in STEP_DIRS)
             raise ProjectError(
-                f"no steps/ folder in {self.project}; create one, or run `stephost new DIR`"
+                f"no {folders} folder in {self.project}; create one, or run `stephost new DIR`"
             )
         retention = self.settings.retention
         spans.configure(retention.spans, retention.age_s)
@@ -139,7 +137,7 @@ class Host:
         )
         spans.listeners.append(self.metrics.observe)
         self._snapshot_at_start: dict[Path, int] | None = self._snapshot()
-        self.languages = sorted(step_files(self.steps_dir))
+        self.languages = sorted(step_files(self.project))
         data_dir = self.settings.data_dir
         self._lock = DataDirLock(data_dir)
         self.state = SqliteStateStore(data_dir / "state.db")
@@ -166,7 +164,7 @@ class Host:
             env={"STEPHOST_GEN_DIR": self.settings.gen_dir},
         )
         if not self.languages:
-            log.warning("no step files under steps/", steps_dir=str(self.steps_dir))
+            log.warning("no step files", folders=[str(p) for p in step_dirs(self.project)])
         launched = await self.supervisor.launch(self.languages)
         # Runtimes boot in their own processes meanwhile: the slow parts of the host's
         # own start (compiling contracts/, importing the web framework) happen now.
@@ -219,7 +217,11 @@ class Host:
                     error=problem.failure.message,
                     stack=problem.failure.stack,
                 )
-        for warning in catalog.warnings():
+        warnings = catalog.warnings()
+        if motia.is_motia_project(self.project):
+            notes = motia.project_notes(self.project, step_dirs(self.project))
+            warnings = [note.text() for note in notes] + warnings
+        for warning in warnings:
             if ("", warning) not in self._reported:
                 self._reported.add(("", warning))
                 log.warning(warning)
@@ -243,6 +245,12 @@ class Host:
             self._watcher = asyncio.create_task(self._watch())
         host, port = sock.getsockname()[:2]
         _settle_gc()
+        if motia.is_motia_project(self.project):
+            log.info(
+                "serving a Motia project; `stephost doctor` lists, file by file, what "
+                "stephost does not honour",
+                notes=len(self.catalog.notes),
+            )
         log.info(
             "stephost is serving",
             url=f"http://{host}:{port}",
@@ -291,7 +299,7 @@ class Host:
         return self.project / self.settings.contracts_dir
 
     def _watched(self) -> list[Path]:
-        return [p for p in (self.steps_dir, self._contracts_dir) if p.is_dir()]
+        return [*step_dirs(self.project), *[p for p in [self._contracts_dir] if p.is_dir()]]
 
     def _snapshot(self) -> dict[Path, int]:
         return {
@@ -321,7 +329,7 @@ class Host:
                 if not await self._reload_contracts():
                     continue
                 languages |= set(self.languages)  # steps may import the generated classes
-            current = set(step_files(self.steps_dir))
+            current = set(step_files(self.project))
             for language in sorted(languages):
                 try:
                     await self._reload(language, present=language in current)
@@ -345,17 +353,26 @@ class Host:
         return True
 
     def _generates(self) -> bool:
-        """`stephost dev` keeps generated types fresh once the project uses them."""
-        return (self.project / self.settings.gen_dir).is_dir() or bool(self.contracts.own_files)
+        """`stephost dev` keeps generated types fresh once the project uses them (a Motia
+        project's types.d.ts included)."""
+        return (
+            (self.project / self.settings.gen_dir).is_dir()
+            or bool(self.contracts.own_files)
+            or (self.project / TYPES_FILE).is_file()
+        )
 
     def _regenerate(self) -> None:
         from .gen.run import generate
 
+        if (self.project / TYPES_FILE).is_file() and wants_types(self.project, self.languages):
+            sync_types(self.project, self.catalog, check=False)
+        if not (self.project / self.settings.gen_dir).is_dir() and not self.contracts.own_files:
+            return
         try:
             result = generate(
                 self.catalog,
                 self.contracts,
-                sorted(step_files(self.steps_dir)),
+                sorted(step_files(self.project)),
                 self.project / self.settings.gen_dir,
             )
         except Exception as exc:

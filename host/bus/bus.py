@@ -74,18 +74,6 @@ def new_message_id() -> str:
     return os.urandom(10).hex()
 
 
-def cron_run(step: StepConfig) -> Publication:
-    """One run of a cron step, as the delivery to queue (in a trace of its own)."""
-    return Publication(
-        message_id=new_message_id(),
-        topic=f"cron:{step.name}",
-        data=b"null",
-        traceparent=make_traceparent(new_trace_id(), new_span_id()),
-        steps=(step.name,),
-        trigger="cron",
-    )
-
-
 class EventBus:
     def __init__(self, queue: QueueBackend, pool: RuntimePool, *, dedup_window_ms: int) -> None:
         self.queue = queue
@@ -152,6 +140,7 @@ class EventBus:
                 group_id=group_id,
                 idempotency_key=idempotency_key,
                 available_ms=int(time.time() * 1000) + delay_ms if delay_ms else 0,
+                delays_ms=self.catalog.delays.get(topic, ()),
             )
             duplicate = await self._publisher.submit(publication)
             if not duplicate:
@@ -167,12 +156,22 @@ class EventBus:
 
     async def fire_cron(self, step: StepConfig, tick_ms: int) -> bool:
         """Queue one run of a cron step for this tick, unless it already fired."""
-        fired = await self.queue.fire_cron(step.name, tick_ms, cron_run(step))
+        fired = await self.queue.fire_cron(step.name, tick_ms, _cron_run(step, new_trace_id()))
         if fired:
-            worker = self.workers.get(step.name)
-            if worker is not None:
-                worker.wake()
+            self._wake(step.name)
         return fired
+
+    async def run_cron(self, step: StepConfig, trace_id: str) -> str:
+        """Queue one run of a cron step now, outside its schedule; the message id."""
+        publication = _cron_run(step, trace_id)
+        await self._publisher.submit(publication)
+        self._wake(step.name)
+        return publication.message_id
+
+    def _wake(self, step: str) -> None:
+        worker = self.workers.get(step)
+        if worker is not None:
+            worker.wake()
 
     def ack(self, delivery: Delivery) -> None:
         self._acks.submit(delivery.id)
@@ -225,6 +224,17 @@ class EventBus:
         await asyncio.gather(*(w.finished() for w in self.workers.values()))
         await self._publisher.drain()
         await self._acks.drain()
+
+
+def _cron_run(step: StepConfig, trace_id: str) -> Publication:
+    return Publication(
+        message_id=new_message_id(),
+        topic=f"cron:{step.name}",
+        data=b"null",
+        traceparent=make_traceparent(trace_id, new_span_id()),
+        steps=(step.name,),
+        trigger="cron",
+    )
 
 
 class StepWorker:

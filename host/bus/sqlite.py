@@ -116,6 +116,7 @@ class SqliteQueue:
                 duplicates.append(False)
                 available = pub.available_ms or now
                 group = pub.group_id or None
+                delays = pub.delays_ms or (0,) * len(pub.steps)
                 db.executemany(
                     _INSERT,
                     [
@@ -127,10 +128,10 @@ class SqliteQueue:
                             pub.data,
                             pub.traceparent,
                             group,
-                            available,
+                            available + delay,
                             now,
                         )
-                        for step in pub.steps
+                        for step, delay in zip(pub.steps, delays, strict=True)
                     ],
                 )
             db.execute("COMMIT")

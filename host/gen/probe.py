@@ -31,7 +31,7 @@ async def probe_catalog(
     project: Path, settings: Settings, contracts: Contracts, gen_dir: Path | None = None
 ) -> Catalog:
     """The catalog of ``project``; its runtimes see generated code in ``gen_dir``."""
-    languages = sorted(step_files(project / "steps"))
+    languages = sorted(step_files(project))
     pool = RuntimePool()
     gateway = Gateway(pool, _NoCalls())
     hellos: dict[str, runtime_pb2.Hello] = {}

@@ -15,6 +15,7 @@ from ..catalog import Catalog
 from ..contracts import Contracts
 from .breaking import Snapshot, breaking_changes, snapshot
 from .model import GenInput, build_input
+from .motia import TYPES_FILE, sync_types, wants_types
 
 SNAPSHOT_FILE = "contracts.json"
 # language -> (output folder under gen_dir, generator module relative to this package)
@@ -158,7 +159,7 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
         settings = load_settings(project)
         configure_logging("error", "console", sys.stderr)
         contracts = Contracts.load(project, settings.contracts_dir)
-        languages = sorted(step_files(project / "steps"))
+        languages = sorted(step_files(project))
         with tempfile.TemporaryDirectory(prefix="stephost-gen-") as tmp:
             # Steps may import the generated message classes: give the runtimes fresh
             # ones to load while their configs are read.
@@ -169,6 +170,14 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
         return 1
     for problem in catalog.problems:
         typer.echo(f"warning: {problem.file}: {problem.failure.message}", err=True)
+    if wants_types(project, languages):
+        if sync_types(project, catalog, check=check):
+            verb = "is stale; run `stephost gen`" if check else "written"
+            typer.echo(f"{project / TYPES_FILE} {verb}", err=check)
+            if check:
+                return 1
+        if not contracts.own_files:  # Motia steps type themselves through types.d.ts
+            languages = [language for language in languages if language != "node"]
     gen_dir = project / settings.gen_dir
     result = generate(catalog, contracts, languages, gen_dir, check=check, write=False)
     for change in result.breaking:

@@ -179,7 +179,7 @@ class _Messages:
             self._message(stem, f"{full}.", nested, f"{ts_name}_{nested.name}")
 
 
-class _Schemas:
+class SchemaTypes:
     """Interfaces for JSON Schemas simple enough to type (objects, arrays, scalars, enums)."""
 
     def __init__(self) -> None:
@@ -241,7 +241,7 @@ class _Generator:
     def __init__(self, data: GenInput) -> None:
         self.data = data
         self.messages = _Messages(data.descriptors, data.proto_files)
-        self.schemas = _Schemas()
+        self.schemas = SchemaTypes()
         self.json_imports: set[str] = set()
         self.object_imports: set[str] = set()
 

@@ -106,6 +106,8 @@ def build_admin(host: Host) -> FastAPI:
                 "steps": [s.to_json() for s in sorted(host.catalog.steps.values(), key=_by_name)],
                 "problems": [p.to_json() for p in host.catalog.problems],
                 "warnings": host.catalog.warnings(),
+                "streams": [s.to_json() for _, s in sorted(host.catalog.streams.items())],
+                "notes": [n.to_json() for n in host.catalog.notes],
             }
         )
 
@@ -173,6 +175,16 @@ def build_admin(host: Host) -> FastAPI:
             },
             202,
         )
+
+    @app.post(f"{PREFIX}/cron/{{step}}", include_in_schema=False)
+    async def cron_run(step: str, request: Request) -> Response:
+        cron = host.catalog.steps.get(step)
+        if cron is None or cron.type != "cron":
+            known = ", ".join(sorted(s.name for s in host.catalog.of_type("cron"))) or "none"
+            raise NotFoundError(f"no cron step named {step!r} (cron steps: {known})")
+        trace_id = _trace_id(request)
+        message_id = await host.bus.run_cron(cron, trace_id)
+        return _json({"step": step, "messageId": message_id, "traceId": trace_id}, 202)
 
     @app.get(f"{PREFIX}/dlq", include_in_schema=False)
     async def dlq_list(step: str | None = None, limit: int = 100) -> Response:

@@ -62,25 +62,39 @@ def _ruby_command() -> list[str]:
     return [ruby, str(BRIDGES_DIR / "ruby" / "bin" / "stephost-ruby")]
 
 
+# Step (and stream) files: ours, and the names Motia projects use (`*_step.ts`,
+# `*.stream.ts`, `*_stream.py`).
 LANGUAGES: dict[str, Language] = {
-    "python": Language("python", ("*_step.py",), (".py",), _python_command),
+    "python": Language("python", ("*_step.py", "*_stream.py"), (".py",), _python_command),
     "node": Language(
         "node",
-        ("*.step.ts", "*.step.js", "*.step.mts", "*.step.mjs", "*.step.cts", "*.step.cjs"),
+        (
+            *("*.step.ts", "*.step.js", "*.step.mts", "*.step.mjs", "*.step.cts", "*.step.cjs"),
+            *("*_step.ts", "*_step.js", "*.stream.ts", "*.stream.js", "*_stream.ts", "*_stream.js"),
+        ),
         (".ts", ".js", ".mts", ".mjs", ".cts", ".cjs", ".json"),
         _node_command,
     ),
-    "ruby": Language("ruby", ("*_step.rb",), (".rb",), _ruby_command),
+    "ruby": Language("ruby", ("*_step.rb", "*.step.rb"), (".rb",), _ruby_command),
 }
 
+# Where step files live: steps/, and src/ (the other layout of Motia projects).
+STEP_DIRS = ("steps", "src")
+# Installed packages are never searched (Motia keeps a virtualenv in python_modules).
+SKIPPED_DIRS = frozenset({"node_modules", "python_modules", "__pycache__"})
 
-def step_files(steps_dir: Path) -> dict[str, list[Path]]:
-    """The step files under ``steps_dir``, per language (languages with none are left out)."""
+
+def step_dirs(project: Path) -> list[Path]:
+    """The folders of ``project`` that hold step files."""
+    return [project / name for name in STEP_DIRS if (project / name).is_dir()]
+
+
+def step_files(project: Path) -> dict[str, list[Path]]:
+    """The step files of ``project``, per language (languages with none are left out)."""
     found: dict[str, list[Path]] = {}
-    for path in sorted(steps_dir.rglob("*")):
-        if not path.is_file() or any(p.startswith(".") for p in path.relative_to(steps_dir).parts):
-            continue
-        if "node_modules" in path.parts:
+    for path in sorted(p for folder in step_dirs(project) for p in folder.rglob("*")):
+        parts = path.relative_to(project).parts
+        if not path.is_file() or any(p.startswith(".") or p in SKIPPED_DIRS for p in parts):
             continue
         for language in LANGUAGES.values():
             if language.owns(path):

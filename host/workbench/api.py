@@ -291,11 +291,6 @@ def build_router(host: WorkbenchHost) -> APIRouter:
             raise NotFoundError(f"step {name!r} is a {step.type} step, not a cron step")
         return step
 
-    @router.post("/cron/{name}/run", response_model=models.CronRun, status_code=202)
-    async def cron_run(name: str) -> Response:
-        message_id, trace_id = await host.cron.run_now(_cron_step(name))
-        return _json({"step": name, "messageId": message_id, "traceId": trace_id}, 202)
-
     @router.post("/cron/{name}/pause", response_model=models.CronJobs)
     async def cron_pause(name: str) -> Response:
         host.cron.paused.add(_cron_step(name).name)

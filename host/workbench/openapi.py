@@ -60,6 +60,9 @@ def _admin_routes() -> APIRouter:
     @r.post("/emit", response_model=models.EmitResult, status_code=202)
     def emit(body: models.EmitRequest) -> None: ...
 
+    @r.post("/cron/{step}", response_model=models.CronRun, status_code=202)
+    def cron_run(step: str) -> None: ...
+
     @r.get("/dlq", response_model=models.DeadLetters)
     def dlq_list(step: str | None = None, limit: int = 100) -> None: ...
 

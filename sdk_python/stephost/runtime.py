@@ -15,18 +15,26 @@ import gc
 import os
 import platform
 import sys
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from stephost import typed
+from stephost import motia, typed
 from stephost._bridge.connection import HostConnection, dumps
 from stephost._bridge.errors import to_wire
 from stephost.context import Context, SyncContext
 from stephost.errors import StepError
-from stephost.loader import FileFailure, LoadedStep, describe_failure, load_steps
+from stephost.loader import (
+    FileFailure,
+    LoadedStep,
+    LoadedStream,
+    describe_failure,
+    load_steps,
+    load_streams,
+)
 from stephost.types import ApiRequest, ApiResponse
 from stephost.v1 import error_pb2, invocation_pb2, runtime_pb2
 
@@ -108,13 +116,20 @@ class PythonRuntime:
             args = (typed.parse(step.message_type, payload) if step.message_type else payload,)
         else:
             args = ()
-        if step.is_async:
-            output = await step.handler(*args, ctx)
+        if step.middleware:
+            output = await motia.with_middleware(
+                step.middleware, args[0], ctx, functools.partial(self._handle, step, args, ctx)
+            )
         else:
-            sync_ctx = SyncContext(ctx, self._loop)
-            call = functools.partial(step.handler, *args, sync_ctx)
-            output = await self._loop.run_in_executor(self._pool, call)
+            output = await self._handle(step, args, ctx)
         return _api_response(output) if invocation.trigger == _API else output
+
+    async def _handle(self, step: LoadedStep, args: tuple[Any, ...], ctx: Context) -> Any:
+        if step.is_async:
+            return await step.handler(*args, ctx)
+        sync_ctx = SyncContext(ctx, self._loop)
+        call = functools.partial(step.handler, *args, sync_ctx)
+        return await self._loop.run_in_executor(self._pool, call)
 
 
 def _trace_id(traceparent: str) -> str:
@@ -150,8 +165,12 @@ def _api_response(output: Any) -> dict[str, Any]:
     )
 
 
-def build_hello(steps: list[LoadedStep], failures: list[FileFailure]) -> runtime_pb2.Hello:
-    """Hello with every loaded step's config and every file that failed."""
+def build_hello(
+    steps: list[LoadedStep],
+    failures: list[FileFailure],
+    streams: Sequence[LoadedStream] = (),
+) -> runtime_pb2.Hello:
+    """Hello with every loaded step's and stream's config and every file that failed."""
     hello = runtime_pb2.Hello(
         contract_version=CONTRACT_VERSION,
         language=LANGUAGE,
@@ -160,13 +179,17 @@ def build_hello(steps: list[LoadedStep], failures: list[FileFailure]) -> runtime
         runtime_id=os.environ.get("STEPHOST_RUNTIME_ID", ""),
         capacity=0,
     )
-    for step in steps:
+    declared: list[tuple[Any, LoadedStep | LoadedStream]] = [
+        *((hello.steps, step) for step in steps),
+        *((hello.streams, stream) for stream in streams),
+    ]
+    for into, item in declared:
         try:
-            config = orjson.dumps(step.config)
+            config = orjson.dumps(item.config)
         except TypeError as exc:
-            _add_load_error(hello, step.file, "BAD_CONFIG", f"config is not JSON: {exc}", "")
+            _add_load_error(hello, item.file, "BAD_CONFIG", f"config is not JSON: {exc}", "")
             continue
-        hello.steps.add(name=step.name, file=step.file, config=config)
+        into.add(name=item.name, file=item.file, config=config)
     for failure in failures:
         message, stack = describe_failure(failure)
         _add_load_error(hello, failure.file, failure.code, message, stack)
@@ -184,11 +207,13 @@ def _add_load_error(
 
 async def run(project: Path, address: str) -> int:
     steps, failures = load_steps(project)
+    streams, stream_failures = load_streams(project)
+    failures.extend(stream_failures)
     if any(step.message_type for step in steps):
         failures.extend(typed.load_generated(project, steps))
     conn = HostConnection(address)
     try:
-        await conn.open(build_hello(steps, failures))
+        await conn.open(build_hello(steps, failures, streams))
     except ConnectionError as exc:
         print(f"stephost python runtime: {exc}", file=sys.stderr)
         return 2

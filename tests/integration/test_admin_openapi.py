@@ -91,8 +91,8 @@ def test_every_response_matches_the_admin_openapi_description(shop: StephostApp)
         ("post", "/_stephost/emit", "/_stephost/emit", {"json": {"topic": "nope"}}),
         ("post", "/_stephost/cron/{name}/pause", "/_stephost/cron/OrderReport/pause", {}),
         ("post", "/_stephost/cron/{name}/resume", "/_stephost/cron/OrderReport/resume", {}),
-        ("post", "/_stephost/cron/{name}/run", "/_stephost/cron/OrderReport/run", {}),
-        ("post", "/_stephost/cron/{name}/run", "/_stephost/cron/CreateOrder/run", {}),
+        ("post", "/_stephost/cron/{step}", "/_stephost/cron/OrderReport", {}),
+        ("post", "/_stephost/cron/{step}", "/_stephost/cron/CreateOrder", {}),
         (
             "post",
             "/_stephost/send",

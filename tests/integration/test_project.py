@@ -79,7 +79,7 @@ def test_duplicate_step_name_names_both_files(tmp_path: Path) -> None:
 def test_missing_steps_folder(tmp_path: Path) -> None:
     result = run_cli("start", "--port", "0", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.startswith("error: no steps/ folder in")
+    assert result.stderr.startswith("error: no steps/ or src/ folder in")
 
 
 def test_port_in_use(tmp_path: Path) -> None:

@@ -7,5 +7,7 @@ import { registerLoaders } from './loaders.mjs'
 
 registerLoaders({
   stephost: new URL('../src/sdk.ts', import.meta.url),
+  motia: new URL('../src/motia-sdk.ts', import.meta.url),
+  '@motiadev/core': new URL('../src/motia-sdk.ts', import.meta.url),
   'stephost/testing': new URL('../src/testing.ts', import.meta.url),
 })

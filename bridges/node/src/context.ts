@@ -6,7 +6,8 @@
  * the trace. The parts a handler does not touch are never built.
  */
 import type { HostConnection } from './connection.ts'
-import type { Context, EmitOptions, LogFields, Logger, State, StateItem, Streams } from './sdk.ts'
+import { emitArgs, withStreamHandles } from './motia.ts'
+import type { Context, EmitEvent, EmitOptions, LogFields, Logger, State, StateItem, StreamItem, Streams } from './sdk.ts'
 import type { TypedCodec } from './typed.ts'
 import { num } from './wire.ts'
 
@@ -34,8 +35,9 @@ class HostState implements State {
     return reply.stateGet?.found ? (parse(reply.stateGet.value) as Value) : null
   }
 
-  async set(group: string, key: string, value: unknown): Promise<void> {
+  async set<Value>(group: string, key: string, value: Value): Promise<Value> {
     await this.link.request({ invocationId: this.id, stateSet: { group, key, value: jsonBytes(value) } })
+    return value
   }
 
   async delete(group: string, key: string): Promise<boolean> {
@@ -52,25 +54,35 @@ class HostState implements State {
     const reply = await this.link.request({ invocationId: this.id, stateClear: { group } })
     return num(reply.stateClear?.deleted)
   }
+
+  async getGroup<Value = unknown>(group: string): Promise<Value[]> {
+    return (await this.list<Value>(group)).map((item) => item.value)
+  }
 }
 
-class HostStreams implements Streams {
-  constructor(
-    private readonly link: HostConnection,
-    private readonly id: number,
-  ) {}
-
-  async set(stream: string, group: string, id: string, value: unknown): Promise<void> {
-    await this.link.request({ invocationId: this.id, streamSet: { stream, group, id, value: jsonBytes(value) } })
-  }
-
-  async delete(stream: string, group: string, id: string): Promise<boolean> {
-    const reply = await this.link.request({ invocationId: this.id, streamDelete: { stream, group, id } })
-    return reply.streamDelete?.deleted === true
-  }
-
-  async send(stream: string, group: string, event: unknown): Promise<void> {
-    await this.link.request({ invocationId: this.id, streamSend: { stream, group, event: jsonBytes(event) } })
+/** The native stream calls, as closures (motia.ts hands them out from a Proxy). */
+function hostStreams(link: HostConnection, invocationId: number): Streams {
+  return {
+    set: async (stream, group, id, value) => {
+      await link.request({ invocationId, streamSet: { stream, group, id, value: jsonBytes(value) } })
+    },
+    delete: async (stream, group, id) => {
+      const reply = await link.request({ invocationId, streamDelete: { stream, group, id } })
+      return reply.streamDelete?.deleted === true
+    },
+    send: async (stream, group, event, options) => {
+      await link.request({ invocationId, streamSend: { stream, group, event: jsonBytes(event), id: options?.id ?? '' } })
+    },
+    get: async <Value>(stream: string, group: string, id: string) => {
+      const reply = await link.request({ invocationId, streamGet: { stream, group, id } })
+      return reply.streamGet?.found ? (parse(reply.streamGet.value) as Value) : null
+    },
+    list: async <Value>(stream: string, group: string) => {
+      const reply = await link.request({ invocationId, streamList: { stream, group } })
+      return (reply.streamList?.items ?? []).map(
+        (item): StreamItem<Value> => ({ id: item.id ?? '', value: parse(item.value) as Value }),
+      )
+    },
   }
 }
 
@@ -101,11 +113,16 @@ class HostLogger implements Logger {
   }
 }
 
+/** Errors in log fields keep their name, message and stack (JSON.stringify drops them). */
+function logValue(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value
+}
+
 export function logRecord(level: string, message: string, fields: LogFields | undefined) {
   let bytes: Buffer = EMPTY
   if (fields !== undefined && fields !== null) {
     try {
-      bytes = jsonBytes(fields)
+      bytes = Buffer.from(JSON.stringify(fields, logValue) ?? 'null')
     } catch (error) {
       bytes = jsonBytes({ fieldsError: `log fields are not JSON: ${String(error)}` })
     }
@@ -153,7 +170,7 @@ export class InvocationContext implements Context {
   }
 
   get streams(): Streams {
-    return (this.#streams ??= new HostStreams(this.#link, this.#id))
+    return (this.#streams ??= withStreamHandles(hostStreams(this.#link, this.#id)))
   }
 
   get logger(): Logger {
@@ -164,7 +181,13 @@ export class InvocationContext implements Context {
     return (this.#abort ??= new AbortController()).signal
   }
 
-  async emit(topic: string, data?: unknown, options?: EmitOptions): Promise<string> {
+  /** A property, not a method: Motia steps destructure `{ emit }` from the context. */
+  readonly emit: Context['emit'] = (topic: string | EmitEvent, data?: unknown, options?: EmitOptions) =>
+    typeof topic === 'object' && topic !== null
+      ? this.#emit(emitArgs(topic))
+      : this.#emit({ topic, data, options })
+
+  async #emit({ topic, data, options }: { topic: string; data: unknown; options: EmitOptions | undefined }): Promise<string> {
     const reply = await this.#link.request({
       invocationId: this.#id,
       emit: {

@@ -10,14 +10,14 @@ import { resolve } from 'node:path'
 
 import { HostConnection, HostRefusedError } from './connection.ts'
 import { loadSteps } from './loader.ts'
-import type { FileFailure, LoadedStep } from './loader.ts'
+import type { FileFailure, LoadedStep, LoadedStream } from './loader.ts'
 import { LANGUAGE, NodeRuntime } from './runtime.ts'
 import type { Hello } from './wire.ts'
 
 export const CONTRACT_VERSION = 1
 const DRAIN_CLOSE_TIMEOUT_MS = 5000
 
-export function buildHello(steps: LoadedStep[], failures: FileFailure[]): Hello {
+export function buildHello(steps: LoadedStep[], failures: FileFailure[], streams: LoadedStream[] = []): Hello {
   return {
     contractVersion: CONTRACT_VERSION,
     language: LANGUAGE,
@@ -26,6 +26,7 @@ export function buildHello(steps: LoadedStep[], failures: FileFailure[]): Hello 
     runtimeId: process.env.STEPHOST_RUNTIME_ID ?? '',
     capacity: 0,
     steps: steps.map((step) => ({ name: step.name, file: step.file, config: step.config })),
+    streams: streams.map((stream) => ({ name: stream.name, file: stream.file, config: stream.config })),
     loadErrors: failures.map((failure) => ({
       file: failure.file,
       error: {
@@ -62,12 +63,12 @@ export async function main(): Promise<void> {
   process.on('uncaughtException', escaped('uncaught exception'))
   process.on('unhandledRejection', escaped('unhandled rejection'))
 
-  const { steps, failures } = await loadSteps(project)
+  const { steps, failures, streams } = await loadSteps(project)
   const conn = new HostConnection(address)
   runtime = new NodeRuntime(conn, steps)
   const active = runtime
   try {
-    await conn.open(buildHello(steps, failures), {
+    await conn.open(buildHello(steps, failures, streams), {
       invocation: (invocation) => active.invoke(invocation),
       cancel: (invocationId, reason) => active.cancel(invocationId, reason),
       drain: () =>

@@ -14,6 +14,7 @@ import type { HostConnection } from './connection.ts'
 import { InvocationContext, jsonBytes, logRecord } from './context.ts'
 import { toWire } from './errors.ts'
 import type { LoadedStep } from './loader.ts'
+import { withMiddleware } from './motia.ts'
 import { StepError } from './sdk.ts'
 import { num, TRIGGER_API, TRIGGER_EVENT } from './wire.ts'
 import type { Invocation, InvocationResult, WireError } from './wire.ts'
@@ -73,7 +74,12 @@ export class NodeRuntime {
       if (trigger === TRIGGER_API) {
         const request = apiRequest(payload)
         if (input !== undefined) request.body = input.fromJSON(request.body)
-        value = apiResponse(await task.step.handler(request, task.ctx))
+        const { handler, middleware } = task.step
+        value = apiResponse(
+          await (middleware === undefined
+            ? handler(request, task.ctx)
+            : withMiddleware(middleware, request, task.ctx, async () => handler(request, task.ctx))),
+        )
       } else if (trigger === TRIGGER_EVENT) {
         value = await task.step.handler(input === undefined ? payload : input.fromJSON(payload), task.ctx)
       } else {

@@ -19,7 +19,7 @@ import orjson
 
 from stephost._bridge.errors import from_wire
 from stephost.errors import StepError
-from stephost.types import StateItem
+from stephost.types import StateItem, StreamItem
 from stephost.v1 import calls_pb2, invocation_pb2, runtime_pb2, runtime_pb2_grpc
 
 # Payloads are bounded by the host's body limit; leave generous room for batches.
@@ -257,13 +257,30 @@ class HostConnection:
         )
         return reply.stream_delete.deleted
 
-    async def stream_send(self, invocation_id: int, stream: str, group: str, event: Any) -> None:
+    async def stream_send(
+        self, invocation_id: int, stream: str, group: str, event: Any, item_id: str
+    ) -> None:
         await self._request(
             invocation_id,
             stream_send=calls_pb2.StreamSendRequest(
-                stream=stream, group=group, event=_dumps(event)
+                stream=stream, group=group, event=_dumps(event), id=item_id
             ),
         )
+
+    async def stream_get(self, invocation_id: int, stream: str, group: str, item_id: str) -> Any:
+        reply = await self._request(
+            invocation_id,
+            stream_get=calls_pb2.StreamGetRequest(stream=stream, group=group, id=item_id),
+        )
+        return orjson.loads(reply.stream_get.value) if reply.stream_get.found else None
+
+    async def stream_list(self, invocation_id: int, stream: str, group: str) -> list[StreamItem]:
+        reply = await self._request(
+            invocation_id, stream_list=calls_pb2.StreamListRequest(stream=stream, group=group)
+        )
+        return [
+            {"id": item.id, "value": orjson.loads(item.value)} for item in reply.stream_list.items
+        ]
 
     def log(self, invocation_id: int, level: str, message: str, fields: dict[str, Any]) -> None:
         record = calls_pb2.LogRecord(

@@ -89,7 +89,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/_stephost/cron/{name}/run": {
+    "/_stephost/cron/{step}": {
         parameters: {
             query?: never;
             header?: never;
@@ -99,7 +99,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cron Run */
-        post: operations["cron_run__stephost_cron__name__run_post"];
+        post: operations["cron_run__stephost_cron__step__post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1451,12 +1451,12 @@ export interface operations {
             };
         };
     };
-    cron_run__stephost_cron__name__run_post: {
+    cron_run__stephost_cron__step__post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                name: string;
+                step: string;
             };
             cookie?: never;
         };

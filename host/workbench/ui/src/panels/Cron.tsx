@@ -33,7 +33,7 @@ export function CronPanel() {
   const act = async (name: string, action: 'run' | 'pause' | 'resume') => {
     try {
       if (action === 'run') {
-        const run = await ok(api.POST('/_stephost/cron/{name}/run', { params: { path: { name } } }))
+        const run = await ok(api.POST('/_stephost/cron/{step}', { params: { path: { step: name } } }))
         setNote(`${name} queued (trace ${run.traceId.slice(0, 12)})`)
       } else if (action === 'pause') {
         setJobs((await ok(api.POST('/_stephost/cron/{name}/pause', { params: { path: { name } } }))).items)
