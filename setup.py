@@ -11,10 +11,14 @@ They go into the host package as ``stephost_host/_runtimes/`` (found there by
   ``bridges/node/node_modules`` is missing);
 - ``ruby/``: the Ruby runtime's ``bin/`` and ``lib/`` as they are.
 
-``python -m build`` makes the sdist first, with the runtimes built into it, then the
-wheel from the sdist, which ships them as package data. A wheel built straight from a
-checkout builds them itself. An editable install builds nothing: it runs the checkout's
-``bridges/``.
+The Workbench's built front end (``stephost_host/workbench/dist/``, package data) goes
+in too: ``make workbench`` builds it in a checkout, and these hooks build it (npm) when
+it is missing, so that no wheel lacks it.
+
+``python -m build`` makes the sdist first, with the runtimes and the Workbench built into
+it, then the wheel from the sdist, which ships them as package data. A wheel built
+straight from a checkout builds them itself. An editable install builds nothing: it runs
+the checkout's ``bridges/`` and ``host/workbench/dist/``.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from setuptools.command.sdist import sdist
 ROOT = Path(__file__).resolve().parent
 BRIDGES = ROOT / "bridges"
 RUNTIMES = "_runtimes"  # inside the host package
+WORKBENCH_UI = ROOT / "host" / "workbench" / "ui"
+WORKBENCH_DIST = "workbench/dist"  # inside the host package
 
 
 def _run(command: list[str], cwd: Path) -> None:
@@ -37,17 +43,39 @@ def _run(command: list[str], cwd: Path) -> None:
     subprocess.run(command, cwd=cwd, check=True)
 
 
-def _node_runtime(target: Path) -> None:
-    node_dir = BRIDGES / "node"
+def _node_and_npm() -> tuple[str, str]:
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         raise SystemExit(
-            "building stephost needs Node.js 20+ and npm on PATH: the Node runtime is bundled "
-            "into the wheel at build time"
+            "building stephost needs Node.js 20+ and npm on PATH: the Node runtime and the "
+            "Workbench are built into the wheel at build time"
         )
-    if not (node_dir / "node_modules").is_dir():
-        _run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], node_dir)
+    return node, npm
+
+
+def _npm_ci(folder: Path, npm: str) -> None:
+    if not (folder / "node_modules").is_dir():
+        _run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], folder)
+
+
+def _node_runtime(target: Path) -> None:
+    node_dir = BRIDGES / "node"
+    node, npm = _node_and_npm()
+    _npm_ci(node_dir, npm)
     _run([node, "scripts/bundle.mjs", str(target)], node_dir)
+
+
+def _workbench(target: Path) -> None:
+    """The Workbench's built front end into ``target`` unless it is there (as package
+    data): the checkout's (``make workbench``), built first when it is missing."""
+    if (target / "index.html").is_file():
+        return
+    dist = WORKBENCH_UI.parent / "dist"
+    if not (dist / "index.html").is_file():
+        _node, npm = _node_and_npm()
+        _npm_ci(WORKBENCH_UI, npm)
+        _run([npm, "run", "build", "--silent"], WORKBENCH_UI)
+    shutil.copytree(dist, target, dirs_exist_ok=True)
 
 
 def _ruby_runtime(target: Path) -> None:
@@ -69,15 +97,18 @@ class BuildPyWithRuntimes(build_py):
         super().run()
         if self.editable_mode:
             return
-        target = Path(self.build_lib) / "stephost_host" / RUNTIMES
-        if not (target / "node").is_dir():  # an sdist's prebuilt runtimes came as package data
-            build_runtimes(target)
+        package = Path(self.build_lib) / "stephost_host"
+        # An sdist's prebuilt runtimes and Workbench came as package data.
+        if not (package / RUNTIMES / "node").is_dir():
+            build_runtimes(package / RUNTIMES)
+        _workbench(package / WORKBENCH_DIST)
 
 
 class SdistWithRuntimes(sdist):
     def make_release_tree(self, base_dir: str, files: list[str]) -> None:
         super().make_release_tree(base_dir, files)
         build_runtimes(Path(base_dir) / "host" / RUNTIMES)
+        _workbench(Path(base_dir) / "host" / WORKBENCH_DIST)
 
 
 setup(cmdclass={"build_py": BuildPyWithRuntimes, "sdist": SdistWithRuntimes})

@@ -8,6 +8,7 @@ emits) and the trace; the reply goes back on the same stream by call id.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import orjson
@@ -21,7 +22,7 @@ from .model import Failure
 from .runtimes.connection import InFlight, RuntimeConnection
 from .state.base import StateStore
 from .streams import StreamHub
-from .telemetry import get_logger, make_traceparent
+from .telemetry import Span, get_logger, make_traceparent, new_span_id, spans
 
 log = get_logger(component="handler")
 _LEVELS = {
@@ -57,12 +58,15 @@ class HostCalls:
     async def _answer(
         self, conn: RuntimeConnection, call: Any, kind: str, entry: InFlight | None
     ) -> None:
+        started = time.perf_counter()
+        ok = False
         try:
             method = getattr(self, f"_{kind}", None)
             if method is None:
                 raise CallError(f"unknown call {kind!r}", code="UNKNOWN_CALL")
             reply = await method(getattr(call, kind), entry, conn)
             conn.reply(call.call_id, **{kind: reply})
+            ok = True
         except HostError as exc:
             conn.reply(call.call_id, error=failure_to_wire(_failure(exc, entry)))
         except Exception as exc:
@@ -73,6 +77,8 @@ class HostCalls:
                     Failure("INTERNAL", f"{kind} failed in the host: {exc!r}", retryable=True)
                 ),
             )
+        if entry is not None:
+            spans.record(_call_span(entry, conn.language, kind, call, started, ok))
 
     async def _emit(
         self, request: calls_pb2.EmitRequest, entry: InFlight | None, conn: RuntimeConnection
@@ -190,13 +196,14 @@ class HostCalls:
                 fields = decoded if isinstance(decoded, dict) else {"fields": decoded}
             except orjson.JSONDecodeError:
                 fields = {"fields": record.fields.decode("utf-8", "replace")}
-        for reserved in ("event", "level", "timestamp", "step", "language", "trace_id"):
+        for reserved in ("event", "level", "timestamp", "step", "language", "trace_id", "span_id"):
             if reserved in fields:
                 fields[f"field_{reserved}"] = fields.pop(reserved)
         fields["language"] = conn.language
         if entry is not None:
             fields["step"] = entry.step.name
             fields["trace_id"] = entry.trace_id
+            fields["span_id"] = entry.span_id
         method = getattr(log, _LEVELS.get(record.level.lower(), "info"))
         method(record.message, **fields)
 
@@ -209,4 +216,34 @@ def _failure(exc: HostError, entry: InFlight | None) -> Failure:
         language="host",
         step=entry.step.name if entry is not None else "",
         retryable=False,
+    )
+
+
+def _call_span(
+    entry: InFlight, language: str, kind: str, call: Any, started: float, ok: bool
+) -> Span:
+    """A child span of the invocation for one of its calls into the host."""
+    duration_ms = (time.perf_counter() - started) * 1000
+    request = getattr(call, kind, None)
+    attributes: dict[str, Any] = {}
+    for name in ("topic", "group", "key", "stream", "id"):
+        value = getattr(request, name, "")
+        if value:
+            attributes[name] = value
+    target = "/".join(
+        str(attributes[n]) for n in ("stream", "group", "key", "id") if n in attributes
+    )
+    verb = kind.replace("_", ".", 1)
+    return Span(
+        trace_id=entry.trace_id,
+        span_id=new_span_id(),
+        parent_id=entry.span_id,
+        name=f"{verb} {attributes.get('topic') or target}".rstrip(),
+        step=entry.step.name,
+        language=language,
+        kind=kind.split("_", 1)[0],
+        start_unix_ms=time.time() * 1000 - duration_ms,
+        duration_ms=duration_ms,
+        status="ok" if ok else "error",
+        attributes=attributes,
     )

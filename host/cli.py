@@ -392,7 +392,8 @@ def cron_run(name: str, url: UrlOpt = None) -> None:
 
 @app.command()
 def trace(trace_id: str, url: UrlOpt = None) -> None:
-    """One trace: its spans as a tree, in every language, then its log lines."""
+    """One trace: its spans (hops and the calls handlers made) as a tree, in every
+    language, then its log lines."""
     result = _call(url, "GET", f"/traces/{trace_id}")
     typer.echo(f"trace {trace_id}")
     for depth, span in span_tree(result["spans"]):

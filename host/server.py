@@ -32,7 +32,9 @@ from .contracts import Contracts
 from .cron import CronScheduler
 from .errors import DuplicateStepError, PortInUseError, ProjectError
 from .gen.motia import TYPES_FILE, sync_types, wants_types
-from .http.app import HostApp
+from .http.access import without_admin
+from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
+from .metrics import HostMetrics
 from .model import Failure
 from .runtimes.connection import RuntimeConnection
 from .runtimes.gateway import Gateway
@@ -42,7 +44,7 @@ from .runtimes.supervisor import RuntimeSupervisor
 from .settings import CONFIG_FILE, Settings
 from .state.sqlite import SqliteStateStore
 from .streams import StreamHub
-from .telemetry import get_logger, spans
+from .telemetry import get_logger, recent_logs, spans
 from .watching import ProjectFiles
 
 log = get_logger(component="host")
@@ -119,6 +121,7 @@ class Host:
         self._reported: set[tuple[str, str]] = set()
         self._started = False
         self.languages: list[str] = []
+        self.metrics = HostMetrics()
         # `stephost dev`: the languages being reloaded (with their fresh runtimes' Hello,
         # applied once the reload is accepted), and reloads refused (language -> problem).
         self._reloading: dict[str, runtime_pb2.Hello | None] = {}
@@ -130,12 +133,15 @@ class Host:
             raise ProjectError(
                 f"no {folders} folder in {self.project}; create one, or run `stephost new DIR`"
             )
-        if self.settings.otel_exporter != "none":
-            from .otel import OtelSink
+        retention = self.settings.retention
+        spans.configure(retention.spans, retention.age_s)
+        recent_logs.configure(retention.logs, retention.age_s)
+        from .otel import make_sink
 
-            spans.sink = OtelSink(
-                self.settings.otel_exporter, self.settings.service_name or self.project.name
-            )
+        spans.sink = make_sink(
+            self.settings.otel_exporter, self.settings.service_name or self.project.name
+        )
+        spans.listeners.append(self.metrics.observe)
         self._files = ProjectFiles(self.project, self.settings)
         self._snapshot_at_start: dict[Path, int] | None = self._files.snapshot()
         self.languages = sorted(step_files(self.project))
@@ -175,7 +181,8 @@ class Host:
         from .http.admin import build_admin
 
         self.admin = build_admin(self)
-        self.app = HostApp(self.pool, self.admin, self.settings.max_body_bytes)
+        admin = self.admin if self.settings.admin else without_admin(self.admin)
+        self.app = HostApp(self.pool, admin, self.settings.max_body_bytes)
         try:
             self.contracts = await contracts
         finally:
@@ -272,7 +279,8 @@ class Host:
         """Serve HTTP on ``sock`` until SIGINT/SIGTERM (or ``shutdown()``)."""
         from .http.serving import make_server
 
-        self._server = make_server(self.app, self.settings.drain_grace_s)
+        counted = self.metrics.counting_responses(self.app, (ADMIN_PREFIX, *FRAMEWORK_PATHS))
+        self._server = make_server(counted, self.settings.drain_grace_s)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.shutdown)
@@ -289,6 +297,7 @@ class Host:
         log.info(
             "stephost is serving",
             url=f"http://{host}:{port}",
+            workbench=f"http://{host}:{port}/_stephost/ui/" if self.settings.admin else "off",
             steps=len(self.catalog.steps),
             languages=self.counts(),
             problems=len(self.catalog.problems),
@@ -322,6 +331,8 @@ class Host:
             await self.state.close()
         if spans.sink is not None:
             spans.sink.shutdown()
+        if self.metrics.observe in spans.listeners:
+            spans.listeners.remove(self.metrics.observe)
         if self._lock is not None:
             self._lock.release()
             log.info("stephost stopped")

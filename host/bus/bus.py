@@ -375,6 +375,7 @@ class StepWorker:
                 duration_ms=duration_ms,
                 status="ok" if failure is None else "error",
                 attributes={"attempt": delivery.attempt, "messageId": delivery.message_id},
+                error=failure.to_json() if failure is not None else None,
             )
         )
 

@@ -270,6 +270,9 @@ def build_admin(host: Host) -> FastAPI:
         finally:
             host.streams.unsubscribe(stream, group, queue)
 
+    from ..workbench import mount
+
+    mount(app, host)
     return app
 
 

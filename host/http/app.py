@@ -119,8 +119,10 @@ class HostApp:
                     )
         except ClientGoneError:
             status = 499
+            scope["stephost.refused"] = True
         except HostError as exc:
             status = exc.status
+            scope["stephost.refused"] = True  # answered by the host; no handler ran
             await _send_json(send, status, exc.to_json(trace_id), trace_id)
         duration_ms = (time.perf_counter() - started) * 1000
         log.info(
@@ -145,7 +147,8 @@ class HostApp:
                 start_unix_ms=start_ms,
                 duration_ms=duration_ms,
                 status="ok" if status < 500 else "error",
-                attributes={"http.status": status},
+                attributes={"http.status": status, "refused": scope.get("stephost.refused", False)},
+                error=_error_of(scope.get("stephost.failure")),
             )
         )
 
@@ -197,6 +200,7 @@ class HostApp:
             traceparent=make_traceparent(trace_id, span_id),
         )
         if outcome.failure is not None:
+            scope["stephost.failure"] = outcome.failure  # for the request's span
             return await self._fail(send, step, outcome.failure, trace_id)
         try:
             status, response_headers, content = _response(outcome.output or b"null")
@@ -204,6 +208,7 @@ class HostApp:
             failure = Failure(
                 "BAD_RESPONSE", f"{step.name} returned an unusable response: {exc}", step=step.name
             )
+            scope["stephost.failure"] = failure
             return await self._fail(send, step, failure, trace_id)
         response_headers.append((b"x-trace-id", trace_id.encode()))
         await send({"type": "http.response.start", "status": status, "headers": response_headers})
@@ -222,6 +227,10 @@ class HostApp:
         )
         await _send_json(send, status, error.to_json(trace_id), trace_id)
         return status
+
+
+def _error_of(failure: Failure | None) -> dict[str, Any] | None:
+    return failure.to_json() if failure is not None else None
 
 
 def _trace_of(scope: Scope) -> tuple[str, str]:

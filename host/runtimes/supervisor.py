@@ -72,6 +72,7 @@ class RuntimeSupervisor:
         self._ids = itertools.count(1)
         self._runtimes: dict[str, ManagedRuntime] = {}
         self._restarts: dict[str, int] = {}
+        self.restarts_total: dict[str, int] = {}  # unexpected exits, per language, ever
         self._watchers: set[asyncio.Task[None]] = set()
         self._stopping = False
         pool.add_listener(self._on_connection)
@@ -183,6 +184,7 @@ class RuntimeSupervisor:
         self._runtimes.pop(runtime.runtime_id, None)
         if self._stopping or runtime.retired or not runtime.ready.done():
             return
+        self.restarts_total[runtime.language] = self.restarts_total.get(runtime.language, 0) + 1
         uptime = time.monotonic() - runtime.started
         if uptime > STABLE_AFTER_S:
             self._restarts[runtime.language] = 0

@@ -4,7 +4,8 @@
 a new venv in a temporary folder; `stephost new app` there; a TypeScript and a Ruby step
 (and a TypeScript test) are added; `stephost dev` serves them over HTTP; `stephost
 test` passes; and the scaffolded CI workflow's steps pass when run by hand. Nothing of
-the checkout is on any path: the runtimes come from the installed package.
+the checkout is on any path: the runtimes and the Workbench come from the installed
+package.
 """
 
 from __future__ import annotations
@@ -149,6 +150,7 @@ def test_the_wheel_is_pure_python_and_carries_both_runtimes(wheel: Path) -> None
         "stephost_host/_runtimes/ruby/bin/stephost-ruby",
         "stephost_host/_runtimes/ruby/lib/stephost/runtime.rb",
         "stephost-0.1.0.dist-info/licenses/LICENSE",
+        "stephost_host/workbench/dist/index.html",  # the Workbench, built
     ):
         assert needed in names, needed
     assert not [n for n in names if n.endswith(".node") or "node_modules" in n]
@@ -219,6 +221,8 @@ def test_stephost_dev_serves_python_typescript_and_ruby_steps(dev_server: str) -
     shout = httpx.post(f"{dev_server}/shout", json={"text": "hi"})
     assert shout.status_code == 200 and shout.json() == {"text": "HI"}
     assert httpx.post(f"{dev_server}/shout", json={"text": ""}).status_code == 400  # zod
+    workbench = httpx.get(f"{dev_server}/_stephost/ui/")
+    assert workbench.status_code == 200 and "/_stephost/ui/assets/" in workbench.text
 
     def recorded() -> bool:
         response = httpx.get(f"{dev_server}/_stephost/state/shouts/HI")

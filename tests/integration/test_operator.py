@@ -64,7 +64,13 @@ def test_a_cron_step_runs_on_demand(app: StephostApp, tmp_path: Path) -> None:
     app.wait_idle()
     assert app.state.get("reports", "runs") == 1
     spans = app.get(f"/_stephost/traces/{ran['traceId']}").json()["spans"]
-    assert [(s["step"], s["kind"]) for s in spans] == [("DailyReport", "cron")]
+    (run,) = [s for s in spans if s["kind"] == "cron"]  # one run, in a trace of its own
+    assert run["step"] == "DailyReport"
+    calls = sorted((s["name"], s["parentId"]) for s in spans if s is not run)
+    assert calls == [
+        ("state.get reports/runs", run["spanId"]),
+        ("state.set reports/runs", run["spanId"]),
+    ]
 
     cli = run_cli("cron", "run", "DailyReport", "--url", app.url, cwd=tmp_path)
     assert cli.returncode == 0, cli.stderr
@@ -89,7 +95,8 @@ def test_trace_and_logs_of_one_request(app: StephostApp, tmp_path: Path) -> None
     lines = shown.stdout.splitlines()
     assert lines[0] == f"trace {trace_id}"
     assert lines[1].startswith("  POST /orders  Order (python)")
-    assert lines[2].startswith("    event order.placed  Charge (python)")  # under the api
+    assert lines[2].startswith("    emit order.placed  Order (python)")  # the api's call...
+    assert lines[3].startswith("    event order.placed  Charge (python)")  # ...and the hop
     assert any("order taken" in line and "item=book" in line for line in lines)
 
     logs = run_cli("logs", "--trace", trace_id, "--url", app.url, cwd=tmp_path)
