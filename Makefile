@@ -4,10 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE ?= examples/shop
 NODE_BRIDGE := bridges/node
+WORKBENCH := host/workbench/ui
+WORKBENCH_DIST := host/workbench/dist
 
-.PHONY: install python-deps node-deps ruby-deps run test lint proto proto-check bench clean
+.PHONY: install python-deps node-deps ruby-deps chromium-deps workbench workbench-api run test \
+	lint proto proto-check bench screenshots clean
 
-install: python-deps node-deps ruby-deps
+install: python-deps node-deps ruby-deps chromium-deps workbench
 
 # The venv is rebuilt when the dependency pins change; the package is installed
 # editable, so code changes need no reinstall.
@@ -30,6 +33,27 @@ $(NODE_BRIDGE)/node_modules/.installed: $(wildcard $(NODE_BRIDGE)/package-lock.j
 ruby-deps:
 	@sh scripts/ensure_ruby.sh
 
+# Debian's chromium, for the Workbench's browser tests (headless, through Playwright).
+chromium-deps:
+	@sh scripts/ensure_chromium.sh
+
+# The Workbench's front end, built into host/workbench/dist/ (git-ignored; package data,
+# so a wheel built after this carries it). Rebuilt when a source or the lock file changes.
+workbench: $(WORKBENCH_DIST)/index.html
+$(WORKBENCH)/node_modules/.installed: $(WORKBENCH)/package-lock.json
+	cd $(WORKBENCH) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
+$(WORKBENCH_DIST)/index.html: $(WORKBENCH)/node_modules/.installed $(shell find $(WORKBENCH)/src $(WORKBENCH)/index.html $(WORKBENCH)/vite.config.ts -type f 2>/dev/null)
+	cd $(WORKBENCH) && npm run build --silent
+
+# The admin API's OpenAPI description and the TypeScript types generated from it.
+workbench-api: python-deps $(WORKBENCH)/node_modules/.installed
+	$(BIN)/python -m stephost_host.workbench.openapi $(WORKBENCH)/src/api/openapi.json
+	cd $(WORKBENCH) && npm run gen:api --silent
+
+# Pictures of the Workbench's panels for the README, taken by the browser tests.
+screenshots: install
+	STEPHOST_SCREENSHOTS=docs/workbench $(BIN)/pytest tests/browser -q
+
 run: install
 	cd $(EXAMPLE) && ../../$(BIN)/stephost start
 
@@ -44,6 +68,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	cd $(NODE_BRIDGE) && npm run lint --silent
+	$(BIN)/python -m stephost_host.workbench.openapi --check $(WORKBENCH)/src/api/openapi.json
+	cd $(WORKBENCH) && npm run check:api --silent && npm run lint --silent
 	sh scripts/lint_ruby.sh
 
 # Regenerates every checked-in stub from proto/.
@@ -58,4 +84,5 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(NODE_BRIDGE)/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(NODE_BRIDGE)/node_modules $(WORKBENCH)/node_modules $(WORKBENCH_DIST) \
+		.pytest_cache .mypy_cache .ruff_cache

@@ -5,7 +5,8 @@
         concurrency 1 and 32 (load from wrk);
     (b) durable events/s through one hop and through a 2-hop chain to a no-op step;
     (c) cold start of `stephost start` on the example until its first 2xx;
-    (d) peak RSS of the host and each runtime.
+    (d) peak RSS of the host and each runtime;
+    (e) the example's order flow with the Workbench open vs closed (bench/workbench.py).
 
 Every language with a project under bench/projects/ (and a toolchain here) is run.
 Results are printed as a table and written to bench/results/latest.json.
@@ -309,12 +310,23 @@ def main() -> None:
                 tmp, args.cold_runs, PROJECTS / "python", "/echo", {"hello": 1}
             ),
         }
-    table = report(baseline, results, cold)
+        from bench.workbench import report_workbench, workbench_overhead
+
+        workbench = workbench_overhead(tmp, seconds=2 * args.seconds)
+    table = "\n".join([report(baseline, results, cold), *report_workbench(workbench)])
     print(table)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(
-        json.dumps({"baseline": baseline, "results": results, "cold_start_s": cold}, indent=2)
+        json.dumps(
+            {
+                "baseline": baseline,
+                "results": results,
+                "cold_start_s": cold,
+                "workbench": workbench,
+            },
+            indent=2,
+        )
     )
     (out / "latest.md").write_text(table + "\n")
 

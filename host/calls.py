@@ -30,7 +30,7 @@ _LEVELS = {
     "error": "error",
 }
 # Fields a handler's log line may not set: the host sets them.
-_RESERVED = ("event", "level", "timestamp", "step", "language", "trace_id")
+_RESERVED = ("event", "level", "timestamp", "step", "language", "trace_id", "span_id")
 
 
 class HostCalls:
@@ -96,8 +96,14 @@ class HostCalls:
     async def stream_delete(self, stream: str, group: str, item_id: str) -> bool:
         return await self._streams.delete(stream, group, item_id)
 
-    async def stream_send(self, stream: str, group: str, event: bytes) -> None:
-        await self._streams.send(stream, group, event)
+    async def stream_send(self, stream: str, group: str, event: bytes, item_id: str) -> None:
+        await self._streams.send(stream, group, event, item_id)
+
+    async def stream_get(self, stream: str, group: str, item_id: str) -> bytes | None:
+        return await self._streams.get(stream, group, item_id)
+
+    async def stream_list(self, stream: str, group: str) -> list[tuple[str, bytes]]:
+        return await self._streams.items(stream, group)
 
     def log(self, runtime: RuntimeInfo, invocation: Invocation | None, line: LogLine) -> None:
         fields: dict[str, Any] = {}
@@ -114,5 +120,6 @@ class HostCalls:
         if invocation is not None:
             fields["step"] = invocation.step.name
             fields["trace_id"] = invocation.trace_id
+            fields["span_id"] = invocation.span_id
         method = getattr(log, _LEVELS.get(line.level.lower(), "info"))
         method(line.message, **fields)

@@ -3,10 +3,15 @@
 Runtimes send configs as JSON; ``parse_step`` turns one into a ``StepConfig`` or
 says exactly what is wrong with it. ``Catalog`` indexes the steps by name,
 topic, route and schedule, and keeps the per-file load problems.
+
+Which keys a config may have is the table ``CONFIG_KEYS`` (one line per key). A key
+outside it is probably a typo: a warning with a "did you mean", or under ``strict``
+(``--strict``) a load problem.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,6 +21,7 @@ from typing import Any
 import orjson
 from croniter import croniter
 
+from . import motia
 from .contracts import Contracts
 from .model import Failure, RuntimeInfo
 from .schemas import PayloadCheck, SchemaProblem, compile_schema
@@ -26,6 +32,37 @@ DEFAULT_MAX_ATTEMPTS = 3
 DEFAULT_BACKOFF_MS = 1000
 DEFAULT_TIMEOUT_MS = 30_000
 DEFAULT_EVENT_CONCURRENCY = 100
+_ALL = STEP_TYPES
+# Every key a step config may have, and the step types that take it. A new key is one
+# line here (the parsing below reads only the keys it needs).
+CONFIG_KEYS: dict[str, tuple[str, ...]] = {
+    "type": _ALL,
+    "name": _ALL,
+    "description": _ALL,
+    "flows": _ALL,
+    "emits": _ALL,
+    "typed": _ALL,
+    "timeoutMs": _ALL,
+    "virtualEmits": _ALL,  # Motia: edges drawn in flows, never checked
+    "virtualSubscribes": _ALL,  # Motia
+    "includeFiles": _ALL,  # Motia: files deployed beside the step
+    "method": ("api",),
+    "path": ("api",),
+    "bodySchema": ("api",),
+    "responseSchema": ("api",),
+    "queryParams": ("api",),  # Motia: documents the query parameters
+    "middleware": ("api",),  # Motia: handlers run around the api handler
+    "concurrency": ("api", "event", "cron"),
+    "subscribes": ("event", "noop"),
+    "input": ("event",),
+    "maxAttempts": ("event", "cron"),
+    "backoffMs": ("event", "cron"),
+    "delayMs": ("event",),
+    "infrastructure": ("event", "cron"),  # Motia: handler and queue settings
+    "cron": ("cron",),
+}
+# The keys of an `emits` entry given as an object.
+EMIT_KEYS = ("topic", "type", "schema", "label", "conditional")  # label, conditional: Motia
 _PARAM = re.compile(r"^(?::([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$")
 
 
@@ -64,6 +101,9 @@ class StepConfig:
     backoff_ms: int = DEFAULT_BACKOFF_MS
     timeout_ms: int = DEFAULT_TIMEOUT_MS
     concurrency: int = 0
+    delay_ms: int = 0  # each message waits this long before it is delivered to the step
+    # Keys the config should not have (typos, most likely), each with a "did you mean".
+    config_warnings: tuple[str, ...] = ()
 
     @property
     def route(self) -> str:
@@ -87,6 +127,14 @@ class StepConfig:
             out["subscribes"] = list(self.subscribes)
         if self.cron:
             out["cron"] = self.cron
+        out["settings"] = {"timeoutMs": self.timeout_ms, "concurrency": self.concurrency}
+        if self.type in ("event", "cron"):
+            out["settings"] = {
+                "maxAttempts": self.max_attempts,
+                "backoffMs": self.backoff_ms,
+                **out["settings"],
+                "delayMs": self.delay_ms,
+            }
         return out
 
 
@@ -140,11 +188,50 @@ def valid_cron(expression: Any) -> str:
     return expression
 
 
+def _suggestion(key: str, candidates: list[str]) -> str | None:
+    """The known key ``key`` most likely meant (case first, then spelling)."""
+    for candidate in candidates:
+        if candidate.lower() == key.lower():
+            return candidate
+    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def unknown_keys(raw: dict[str, Any], step_type: str) -> list[str]:
+    """A warning for each key ``CONFIG_KEYS`` does not give to ``step_type``."""
+    own = [key for key, types in CONFIG_KEYS.items() if step_type in types]
+    warnings = []
+    for key in raw:
+        if key in own:
+            continue
+        types = CONFIG_KEYS.get(key)
+        if types is not None:
+            warnings.append(
+                f"`{key}` is not a key of {step_type} steps (only of {', '.join(types)} steps)"
+            )
+            continue
+        guess = _suggestion(key, own)
+        hint = f" (did you mean `{guess}`?)" if guess else ""
+        warnings.append(f"unknown key `{key}`{hint}")
+    for entry in raw.get("emits") or []:
+        if isinstance(entry, dict):
+            for key in entry:
+                if key not in EMIT_KEYS:
+                    guess = _suggestion(str(key), list(EMIT_KEYS))
+                    hint = f" (did you mean `{guess}`?)" if guess else ""
+                    warnings.append(
+                        f"`emits` entry {entry.get('topic')!r}: unknown key `{key}`{hint}"
+                    )
+    return warnings
+
+
 def _str_list(raw: dict[str, Any], key: str, *, required: bool = False) -> tuple[str, ...]:
     value = raw.get(key)
     if value is None:
         if required:
-            raise ConfigError(f"`{key}` is required for {raw.get('type')} steps")
+            typo = _suggestion(key, [k for k in raw if k not in CONFIG_KEYS])
+            hint = f" (the config has `{typo}`: did you mean `{key}`?)" if typo else ""
+            raise ConfigError(f"`{key}` is required for {raw.get('type')} steps{hint}")
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"`{key}` must be a list of non-empty strings, got {value!r}")
@@ -179,10 +266,11 @@ def _emits(
     return frozenset(topics), checks
 
 
-def _positive_int(raw: dict[str, Any], key: str, default: int) -> int:
+def _positive_int(raw: dict[str, Any], key: str, default: int, minimum: int = 1) -> int:
     value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"`{key}` must be a positive integer, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ConfigError(f"`{key}` must be {kind}, got {value!r}")
     return value
 
 
@@ -194,9 +282,14 @@ def _check(
     where = where or f"`{key}`"
     if isinstance(value, str):
         if contracts.find(value) is None:
+            if not contracts.own_files:
+                raise ConfigError(
+                    f"{where} names the message type {value!r}, but the project has no .proto "
+                    "files under contracts/"
+                )
             raise ConfigError(
                 f"{where} names the message type {value!r}, which no .proto file under "
-                "contracts/ declares"
+                f"contracts/ declares (it has {', '.join(contracts.own_files)})"
             )
         return contracts.check(value)
     try:
@@ -212,6 +305,8 @@ def parse_step(
     contracts = contracts or Contracts()
     if not isinstance(raw, dict):
         raise ConfigError(f"config must be an object, got {type(raw).__name__}")
+    # A Motia step's `infrastructure` sets defaults for the native keys; `raw` stays as sent.
+    settings = {**motia.native_settings(raw), **raw}
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError("`name` must be a non-empty string")
@@ -223,6 +318,7 @@ def parse_step(
         raise ConfigError(f"`flows` must be a list of strings, got {flows!r}")
     emits, emit_checks = _emits(raw, contracts)
     common: dict[str, Any] = {
+        "config_warnings": tuple(unknown_keys(raw, step_type)),
         "emits": emits,
         "emit_checks": emit_checks,
         "name": name,
@@ -232,7 +328,7 @@ def parse_step(
         "raw": raw,
         "description": str(raw.get("description") or ""),
         "flows": tuple(flows),
-        "timeout_ms": _positive_int(raw, "timeoutMs", DEFAULT_TIMEOUT_MS),
+        "timeout_ms": _positive_int(settings, "timeoutMs", DEFAULT_TIMEOUT_MS),
     }
     if step_type == "api":
         method = raw.get("method")
@@ -248,14 +344,15 @@ def parse_step(
     if step_type == "noop":
         return StepConfig(**common, subscribes=_str_list(raw, "subscribes"))
     retry: dict[str, Any] = {
-        "max_attempts": _positive_int(raw, "maxAttempts", DEFAULT_MAX_ATTEMPTS),
-        "backoff_ms": _positive_int(raw, "backoffMs", DEFAULT_BACKOFF_MS),
-        "concurrency": _positive_int(raw, "concurrency", DEFAULT_EVENT_CONCURRENCY),
+        "max_attempts": _positive_int(settings, "maxAttempts", DEFAULT_MAX_ATTEMPTS),
+        "backoff_ms": _positive_int(settings, "backoffMs", DEFAULT_BACKOFF_MS),
+        "concurrency": _positive_int(settings, "concurrency", DEFAULT_EVENT_CONCURRENCY),
     }
     if step_type == "event":
         return StepConfig(
             **common,
             **retry,
+            delay_ms=_positive_int(settings, "delayMs", 0, minimum=0),
             subscribes=_str_list(raw, "subscribes", required=True),
             input_schema=_check(raw, "input", contracts),
         )
@@ -272,6 +369,24 @@ class StepReport:
     config: Any
 
 
+@dataclass(frozen=True, slots=True)
+class StreamReport:
+    """One stream as a stream file declares it: ``{name, schema, ...}`` as JSON."""
+
+    language: str
+    file: str
+    name: str
+    config: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "file": self.file,
+            "language": self.language,
+            "schema": self.config.get("schema"),
+        }
+
+
 @dataclass
 class Catalog:
     """Every servable step, indexed; plus what could not be served."""
@@ -280,6 +395,11 @@ class Catalog:
     problems: list[LoadProblem] = field(default_factory=list)
     duplicates: list[tuple[str, str, str]] = field(default_factory=list)
     by_topic: dict[str, tuple[StepConfig, ...]] = field(default_factory=dict)
+    # Per topic whose subscribers wait before delivery (``delayMs``): each one's wait, in
+    # the order of ``by_topic``.
+    delays: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    streams: dict[str, StreamReport] = field(default_factory=dict)
+    notes: list[motia.Note] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -287,9 +407,15 @@ class Catalog:
         reports: list[StepReport],
         problems: list[LoadProblem],
         contracts: Contracts | None = None,
+        streams: list[StreamReport] | None = None,
     ) -> Catalog:
+        """The catalog of what the runtimes reported; configs with unknown keys are
+        served (with warnings): ``strict()`` refuses them."""
         catalog = cls(problems=list(problems))
+        catalog._add_streams(streams or [])
         for report in reports:
+            if isinstance(report.config, dict):
+                catalog.notes.extend(motia.infrastructure_notes(report.config, report.file))
             try:
                 step = parse_step(
                     report.config, language=report.language, file=report.file, contracts=contracts
@@ -332,19 +458,75 @@ class Catalog:
                 )
                 continue
             catalog.steps[step.name] = step
+        catalog._index()
+        return catalog
+
+    def _index(self) -> None:
         topics: dict[str, list[StepConfig]] = defaultdict(list)
-        for step in catalog.steps.values():
+        for step in self.steps.values():
             if step.type == "event":
                 for topic in step.subscribes:
                     topics[topic].append(step)
-        catalog.by_topic = {t: tuple(s) for t, s in topics.items()}
-        return catalog
+        self.by_topic = {t: tuple(s) for t, s in topics.items()}
+        self.delays = {
+            t: tuple(s.delay_ms for s in steps)
+            for t, steps in self.by_topic.items()
+            if any(s.delay_ms for s in steps)
+        }
+
+    def strict(self) -> Catalog:
+        """This catalog where a config with an unknown key is a load problem, not a warning."""
+        out = Catalog(
+            problems=list(self.problems),
+            duplicates=list(self.duplicates),
+            streams=dict(self.streams),
+            notes=list(self.notes),
+        )
+        for step in self.steps.values():
+            if not step.config_warnings:
+                out.steps[step.name] = step
+                continue
+            message = f"{step.file}: {'; '.join(step.config_warnings)}"
+            failure = Failure(
+                code="BAD_CONFIG",
+                message=message,
+                type="ConfigError",
+                language="host",
+                step=step.name,
+                retryable=False,
+            )
+            out.problems.append(LoadProblem(step.file, step.language, failure))
+        out._index()
+        return out
+
+    def _add_streams(self, streams: list[StreamReport]) -> None:
+        for stream in streams:
+            other = self.streams.get(stream.name)
+            if other is not None:
+                self.problems.append(
+                    LoadProblem(
+                        stream.file,
+                        stream.language,
+                        Failure(
+                            code="DUPLICATE_STREAM",
+                            message=f"stream {stream.name!r} is declared by both {other.file} "
+                            f"and {stream.file}",
+                            type="ConfigError",
+                            language="host",
+                            retryable=False,
+                        ),
+                    )
+                )
+                continue
+            self.streams[stream.name] = stream
+            self.notes.extend(motia.stream_notes(stream.config, stream.file))
 
     @classmethod
     def of_runtimes(cls, runtimes: Iterable[RuntimeInfo], contracts: Contracts) -> Catalog:
         """The catalog of what these runtimes announced."""
         reports: list[StepReport] = []
         problems: list[LoadProblem] = []
+        streams: list[StreamReport] = []
         for runtime in runtimes:
             for step in runtime.steps:
                 try:
@@ -355,10 +537,22 @@ class Catalog:
                     problems.append(LoadProblem(step.file, runtime.language, failure))
                     continue
                 reports.append(StepReport(runtime.language, step.file, step.name, config))
+            for stream in runtime.streams:
+                try:
+                    declared = orjson.loads(stream.config) if stream.config else {}
+                except orjson.JSONDecodeError as exc:
+                    message = f"{stream.file}: config is not JSON: {exc}"
+                    failure = Failure("BAD_CONFIG", message, step=stream.name)
+                    problems.append(LoadProblem(stream.file, runtime.language, failure))
+                    continue
+                stream_config = declared if isinstance(declared, dict) else {}
+                streams.append(
+                    StreamReport(runtime.language, stream.file, stream.name, stream_config)
+                )
             problems.extend(
                 LoadProblem(f.file, runtime.language, f.failure) for f in runtime.load_failures
             )
-        return cls.build(reports, problems, contracts)
+        return cls.build(reports, problems, contracts, streams)
 
     def subscribers(self, topic: str) -> tuple[StepConfig, ...]:
         return self.by_topic.get(topic, ())
@@ -366,9 +560,23 @@ class Catalog:
     def of_type(self, step_type: str) -> list[StepConfig]:
         return [s for s in self.steps.values() if s.type == step_type]
 
+    def config_warnings(self) -> list[str]:
+        """Keys in step configs that no step type has: typos, most likely."""
+        return [
+            f"{step.file}: {step.name}: {warning}"
+            for step in sorted(self.steps.values(), key=lambda s: s.file)
+            for warning in step.config_warnings
+        ]
+
     def warnings(self) -> list[str]:
-        """Things that work but are probably mistakes."""
+        """Things that work but are probably mistakes, or settings that cannot be honoured."""
+        return self.config_warnings() + [note.text() for note in self.notes] + self.topic_warnings()
+
+    def topic_warnings(self) -> list[str]:
+        """Subscriptions to topics that no step emits (or declares in ``virtualEmits``, as a
+        Motia flow drawing does for messages from outside)."""
         emitted = {t for s in self.steps.values() for t in s.emits}
+        emitted |= {t for s in self.steps.values() for t in motia.virtual_emits(s.raw)}
         out = []
         for topic, steps in sorted(self.by_topic.items()):
             if topic not in emitted:

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 import orjson
 import typer
 
+from .console import problem_text, render_error, render_log_line, span_tree
+
 app = typer.Typer(
     help="stephost: APIs, events, cron jobs and agents as steps, in Python, TypeScript and Ruby.",
     no_args_is_help=True,
@@ -18,20 +20,31 @@ app = typer.Typer(
 )
 state_app = typer.Typer(help="Read and write state groups.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Inspect and replay the dead-letter queue.", no_args_is_help=True)
+cron_app = typer.Typer(help="Cron steps on demand.", no_args_is_help=True)
 app.add_typer(state_app, name="state")
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(cron_app, name="cron")
 
 ProjectOpt = Annotated[
     Path, typer.Option("--project", "-C", help="The project folder (holds steps/).")
 ]
-PortOpt = Annotated[int | None, typer.Option("--port", "-p", help="HTTP port [default: 3111].")]
+# The defaults shown are stephost.toml's (None here means: not given on the command line).
+PortOpt = Annotated[
+    int | None,
+    typer.Option("--port", "-p", help="HTTP port (stephost.toml's port).", show_default="3111"),
+]
 HostOpt = Annotated[
-    str | None, typer.Option("--host", help="Interface to listen on [default: 127.0.0.1].")
+    str | None,
+    typer.Option(
+        "--host", help="Interface to listen on (stephost.toml's host).", show_default="127.0.0.1"
+    ),
 ]
 UrlOpt = Annotated[
     str | None,
     typer.Option(
-        "--url", help="The host to talk to [default: STEPHOST_URL or the project's port]."
+        "--url",
+        help="The host to talk to.",
+        show_default="STEPHOST_URL, else the project's host and port",
     ),
 ]
 
@@ -41,7 +54,17 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _serve(project: Path, host: str | None, port: int | None, watch: bool) -> None:
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="A step config with an unknown key is not served (else: a warning)."
+    ),
+]
+
+
+def _serve(
+    project: Path, host: str | None, port: int | None, watch: bool, strict: bool = False
+) -> None:
     from .errors import ProjectError
     from .server import Host, bind_http
     from .settings import load_settings
@@ -49,7 +72,7 @@ def _serve(project: Path, host: str | None, port: int | None, watch: bool) -> No
 
     project = project.resolve()
     try:
-        settings = load_settings(project, host=host, port=port)
+        settings = load_settings(project, host=host, port=port, strict=strict or None)
     except ProjectError as exc:
         fail(exc.message)
     configure_logging(settings.log_level, settings.log_format)
@@ -79,15 +102,25 @@ def _serve(project: Path, host: str | None, port: int | None, watch: bool) -> No
 
 
 @app.command()
-def dev(project: ProjectOpt = Path("."), port: PortOpt = None, host: HostOpt = None) -> None:
+def dev(
+    project: ProjectOpt = Path("."),
+    port: PortOpt = None,
+    host: HostOpt = None,
+    strict: StrictOpt = False,
+) -> None:
     """Serve the project and reload runtimes when a step file changes."""
-    _serve(project, host, port, watch=True)
+    _serve(project, host, port, watch=True, strict=strict)
 
 
 @app.command()
-def start(project: ProjectOpt = Path("."), port: PortOpt = None, host: HostOpt = None) -> None:
+def start(
+    project: ProjectOpt = Path("."),
+    port: PortOpt = None,
+    host: HostOpt = None,
+    strict: StrictOpt = False,
+) -> None:
     """Serve the project (production: no file watching)."""
-    _serve(project, host, port, watch=False)
+    _serve(project, host, port, watch=False, strict=strict)
 
 
 @app.command()
@@ -97,13 +130,25 @@ def gen(
         bool, typer.Option("--check", help="Exit 1 when the generated files are stale.")
     ] = False,
     strict: Annotated[
-        bool, typer.Option("--strict", help="A breaking contract change is an error.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="A breaking contract change, or an unknown key in a step config, is an error.",
+        ),
     ] = False,
 ) -> None:
     """Generate typed stubs from contracts/*.proto and the step configs."""
     from .gen.run import run_gen
 
     raise typer.Exit(run_gen(project.resolve(), check=check, strict=strict))
+
+
+@app.command()
+def doctor(project: ProjectOpt = Path(".")) -> None:
+    """Report what in the project (one from Motia, say) stephost cannot run as written."""
+    from .doctor import run_doctor
+
+    raise typer.Exit(run_doctor(project.resolve()))
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -118,21 +163,59 @@ def test(ctx: typer.Context, project: ProjectOpt = Path(".")) -> None:
 
 
 @app.command()
-def new(directory: Annotated[Path, typer.Argument(help="Folder to create.")]) -> None:
-    """Create a project with one api step and one event step."""
+def new(
+    directory: Annotated[Path, typer.Argument(help="Folder to create.")],
+    npm: Annotated[
+        bool,
+        typer.Option(
+            "--npm/--no-npm", help="Run `npm install` in the new project when npm is on PATH."
+        ),
+    ] = True,
+) -> None:
+    """Create a project with one api step, one event step, a test, type checks and CI."""
+    import shutil
+    import subprocess
+
     from .errors import ProjectError
+    from .gen.run import run_gen
     from .scaffold import create_project
 
     try:
-        files = create_project(directory)
+        files, source = create_project(directory)
     except ProjectError as exc:
         fail(exc.message)
     for path in files:
         typer.echo(f"created {path}")
-    from .gen.run import run_gen
-
+    if source.note:
+        typer.echo(f"warning: {source.note}; edit requirements.txt for CI", err=True)
     run_gen(directory.resolve(), check=False, strict=False)
-    typer.echo(f"\nnext: cd {directory} && stephost dev")
+    steps = [f"cd {directory}"]
+    if npm and shutil.which("npm"):
+        typer.echo("npm install (zod, typescript, the types of Node and stephost)")
+        done = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=directory,
+            check=False,
+        )
+        if done.returncode != 0:
+            typer.echo("warning: npm install failed; run it again in the project", err=True)
+            steps.append("npm install")
+    else:
+        steps.append("npm install")
+    steps.append(f"{_own_command()} dev")
+    typer.echo(f"\nnext: {' && '.join(steps)}")
+
+
+def _own_command() -> str:
+    """How to run this stephost again: `stephost` when PATH finds it, else its full path."""
+    import shutil
+    import sys
+
+    script = Path(sys.executable).parent / "stephost"
+    found = shutil.which("stephost")
+    if found is not None and Path(found).resolve() == script.resolve():
+        return "stephost"
+    return str(script) if script.exists() else f"{sys.executable} -m stephost_host.cli"
 
 
 def _client(url: str | None) -> Any:
@@ -221,7 +304,7 @@ def steps(url: UrlOpt = None) -> None:
         )
     _table(rows, ["NAME", "TYPE", "LANGUAGE", "TRIGGER", "EMITS", "FILE"])
     for problem in result["problems"]:
-        typer.echo(f"error: {problem['file']}: {problem['error']['message']}", err=True)
+        typer.echo(f"error: {problem_text(problem)}", err=True)
     for warning in result["warnings"]:
         typer.echo(f"warning: {warning}", err=True)
 
@@ -286,6 +369,77 @@ def dlq_delete(delivery_id: str, url: UrlOpt = None) -> None:
     """Drop a dead letter."""
     _call(url, "DELETE", f"/dlq/{delivery_id}")
     typer.echo(f"deleted {delivery_id}")
+
+
+@dlq_app.command("show")
+def dlq_show(delivery_id: str, url: UrlOpt = None) -> None:
+    """One dead letter: its message, its attempts and the error that parked it, with stack."""
+    letter = _call(url, "GET", f"/dlq/{delivery_id}")
+    typer.echo(f"dead letter {letter['id']}: {letter['step']} on {letter['topic']}")
+    typer.echo(f"  message   {letter['messageId']}")
+    typer.echo(f"  trace     {letter['traceId']}  (stephost trace {letter['traceId']})")
+    typer.echo(f"  attempts  {letter['attempts']}")
+    typer.echo("  data      " + orjson.dumps(letter["data"]).decode())
+    typer.echo(render_error(letter["error"]))
+
+
+@cron_app.command("run")
+def cron_run(name: str, url: UrlOpt = None) -> None:
+    """Run a cron step now, once (its schedule is not touched)."""
+    result = _call(url, "POST", f"/cron/{name}/run")
+    typer.echo(f"queued a run of {result['step']} (trace {result['traceId']})")
+
+
+@app.command()
+def trace(trace_id: str, url: UrlOpt = None) -> None:
+    """One trace: its spans (hops and the calls handlers made) as a tree, in every
+    language, then its log lines."""
+    result = _call(url, "GET", f"/traces/{trace_id}")
+    typer.echo(f"trace {trace_id}")
+    for depth, span in span_tree(result["spans"]):
+        status = "" if span["status"] == "ok" else f"  {span['status'].upper()}"
+        typer.echo(
+            f"{'  ' * (depth + 1)}{span['name']}  {span['step']} ({span['language']})"
+            f"  {span['durationMs']:.1f} ms{status}"
+        )
+    if result["logs"]:
+        typer.echo("logs")
+        for line in result["logs"]:
+            typer.echo(render_log_line(line))
+
+
+@app.command()
+def logs(
+    follow: Annotated[
+        bool, typer.Option("--follow", "-f", help="Keep printing new lines until Ctrl-C.")
+    ] = False,
+    trace_id: Annotated[str | None, typer.Option("--trace", help="Only this trace's.")] = None,
+    step: Annotated[str | None, typer.Option("--step", help="Only this step's.")] = None,
+    url: UrlOpt = None,
+) -> None:
+    """The running host's recent log lines (every runtime's included), oldest first."""
+    import time
+
+    params: dict[str, Any] = {k: v for k, v in (("trace", trace_id), ("step", step)) if v}
+    client = _client(url)
+    from .client import ClientError
+
+    try:
+        after = 0
+        while True:
+            result = client.request("GET", "/logs", params={**params, "after": after})
+            for line in result["items"]:
+                typer.echo(render_log_line(line))
+            after = result["last"]
+            if not follow:
+                return
+            time.sleep(0.5)
+    except ClientError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        client.close()
 
 
 def main() -> None:

@@ -3,12 +3,13 @@
 A step may name a message type instead of a JSON Schema (``input:
 "shop.v1.OrderCreated"``, ``bodySchema: "shop.v1.CreateOrder"``, ``emits: [{topic,
 type}]``). The host compiles the project's protos once (with grpcio-tools' protoc)
-and checks payloads against the proto3 JSON mapping, unknown fields rejected.
+and checks payloads against the proto3 JSON mapping (``host.protojson``): unknown
+fields rejected, every failing field reported, and fields marked
+``[(google.api.field_behavior) = REQUIRED]`` required.
 """
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import tempfile
@@ -20,10 +21,9 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
 from .errors import ProjectError
+from .protojson import Checkers, MessageChecker
 
 DEFAULT_CONTRACTS_DIR = "contracts"
-_FIELD = re.compile(r"Failed to parse (\w+) field")
-_UNKNOWN = re.compile(r'has no field named "([^"]+)"')
 
 
 def protoc_include() -> Path:
@@ -31,6 +31,14 @@ def protoc_include() -> Path:
     import grpc_tools
 
     return Path(grpc_tools.__file__).parent / "_proto"
+
+
+def googleapis_include() -> Path:
+    """The folder holding google/api/*.proto (googleapis-common-protos ships the sources):
+    ``import "google/api/field_behavior.proto";`` for REQUIRED fields."""
+    from google.api import field_behavior_pb2
+
+    return Path(field_behavior_pb2.__file__).parents[2]
 
 
 def proto_files(contracts: Path) -> list[Path]:
@@ -49,6 +57,7 @@ def run_protoc(contracts: Path, *args: str) -> None:
             "grpc_tools.protoc",
             f"-I{contracts}",
             f"-I{protoc_include()}",
+            f"-I{googleapis_include()}",
             *args,
         ],
         capture_output=True,
@@ -75,6 +84,7 @@ class Contracts:
 
     def __init__(self, descriptor_set: descriptor_pb2.FileDescriptorSet | None = None) -> None:
         self._pool = descriptor_pool.DescriptorPool()
+        self._checkers = Checkers(descriptor_set or descriptor_pb2.FileDescriptorSet())
         self.files: list[str] = []
         self.descriptor_set = descriptor_set or descriptor_pb2.FileDescriptorSet()
         self.folder: Path | None = None
@@ -104,18 +114,19 @@ class Contracts:
         descriptor = self.find(name)
         if descriptor is None:
             raise KeyError(name)
-        return ProtoCheck(descriptor)
+        return ProtoCheck(descriptor, self._checkers.of(descriptor))
 
 
 class ProtoCheck:
     """Checks JSON values against one message type (same interface as SchemaCheck)."""
 
-    __slots__ = ("_class", "descriptor", "schema")
+    __slots__ = ("_checker", "_class", "descriptor", "schema")
 
-    def __init__(self, descriptor: Descriptor) -> None:
+    def __init__(self, descriptor: Descriptor, checker: MessageChecker) -> None:
         self.descriptor = descriptor
+        self._checker = checker
         self._class: type[Message] = message_factory.GetMessageClass(descriptor)
-        self.schema = json_schema(descriptor)
+        self.schema = json_schema(descriptor, required=checker.required_names())
 
     @property
     def type_name(self) -> str:
@@ -127,18 +138,7 @@ class ProtoCheck:
         return message
 
     def errors(self, value: Any) -> list[dict[str, str]]:
-        if not isinstance(value, dict):
-            return [{"path": "/", "message": f"{self.type_name} must be a JSON object"}]
-        try:
-            self.parse(value)
-        except json_format.ParseError as exc:
-            message = str(exc).split("\n")[0]
-            path = _FIELD.findall(message)
-            unknown = _UNKNOWN.search(message)
-            if unknown:
-                path.append(unknown.group(1))
-            return [{"path": "/" + "/".join(path), "message": message}]
-        return []
+        return self._checker.errors(value)
 
 
 _SCALARS: dict[int, dict[str, Any]] = {
@@ -173,19 +173,24 @@ _WELL_KNOWN: dict[str, dict[str, Any]] = {
 }
 
 
-def json_schema(descriptor: Descriptor, depth: int = 0) -> dict[str, Any]:
-    """A JSON Schema of the message's JSON mapping (for OpenAPI; checks use protobuf)."""
+def json_schema(
+    descriptor: Descriptor, depth: int = 0, required: list[str] | None = None
+) -> dict[str, Any]:
+    """A JSON Schema of the message's JSON mapping (for OpenAPI; checks use protojson)."""
     if descriptor.full_name in _WELL_KNOWN:
         return dict(_WELL_KNOWN[descriptor.full_name])
     properties = {}
     for field in descriptor.fields:
         properties[field.json_name] = _field_schema(field, depth)
-    return {
+    schema: dict[str, Any] = {
         "type": "object",
         "title": descriptor.full_name,
         "properties": properties,
         "additionalProperties": False,
     }
+    if required:
+        schema["required"] = required
+    return schema
 
 
 def _field_schema(field: FieldDescriptor, depth: int) -> dict[str, Any]:

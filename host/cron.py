@@ -4,6 +4,8 @@ A tick is queued as a delivery in the same transaction that records it as the
 step's last tick, so a restart (or a second host sharing the backend) never
 fires it again. Ticks missed while no host ran are skipped, not replayed.
 Expressions have 5 fields, or 6 with seconds first; times are the host's local time.
+A paused step skips its ticks until it is resumed (or the host restarts); a run
+asked for by hand (``EventBus.run_cron``) is queued whether paused or not.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class CronScheduler:
         self._bus = bus
         self._queue = queue
         self._tasks: dict[str, tuple[str, asyncio.Task[None]]] = {}
+        self.paused: set[str] = set()  # steps whose ticks are skipped (until resumed)
 
     def apply(self, catalog: Catalog) -> None:
         wanted = {s.name: s for s in catalog.of_type("cron")}
@@ -56,6 +59,10 @@ class CronScheduler:
             # Sleep in steps that re-read the wall clock, which may jump.
             while (wait := tick - time.time()) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(wait)
+            if step.name in self.paused:
+                log.debug("cron tick skipped: paused", step=step.name, tick=tick)
+                after = tick
+                continue
             try:
                 fired = await self._bus.fire_cron(step, int(tick * 1000))
             except Exception:

@@ -100,8 +100,8 @@ class ValidationError(RequestError):
 
     code = "VALIDATION_FAILED"
 
-    def __init__(self, what: str, errors: list[dict[str, str]]) -> None:
-        super().__init__(f"{what}: {errors_text(errors)}")
+    def __init__(self, what: str, errors: list[dict[str, str]], *, hint: str = "") -> None:
+        super().__init__(f"{what}: {errors_text(errors)}{hint}")
         self.errors = errors
 
     def to_json(self, trace_id: str = "") -> dict[str, Any]:

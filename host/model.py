@@ -64,6 +64,15 @@ class StepDefinition:
 
 
 @dataclass(frozen=True, slots=True)
+class StreamDefinition:
+    """One stream as a stream file declares it; ``config`` is JSON."""
+
+    name: str
+    file: str
+    config: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class LoadFailure:
     """A step file its runtime could not load."""
 
@@ -82,3 +91,4 @@ class RuntimeInfo:
     capacity: int  # invocations it runs at once; 0 for no limit
     steps: tuple[StepDefinition, ...] = ()
     load_failures: tuple[LoadFailure, ...] = ()
+    streams: tuple[StreamDefinition, ...] = ()

@@ -6,7 +6,8 @@ await host.serve(sock)        # HTTP until SIGINT/SIGTERM (watch=True: `stephost
 await host.stop()             # drain runtimes, flush the queue
 
 Whatever ``start`` set up is undone by ``stop``, in reverse order, however far
-``start`` got (an ``AsyncExitStack``).
+``start`` got (an ``AsyncExitStack``). Starting and stopping the parts is
+``host.lifecycle``; reloading what changed (`stephost dev`) is ``host.devmode``.
 """
 
 from __future__ import annotations
@@ -19,24 +20,30 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, motia
 from .bridge.connection import RuntimeConnection
+from .bus.base import QueueBackend
 from .bus.bus import EventBus
 from .bus.sqlite import SqliteQueue
 from .calls import HostCalls
-from .catalog import Catalog
+from .catalog import Catalog, LoadProblem
 from .contracts import Contracts
 from .cron import CronScheduler
 from .devmode import DevMode
 from .errors import DuplicateStepError, ProjectError
-from .http.app import HostApp
+from .http.access import without_admin
+from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
 from .lifecycle import DataDirLock, Runtimes, bind_http, settle_gc
-from .runtimes.languages import step_files
+from .metrics import HostMetrics
+from .model import Failure, RuntimeInfo
+from .runtimes.languages import STEP_DIRS, step_dirs, step_files
+from .runtimes.pool import RuntimePool
+from .runtimes.supervisor import RuntimeSupervisor
 from .settings import Settings
 from .state.base import StateStore
 from .state.sqlite import SqliteStateStore
 from .streams import StreamHub
-from .telemetry import get_logger, spans
+from .telemetry import get_logger, recent_logs, spans
 
 __all__ = ["Host", "bind_http"]
 
@@ -49,8 +56,10 @@ class Host:
     state: StateStore
     streams: StreamHub
     bus: EventBus
+    cron: CronScheduler
     runtimes: Runtimes
     app: HostApp
+    admin: Any  # the admin API's FastAPI app
 
     def __init__(self, project: Path, settings: Settings) -> None:
         self.project = project.resolve()
@@ -59,31 +68,58 @@ class Host:
         self.catalog = Catalog()
         self.contracts = Contracts()
         self.languages: list[str] = []
+        self.metrics = HostMetrics()
         self._stack = contextlib.AsyncExitStack()
         self._dev: DevMode | None = None
         self._server: Any = None  # uvicorn.Server, imported when serving
         self._reported: set[tuple[str, str]] = set()
         self._started = False
+        # What each language's serving runtime announced.
+        self._announced: dict[str, RuntimeInfo] = {}
+        # `stephost dev`: the languages being reloaded (with what their fresh runtimes
+        # announced, applied once the reload is accepted), and reloads refused
+        # (language -> problem).
+        self._reloading: dict[str, RuntimeInfo | None] = {}
+        self._refused: dict[str, LoadProblem] = {}
+
+    # -- the parts the admin API and the Workbench read --------------------------------
 
     @property
-    def steps_dir(self) -> Path:
-        return self.project / "steps"
+    def pool(self) -> RuntimePool:
+        return self.runtimes.pool
+
+    @property
+    def supervisor(self) -> RuntimeSupervisor:
+        return self.runtimes.supervisor
+
+    @property
+    def queue(self) -> QueueBackend:
+        return self.bus.queue
+
+    # -- starting ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        if not self.steps_dir.is_dir():
+        if not step_dirs(self.project):
+            folders = " or ".join(f"{name}/" for name in STEP_DIRS)
             raise ProjectError(
-                f"no steps/ folder in {self.project}; create one, or run `stephost new DIR`"
+                f"no {folders} folder in {self.project}; create one, or run `stephost new DIR`"
             )
         stack = self._stack
-        if self.settings.otel_exporter != "none":
-            from .otel import OtelSink
+        retention = self.settings.retention
+        spans.configure(retention.spans, retention.age_s)
+        recent_logs.configure(retention.logs, retention.age_s)
+        from .otel import make_sink
 
-            spans.sink = OtelSink(
-                self.settings.otel_exporter, self.settings.service_name or self.project.name
-            )
-            stack.callback(spans.sink.shutdown)
-        self._dev = DevMode(self)
-        self.languages = sorted(step_files(self.steps_dir))
+        sink = make_sink(
+            self.settings.otel_exporter, self.settings.service_name or self.project.name
+        )
+        spans.sink = sink
+        if sink is not None:
+            stack.callback(sink.shutdown)
+        spans.listeners.append(self.metrics.observe)
+        stack.callback(spans.listeners.remove, self.metrics.observe)
+        self._dev = DevMode(self)  # its snapshot: changes made while starting count too
+        self.languages = sorted(step_files(self.project))
         data_dir = self.settings.data_dir
         lock = DataDirLock(data_dir)
         stack.callback(log.info, "stephost stopped")
@@ -109,21 +145,23 @@ class Host:
         stack.push_async_callback(self.bus.stop)  # flushes what is batched: after the runtimes
         self.cron = CronScheduler(self.bus, queue)
         if not self.languages:
-            log.warning("no step files under steps/", steps_dir=str(self.steps_dir))
+            log.warning("no step files", folders=[str(p) for p in step_dirs(self.project)])
         stack.push_async_callback(self.runtimes.stop)
+        self.runtimes.pool.add_listener(self._on_runtime)
         services = HostCalls(self.bus, self.state, self.streams)
         launched = await self.runtimes.start(self.languages, services)
         stack.callback(self.bus.stop_workers)  # no new work while the runtimes drain
         stack.push_async_callback(self.cron.stop)
-        self.runtimes.pool.add_listener(self._on_runtime)
         # Runtimes boot in their own processes meanwhile: the slow parts of the host's
         # own start (compiling contracts/, importing the web framework) happen now.
         contracts = asyncio.create_task(
             asyncio.to_thread(Contracts.load, self.project, self.settings.contracts_dir)
         )
-        from .http.admin import build_admin  # imports the web framework: while runtimes boot
+        from .http.admin import build_admin
 
-        self.app = HostApp(self.runtimes.pool, build_admin(self), self.settings.max_body_bytes)
+        self.admin = build_admin(self)
+        admin = self.admin if self.settings.admin else without_admin(self.admin)
+        self.app = HostApp(self.runtimes.pool, admin, self.settings.max_body_bytes)
         try:
             self.contracts = await contracts
         finally:
@@ -137,12 +175,22 @@ class Host:
         self._apply(catalog)
         self._started = True
 
-    def _on_runtime(self, _conn: RuntimeConnection, attached: bool) -> None:
-        if attached and self._started:  # during start, the catalog is built once all are ready
+    def _on_runtime(self, conn: RuntimeConnection, attached: bool) -> None:
+        if not attached:
+            return
+        if conn.language in self._reloading:  # applied when the reload is accepted
+            self._reloading[conn.language] = conn.info
+            return
+        self._announced[conn.language] = conn.info
+        if self._started:  # during start, the catalog is built once every runtime is ready
             self._apply(self._build_catalog())
 
-    def _build_catalog(self) -> Catalog:
-        return Catalog.of_runtimes(self.runtimes.infos(), self.contracts)
+    def _build_catalog(self, announced: dict[str, RuntimeInfo] | None = None) -> Catalog:
+        by_language = self._announced if announced is None else announced
+        runtimes = [by_language[language] for language in sorted(by_language)]
+        catalog = Catalog.of_runtimes(runtimes, self.contracts)
+        catalog.problems.extend(self._refused.values())
+        return catalog.strict() if self.settings.strict else catalog
 
     def _apply(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -161,7 +209,11 @@ class Host:
                     error=problem.failure.message,
                     stack=problem.failure.stack,
                 )
-        for warning in catalog.warnings():
+        warnings = catalog.warnings()
+        if motia.is_motia_project(self.project):
+            notes = motia.project_notes(self.project, step_dirs(self.project))
+            warnings = [note.text() for note in notes] + warnings
+        for warning in warnings:
             if ("", warning) not in self._reported:
                 self._reported.add(("", warning))
                 log.warning(warning)
@@ -171,7 +223,39 @@ class Host:
     async def reload_runtimes(self, language: str) -> None:
         if language not in self.languages:
             self.languages.append(language)
-        await self.runtimes.supervisor.reload(language)
+        self._reloading[language] = None
+        try:
+            await self.supervisor.reload(language, accept=lambda: self._accept_reload(language))
+        finally:
+            self._reloading.pop(language, None)
+
+    def _accept_reload(self, language: str) -> None:
+        """Serve the fresh runtimes of ``language``, unless they bring a step name that
+        another file declares: then they are refused and the old ones keep serving
+        (DuplicateStepError), so a new file never knocks out a working step."""
+        info = self._reloading.get(language)
+        if info is None:
+            return
+        self._refused.pop(language, None)
+        candidate = self._build_catalog({**self._announced, language: info})
+        for name, first, second in candidate.duplicates:
+            if (name, first, second) in self.catalog.duplicates:
+                continue
+            serving = self.catalog.steps.get(name)
+            kept = serving.file if serving is not None else first
+            new = second if kept == first else first
+            message = (
+                f"step name {name!r} is already declared by {kept}, so {new} is not served; "
+                f"rename one (the previous {language} runtime keeps serving)"
+            )
+            failure = Failure(
+                "DUPLICATE_STEP", message, type="ConfigError", step=name, retryable=False
+            )
+            self._refused[language] = LoadProblem(new, language, failure)
+            self._apply(self._build_catalog())
+            raise DuplicateStepError(message)
+        self._announced[language] = info
+        self._apply(candidate)
 
     def use_contracts(self, contracts: Contracts) -> None:
         self.contracts = contracts
@@ -189,7 +273,8 @@ class Host:
         """Serve HTTP on ``sock`` until SIGINT/SIGTERM (or ``shutdown()``)."""
         from .http.serving import make_server
 
-        self._server = make_server(self.app, self.settings.drain_grace_s)
+        counted = self.metrics.counting_responses(self.app, (ADMIN_PREFIX, *FRAMEWORK_PATHS))
+        self._server = make_server(counted, self.settings.drain_grace_s)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.shutdown)
@@ -198,9 +283,16 @@ class Host:
             self._stack.callback(watcher.cancel)
         host, port = sock.getsockname()[:2]
         settle_gc()
+        if motia.is_motia_project(self.project):
+            log.info(
+                "serving a Motia project; `stephost doctor` lists, file by file, what "
+                "stephost does not honour",
+                notes=len(self.catalog.notes),
+            )
         log.info(
             "stephost is serving",
             url=f"http://{host}:{port}",
+            workbench=f"http://{host}:{port}/_stephost/ui/" if self.settings.admin else "off",
             steps=len(self.catalog.steps),
             languages=self.counts(),
             problems=len(self.catalog.problems),

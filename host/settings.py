@@ -6,6 +6,8 @@ is ``[runtimes.node] processes = 2`` in ``stephost.toml``.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +24,14 @@ class RuntimeSettings(BaseModel):
     """How the host runs one language's runtime."""
 
     processes: int = Field(default=1, ge=1, le=64)
+
+
+class RetentionSettings(BaseModel):
+    """How much recent telemetry the host keeps in memory for the Workbench."""
+
+    spans: int = Field(default=20_000, ge=1)
+    logs: int = Field(default=20_000, ge=1)
+    age_s: float = Field(default=3600.0, gt=0)
 
 
 class Settings(BaseSettings):
@@ -41,8 +51,14 @@ class Settings(BaseSettings):
     drain_grace_s: float = Field(default=10.0, ge=0)
     contracts_dir: str = "contracts"
     gen_dir: str = "generated"
-    otel_exporter: Literal["none", "console", "otlp"] = "none"
+    # auto: OTLP over HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) is set.
+    otel_exporter: Literal["auto", "none", "console", "otlp"] = "auto"
     service_name: str = ""
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    # The admin API and the Workbench (/_stephost/); false serves the api steps alone.
+    admin: bool = True
+    # An unknown key in a step config makes the step a load problem (else a warning).
+    strict: bool = False
 
     @classmethod
     def settings_customise_sources(
@@ -81,4 +97,25 @@ def load_settings(project: Path, **overrides: Any) -> Settings:
         settings = settings.model_copy(update=clean)
     if not settings.data_dir.is_absolute():
         settings = settings.model_copy(update={"data_dir": project / settings.data_dir})
+    if settings.admin and not is_loopback(settings.host):
+        raise ProjectError(
+            f"refusing to listen on {settings.host}: the admin API and the Workbench "
+            "(/_stephost/) have no login yet, so they are served on loopback only; listen on "
+            "127.0.0.1 (--host), or set STEPHOST_ADMIN=false to serve the api steps alone"
+        )
     return settings
+
+
+def is_loopback(host: str) -> bool:
+    """Whether every address ``host`` names is a loopback one."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(
+        ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in infos
+    )

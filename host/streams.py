@@ -37,10 +37,18 @@ class StreamHub:
             self._publish(stream, group, {"type": "delete", "id": item_id})
         return deleted
 
-    async def send(self, stream: str, group: str, event: bytes) -> None:
-        self._publish(stream, group, {"type": "event", "event": orjson.Fragment(event)})
+    async def send(self, stream: str, group: str, event: bytes, item_id: str = "") -> None:
+        """Push an ephemeral event; ``item_id`` names the item it is about, if any."""
+        message: dict[str, object] = {"type": "event", "event": orjson.Fragment(event)}
+        if item_id:
+            message["id"] = item_id
+        self._publish(stream, group, message)
+
+    async def get(self, stream: str, group: str, item_id: str) -> bytes | None:
+        return await self._state.get(_state_group(stream, group), item_id)
 
     async def items(self, stream: str, group: str) -> list[tuple[str, bytes]]:
+        """The group's items, ordered by id."""
         return await self._state.list(_state_group(stream, group))
 
     def subscribe(self, stream: str, group: str) -> asyncio.Queue[bytes]:

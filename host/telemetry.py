@@ -3,7 +3,9 @@
 Logs are JSON lines when stdout is not a terminal and readable lines when it
 is. Every line an invocation causes carries ``trace_id``, ``step`` and
 ``language``. The most recent lines are also kept in memory so that the host's
-JSON API can answer "what happened in trace X" (``/_stephost/traces/{id}``).
+JSON API can answer "what happened in trace X" (``/_stephost/traces/{id}``), and
+the spans the host records, grouped by trace: both bounded by count and by age
+(settings ``retention``), so memory never grows with uptime.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import logging
 import os
 import sys
 import time
-from collections import deque
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 
@@ -20,8 +23,10 @@ import orjson
 import structlog
 
 LEVELS = {"debug": 10, "info": 20, "warn": 30, "warning": 30, "error": 40}
+# Default bounds of the in-memory store the Workbench reads (settings `retention`).
 RECENT_LOG_LINES = 20_000
 RECENT_SPANS = 20_000
+RETENTION_AGE_S = 3600.0
 
 
 def new_trace_id() -> str:
@@ -55,22 +60,73 @@ def parse_traceparent(value: str | None) -> tuple[str, str] | None:
 
 
 class RecentLogs:
-    """The last N log lines, searchable by trace id; also a structlog processor."""
+    """The most recent log lines, bounded by count and age; also a structlog processor.
 
-    def __init__(self, size: int = RECENT_LOG_LINES) -> None:
+    Lines are numbered from 1 as they come (``total`` is the last number), so a reader
+    can ask for what came after the last line it saw (``stephost logs --follow``).
+
+    Listeners (the Workbench's live tail) get every line as it is logged; with none
+    registered, a line costs one copy and one append.
+    """
+
+    def __init__(
+        self,
+        size: int = RECENT_LOG_LINES,
+        max_age_s: float = RETENTION_AGE_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.lines: deque[dict[str, Any]] = deque(maxlen=size)
+        self._times: deque[float] = deque(maxlen=size)
+        self.max_age_s = max_age_s
+        self._clock = clock
+        self.total = 0
+        self.listeners: list[Callable[[dict[str, Any]], None]] = []
+
+    def configure(self, size: int, max_age_s: float) -> None:
+        """Change the bounds, keeping the newest lines that fit."""
+        self.lines = deque(self.lines, maxlen=size)
+        self._times = deque(self._times, maxlen=size)
+        self.max_age_s = max_age_s
+        self._expire()
 
     def __call__(self, _logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
-        self.lines.append(dict(event))
+        line = dict(event)
+        self.lines.append(line)
+        self._times.append(self._clock())
+        self.total += 1
+        if not self.total & 255:  # the age bound is kept every 256 lines (and on reads)
+            self._expire()
+        for listener in self.listeners:
+            listener(line)
         return event
 
+    def _expire(self) -> None:
+        horizon = self._clock() - self.max_age_s
+        times, lines = self._times, self.lines
+        while times and times[0] < horizon:
+            times.popleft()
+            lines.popleft()
+
+    def recent(self) -> list[dict[str, Any]]:
+        """Every kept line, oldest first."""
+        self._expire()
+        return list(self.lines)
+
     def for_trace(self, trace_id: str) -> list[dict[str, Any]]:
-        return [line for line in self.lines if line.get("trace_id") == trace_id]
+        return [line for line in self.recent() if line.get("trace_id") == trace_id]
+
+    def after(self, seq: int) -> list[tuple[int, dict[str, Any]]]:
+        """The kept lines numbered above ``seq``, with their numbers, oldest first."""
+        self._expire()
+        first = self.total - len(self.lines) + 1
+        skip = max(0, seq - first + 1)
+        return [(first + i, line) for i, line in enumerate(self.lines) if i >= skip]
 
 
 @dataclass(slots=True)
 class Span:
-    """One hop of a trace, recorded by the host for every invocation."""
+    """One hop of a trace, recorded by the host for every invocation, and one for each
+    call a handler makes into the host (emit, state, streams) as a child of it."""
 
     trace_id: str
     span_id: str
@@ -83,6 +139,7 @@ class Span:
     duration_ms: float = 0.0
     status: str = "ok"
     attributes: dict[str, Any] = field(default_factory=dict)
+    error: dict[str, Any] | None = None  # the failure (code, message, stack...) when it failed
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -97,6 +154,7 @@ class Span:
             "durationMs": round(self.duration_ms, 3),
             "status": self.status,
             "attributes": self.attributes,
+            "error": self.error,
         }
 
 
@@ -109,19 +167,81 @@ class SpanSink(Protocol):
 
 
 class SpanRecorder:
-    """The last N spans, searchable by trace id; forwarded to a sink when one is set."""
+    """Recent spans grouped by trace, bounded by count (spans) and age (traces).
 
-    def __init__(self, size: int = RECENT_SPANS) -> None:
-        self.spans: deque[Span] = deque(maxlen=size)
+    When a span beyond the count arrives, the oldest whole traces go; a trace first
+    seen longer ago than the age goes too. Spans are forwarded to a sink (OTLP) when
+    one is set, and to listeners (metrics).
+    """
+
+    def __init__(
+        self,
+        size: int = RECENT_SPANS,
+        max_age_s: float = RETENTION_AGE_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.max_spans = size
+        self.max_age_s = max_age_s
+        self._clock = clock
+        self._traces: OrderedDict[str, list[Span]] = OrderedDict()
+        self._first_seen: dict[str, float] = {}
+        self._count = 0
+        self._recorded = 0
         self.sink: SpanSink | None = None
+        self.listeners: list[Callable[[Span], None]] = []
+
+    def configure(self, size: int, max_age_s: float) -> None:
+        self.max_spans = size
+        self.max_age_s = max_age_s
+        self._expire()
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def trace_count(self) -> int:
+        return len(self._traces)
 
     def record(self, span: Span) -> None:
-        self.spans.append(span)
+        trace = self._traces.get(span.trace_id)
+        if trace is None:
+            trace = self._traces[span.trace_id] = []
+            self._first_seen[span.trace_id] = self._clock()
+        trace.append(span)
+        self._count += 1
+        self._recorded += 1
+        if self._count > self.max_spans or not self._recorded & 255:
+            self._expire()
+        for listener in self.listeners:
+            listener(span)
         if self.sink is not None:
             self.sink.export(span)
 
+    def _expire(self) -> None:
+        horizon = self._clock() - self.max_age_s
+        traces = self._traces
+        while traces:
+            oldest = next(iter(traces))
+            too_old = self._first_seen[oldest] < horizon
+            if not too_old and self._count <= self.max_spans:
+                return
+            if not too_old and len(traces) == 1:  # one trace larger than the bound
+                spans = traces[oldest]
+                excess = self._count - self.max_spans
+                del spans[:excess]
+                self._count -= excess
+                return
+            self._count -= len(traces.pop(oldest))
+            del self._first_seen[oldest]
+
     def for_trace(self, trace_id: str) -> list[Span]:
-        return [s for s in self.spans if s.trace_id == trace_id]
+        self._expire()
+        return list(self._traces.get(trace_id, ()))
+
+    def traces(self) -> list[tuple[str, list[Span]]]:
+        """Every kept trace with its spans, newest first."""
+        self._expire()
+        return [(trace_id, list(spans)) for trace_id, spans in reversed(self._traces.items())]
 
 
 recent_logs = RecentLogs()
@@ -143,6 +263,7 @@ def configure_logging(level: str = "info", fmt: str = "auto", stream: TextIO | N
         recent_logs,
     ]
     if console:
+        processors.append(lift_stacks)
         processors.append(structlog.dev.ConsoleRenderer(colors=True))
         factory: Any = structlog.PrintLoggerFactory(out)
     else:
@@ -157,6 +278,38 @@ def configure_logging(level: str = "info", fmt: str = "auto", stream: TextIO | N
     )
     # Libraries that log through stdlib logging (uvicorn, grpc) go to the same stream.
     logging.basicConfig(level=max(LEVELS.get(level.lower(), 20), 30), stream=out, force=True)
+
+
+def _stacks(value: dict[str, Any], where: str) -> tuple[dict[str, Any], list[str]]:
+    """``value`` without its ``stack`` (and its causes'), and those stacks as text."""
+    stack = value.get("stack")
+    if not isinstance(stack, str) or not stack:
+        return value, []
+    trimmed = {k: v for k, v in value.items() if k != "stack"}
+    texts = [stack if not where else f"{where}:\n{stack}"]
+    cause = trimmed.get("cause")
+    if isinstance(cause, dict):
+        trimmed["cause"], more = _stacks(cause, "caused by")
+        texts += more
+    return trimmed, texts
+
+
+def lift_stacks(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """For a terminal: stacks (a line's ``stack``, or an ``error``'s, causes included)
+    print below the line, as the multi-line text they are, instead of inside a repr."""
+    texts: list[str] = []
+    out = dict(event)
+    for key, value in event.items():
+        if key == "stack" and isinstance(value, str) and value:
+            texts.append(value)
+            del out[key]
+        elif isinstance(value, dict):
+            out[key], found = _stacks(value, "")
+            texts += found
+    if texts:
+        previous = out.get("exception")
+        out["exception"] = "\n".join([previous, *texts] if isinstance(previous, str) else texts)
+    return out
 
 
 def get_logger(**bound: Any) -> Any:

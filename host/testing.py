@@ -26,9 +26,22 @@ from typing import Any
 import httpx
 import orjson
 
+from .console import problem_text
+
 
 class HarnessError(AssertionError):
     """The host did not start, or did not reach the awaited condition in time."""
+
+
+def describe_problems(problems: list[dict[str, Any]]) -> str:
+    """Load problems as a test failure shows them: each file, its error, and its stack."""
+    parts = [f"{len(problems)} step file(s) could not be loaded:"]
+    for problem in problems:
+        error = problem["error"]
+        parts.append(f"\n({problem['language']}) {problem_text(problem)}")
+        if error.get("stack"):
+            parts.append(error["stack"].rstrip())
+    return "\n".join(parts)
 
 
 class _State:
@@ -237,6 +250,20 @@ class StephostApp:
     def health(self) -> dict[str, Any]:
         response = self.get("/_stephost/health")
         response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def problems(self) -> list[dict[str, Any]]:
+        """The step files (or configs) that could not be loaded, each with its error."""
+        problems: list[dict[str, Any]] = self.health()["problems"]
+        return problems
+
+    def run_cron(self, name: str) -> dict[str, Any]:
+        """Run the cron step ``name`` now, once: ``{step, messageId, traceId}``. Its run is
+        queued like a tick's; ``wait_idle()`` waits for it to finish."""
+        response = self.post(f"/_stephost/cron/{name}/run")
+        if response.status_code != 202:
+            raise HarnessError(f"cron run {name} failed: {response.status_code} {response.text}")
         result: dict[str, Any] = response.json()
         return result
 

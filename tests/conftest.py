@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,6 +33,21 @@ def make_app(tmp_path: Path) -> Iterator[Callable[..., StephostApp]]:
     yield start
     for app in apps:
         app.close()
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """The `stephost` command, as this checkout's Python runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "stephost_host.cli", *args],
+        cwd=cwd,
+        env={**os.environ, "STEPHOST_LOG_FORMAT": "json", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def write_project(root: Path, files: dict[str, str]) -> Path:

@@ -8,6 +8,7 @@ no reply.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -17,7 +18,7 @@ from stephost.v1 import calls_pb2
 from ..errors import CallRefusedError, HostError
 from ..invocation import Invocation
 from ..model import Failure, RuntimeInfo
-from ..telemetry import get_logger
+from ..telemetry import Span, get_logger, new_span_id, spans
 from .wire import failure_to_wire
 
 log = get_logger(component="calls")
@@ -82,8 +83,15 @@ class HostServices(Protocol):
     async def stream_delete(self, stream: str, group: str, item_id: str) -> bool:
         raise _not_served("streams.delete")
 
-    async def stream_send(self, stream: str, group: str, event: bytes) -> None:
+    async def stream_send(self, stream: str, group: str, event: bytes, item_id: str) -> None:
+        """``item_id``: the item the event is about; empty for the whole group."""
         raise _not_served("streams.send")
+
+    async def stream_get(self, stream: str, group: str, item_id: str) -> bytes | None:
+        raise _not_served("streams.get")
+
+    async def stream_list(self, stream: str, group: str) -> list[tuple[str, bytes]]:
+        raise _not_served("streams.list")
 
     def log(self, runtime: RuntimeInfo, invocation: Invocation | None, line: LogLine) -> None:
         """A log line of a handler (or of the runtime, with no invocation); the default
@@ -110,15 +118,20 @@ async def answer(
     call: calls_pb2.HostCall,
     invocation: Invocation | None,
     reply: Callable[[calls_pb2.HostCallReply], None],
+    runtime: str,
 ) -> None:
-    """Answer one call (anything but a log record) through ``reply``."""
+    """Answer one call (anything but a log record) through ``reply``; a call made for a
+    running invocation is recorded as a span of it. ``runtime``: the caller's language."""
     kind = call.WhichOneof("call") or ""
+    started = time.perf_counter()
+    ok = False
     try:
         serve = _SERVE.get(kind)
         if serve is None:
             raise CallRefusedError(f"unknown call {kind!r}", code="UNKNOWN_CALL")
         response = await serve(services, getattr(call, kind), invocation)
         reply(calls_pb2.HostCallReply(call_id=call.call_id, **{kind: response}))
+        ok = True
     except HostError as exc:
         step = invocation.step.name if invocation is not None else ""
         reply(_error(call.call_id, exc.as_failure(step)))
@@ -126,6 +139,38 @@ async def answer(
         log.exception("host call failed", call=kind)
         message = f"{kind} failed in the host: {exc!r}"
         reply(_error(call.call_id, Failure("INTERNAL", message, retryable=True)))
+    if invocation is not None:
+        spans.record(_call_span(invocation, runtime, kind, call, started, ok))
+
+
+def _call_span(
+    invocation: Invocation, runtime: str, kind: str, call: Any, started: float, ok: bool
+) -> Span:
+    """A child span of the invocation for one of its calls into the host."""
+    duration_ms = (time.perf_counter() - started) * 1000
+    request = getattr(call, kind, None)
+    attributes: dict[str, Any] = {}
+    for name in ("topic", "group", "key", "stream", "id"):
+        value = getattr(request, name, "")
+        if value:
+            attributes[name] = value
+    target = "/".join(
+        str(attributes[n]) for n in ("stream", "group", "key", "id") if n in attributes
+    )
+    verb = kind.replace("_", ".", 1)
+    return Span(
+        trace_id=invocation.trace_id,
+        span_id=new_span_id(),
+        parent_id=invocation.span_id,
+        name=f"{verb} {attributes.get('topic') or target}".rstrip(),
+        step=invocation.step.name,
+        language=runtime,
+        kind=kind.split("_", 1)[0],
+        start_unix_ms=time.time() * 1000 - duration_ms,
+        duration_ms=duration_ms,
+        status="ok" if ok else "error",
+        attributes=attributes,
+    )
 
 
 def _error(call_id: int, failure: Failure) -> calls_pb2.HostCallReply:
@@ -202,8 +247,27 @@ async def _stream_delete(
 async def _stream_send(
     services: HostServices, request: calls_pb2.StreamSendRequest, _invocation: Any
 ) -> calls_pb2.StreamSendResponse:
-    await services.stream_send(request.stream, request.group, request.event or b"null")
+    event = request.event or b"null"
+    await services.stream_send(request.stream, request.group, event, request.id)
     return calls_pb2.StreamSendResponse()
+
+
+async def _stream_get(
+    services: HostServices, request: calls_pb2.StreamGetRequest, _invocation: Any
+) -> calls_pb2.StreamGetResponse:
+    value = await services.stream_get(request.stream, request.group, request.id)
+    if value is None:
+        return calls_pb2.StreamGetResponse(found=False)
+    return calls_pb2.StreamGetResponse(found=True, value=value)
+
+
+async def _stream_list(
+    services: HostServices, request: calls_pb2.StreamListRequest, _invocation: Any
+) -> calls_pb2.StreamListResponse:
+    items = await services.stream_list(request.stream, request.group)
+    return calls_pb2.StreamListResponse(
+        items=[calls_pb2.StreamItem(id=k, value=v) for k, v in items]
+    )
 
 
 _SERVE: dict[str, Callable[[HostServices, Any, Invocation | None], Awaitable[Any]]] = {
@@ -216,4 +280,6 @@ _SERVE: dict[str, Callable[[HostServices, Any, Invocation | None], Awaitable[Any
     "stream_set": _stream_set,
     "stream_delete": _stream_delete,
     "stream_send": _stream_send,
+    "stream_get": _stream_get,
+    "stream_list": _stream_list,
 }

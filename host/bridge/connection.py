@@ -23,6 +23,7 @@ from typing import Any
 
 from stephost.v1 import calls_pb2, invocation_pb2, runtime_pb2
 
+from ..catalog import StepConfig
 from ..errors import (
     InvocationCancelledError,
     InvocationTimeoutError,
@@ -46,6 +47,10 @@ class InFlight:
     invocation: Invocation
     future: asyncio.Future[Outcome]
     timer: asyncio.TimerHandle
+
+    @property
+    def step(self) -> StepConfig:
+        return self.invocation.step
 
 
 class RuntimeConnection:
@@ -210,7 +215,9 @@ class RuntimeConnection:
             calls.log_record(self.services, self.info, invocation, call.log)
             return
         invocation = self.invocation(call.invocation_id)
-        task = asyncio.create_task(calls.answer(self.services, call, invocation, self.reply))
+        task = asyncio.create_task(
+            calls.answer(self.services, call, invocation, self.reply, self.language)
+        )
         self._call_tasks.add(task)
         task.add_done_callback(self._call_tasks.discard)
 

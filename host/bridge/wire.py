@@ -8,7 +8,7 @@ from stephost.v1 import error_pb2, invocation_pb2, runtime_pb2
 
 from ..errors import ContractError
 from ..invocation import ApiRequest, ApiResponse, Invocation, Outcome
-from ..model import Failure, LoadFailure, RuntimeInfo, StepDefinition
+from ..model import Failure, LoadFailure, RuntimeInfo, StepDefinition, StreamDefinition
 from ..telemetry import make_traceparent
 
 CONTRACT_VERSION: int = runtime_pb2.CONTRACT_VERSION_CURRENT
@@ -74,6 +74,7 @@ def runtime_info(hello: runtime_pb2.Hello) -> RuntimeInfo:
         load_failures=tuple(
             LoadFailure(e.file, failure_from_wire(e.error)) for e in hello.load_errors
         ),
+        streams=tuple(StreamDefinition(s.name, s.file, s.config) for s in hello.streams),
     )
 
 

@@ -28,6 +28,9 @@ class Publication:
     group_id: str = ""
     idempotency_key: str = ""
     available_ms: int = 0
+    # Per step (parallel to ``steps``), a further wait before its delivery is ready;
+    # empty when none waits (a step's ``delayMs``).
+    delays_ms: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

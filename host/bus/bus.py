@@ -81,6 +81,18 @@ def new_message_id() -> str:
     return os.urandom(10).hex()
 
 
+def _cron_run(step: StepConfig, trace_id: str) -> Publication:
+    """One run of a cron step, in a trace of its own."""
+    return Publication(
+        message_id=new_message_id(),
+        topic=f"cron:{step.name}",
+        data=b"null",
+        traceparent=make_traceparent(trace_id, new_span_id()),
+        steps=(step.name,),
+        trigger="cron",
+    )
+
+
 class EventBus:
     def __init__(self, queue: QueueBackend, pool: RuntimePool, *, dedup_window_ms: int) -> None:
         self.queue = queue
@@ -149,6 +161,7 @@ class EventBus:
                 group_id=group_id,
                 idempotency_key=idempotency_key,
                 available_ms=int(time.time() * 1000) + delay_ms if delay_ms else 0,
+                delays_ms=self.catalog.delays.get(topic, ()),
             )
             duplicate = await self._publisher.submit(publication)
             if not duplicate:
@@ -164,21 +177,24 @@ class EventBus:
 
     async def fire_cron(self, step: StepConfig, tick_ms: int) -> bool:
         """Queue one run of a cron step for this tick, unless it already fired."""
-        trace_id = new_trace_id()
-        publication = Publication(
-            message_id=new_message_id(),
-            topic=f"cron:{step.name}",
-            data=b"null",
-            traceparent=make_traceparent(trace_id, new_span_id()),
-            steps=(step.name,),
-            trigger="cron",
-        )
-        fired = await self.queue.fire_cron(step.name, tick_ms, publication)
+        fired = await self.queue.fire_cron(step.name, tick_ms, _cron_run(step, new_trace_id()))
         if fired:
-            worker = self.workers.get(step.name)
-            if worker is not None:
-                worker.wake()
+            self._wake(step.name)
         return fired
+
+    async def run_cron(self, step: StepConfig) -> tuple[str, str]:
+        """Queue one run of a cron step now, off its schedule: (message id, trace id)."""
+        trace_id = new_trace_id()
+        publication = _cron_run(step, trace_id)
+        await self._publisher.submit(publication)
+        self._wake(step.name)
+        log.info("cron step run on demand", step=step.name, trace_id=trace_id)
+        return publication.message_id, trace_id
+
+    def _wake(self, step: str) -> None:
+        worker = self.workers.get(step)
+        if worker is not None:
+            worker.wake()
 
     def ack(self, delivery: Delivery) -> None:
         self._acks.submit(delivery.id)
@@ -382,6 +398,7 @@ class StepWorker:
                 duration_ms=duration_ms,
                 status="ok" if failure is None else "error",
                 attributes={"attempt": delivery.attempt, "messageId": delivery.message_id},
+                error=_failure_json(step, failure),
             )
         )
 
@@ -444,3 +461,11 @@ class StepWorker:
             max_attempts=step.max_attempts,
             error=error,
         )
+
+
+def _failure_json(step: StepConfig, problem: Failure | TransportError | None) -> Any:
+    if problem is None:
+        return None
+    if isinstance(problem, TransportError):
+        return problem.as_failure(step.name, retryable=True).to_json()
+    return problem.to_json()

@@ -124,6 +124,7 @@ class SqliteQueue:
                 duplicates.append(False)
                 available = pub.available_ms or now
                 group = pub.group_id or None
+                delays = pub.delays_ms or (0,) * len(pub.steps)
                 db.executemany(
                     _INSERT,
                     [
@@ -136,10 +137,10 @@ class SqliteQueue:
                             pub.traceparent,
                             pub.tracestate,
                             group,
-                            available,
+                            available + delay,
                             now,
                         )
-                        for step in pub.steps
+                        for step, delay in zip(pub.steps, delays, strict=True)
                     ],
                 )
             db.execute("COMMIT")

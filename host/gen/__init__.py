@@ -9,6 +9,7 @@ python.py      Python: protoc classes (+ .pyi) and stephost_types.py (TypedDicts
 typescript.py  TypeScript: ts-proto interfaces and handlers.ts
 ruby.py        Ruby: message classes (from the descriptors, loadable on google-protobuf
                3.21) and stephost_types.rb
+motia.py       a Motia project's types.d.ts (Handlers, FlowContextStateStreams of 'motia')
 breaking.py    field number / type changes against the previous generation
 run.py         runs the generators; writes the output folders, or checks them
 """

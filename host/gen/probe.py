@@ -33,7 +33,7 @@ async def probe_catalog(
         env={"STEPHOST_GEN_DIR": str(gen_dir or settings.gen_dir)},
     )
     try:
-        launched = await runtimes.start(sorted(step_files(project / "steps")), _NoCalls())
+        launched = await runtimes.start(sorted(step_files(project)), _NoCalls())
         await runtimes.until_ready(launched)
     finally:
         await runtimes.stop(grace_s=0)

@@ -19,7 +19,9 @@ to ``DescriptorPool#add_serialized_file``: the primitive under 3.21's ``add_file
 Ruby generator emits since 3.22, so nothing is lost in a translation (json_name, proto3
 ``optional``, options), and it is the form google-protobuf 4 (which dropped the DSL) takes.
 The files require each other with ``require_relative``, so the folder works from any
-working directory; the well-known types come from the google-protobuf gem.
+working directory; the well-known types come from the google-protobuf gem. Imported
+files other than those (``google/api/field_behavior.proto``, for REQUIRED fields) are
+written too, since no Ruby library may carry them.
 """
 
 from __future__ import annotations
@@ -302,9 +304,12 @@ def generate(data: GenInput, contracts: Path | None) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     if contracts is not None and data.proto_files:
         names = _Names(data.descriptors)
-        own = set(data.proto_files)
+        written = set(data.proto_files) | {
+            f.name for f in data.descriptors.file if not f.name.startswith("google/protobuf/")
+        }
         for file in data.descriptors.file:
-            if file.name in own:
-                files[feature(file.name) + ".rb"] = _File(file, names, own).source().encode()
+            if file.name in written:
+                source = _File(file, names, written).source()
+                files[feature(file.name) + ".rb"] = source.encode()
     files[TYPES_MODULE] = types_module(data).encode()
     return files

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import motia
 from ..catalog import Catalog
 from ..contracts import Contracts
 from .breaking import Snapshot, breaking_changes, snapshot
 from .model import GenInput, build_input
+from .motia import TYPES_FILE, sync_types, wants_types
 
 SNAPSHOT_FILE = "contracts.json"
 # language -> (output folder under gen_dir, generator module relative to this package)
@@ -24,6 +26,20 @@ OUTPUTS = {
     "node": ("ts", ".typescript"),
 }
 Generator = Callable[[GenInput, Path | None], dict[str, bytes]]
+
+
+def gen_languages(project: Path, stepped: list[str], contracts: Contracts) -> list[str]:
+    """The languages to generate types for: ``stepped`` (those with steps), and TypeScript
+    in a project with a package.json (its 'stephost' types live in the TypeScript output).
+    A Motia project's TypeScript steps type themselves through types.d.ts instead, so it
+    gets TypeScript output only for the message classes of its contracts."""
+    languages = set(stepped)
+    if motia.is_motia_project(project):
+        if not contracts.own_files:
+            languages.discard("node")
+    elif (project / "package.json").is_file():
+        languages.add("node")
+    return sorted(languages)
 
 
 @dataclass
@@ -54,6 +70,16 @@ def render(catalog: Catalog, contracts: Contracts, languages: list[str]) -> dict
     return files
 
 
+def step_type_paths(languages: list[str]) -> set[str]:
+    """The generated files that depend on the step configs (the rest: on contracts/)."""
+    return {
+        f"{OUTPUTS[lang][0]}/{name}"
+        for lang in languages
+        if lang in OUTPUTS
+        for name in importlib.import_module(OUTPUTS[lang][1], __package__).STEP_TYPE_FILES
+    }
+
+
 def write_messages(
     contracts: Contracts, languages: list[str], gen_dir: Path, previous: Path
 ) -> None:
@@ -61,12 +87,7 @@ def write_messages(
     the ``previous`` generation (steps that import them must load while being probed)."""
     if previous.is_dir():
         shutil.copytree(previous, gen_dir, dirs_exist_ok=True)
-    step_files = {
-        f"{OUTPUTS[lang][0]}/{name}"
-        for lang in languages
-        if lang in OUTPUTS
-        for name in importlib.import_module(OUTPUTS[lang][1], __package__).STEP_TYPE_FILES
-    }
+    step_files = step_type_paths(languages)
     for path, content in render(Catalog(), contracts, languages).items():
         target = gen_dir / path
         if path in step_files and target.exists():
@@ -103,9 +124,22 @@ def generate(
     *,
     check: bool = False,
     write: bool = True,
+    keep_baseline: bool = False,
+    keep_step_types: bool = False,
 ) -> GenResult:
+    """Generate (or with ``check``, compare). The baseline of breaking-change detection
+    (``contracts.json``) moves only when ``keep_baseline`` is false: an explicit
+    `stephost gen`; `stephost dev` keeps the one it found (or writes the first).
+    ``keep_step_types`` keeps the step types on disk as they are (dev, while step files
+    fail to load)."""
     files = render(catalog, contracts, languages)
     result = GenResult(files=files)
+    kept = step_type_paths(languages) if keep_step_types else set()
+    if keep_baseline:
+        kept.add(SNAPSHOT_FILE)
+    for path in kept:
+        if (gen_dir / path).exists():
+            files[path] = (gen_dir / path).read_bytes()
     previous = _previous_snapshot(gen_dir)
     if previous is not None and contracts.own_files:
         result.breaking = breaking_changes(previous, snapshot(contracts.descriptor_set))
@@ -158,7 +192,8 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
         settings = load_settings(project)
         configure_logging("error", "console", sys.stderr)
         contracts = Contracts.load(project, settings.contracts_dir)
-        languages = sorted(step_files(project / "steps"))
+        stepped = sorted(step_files(project))
+        languages = gen_languages(project, stepped, contracts)
         with tempfile.TemporaryDirectory(prefix="stephost-gen-") as tmp:
             # Steps may import the generated message classes: give the runtimes fresh
             # ones to load while their configs are read.
@@ -169,17 +204,32 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
         return 1
     for problem in catalog.problems:
         typer.echo(f"warning: {problem.file}: {problem.failure.message}", err=True)
+    config_warnings = catalog.config_warnings()
+    for warning in catalog.warnings():
+        level = "error" if strict and warning in config_warnings else "warning"
+        typer.echo(f"{level}: {warning}", err=True)
+    if wants_types(project, stepped) and sync_types(project, catalog, check=check):
+        verb = "is stale; run `stephost gen`" if check else "written"
+        typer.echo(f"{project / TYPES_FILE} {verb}", err=check)
+        if check:
+            return 1
     gen_dir = project / settings.gen_dir
     result = generate(catalog, contracts, languages, gen_dir, check=check, write=False)
     for change in result.breaking:
         typer.echo(f"{'error' if strict else 'warning'}: breaking change: {change}", err=True)
-    if strict and result.breaking:
+    if strict and (result.breaking or config_warnings):
         return 2
     if check:
         if result.stale:
             typer.echo(f"{gen_dir} is stale; run `stephost gen`:", err=True)
             for path in result.stale:
                 typer.echo(f"  {path}", err=True)
+            if SNAPSHOT_FILE in result.stale:
+                typer.echo(
+                    f"contracts/ changed since the baseline of breaking changes ({SNAPSHOT_FILE});"
+                    " `stephost gen` makes the new contracts the baseline",
+                    err=True,
+                )
             return 1
         typer.echo(f"{gen_dir} is up to date")
         return 0

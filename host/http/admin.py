@@ -4,13 +4,13 @@ plus /openapi.json and /docs for the api steps."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
 from .. import __version__
@@ -32,7 +32,10 @@ from ..telemetry import (
     recent_logs,
     spans,
 )
+from .app import DOCS_ASSETS
 from .openapi import build_openapi
+from .operator import operator_routes
+from .sockets import until_closed
 from .view import HostView
 
 PREFIX = "/_stephost"
@@ -75,12 +78,17 @@ def _dead_letter(letter: DeadLetter) -> dict[str, Any]:
 
 
 def build_admin(host: HostView) -> FastAPI:
-    app = FastAPI(title="stephost", version=__version__, redoc_url=None)
+    # Swagger UI at /docs with its assets served from the fastapi-offline package, not a
+    # CDN, so the page works offline.
+    app = FastAPIOffline(
+        title="stephost", version=__version__, redoc_url=None, static_url=DOCS_ASSETS
+    )
 
     def openapi() -> dict[str, Any]:
         return build_openapi(host.catalog, f"{host.project.name} (stephost)", __version__)
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.include_router(operator_routes(host))
 
     @app.exception_handler(HostError)
     async def host_error(request: Request, exc: HostError) -> Response:
@@ -128,6 +136,8 @@ def build_admin(host: HostView) -> FastAPI:
                 "steps": [s.to_json() for s in sorted(host.catalog.steps.values(), key=_by_name)],
                 "problems": [p.to_json() for p in host.catalog.problems],
                 "warnings": host.catalog.warnings(),
+                "streams": [s.to_json() for _, s in sorted(host.catalog.streams.items())],
+                "notes": [n.to_json() for n in host.catalog.notes],
             }
         )
 
@@ -266,7 +276,7 @@ def build_admin(host: HostView) -> FastAPI:
                 "items": [{"id": k, "value": orjson.Fragment(v)} for k, v in items],
             }
             await websocket.send_text(orjson.dumps(snapshot).decode())
-            closed = asyncio.ensure_future(_until_closed(websocket))
+            closed = asyncio.ensure_future(until_closed(websocket))
             while not closed.done():
                 update = asyncio.ensure_future(queue.get())
                 await asyncio.wait({update, closed}, return_when=asyncio.FIRST_COMPLETED)
@@ -279,15 +289,10 @@ def build_admin(host: HostView) -> FastAPI:
         finally:
             host.streams.unsubscribe(stream, group, queue)
 
+    from ..workbench import mount
+
+    mount(app, host)
     return app
-
-
-async def _until_closed(websocket: WebSocket) -> None:
-    with contextlib.suppress(WebSocketDisconnect):
-        while True:
-            message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                return
 
 
 def _item(key: str, value: bytes, group: str | None = None) -> dict[str, Any]:

@@ -52,6 +52,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 ADMIN_PREFIX = "/_stephost"
 FRAMEWORK_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+DOCS_ASSETS = "/docs/assets"  # Swagger UI's files, served by the admin app
 NO_BODY_STATUS = frozenset({204, 304})
 # A request still waiting for its handler after this long starts being watched for its
 # client going away (see ClientWatch).
@@ -88,7 +89,7 @@ class HostApp:
             return
         trace_id, parent_id = _trace_of(scope)
         path: str = scope["path"]
-        if path.startswith(ADMIN_PREFIX) or path in FRAMEWORK_PATHS:
+        if path.startswith(ADMIN_PREFIX) or path in FRAMEWORK_PATHS or path.startswith(DOCS_ASSETS):
             scope.setdefault("state", {})["trace_id"] = trace_id
             await self._admin(scope, receive, _add_trace_header(send, trace_id))
             return
@@ -124,8 +125,13 @@ class HostApp:
                     )
         except ClientGoneError:
             status = 499
+            scope["stephost.refused"] = True
         except HostError as exc:
             status = exc.status
+            if isinstance(exc, TransportError):  # a handler ran, or was meant to
+                scope["stephost.failure"] = exc.as_failure(step.name, retryable=True)
+            else:
+                scope["stephost.refused"] = True  # answered by the host; no handler ran
             await _send_json(send, status, exc.to_json(trace_id), trace_id)
         duration_ms = (time.perf_counter() - started) * 1000
         log.info(
@@ -150,7 +156,8 @@ class HostApp:
                 start_unix_ms=start_ms,
                 duration_ms=duration_ms,
                 status="ok" if status < 500 else "error",
-                attributes={"http.status": status},
+                attributes={"http.status": status, "refused": scope.get("stephost.refused", False)},
+                error=_error_of(scope.get("stephost.failure")),
             )
         )
 
@@ -172,11 +179,13 @@ class HostApp:
                 f"the body is {declared} bytes; the limit is {self._max_body} bytes"
             )
         raw = await _read_body(receive, self._max_body)
-        body, body_json = _parse_body(raw, headers.get("content-type", ""))
+        content_type = headers.get("content-type", "")
+        body, body_json = _parse_body(raw, content_type)
         if step.body_schema is not None:
             errors = step.body_schema.errors(body)
             if errors:
-                raise ValidationError(f"the body does not match the schema of {step.name}", errors)
+                what = f"the body does not match the schema of {step.name}"
+                raise ValidationError(what, errors, hint=_json_sent_as_other(raw, content_type))
         request = ApiRequest(
             scope["method"], scope["path"], params, _query(scope), headers, body_json
         )
@@ -197,6 +206,7 @@ class HostApp:
         finally:
             self._clients.discard(cancellation)
         if outcome.failure is not None:
+            scope["stephost.failure"] = outcome.failure  # for the request's span
             return await self._fail(send, step, outcome.failure, trace_id)
         try:
             if outcome.response is None:
@@ -206,6 +216,7 @@ class HostApp:
             failure = Failure(
                 "BAD_RESPONSE", f"{step.name} returned an unusable response: {exc}", step=step.name
             )
+            scope["stephost.failure"] = failure
             return await self._fail(send, step, failure, trace_id)
         response_headers.append((b"x-trace-id", trace_id.encode()))
         await send({"type": "http.response.start", "status": status, "headers": response_headers})
@@ -263,6 +274,10 @@ class ClientWatch:
                     watcher = asyncio.ensure_future(receive())
                     watcher.add_done_callback(partial(_cancel_on_disconnect, cancellation))
         self._sweeper = None
+
+
+def _error_of(failure: Failure | None) -> dict[str, Any] | None:
+    return failure.to_json() if failure is not None else None
 
 
 def _cancel_on_disconnect(cancellation: Cancellation, watcher: asyncio.Future[Message]) -> None:
@@ -340,6 +355,23 @@ def _parse_body(raw: bytes, content_type: str) -> tuple[Any, bytes]:
         return text, orjson.dumps(text)
     raise UnsupportedMediaTypeError(
         f"content-type {media} is not supported; send application/json, a form, or text"
+    )
+
+
+def _json_sent_as_other(raw: bytes, content_type: str) -> str:
+    """A hint when a JSON body came with another content-type (curl -d sends a form)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if not media or media == "application/json" or media.endswith("+json"):
+        return ""
+    if raw.lstrip()[:1] not in (b"{", b"["):
+        return ""
+    try:
+        orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return ""
+    return (
+        f" (the body is JSON but came as {media}, so it was not read as JSON: "
+        "send it with the header content-type: application/json)"
     )
 
 

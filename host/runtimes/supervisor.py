@@ -17,6 +17,7 @@ import os
 import signal
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,7 @@ class RuntimeSupervisor:
         self._ids = itertools.count(1)
         self._runtimes: dict[str, ManagedRuntime] = {}
         self._restarts: dict[str, int] = {}
+        self.restarts_total: dict[str, int] = {}  # unexpected exits, per language, ever
         self._watchers: set[asyncio.Task[None]] = set()
         self._stopping = False
         pool.add_listener(self._on_connection)
@@ -182,6 +184,7 @@ class RuntimeSupervisor:
         self._runtimes.pop(runtime.runtime_id, None)
         if self._stopping or runtime.retired or not runtime.ready.done():
             return
+        self.restarts_total[runtime.language] = self.restarts_total.get(runtime.language, 0) + 1
         uptime = time.monotonic() - runtime.started
         if uptime > STABLE_AFTER_S:
             self._restarts[runtime.language] = 0
@@ -210,16 +213,20 @@ class RuntimeSupervisor:
                 log.error("runtime restart failed", runtime=runtime.language, error=str(exc))
                 await asyncio.sleep(delay)
 
-    async def reload(self, language: str) -> None:
+    async def reload(self, language: str, accept: Callable[[], None] | None = None) -> None:
         """Start fresh runtimes for ``language``, then drain and stop the old ones.
 
         New work goes to the new processes as soon as they are ready; the old ones
         finish what they have in flight. Queued events are durable, so none is lost.
+        ``accept`` may refuse the ready fresh runtimes (ProjectError): they stop, and the
+        old ones keep serving.
         """
         old = [rt for rt in self._runtimes.values() if rt.language == language]
         fresh = [await self._launch(language) for _ in range(self._processes.get(language, 1))]
         try:
             await asyncio.gather(*(self._until_ready(rt) for rt in fresh))
+            if accept is not None:
+                accept()
         except ProjectError:
             for runtime in fresh:
                 runtime.retired = True

@@ -26,6 +26,7 @@ from stephost.types import (
     NoopConfig,
     StateItem,
     StepConfig,
+    StreamItem,
 )
 
 __version__ = "0.1.0"
@@ -44,6 +45,7 @@ __all__ = [
     "StateItem",
     "StepConfig",
     "StepError",
+    "StreamItem",
     "Streams",
     "SyncContext",
     "SyncState",

@@ -14,11 +14,13 @@ host stops waiting, as an aware UTC ``datetime``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+import builtins
+from collections.abc import Coroutine, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
-from stephost.types import StateItem
+from stephost import motia
+from stephost.types import StateItem, StreamItem
 
 T = TypeVar("T")
 
@@ -55,8 +57,16 @@ class HostLink(Protocol):
     ) -> bool: ...
 
     async def stream_send(
-        self, invocation_id: int, stream: str, group: str, event: Any
+        self, invocation_id: int, stream: str, group: str, event: Any, item_id: str
     ) -> None: ...
+
+    async def stream_get(
+        self, invocation_id: int, stream: str, group: str, item_id: str
+    ) -> Any: ...
+
+    async def stream_list(
+        self, invocation_id: int, stream: str, group: str
+    ) -> list[StreamItem]: ...
 
     def log(self, invocation_id: int, level: str, message: str, fields: dict[str, Any]) -> None: ...
 
@@ -74,8 +84,10 @@ class State:
         """The value, or None when the key does not exist."""
         return await self._link.state_get(self._id, group, key)
 
-    async def set(self, group: str, key: str, value: Any) -> None:
+    async def set(self, group: str, key: str, value: T) -> T:
+        """Store ``value``; returns it."""
         await self._link.state_set(self._id, group, key, value)
+        return value
 
     async def delete(self, group: str, key: str) -> bool:
         """Whether the key existed."""
@@ -89,9 +101,18 @@ class State:
         """How many keys were deleted."""
         return await self._link.state_clear(self._id, group)
 
+    async def get_group(self, group: str) -> builtins.list[Any]:
+        """The group's values, ordered by key (Motia's ``getGroup``)."""
+        return [item["value"] for item in await self.list(group)]
+
+    getGroup = get_group  # Motia's spelling
+
 
 class Streams:
-    """Live data pushed to clients subscribed over WebSocket."""
+    """Live data pushed to clients subscribed over WebSocket.
+
+    ``ctx.streams.<name>`` is one stream with Motia's methods (``motia.StreamHandle``).
+    """
 
     __slots__ = ("_id", "_link")
 
@@ -105,8 +126,22 @@ class Streams:
     async def delete(self, stream: str, group: str, item_id: str) -> bool:
         return await self._link.stream_delete(self._id, stream, group, item_id)
 
-    async def send(self, stream: str, group: str, event: Any) -> None:
-        await self._link.stream_send(self._id, stream, group, event)
+    async def send(
+        self, stream: str, group: str, event: Any, *, item_id: str | None = None
+    ) -> None:
+        """An ephemeral event (not stored); ``item_id`` names the item it is about."""
+        await self._link.stream_send(self._id, stream, group, event, item_id or "")
+
+    async def get(self, stream: str, group: str, item_id: str) -> Any:
+        """The item's value, or None."""
+        return await self._link.stream_get(self._id, stream, group, item_id)
+
+    async def list(self, stream: str, group: str) -> list[StreamItem]:
+        """Every ``{id, value}`` of the group, ordered by id."""
+        return await self._link.stream_list(self._id, stream, group)
+
+    def __getattr__(self, name: str) -> motia.StreamHandle:
+        return motia.StreamHandle(self, motia.stream_name(name))
 
 
 class Logger:
@@ -118,19 +153,20 @@ class Logger:
         self._link = link
         self._id = invocation_id
 
-    def debug(self, message: str, **fields: Any) -> None:
-        self._link.log(self._id, "debug", message, fields)
+    def debug(self, message: str, fields: Any = None, /, **more: Any) -> None:
+        self._link.log(self._id, "debug", message, motia.log_fields(fields, more))
 
-    def info(self, message: str, **fields: Any) -> None:
-        self._link.log(self._id, "info", message, fields)
+    def info(self, message: str, fields: Any = None, /, **more: Any) -> None:
+        """``info("scored", order_id=1)``, or with a dict: ``info("scored", {...})``."""
+        self._link.log(self._id, "info", message, motia.log_fields(fields, more))
 
-    def warn(self, message: str, **fields: Any) -> None:
-        self._link.log(self._id, "warn", message, fields)
+    def warn(self, message: str, fields: Any = None, /, **more: Any) -> None:
+        self._link.log(self._id, "warn", message, motia.log_fields(fields, more))
 
     warning = warn
 
-    def error(self, message: str, **fields: Any) -> None:
-        self._link.log(self._id, "error", message, fields)
+    def error(self, message: str, fields: Any = None, /, **more: Any) -> None:
+        self._link.log(self._id, "error", message, motia.log_fields(fields, more))
 
 
 class Cancellation:
@@ -220,7 +256,7 @@ class Context:
 
     async def emit(
         self,
-        topic: str,
+        topic: str | Mapping[str, Any],
         data: Any = None,
         *,
         group_id: str | None = None,
@@ -231,8 +267,10 @@ class Context:
 
         ``group_id`` orders delivery within a group, ``idempotency_key`` drops a
         repeat within the dedup window, ``delay_ms`` defers delivery. Returns the
-        message id.
+        message id. Motia's form works too: ``emit({"topic", "data", "messageGroupId"})``.
         """
+        if isinstance(topic, Mapping):
+            topic, data, group_id = motia.emit_args(topic)
         return await self._link.emit(
             self._id, topic, data, group_id or "", idempotency_key or "", delay_ms
         )
@@ -262,8 +300,8 @@ class SyncState:
     def get(self, group: str, key: str) -> Any:
         return self._block.run(self._state.get(group, key))
 
-    def set(self, group: str, key: str, value: Any) -> None:
-        self._block.run(self._state.set(group, key, value))
+    def set(self, group: str, key: str, value: T) -> T:
+        return self._block.run(self._state.set(group, key, value))
 
     def delete(self, group: str, key: str) -> bool:
         return self._block.run(self._state.delete(group, key))
@@ -273,6 +311,11 @@ class SyncState:
 
     def clear(self, group: str) -> int:
         return self._block.run(self._state.clear(group))
+
+    def get_group(self, group: str) -> builtins.list[Any]:
+        return self._block.run(self._state.get_group(group))
+
+    getGroup = get_group  # Motia's spelling
 
 
 class SyncStreams:
@@ -290,8 +333,18 @@ class SyncStreams:
     def delete(self, stream: str, group: str, item_id: str) -> bool:
         return self._block.run(self._streams.delete(stream, group, item_id))
 
-    def send(self, stream: str, group: str, event: Any) -> None:
-        self._block.run(self._streams.send(stream, group, event))
+    def send(self, stream: str, group: str, event: Any, *, item_id: str | None = None) -> None:
+        self._block.run(self._streams.send(stream, group, event, item_id=item_id))
+
+    def get(self, stream: str, group: str, item_id: str) -> Any:
+        return self._block.run(self._streams.get(stream, group, item_id))
+
+    def list(self, stream: str, group: str) -> list[StreamItem]:
+        return self._block.run(self._streams.list(stream, group))
+
+    def __getattr__(self, name: str) -> motia.SyncStreamHandle:
+        handle = motia.StreamHandle(self._streams, motia.stream_name(name))
+        return motia.SyncStreamHandle(handle, self._block.run)
 
 
 class SyncContext:
@@ -332,7 +385,7 @@ class SyncContext:
 
     def emit(
         self,
-        topic: str,
+        topic: str | Mapping[str, Any],
         data: Any = None,
         *,
         group_id: str | None = None,

@@ -20,11 +20,12 @@ from typing import Any
 
 import orjson
 
+from stephost import motia
 from stephost._bridge.connection import HostConnection
 from stephost.context import Cancellation, Context, SyncContext
 from stephost.errors import StepError
 from stephost.invocation import Invocation
-from stephost.loader import LoadedStep, load_generated, load_steps, parse_message
+from stephost.loader import LoadedStep, load_generated, load_steps, load_streams, parse_message
 from stephost.types import ApiResponse
 
 
@@ -109,6 +110,13 @@ class PythonRuntime:
             args = (parse_message(step.message_type, payload) if step.message_type else payload,)
         else:
             args = ()
+        if step.middleware:
+            return await motia.with_middleware(
+                step.middleware, args[0], ctx, functools.partial(self._handle, step, args, ctx)
+            )
+        return await self._handle(step, args, ctx)
+
+    async def _handle(self, step: LoadedStep, args: tuple[Any, ...], ctx: Context) -> Any:
         if step.is_async:
             return await step.handler(*args, ctx)
         sync_ctx = SyncContext(ctx, self._loop)
@@ -149,11 +157,13 @@ def _bad_response(message: str) -> StepError:
 
 async def run(project: Path, address: str) -> int:
     steps, failures = load_steps(project)
+    streams, stream_failures = load_streams(project)
+    failures.extend(stream_failures)
     if any(step.message_type for step in steps):
         failures.extend(load_generated(project, steps))
     conn = HostConnection(address)
     try:
-        await conn.open(steps, failures)
+        await conn.open(steps, failures, streams)
     except ConnectionError as exc:
         print(f"stephost python runtime: {exc}", file=sys.stderr)
         return 2

@@ -9,10 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, NotRequired, TypedDict
 
+from stephost.motia import RequestMapping
+
 
 @dataclass(frozen=True, slots=True)
-class ApiRequest:
-    """An HTTP request routed to an api step. Header names are lower case."""
+class ApiRequest(RequestMapping):
+    """An HTTP request routed to an api step. Header names are lower case.
+
+    It reads as a dict too, with the keys of the wire (``req["pathParams"]``,
+    ``req.get("body")``), as Motia steps expect.
+    """
 
     body: Any
     path_params: dict[str, str]
@@ -35,6 +41,13 @@ class StateItem(TypedDict):
     """One entry of ``ctx.state.list(group)``."""
 
     key: str
+    value: Any
+
+
+class StreamItem(TypedDict):
+    """One entry of ``ctx.streams.list(stream, group)``."""
+
+    id: str
     value: Any
 
 

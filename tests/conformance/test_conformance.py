@@ -216,6 +216,30 @@ def test_stream_item_is_readable(app: StephostApp) -> None:
     assert items == [{"id": "item", "value": {"progress": 50}}]
 
 
+def test_stream_operations(app: StephostApp) -> None:
+    group = f"ks-streams-{lang(app)}"
+    body = app.post("/ks/x", json={"action": "streams", "group": group}).json()
+    assert body == {
+        "got": {"n": 1},
+        "missing": None,
+        "list": [{"id": "a", "value": {"n": 1}}, {"id": "b", "value": [1, 2]}],
+        "deleted": True,
+        "after": [{"id": "b", "value": [1, 2]}],
+    }
+    assert app.get(f"/_stephost/streams/ks/{group}").json()["items"] == body["after"]
+
+
+def test_motia_forms_emit_state_group_and_trace_id(app: StephostApp) -> None:
+    group = f"ks-motia-{lang(app)}"
+    app.state.set(group, "w", {"first": True})
+    response = app.post("/ks/x", json={"action": "motia", "group": group, "data": {"m": 1}})
+    body = response.json()
+    assert body["values"] == [{"first": True}, 1]  # ordered by key: "w", "x"
+    assert body["traceId"] == response.headers["x-trace-id"]
+    messages = app.get("/_stephost/messages", params={"topic": "ks.out"}).json()["items"]
+    assert [m["data"] for m in messages if m["messageId"] == body["messageId"]] == [{"m": 1}]
+
+
 def test_get_route_with_path_and_query(app: StephostApp) -> None:
     response = app.get("/ks/a%20b/info?x=1", headers={"x-test": "t"})
     assert response.json() == {

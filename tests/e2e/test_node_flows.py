@@ -152,7 +152,7 @@ def test_ts_error_is_retried_then_dead_lettered_with_its_js_stack(
     assert error["message"] == "card 4242 was declined"
     assert error["language"] == "node"
     assert error["step"] == "Charge"
-    # The JS stack, through the TypeScript source (tsx keeps source maps).
+    # The JS stack, at the TypeScript source's lines (the transform keeps them).
     assert error["stack"].startswith("TypeError: card 4242 was declined\n    at checkCard (")
     assert "steps/charge.step.ts:9" in error["stack"]
     tries = [

@@ -59,12 +59,15 @@ def test_a_valid_payload_passes(contracts: Contracts) -> None:
 @pytest.mark.parametrize(
     ("payload", "path", "fragment"),
     [
-        ({"colour": "red"}, "/colour", 'no field named "colour"'),
-        ({"lines": [{"quantity": "many"}]}, "/lines/quantity", "quantity"),
-        ({"priority": "PRIORITY_LOW"}, "/priority", "PRIORITY_LOW"),
-        ({"placedAt": "yesterday"}, "/placedAt", "timestamp"),
-        ({"card": "1", "voucher": "2"}, "/", "oneof"),
-        ([1, 2], "/", "JSON object"),
+        ({"colour": "red"}, "/colour", "unknown field of shop.v1.Order"),
+        ({"lines": [{"quantity": "many"}]}, "/lines/0/quantity", "expected an integer from"),
+        ({"priority": "PRIORITY_LOW"}, "/priority", "PRIORITY_UNSPECIFIED, PRIORITY_HIGH, got"),
+        ({"placedAt": "yesterday"}, "/placedAt", "not a valid google.protobuf.Timestamp"),
+        ({"card": "1", "voucher": "2"}, "/voucher", "payment can hold one field; 'card'"),
+        ([1, 2], "/", "expected an object (shop.v1.Order), got a list"),
+        ({"totalCents": "12.5"}, "/totalCents", "expected an integer from"),
+        ({"labels": {"a": 1}}, "/labels/a", "expected a string, got 1 (a number)"),
+        ({"id": "a", "lines": None, "total_cents": 3, "totalCents": 4}, "/totalCents", "twice"),
     ],
 )
 def test_violations_name_the_field(
@@ -175,3 +178,75 @@ def test_message_types_are_checked_at_every_boundary(make_app: object, tmp_path:
     spec = app.get("/openapi.json").json()
     body = spec["paths"]["/orders"]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"]["title"] == "shop.v1.Order"
+
+
+REQUIRED_PROTO = """
+syntax = "proto3";
+package shop.v1;
+import "google/api/field_behavior.proto";
+
+message CreateOrder {
+  string item = 1 [(google.api.field_behavior) = REQUIRED];
+  int32 quantity = 2 [(google.api.field_behavior) = REQUIRED];
+  string note = 3;
+  repeated Line lines = 4 [(google.api.field_behavior) = REQUIRED];
+  message Line { string sku = 1 [(google.api.field_behavior) = REQUIRED]; }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def required(tmp_path_factory: pytest.TempPathFactory) -> Contracts:
+    project = tmp_path_factory.mktemp("required")
+    (project / "contracts").mkdir()
+    (project / "contracts" / "create.proto").write_text(REQUIRED_PROTO)
+    return Contracts.load(project)
+
+
+def test_required_fields_must_be_present(required: Contracts) -> None:
+    check = required.check("shop.v1.CreateOrder")
+    assert check.errors({"item": "book", "quantity": 0, "lines": [{"sku": "b1"}]}) == []
+    assert check.errors({"id": "nope"}) == [
+        {"path": "/id", "message": "unknown field of shop.v1.CreateOrder"},
+        {"path": "/item", "message": "is required"},
+        {"path": "/quantity", "message": "is required"},
+        {"path": "/lines", "message": "is required"},
+    ]
+    assert check.errors({"item": None, "quantity": 1, "lines": []}) == [
+        {"path": "/item", "message": "is required"},
+        {"path": "/lines", "message": "is required"},  # empty counts as absent
+    ]
+    assert check.errors({"item": "b", "quantity": 1, "lines": [{}]}) == [
+        {"path": "/lines/0/sku", "message": "is required"},
+    ]
+    assert check.schema["required"] == ["item", "quantity", "lines"]
+
+
+def test_every_failing_field_is_reported_in_our_words(required: Contracts) -> None:
+    errors = required.check("shop.v1.CreateOrder").errors(
+        {"item": 5, "quantity": "many", "note": ["x"], "lines": [{"skuu": "a"}]}
+    )
+    assert errors == [
+        {"path": "/item", "message": "expected a string, got 5 (a number)"},
+        {
+            "path": "/quantity",
+            "message": "expected an integer from -2147483648 to 2147483647, got 'many' (a string)",
+        },
+        {"path": "/note", "message": "expected a string, got a list"},
+        {"path": "/lines/0/skuu", "message": "unknown field of shop.v1.CreateOrder.Line; "
+                                              "did you mean 'sku'?"},
+        {"path": "/lines/0/sku", "message": "is required"},
+    ]  # fmt: skip
+
+
+def test_what_the_checks_pass_protobuf_parses(contracts: Contracts) -> None:
+    """The checks follow protobuf's own parser: what they let through, it reads."""
+    check = contracts.check("shop.v1.Order")
+    for payload in (
+        GOOD,
+        {"total_cents": 12, "placed_at": "2026-01-01T00:00:00.5Z"},
+        {"lines": [{"quantity": "7"}, {"quantity": 3.0}], "priority": 1, "labels": {}},
+        {"id": None, "lines": None, "extra": None},
+    ):
+        assert check.errors(payload) == []
+        check.parse(payload)

@@ -226,4 +226,27 @@ def test_dev_regenerates_when_a_proto_or_a_step_changes(project: Path, make_app:
     step = project / "steps" / "audit_step.py"
     step.write_text(step.read_text().replace('"Audit"', '"AuditAll"'))
     app.wait_for(lambda: "AuditAllContext" in types.read_text(), what="the renamed step's types")
+    # The baseline of breaking changes moves only on an explicit `stephost gen`.
+    check = cli("gen", "--check", cwd=project)
+    assert check.returncode == 1 and "changed since the baseline" in check.stderr
+    assert cli("gen", cwd=project).returncode == 0
     assert cli("gen", "--check", cwd=project).returncode == 0
+
+
+def test_dev_never_moves_the_baseline_past_a_breaking_change(
+    project: Path, make_app: Start
+) -> None:
+    baseline = (project / "generated" / "contracts.json").read_text()
+    app = make_app(project, copy=False, command="dev")
+    types = project / "generated" / "python" / "stephost_types.py"
+    proto = project / "contracts" / "shop" / "v1" / "orders.proto"
+    proto.write_text(PROTO.replace("double score = 2;", "string score = 2;"))
+    app.wait_for(lambda: "    score: str" in types.read_text(), what="the changed field's type")
+    warned = app.wait_for(
+        lambda: [line for line in app.logs() if line["event"].startswith("breaking contract")],
+        what="the warning",
+    )
+    assert "field 2 (score) changed" in warned[0]["change"]
+    assert (project / "generated" / "contracts.json").read_text() == baseline
+    strict = cli("gen", "--check", "--strict", cwd=project)
+    assert strict.returncode == 2 and "error: breaking change: shop.v1.OrderScored" in strict.stderr

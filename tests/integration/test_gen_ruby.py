@@ -345,4 +345,8 @@ def test_dev_regenerates_and_typed_ruby_steps_get_the_new_classes(
     app.wait_idle()
     assert app.dlq() == []
     assert app.captured("order.created")[0]["coupon"] == "C1"
+    # Only an explicit `stephost gen` makes the changed contracts the new baseline.
+    check = cli("gen", "--check", cwd=project)
+    assert check.returncode == 1 and "changed since the baseline" in check.stderr
+    assert cli("gen", cwd=project).returncode == 0
     assert cli("gen", "--check", cwd=project).returncode == 0

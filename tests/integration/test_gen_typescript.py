@@ -383,6 +383,10 @@ def test_dev_regenerates_typescript_types(project: Path, make_app: Start) -> Non
     proto.write_text(PROTO.replace("int64 rank = 3;", "int64 rank = 3;\n  string note = 4;"))
     json_types = project / "generated" / "ts" / "json" / "shop" / "v1" / "orders.ts"
     app.wait_for(lambda: "  note?: string" in json_types.read_text(), what="the new field")
+    # Only an explicit `stephost gen` makes the changed contracts the new baseline.
+    check = cli("gen", "--check", cwd=project)
+    assert check.returncode == 1 and "changed since the baseline" in check.stderr
+    assert cli("gen", cwd=project).returncode == 0
     assert cli("gen", "--check", cwd=project).returncode == 0
 
 

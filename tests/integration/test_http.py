@@ -90,6 +90,35 @@ def test_unsupported_media_type_is_415(shop: StephostApp) -> None:
     assert response.status_code == 415
 
 
+def test_json_sent_as_a_form_gets_a_hint_about_the_header(shop: StephostApp) -> None:
+    # What `curl -d '{...}'` sends without -H 'content-type: application/json'.
+    body = b'{"item": "pen", "quantity": 1}'
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    response = shop.post("/orders", content=body, headers=form)
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert message.endswith(
+        "(the body is JSON but came as application/x-www-form-urlencoded, so it was not "
+        "read as JSON: send it with the header content-type: application/json)"
+    )
+    real_form = shop.post("/orders", content=b"item=pen", headers=form)
+    assert (
+        real_form.status_code == 400 and "content-type" not in real_form.json()["error"]["message"]
+    )
+
+
+def test_swagger_ui_needs_no_network(shop: StephostApp) -> None:
+    page = shop.get("/docs")
+    assert page.status_code == 200
+    assert "/docs/assets/swagger-ui-bundle.js" in page.text
+    assert "/docs/assets/swagger-ui.css" in page.text
+    assert "https://" not in page.text  # no CDN
+    script = shop.get("/docs/assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.text
+    assert shop.get("/docs/assets/swagger-ui.css").status_code == 200
+    assert shop.get("/docs/assets/nope.js").status_code == 404
+
+
 def test_every_response_has_a_trace_id(shop: StephostApp) -> None:
     for response in (
         shop.get("/_stephost/health"),

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import orjson
 import pytest
 
 from stephost_host.testing import StephostApp
-from tests.conftest import ROOT, write_project
+from tests.conftest import ROOT, run_cli, write_project
 
 pytestmark = pytest.mark.integration
 
@@ -25,20 +23,6 @@ config = {"type": "api", "name": "Ok", "method": "GET", "path": "/ok"}
 async def handler(req, ctx):
     return {"status": 200, "body": {"version": 1}}
 """
-
-
-def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stephost_host.cli", *args],
-        cwd=cwd,
-        env={**os.environ, "STEPHOST_LOG_FORMAT": "json", **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def test_broken_step_files_are_reported_and_others_serve(make_app: Start, tmp_path: Path) -> None:
@@ -79,7 +63,7 @@ def test_duplicate_step_name_names_both_files(tmp_path: Path) -> None:
 def test_missing_steps_folder(tmp_path: Path) -> None:
     result = run_cli("start", "--port", "0", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.startswith("error: no steps/ folder in")
+    assert result.stderr.startswith("error: no steps/ or src/ folder in")
 
 
 def test_port_in_use(tmp_path: Path) -> None:
@@ -240,7 +224,7 @@ def test_cli_without_a_running_host(tmp_path: Path) -> None:
 
 
 def test_new_project_works_at_once(make_app: Start, tmp_path: Path) -> None:
-    created = run_cli("new", "hello-app", cwd=tmp_path)
+    created = run_cli("new", "hello-app", "--no-npm", cwd=tmp_path)
     assert created.returncode == 0, created.stderr
     project = tmp_path / "hello-app"
     assert (project / ".github" / "workflows" / "stephost.yml").exists()
@@ -252,7 +236,7 @@ def test_new_project_works_at_once(make_app: Start, tmp_path: Path) -> None:
     failing = run_cli("test", "-k", "fails", cwd=project, timeout=180)
     assert failing.returncode == 1
     assert "1 failed" in failing.stdout
-    again = run_cli("new", "hello-app", cwd=tmp_path)
+    again = run_cli("new", "hello-app", "--no-npm", cwd=tmp_path)
     assert again.returncode == 1 and "not empty" in again.stderr
     app = make_app(tmp_path / "hello-app", copy=False)
     response = app.post("/hello", json={"name": "Ada"})
@@ -261,6 +245,26 @@ def test_new_project_works_at_once(make_app: Start, tmp_path: Path) -> None:
     assert app.post("/hello", json={}).status_code == 400
     app.wait_idle()
     assert app.state.get("greetings", "Ada") == 1
+
+
+def test_stephost_test_runs_only_the_tests_it_is_given(tmp_path: Path) -> None:
+    project = write_project(
+        tmp_path / "p",
+        {
+            "steps/ok_step.py": OK_STEP,
+            "tests/test_one.py": "def test_one():\n    pass\n",
+            "tests/test_two.py": "def test_two():\n    assert False\n\ndef test_2b():\n    pass\n",
+            "tests/three.test.mjs": "import { test } from 'node:test'\ntest('3', () => {throw 1})",
+        },
+    )
+    one = run_cli("test", "tests/test_one.py", cwd=project, timeout=180)
+    assert one.returncode == 0, one.stdout + one.stderr
+    assert "1 passed" in one.stdout and "TAP" not in one.stdout  # no other file, no node tests
+    named = run_cli("test", "tests/test_two.py::test_2b", "-k", "tests", cwd=project)
+    # Only test_2b: "tests" is -k's value, not a path (else test_two would run, and fail).
+    assert named.returncode == 0 and "1 passed" in named.stdout, named.stdout
+    nothing = run_cli("test", "steps", cwd=project)
+    assert nothing.returncode == 1 and "no tests in" in nothing.stderr
 
 
 def test_sigterm_drains_runtimes_and_exits_cleanly(make_app: Start, tmp_path: Path) -> None:

@@ -86,3 +86,60 @@ def test_catalog_warns_about_topics_nobody_emits() -> None:
     ]
     warnings = Catalog.build(reports, []).warnings()
     assert warnings == ["topic 'ghost' (subscribed by E) is emitted by no step"]
+
+
+def test_typos_in_configs_are_warnings_with_a_suggestion() -> None:
+    parsed = step(type="event", name="E", subscribes=["a"], maxAttempt=5, timeoutMS=10)
+    assert parsed.config_warnings == (
+        "unknown key `maxAttempt` (did you mean `maxAttempts`?)",
+        "unknown key `timeoutMS` (did you mean `timeoutMs`?)",
+    )
+    assert parsed.max_attempts == 3  # the typo did not set anything
+
+
+def test_a_key_of_another_step_type_is_a_warning() -> None:
+    parsed = step(type="api", name="A", method="GET", path="/", subscribes=["x"], cron="* * * * *")
+    assert parsed.config_warnings == (
+        "`subscribes` is not a key of api steps (only of event, noop steps)",
+        "`cron` is not a key of api steps (only of cron steps)",
+    )
+
+
+def test_a_missing_required_key_names_the_typo() -> None:
+    with pytest.raises(ConfigError) as caught:
+        step(type="event", name="E", subscribe=["a"])
+    assert str(caught.value) == (
+        "`subscribes` is required for event steps (the config has `subscribe`: "
+        "did you mean `subscribes`?)"
+    )
+
+
+def test_motia_keys_are_known() -> None:
+    emits = [{"topic": "t", "label": "Done", "conditional": True}]
+    motia = {"virtualEmits": ["v"], "virtualSubscribes": ["w"], "includeFiles": ["x.txt"]}
+    api = step(type="api", name="A", method="POST", path="/a", emits=emits, queryParams=[],
+               middleware=[], responseSchema={}, **motia)  # fmt: skip
+    event = step(type="event", name="E", subscribes=["t"], input={}, emits=emits,
+                 infrastructure={"queue": {"maxRetries": 2}}, **motia)  # fmt: skip
+    cron = step(type="cron", name="C", cron="0 * * * *", emits=emits, **motia)
+    noop = step(type="noop", name="N", **motia)
+    assert [s.config_warnings for s in (api, event, cron, noop)] == [()] * 4
+    typo = step(type="noop", name="N", emits=[{"topic": "t", "lable": "x"}])
+    assert typo.config_warnings == (
+        "`emits` entry 't': unknown key `lable` (did you mean `label`?)",
+    )
+
+
+def test_strict_refuses_configs_with_unknown_keys() -> None:
+    reports = [
+        StepReport("python", "steps/a_step.py", "A", {"type": "noop", "name": "A", "nmae": "x"}),
+        StepReport("python", "steps/b_step.py", "B", {"type": "noop", "name": "B"}),
+    ]
+    catalog = Catalog.build(reports, [])
+    assert sorted(catalog.steps) == ["A", "B"]
+    assert catalog.warnings() == ["steps/a_step.py: A: unknown key `nmae` (did you mean `name`?)"]
+    strict = catalog.strict()
+    assert sorted(strict.steps) == ["B"]
+    (problem,) = strict.problems
+    assert problem.failure.code == "BAD_CONFIG"
+    assert problem.failure.message == "steps/a_step.py: unknown key `nmae` (did you mean `name`?)"

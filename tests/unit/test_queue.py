@@ -90,6 +90,18 @@ def test_retry_delay_and_next_due(queue: SqliteQueue) -> None:
     run(go())
 
 
+def test_a_step_delay_holds_back_only_that_steps_delivery(queue: SqliteQueue) -> None:
+    async def go() -> None:
+        await queue.publish([pub(1, ("A", "B"), delays_ms=(0, 60_000))], 1000)
+        assert [d.message_id for d in await queue.lease("A", 1, 1000)] == ["m1"]
+        assert await queue.lease("B", 1, 1000) == []
+        due = await queue.next_due_ms("B", int(time.time() * 1000))
+        assert due is not None and due > time.time() * 1000 + 50_000
+        assert (await queue.counts())["B"]["delayed"] == 1
+
+    run(go())
+
+
 def test_release_does_not_count_the_attempt(queue: SqliteQueue) -> None:
     async def go() -> None:
         await queue.publish([pub(1)], 1000)

@@ -24,6 +24,7 @@ def test_public_surface_is_pinned() -> None:
         "StateItem",
         "StepConfig",
         "StepError",
+        "StreamItem",
         "Streams",
         "SyncContext",
         "SyncState",

@@ -1,24 +1,82 @@
 // What both entries (the runtime, and node:test files run by `stephost test`) register
 // before loading anything else:
-//   - TypeScript files (.ts, .mts, .cts), imported or required: tsx compiles them;
-//   - bare specifiers that name this runtime's own modules ('stephost', ...), from ESM or
-//     CommonJS code alike.
-import Module, { register } from 'node:module'
-import { fileURLToPath } from 'node:url'
-import { register as registerTsxCjs } from 'tsx/cjs/api'
-import { register as registerTsxEsm } from 'tsx/esm/api'
+//   - TypeScript files (.ts, .mts, .cts), imported or required, load without a build
+//     step (transform.mjs);
+//   - bare specifiers that name this runtime's own modules ('stephost', 'motia', ...)
+//     mean them, from ESM or CommonJS code alike;
+//   - packages the runtime lends a project that has none installed (LENT), from ESM or
+//     CommonJS code alike; an installed one wins.
+// The same files run from a checkout (bin/, with src/*.ts beside) and bundled into the
+// wheel (scripts/bundle.mjs: one folder of .mjs/.cjs files, no node_modules).
+import { readFileSync } from 'node:fs'
+import Module, { createRequire, register } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
-/** `modules`: specifier -> URL of the file it means. */
+import { transformTypeScript } from './transform.mjs'
+
+/* global STEPHOST_BUNDLED */
+const BUNDLED = typeof STEPHOST_BUNDLED !== 'undefined'
+
+/**
+ * What the runtime lends a project that cannot resolve it itself: Motia steps import zod,
+ * and a Motia project moved here may not have run `npm install`. These are the entries
+ * of zod's package exports (all but the single locale files).
+ */
+export const LENT = ['zod', 'zod/mini', 'zod/v3', 'zod/v4', 'zod/v4-mini', 'zod/v4/mini', 'zod/v4/core', 'zod/locales', 'zod/v4/locales']
+
+/** Where the bundle keeps a lent module, without the extension ('zod/v4' -> 'lent/zod/v4'). */
+export function lentName(specifier) {
+  return `lent/${specifier}`
+}
+
+/**
+ * One of this runtime's public modules ('sdk', 'motia-sdk', 'testing'): its ES module URL
+ * and the file a CommonJS `require` loads (from a checkout both are the TypeScript source).
+ */
+export function ownModule(name) {
+  if (BUNDLED) return { esm: new URL(`./${name}.mjs`, import.meta.url), cjs: new URL(`./${name}.cjs`, import.meta.url) }
+  const source = new URL(`../src/${name}.ts`, import.meta.url)
+  return { esm: source, cjs: source }
+}
+
+/** A LENT specifier's files, as ownModule gives them: the bundle's copy, else node_modules'. */
+function lentModule(specifier) {
+  if (BUNDLED) {
+    const name = lentName(specifier)
+    return { esm: new URL(`./${name}.mjs`, import.meta.url), cjs: new URL(`./${name}.cjs`, import.meta.url) }
+  }
+  return { esm: new URL(import.meta.resolve(specifier)), cjs: pathToFileURL(createRequire(import.meta.url).resolve(specifier)) }
+}
+
+/** `modules`: specifier -> ownModule(...) of the file it means. */
 export function registerLoaders(modules) {
-  registerTsxCjs()
-  registerTsxEsm()
-  const urls = Object.fromEntries(Object.entries(modules).map(([name, url]) => [name, url.href]))
-  // Registered last, so it runs first: these specifiers never reach node_modules.
-  register('./resolve-sdk.mjs', import.meta.url, { data: { modules: urls } })
+  const lent = Object.fromEntries(LENT.map((specifier) => [specifier, lentModule(specifier)]))
+  const esm = (files) => Object.fromEntries(Object.entries(files).map(([name, { esm }]) => [name, esm.href]))
+  register('./hooks.mjs', import.meta.url, { data: { modules: esm(modules), lent: esm(lent) } })
+  const compile = (module, filename) => {
+    // The format says CommonJS whatever the package's `type` (Node 20.19+ reads it).
+    module._compile(transformTypeScript(readFileSync(filename, 'utf8'), filename, 'cjs'), filename, 'commonjs')
+  }
+  Module._extensions['.ts'] = compile
+  Module._extensions['.cts'] = compile
   // CommonJS `require('stephost')`: the CommonJS resolver does not consult ESM hooks on Node 20.
-  const paths = new Map(Object.entries(modules).map(([name, url]) => [name, fileURLToPath(url)]))
+  const cjs = (files) => new Map(Object.entries(files).map(([name, { cjs }]) => [name, fileURLToPath(cjs)]))
+  const paths = cjs(modules)
+  const lentPaths = cjs(lent)
   const resolveFilename = Module._resolveFilename
-  Module._resolveFilename = function (request, ...rest) {
-    return resolveFilename.call(this, paths.get(request) ?? request, ...rest)
+  Module._resolveFilename = function (request, parent, ...rest) {
+    const own = paths.get(request)
+    if (own !== undefined) return resolveFilename.call(this, own, parent, ...rest)
+    try {
+      return resolveFilename.call(this, request, parent, ...rest)
+    } catch (error) {
+      if (error?.code !== 'MODULE_NOT_FOUND') throw error
+      const lentPath = lentPaths.get(request)
+      if (lentPath !== undefined) return lentPath
+      // From TypeScript, `./x.js` means `./x.ts` (as tsc resolves it).
+      const fromTs = /\.c?ts$/.test(parent?.filename ?? '')
+      if (!fromTs || !/^\.\.?\/.*\.c?js$/.test(request)) throw error
+      return resolveFilename.call(this, request.replace(/js$/, 'ts'), parent, ...rest)
+    }
   }
 }

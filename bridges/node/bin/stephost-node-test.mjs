@@ -1,11 +1,14 @@
 // The `--import` entry of a project's node:test files: `stephost test` runs
 //   node --import <this file> --test tests/**/*.test.{ts,mts,js,mjs,cjs}
-// so TypeScript test files load through tsx, and 'stephost' and 'stephost/testing' (the
-// test helper: startApp) mean this runtime's own modules, whatever the project has
-// installed. node:test passes the flag on to the process it starts for each file.
-import { registerLoaders } from './loaders.mjs'
+// so TypeScript test files load without a build step, and 'stephost',
+// 'stephost/testing' (the test helper: startApp) and 'motia' mean this runtime's own
+// modules, whatever the project has installed. node:test passes the flag on to the
+// process it starts for each file.
+import { ownModule, registerLoaders } from './loaders.mjs'
 
 registerLoaders({
-  stephost: new URL('../src/sdk.ts', import.meta.url),
-  'stephost/testing': new URL('../src/testing.ts', import.meta.url),
+  stephost: ownModule('sdk'),
+  motia: ownModule('motia-sdk'),
+  '@motiadev/core': ownModule('motia-sdk'),
+  'stephost/testing': ownModule('testing'),
 })

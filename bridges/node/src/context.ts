@@ -6,7 +6,18 @@
  * the trace. The parts a handler does not touch are never built.
  */
 import type { HostLink, Invocation } from './invocation.ts'
-import type { Context, EmitOptions, LogFields, Logger, State, StateItem, Streams } from './sdk.ts'
+import { emitArgs, withStreamHandles } from './motia.ts'
+import type {
+  Context,
+  EmitEvent,
+  EmitOptions,
+  LogFields,
+  Logger,
+  State,
+  StateItem,
+  StreamItem,
+  Streams,
+} from './sdk.ts'
 import type { TypedCodec } from './typed.ts'
 
 class HostState implements State {
@@ -19,8 +30,9 @@ class HostState implements State {
     return (await this.link.stateGet(this.id, group, key)) as Value | null
   }
 
-  async set(group: string, key: string, value: unknown): Promise<void> {
+  async set<Value>(group: string, key: string, value: Value): Promise<Value> {
     await this.link.stateSet(this.id, group, key, value)
+    return value
   }
 
   delete(group: string, key: string): Promise<boolean> {
@@ -34,24 +46,22 @@ class HostState implements State {
   clear(group: string): Promise<number> {
     return this.link.stateClear(this.id, group)
   }
+
+  async getGroup<Value = unknown>(group: string): Promise<Value[]> {
+    return (await this.list<Value>(group)).map((item) => item.value)
+  }
 }
 
-class HostStreams implements Streams {
-  constructor(
-    private readonly link: HostLink,
-    private readonly id: number,
-  ) {}
-
-  set(stream: string, group: string, id: string, value: unknown): Promise<void> {
-    return this.link.streamSet(this.id, stream, group, id, value)
-  }
-
-  delete(stream: string, group: string, id: string): Promise<boolean> {
-    return this.link.streamDelete(this.id, stream, group, id)
-  }
-
-  send(stream: string, group: string, event: unknown): Promise<void> {
-    return this.link.streamSend(this.id, stream, group, event)
+/** The native stream calls, as closures (motia.ts hands them out from a Proxy). */
+function hostStreams(link: HostLink, invocationId: number): Streams {
+  return {
+    set: (stream, group, id, value) => link.streamSet(invocationId, stream, group, id, value),
+    delete: (stream, group, id) => link.streamDelete(invocationId, stream, group, id),
+    send: (stream, group, event, options) => link.streamSend(invocationId, stream, group, event, options?.id ?? ''),
+    get: async <Value>(stream: string, group: string, id: string) =>
+      (await link.streamGet(invocationId, stream, group, id)) as Value | null,
+    list: async <Value>(stream: string, group: string) =>
+      (await link.streamList(invocationId, stream, group)) as Array<StreamItem<Value>>,
   }
 }
 
@@ -114,7 +124,7 @@ export class InvocationContext implements Context {
   }
 
   get streams(): Streams {
-    return (this.#streams ??= new HostStreams(this.#link, this.#id))
+    return (this.#streams ??= withStreamHandles(hostStreams(this.#link, this.#id)))
   }
 
   get logger(): Logger {
@@ -130,7 +140,13 @@ export class InvocationContext implements Context {
     return this.#abort.signal
   }
 
-  emit(topic: string, data?: unknown, options?: EmitOptions): Promise<string> {
+  /** A property, not a method: Motia steps destructure `{ emit }` from the context. */
+  readonly emit: Context['emit'] = (topic: string | EmitEvent, data?: unknown, options?: EmitOptions) =>
+    typeof topic === 'object' && topic !== null
+      ? this.#emit(emitArgs(topic))
+      : this.#emit({ topic, data, options })
+
+  #emit({ topic, data, options }: { topic: string; data: unknown; options: EmitOptions | undefined }): Promise<string> {
     return this.#link.emit(
       this.#id,
       topic,

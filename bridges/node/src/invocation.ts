@@ -40,6 +40,9 @@ export interface HostLink {
   stateClear(invocationId: number, group: string): Promise<number>
   streamSet(invocationId: number, stream: string, group: string, id: string, value: unknown): Promise<void>
   streamDelete(invocationId: number, stream: string, group: string, id: string): Promise<boolean>
-  streamSend(invocationId: number, stream: string, group: string, event: unknown): Promise<void>
+  /** `id`: the item the event is about; empty for the whole group. */
+  streamSend(invocationId: number, stream: string, group: string, event: unknown, id: string): Promise<void>
+  streamGet(invocationId: number, stream: string, group: string, id: string): Promise<unknown>
+  streamList(invocationId: number, stream: string, group: string): Promise<Array<{ id: string; value: unknown }>>
   log(invocationId: number, level: string, message: string, fields: Record<string, unknown> | undefined): void
 }

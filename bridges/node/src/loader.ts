@@ -1,10 +1,11 @@
 /**
- * Finds and imports `*.step.{ts,js,mts,mjs,cts,cjs}` files; one failing file never hides
- * the others.
+ * Finds and imports `*.step.{ts,js,mts,mjs,cts,cjs}` files (and Motia's `*_step.{ts,js}`)
+ * under `steps/` and `src/`; one failing file never hides the others. Stream files
+ * (`*.stream.{ts,js}`, `*_stream.{ts,js}`) declare streams.
  *
- * Files are imported one by one with `import()`; tsx (registered by the entry) compiles
- * TypeScript on the way, and a CommonJS file's `module.exports` arrives as the
- * namespace's default. The host checks each config (for every language alike): here a
+ * Files are imported one by one with `import()`; the entry's loaders (bin/loaders.mjs)
+ * turn TypeScript into JavaScript on the way, and a CommonJS file's `module.exports`
+ * arrives as the namespace's default. The host checks each config (for every language alike): here a
  * file only needs to export a `config` object with a `name`, and a `handler` function
  * unless it is a noop step. zod schemas become JSON Schema.
  */
@@ -13,11 +14,18 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
+import { splitMiddleware } from './motia.ts'
+import type { Middleware } from './motia.ts'
 import { toJsonSchema } from './schema.ts'
 import { codecFor, loadRegistry, registryPath, typedNames } from './typed.ts'
 import type { TypedCodec, TypedNames } from './typed.ts'
 
-export const STEP_FILE = /\.step\.(?:ts|js|mts|mjs|cts|cjs)$/
+export const STEP_FILE = /(?:\.step\.(?:ts|js|mts|mjs|cts|cjs)|_step\.(?:ts|js))$/
+export const STREAM_FILE = /[._]stream\.(?:ts|js)$/
+/** Where step files live: steps/, and src/ (the other layout of Motia projects). */
+export const STEP_DIRS = ['steps', 'src'] as const
+/** Installed packages are never searched (Motia keeps a virtualenv in python_modules). */
+const SKIPPED_DIRS = new Set(['node_modules', 'python_modules'])
 const SCHEMA_KEYS = ['bodySchema', 'input'] as const
 
 export type Handler = (...args: unknown[]) => unknown
@@ -34,6 +42,16 @@ export interface LoadedStep {
   /** `typed: true`: the message types its config names, then (once loaded) their codec. */
   typed?: TypedNames
   codec?: TypedCodec
+  /** An api config's `middleware`, run in order around the handler. */
+  middleware?: Middleware[]
+}
+
+/** A stream file's declaration. */
+export interface LoadedStream {
+  name: string
+  file: string
+  /** The config as JSON, its schema converted. */
+  config: Buffer
 }
 
 /** A step file that could not be loaded, and why. */
@@ -48,8 +66,9 @@ export class BadStepError extends Error {
   override name = 'BadStepError'
 }
 
-/** Step files under `project/steps`, sorted; node_modules and dot-folders are skipped. */
-export function findStepFiles(project: string): string[] {
+/** Step (or stream) files under `steps/` and `src/`, sorted; installed packages and
+ * dot-folders are skipped. */
+export function findStepFiles(project: string, pattern: RegExp = STEP_FILE): string[] {
   const found: string[] = []
   const walk = (dir: string): void => {
     let entries
@@ -62,20 +81,38 @@ export function findStepFiles(project: string): string[] {
       if (entry.name.startsWith('.')) continue
       const path = join(dir, entry.name)
       if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules') walk(path)
-      } else if (STEP_FILE.test(entry.name)) {
+        if (!SKIPPED_DIRS.has(entry.name)) walk(path)
+      } else if (pattern.test(entry.name)) {
         found.push(path)
       }
     }
   }
-  walk(join(project, 'steps'))
+  for (const dir of STEP_DIRS) walk(join(project, dir))
   return found.sort()
 }
 
-export async function loadSteps(project: string): Promise<{ steps: LoadedStep[]; failures: FileFailure[] }> {
-  const steps: LoadedStep[] = []
+export async function loadSteps(
+  project: string,
+): Promise<{ steps: LoadedStep[]; failures: FileFailure[]; streams: LoadedStream[] }> {
   const failures: FileFailure[] = []
-  for (const path of findStepFiles(project)) {
+  const streams = await importEach(project, STREAM_FILE, failures, streamFromModule)
+  const steps = await importEach(project, STEP_FILE, failures, stepFromModule)
+  if (steps.some((step) => step.typed !== undefined)) await attachCodecs(project, steps, failures)
+  return { steps, failures, streams }
+}
+
+/**
+ * Imports each file matching `pattern` and builds what it declares; a file that does not
+ * import, or declares nothing usable (BadStepError), is a failure.
+ */
+async function importEach<T>(
+  project: string,
+  pattern: RegExp,
+  failures: FileFailure[],
+  build: (module: Record<string, unknown>, file: string, path: string) => T,
+): Promise<T[]> {
+  const built: T[] = []
+  for (const path of findStepFiles(project, pattern)) {
     const file = relative(project, path).split(sep).join('/')
     let module: Record<string, unknown>
     try {
@@ -85,14 +122,38 @@ export async function loadSteps(project: string): Promise<{ steps: LoadedStep[];
       continue
     }
     try {
-      steps.push(stepFromModule(module, file))
+      built.push(build(module, file, path))
     } catch (error) {
       if (!(error instanceof BadStepError)) throw error
       failures.push({ file, code: 'BAD_CONFIG', message: error.message, stack: error.stack ?? '' })
     }
   }
-  if (steps.some((step) => step.typed !== undefined)) await attachCodecs(project, steps, failures)
-  return { steps, failures }
+  return built
+}
+
+function streamFromModule(namespace: Record<string, unknown>, file: string, path: string): LoadedStream {
+  const config = exportsOf(namespace).config
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new BadStepError(`${file}: a stream file must export \`config\` as an object`)
+  }
+  const raw = config as Record<string, unknown>
+  if (typeof raw.name !== 'string' || raw.name === '') {
+    throw new BadStepError(`${file}: the stream config needs a non-empty string \`name\``)
+  }
+  const converted: Record<string, unknown> = { ...raw }
+  if (converted.schema !== undefined) converted.schema = convertSchema(converted.schema, file, 'schema', path)
+  if (typeof converted.canAccess === 'function') converted.canAccess = converted.canAccess.name || 'canAccess'
+  const base = converted.baseConfig as Record<string, unknown> | undefined
+  if (typeof base?.factory === 'function') converted.baseConfig = { ...base, factory: base.factory.name || 'factory' }
+  return { name: raw.name, file, config: Buffer.from(toJson(converted, file)) }
+}
+
+function toJson(value: Record<string, unknown>, file: string): string {
+  try {
+    return JSON.stringify(value)
+  } catch (error) {
+    throw new BadStepError(`${file}: config is not JSON: ${error instanceof Error ? error.message : String(error)}`)
+  }
 }
 
 /** Typed steps get their codecs from the generated registry; one that cannot is a failure. */
@@ -131,19 +192,19 @@ function loadFailure(file: string, path: string, error: unknown): FileFailure {
 
 /**
  * A syntax error as `SyntaxError: <what> (<file>:<line>:<column>)` with a code frame.
- * tsx reports TypeScript's through esbuild ("Transform failed ... path:line:col: ERROR:
- * ..."); Node's own SyntaxError for an ES module carries no location at all, so the
- * file is checked again with `node --check`, which prints one.
+ * TypeScript's come from the transform (bin/transform.mjs), whose message ends with
+ * `(<path>:<line>:<column>)`; Node's own SyntaxError for an ES module carries no location
+ * at all, so the file is checked again with `node --check`, which prints one.
  */
 function syntaxProblem(file: string, path: string, error: Error): { message: string; stack: string } | undefined {
-  const esbuild = /^(.*):(\d+):(\d+): ERROR: (.*)$/m.exec(error.message)
-  if (esbuild !== null && esbuild[1] === path) {
-    const line = Number(esbuild[2])
-    const column = Number(esbuild[3])
-    const where = `${file}:${line}:${column + 1}`
-    return { message: `SyntaxError: ${esbuild[4]} (${where})`, stack: `SyntaxError: ${esbuild[4]}\n${codeFrame(path, where, line, column)}` }
+  if (!(error instanceof SyntaxError) && error.name !== 'SyntaxError') return undefined
+  const transformed = new RegExp(`^(.*) \\(${escapeRegExp(path)}:(\\d+):(\\d+)\\)$`).exec(error.message)
+  if (transformed !== null) {
+    const line = Number(transformed[2])
+    const column = Number(transformed[3])
+    const where = `${file}:${line}:${column}`
+    return { message: `SyntaxError: ${transformed[1]} (${where})`, stack: `SyntaxError: ${transformed[1]}\n${codeFrame(path, where, line, column - 1)}` }
   }
-  if (!(error instanceof SyntaxError)) return undefined
   const where = new RegExp(`${escapeRegExp(path)}:(\\d+)`)
   const inStack = where.exec(error.stack ?? '')
   if (inStack !== null) {
@@ -173,8 +234,11 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-/** The step a module defines; throws BadStepError naming what is missing. */
-export function stepFromModule(namespace: Record<string, unknown>, file: string): LoadedStep {
+/**
+ * The step a module defines; throws BadStepError naming what is missing. `path` (the
+ * file's absolute path) lets zod schemas convert with the project's own zod.
+ */
+export function stepFromModule(namespace: Record<string, unknown>, file: string, path?: string): LoadedStep {
   const module = exportsOf(namespace)
   const config = module.config
   const handler = module.handler
@@ -191,16 +255,14 @@ export function stepFromModule(namespace: Record<string, unknown>, file: string)
   }
   const converted: Record<string, unknown> = { ...raw }
   for (const key of SCHEMA_KEYS) {
-    if (converted[key] !== undefined) converted[key] = convertSchema(converted[key], file, key)
+    if (converted[key] !== undefined) converted[key] = convertSchema(converted[key], file, key, path)
   }
   const responses = converted.responseSchema
-  if (responses !== undefined) converted.responseSchema = convertResponses(responses, file)
-  let json: string | undefined
-  try {
-    json = JSON.stringify(converted)
-  } catch (error) {
-    throw new BadStepError(`${file}: config is not JSON: ${error instanceof Error ? error.message : String(error)}`)
-  }
+  if (responses !== undefined) converted.responseSchema = convertResponses(responses, file, path)
+  const middleware = splitMiddleware(raw)
+  if (middleware !== undefined && 'problem' in middleware) throw new BadStepError(`${file}: ${middleware.problem}`)
+  if (middleware !== undefined) converted.middleware = middleware.names
+  const json = toJson(converted, file)
   const step: LoadedStep = {
     name: raw.name,
     file,
@@ -210,6 +272,7 @@ export function stepFromModule(namespace: Record<string, unknown>, file: string)
   }
   const typed = typedNames(raw)
   if (typed !== undefined) step.typed = typed
+  if (middleware !== undefined) step.middleware = middleware.functions
   return step
 }
 
@@ -221,9 +284,9 @@ function exportsOf(namespace: Record<string, unknown>): Record<string, unknown> 
   return namespace
 }
 
-function convertSchema(schema: unknown, file: string, key: string): unknown {
+function convertSchema(schema: unknown, file: string, key: string, path?: string): unknown {
   try {
-    return toJsonSchema(schema)
+    return toJsonSchema(schema, path)
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error)
     throw new BadStepError(`${file}: \`${key}\` could not be turned into JSON Schema: ${why}`)
@@ -231,12 +294,12 @@ function convertSchema(schema: unknown, file: string, key: string): unknown {
 }
 
 /** responseSchema is a schema, or schemas by status code. */
-function convertResponses(value: unknown, file: string): unknown {
-  const converted = convertSchema(value, file, 'responseSchema')
+function convertResponses(value: unknown, file: string, path?: string): unknown {
+  const converted = convertSchema(value, file, 'responseSchema', path)
   if (converted !== value || typeof value !== 'object' || value === null) return converted
   const out: Record<string, unknown> = {}
   for (const [status, schema] of Object.entries(value)) {
-    out[status] = convertSchema(schema, file, `responseSchema.${status}`)
+    out[status] = convertSchema(schema, file, `responseSchema.${status}`, path)
   }
   return out
 }

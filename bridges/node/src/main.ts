@@ -37,12 +37,12 @@ export async function main(): Promise<void> {
   process.on('uncaughtException', escaped('uncaught exception'))
   process.on('unhandledRejection', escaped('unhandled rejection'))
 
-  const { steps, failures } = await loadSteps(project)
+  const { steps, failures, streams } = await loadSteps(project)
   const conn = new HostConnection(address)
   runtime = new NodeRuntime(conn, steps)
   const active = runtime
   try {
-    await conn.open(steps, failures, {
+    await conn.open(steps, failures, streams, {
       invocation: (invocation) => active.invoke(invocation),
       cancel: (invocationId, reason) => active.cancel(invocationId, reason),
       drain: () =>

@@ -14,6 +14,7 @@ import type { HostConnection } from './bridge/connection.ts'
 import { InvocationContext } from './context.ts'
 import type { Invocation } from './invocation.ts'
 import type { LoadedStep } from './loader.ts'
+import { withMiddleware } from './motia.ts'
 import { StepError } from './sdk.ts'
 import type { ApiResponse } from './sdk.ts'
 
@@ -58,7 +59,12 @@ export class NodeRuntime {
       const request = invocation.request
       if (request !== undefined) {
         if (input !== undefined) request.body = input.fromJSON(request.body)
-        const response = apiResponse(await task.step.handler(request, task.ctx))
+        const { handler, middleware } = task.step
+        const response = apiResponse(
+          await (middleware === undefined
+            ? handler(request, task.ctx)
+            : withMiddleware(middleware, request, task.ctx, async () => handler(request, task.ctx))),
+        )
         send = () => this.#conn.sendResponse(task.id, response)
       } else if (invocation.trigger === 'event') {
         const payload = invocation.payload.length ? parseJson(invocation.payload) : null

@@ -59,26 +59,49 @@ export interface StateItem<Value = unknown> {
   value: Value
 }
 
+/** One entry of `ctx.streams.list(stream, group)`. */
+export interface StreamItem<Value = unknown> {
+  id: string
+  value: Value
+}
+
+/** Motia's form of `ctx.emit`'s arguments; `messageGroupId` is the group id. */
+export interface EmitEvent {
+  topic: string
+  data?: unknown
+  messageGroupId?: string
+}
+
 /** Key/value groups of JSON values, kept by the host. */
 export interface State {
   /** The value, or null when the key does not exist. */
   get<Value = unknown>(group: string, key: string): Promise<Value | null>
-  set(group: string, key: string, value: unknown): Promise<void>
+  /** Stores the value; resolves to it. */
+  set<Value>(group: string, key: string, value: Value): Promise<Value>
   /** Whether the key existed. */
   delete(group: string, key: string): Promise<boolean>
   /** Every `{key, value}` of the group, ordered by key. */
   list<Value = unknown>(group: string): Promise<Array<StateItem<Value>>>
   /** How many keys were deleted. */
   clear(group: string): Promise<number>
+  /** The group's values, ordered by key. */
+  getGroup<Value = unknown>(group: string): Promise<Value[]>
 }
 
-/** Live data pushed to clients subscribed over WebSocket. */
+/**
+ * Live data pushed to clients subscribed over WebSocket. Any other property is one
+ * stream with Motia's methods: `ctx.streams.todo.set(groupId, id, data)`.
+ */
 export interface Streams {
   set(stream: string, group: string, id: string, value: unknown): Promise<void>
   /** Whether the item existed. */
   delete(stream: string, group: string, id: string): Promise<boolean>
-  /** An ephemeral event, conventionally `{type, data}`; not stored. */
-  send(stream: string, group: string, event: unknown): Promise<void>
+  /** An ephemeral event, conventionally `{type, data}`; not stored. `id`: the item it is about. */
+  send(stream: string, group: string, event: unknown, options?: { id?: string }): Promise<void>
+  /** The item's value, or null. */
+  get<Value = unknown>(stream: string, group: string, id: string): Promise<Value | null>
+  /** Every `{id, value}` of the group, ordered by id. */
+  list<Value = unknown>(stream: string, group: string): Promise<Array<StreamItem<Value>>>
 }
 
 /** Extra fields of a log line. */
@@ -96,9 +119,11 @@ export interface Logger {
 export interface Context {
   /**
    * Publish `data` on `topic` (which must be in the step's `emits`); resolves once the
-   * message is durable, with its id.
+   * message is durable, with its id. Motia's `emit({ topic, data, messageGroupId })` works
+   * too. `emit` may be destructured from the context.
    */
   emit(topic: string, data?: unknown, options?: EmitOptions): Promise<string>
+  emit(event: EmitEvent): Promise<string>
   readonly state: State
   readonly streams: Streams
   readonly logger: Logger

@@ -51,6 +51,11 @@ export interface StartOptions {
   args?: string[]
   /** How long the host may take to serve; 60 s by default. */
   startTimeoutMs?: number
+  /**
+   * startApp rejects when a step file does not load, with every file, error and stack;
+   * true serves anyway (a test about broken files reads `app.problems()`).
+   */
+  allowLoadProblems?: boolean
 }
 
 export interface RequestOptions {
@@ -114,10 +119,31 @@ export interface RuntimeHealth {
   [key: string]: unknown
 }
 
+/** A step file (or config) that could not be loaded, and why. */
+export interface LoadProblem {
+  file: string
+  language: string
+  error: { code: string; message: string; stack: string; [key: string]: unknown }
+}
+
 export interface Health {
   status: string
   runtimes: RuntimeHealth[]
+  problems: LoadProblem[]
   [key: string]: unknown
+}
+
+/** Load problems as a failing test shows them: each file, its error, and its stack. */
+export function describeProblems(problems: LoadProblem[]): string {
+  const parts = [`${problems.length} step file(s) could not be loaded:`]
+  for (const problem of problems) {
+    // The file once, though runtimes often name it in the message too.
+    const { file, language } = problem
+    const message = problem.error.message.includes(file) ? problem.error.message : `${file}: ${problem.error.message}`
+    parts.push(`\n(${language}) ${message}`)
+    if (problem.error.stack) parts.push(problem.error.stack.trimEnd())
+  }
+  return parts.join('\n')
 }
 
 const POLL_MS = 20
@@ -392,13 +418,37 @@ export class StephostApp {
     return (await ok(await this.get('/_stephost/health'))) as Health
   }
 
+  /** The step files (or configs) that could not be loaded. */
+  async problems(): Promise<LoadProblem[]> {
+    return (await this.health()).problems
+  }
+
+  /** Run the cron step `name` now, once (its run is queued like a tick's; then `waitIdle()`). */
+  async runCron(name: string): Promise<{ step: string; messageId: string; traceId: string }> {
+    const response = await this.post(`/_stephost/cron/${encodeURIComponent(name)}/run`)
+    if (response.status !== 202) {
+      throw new HarnessError(`cron run ${name} failed: ${response.status} ${await response.text()}`)
+    }
+    return (await response.json()) as { step: string; messageId: string; traceId: string }
+  }
+
   async runtimePids(language: string): Promise<number[]> {
     return (await this.health()).runtimes.filter((r) => r.language === language).map((r) => r.pid)
   }
 }
 
-/** A running host of `options.project` (by default the project of the working folder). */
+/**
+ * A running host of `options.project` (by default the project of the working folder);
+ * rejects when a step file does not load, unless `allowLoadProblems`.
+ */
 export async function startApp(options: StartOptions = {}): Promise<StephostApp> {
-  const app = new StephostApp(options.project ?? findProject(process.cwd()))
-  return app.start(options)
+  const app = await new StephostApp(options.project ?? findProject(process.cwd())).start(options)
+  if (options.allowLoadProblems !== true) {
+    const problems = await app.problems()
+    if (problems.length > 0) {
+      await app.close()
+      throw new HarnessError(describeProblems(problems))
+    }
+  }
+  return app
 }

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import * as grpc from '@grpc/grpc-js'
@@ -12,7 +13,11 @@ import * as grpc from '@grpc/grpc-js'
 import { v1 } from '../src/bridge/wire.ts'
 import type { Hello, HostMessage, RuntimeMessage } from '../src/bridge/wire.ts'
 
-export const ENTRY = fileURLToPath(new URL('../bin/stephost-node.mjs', import.meta.url))
+// STEPHOST_NODE_BUNDLE (scripts/test-bundle.mjs) runs the bundled runtime instead.
+export const BUNDLE = process.env.STEPHOST_NODE_BUNDLE
+export const ENTRY = BUNDLE
+  ? join(BUNDLE, 'stephost-node.mjs')
+  : fileURLToPath(new URL('../bin/stephost-node.mjs', import.meta.url))
 const WAIT_MS = 15_000
 
 type RuntimeFrame = { messages: RuntimeMessage[] }

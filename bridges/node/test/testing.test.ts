@@ -8,8 +8,11 @@ import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { findProject, HarnessError, StephostApp, startApp } from '../src/testing.ts'
+import { BUNDLE } from './fakehost.ts'
 
-const ENTRY = fileURLToPath(new URL('../bin/stephost-node-test.mjs', import.meta.url))
+const ENTRY = BUNDLE
+  ? join(BUNDLE, 'stephost-node-test.mjs')
+  : fileURLToPath(new URL('../bin/stephost-node-test.mjs', import.meta.url))
 const PROJECT = fileURLToPath(new URL('./fixtures/harness', import.meta.url))
 
 describe('the --import entry', () => {

@@ -25,6 +25,22 @@ class LoaderTest < Minitest::Test
     [steps.to_h { |s| [s.name, s] }, failures.to_h { |f| [f.file, f] }]
   end
 
+  def test_motia_layouts_steps_under_src_and_dot_step_names
+    step = lambda do |name|
+      "def config = { type: 'event', name: '#{name}', subscribes: ['t'] }\ndef handler(data, _ctx) = data\n"
+    end
+    write('src/flows/motia.step.rb', step.call('DotStep'))
+    write('src/flows/native_step.rb', step.call('UnderscoreStep'))
+    write('steps/plain_step.rb', step.call('Plain'))
+    write('src/python_modules/lib/skipped_step.rb', 'raise "not a step"')
+    write('src/node_modules/pkg/skipped.step.rb', 'raise "not a step"')
+    assert_equal %w[src/flows/motia.step.rb src/flows/native_step.rb steps/plain_step.rb],
+                 Stephost::Loader.step_files(@project)
+    steps, failures = load_project
+    assert_empty failures
+    assert_equal %w[DotStep Plain UnderscoreStep], steps.keys.sort
+  end
+
   def test_two_files_defining_config_handler_and_constants_do_not_collide
     %w[one two].each do |name|
       write("steps/#{name}_step.rb", <<~RUBY)

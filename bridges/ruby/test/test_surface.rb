@@ -12,14 +12,28 @@ class SurfaceTest < Minitest::Test
   def test_the_public_names
     names = IO.popen([RbConfig.ruby, '-I', File.join(Support::ROOT, 'lib'), '-rstephost', '-e',
                       'puts Stephost.constants.sort'], &:read).split
-    assert_equal %w[ApiRequest Context StepError], names
-    assert_equal %i[attempt cancelled? deadline emit logger state step streams trace_id trace_state],
+    assert_equal %w[ApiRequest Context Motia StepError], names
+    assert_equal %i[attempt cancelled? deadline emit logger state step streams traceId trace_id trace_state],
                  public_methods_of(Stephost::Context)
-    assert_equal %i[clear delete get list set], public_methods_of(Stephost::Context::State)
-    assert_equal %i[delete send set], public_methods_of(Stephost::Context::Streams)
+    assert_equal %i[clear delete get getGroup get_group list set], public_methods_of(Stephost::Context::State)
+    assert_equal %i[delete get list send set], public_methods_of(Stephost::Context::Streams)
     assert_equal %i[debug error info warn warning], public_methods_of(Stephost::Context::Logger)
     assert_equal %i[body headers method path path_params query_params to_h], public_methods_of(Stephost::ApiRequest)
     assert_equal %i[code details language retryable retryable? stack step type], public_methods_of(Stephost::StepError)
+  end
+
+  # The Motia-compatibility entry (see motia.rb).
+  def test_the_motia_names
+    assert_equal %i[emit_args], Stephost::Motia.singleton_methods.sort
+  end
+
+  def test_motia_emit_form_maps_onto_the_native_arguments
+    assert_equal ['t', { 'a' => 1 }, 'g'], Stephost::Motia.emit_args(topic: 't', data: { 'a' => 1 }, messageGroupId: 'g')
+    assert_equal ['t', nil, nil], Stephost::Motia.emit_args('topic' => :t)
+    error = assert_raises(ArgumentError) { Stephost::Motia.emit_args(topic: 't', dta: 1) }
+    assert_equal 'emit: unknown keys dta in the event; it takes topic, data and messageGroupId', error.message
+    error = assert_raises(ArgumentError) { Stephost::Motia.emit_args(data: 1) }
+    assert_equal "emit: the event's topic must be a non-empty String, got nil", error.message
   end
 
   def test_context_arguments_are_checked_with_a_clear_error

@@ -1,11 +1,14 @@
-"""Every minute: count the orders and keep the figure in state."""
+"""Every day at 06:00: count the orders and keep the figures in state.
+
+`stephost cron run OrderReport` (or `stephost_app.run_cron` in a test) runs it now.
+"""
 
 from stephost import Context
 
 config = {
     "type": "cron",
     "name": "OrderReport",
-    "cron": "* * * * *",
+    "cron": "0 6 * * *",
     "flows": ["orders"],
 }
 

@@ -24,5 +24,7 @@ async def handler(data: ScoreOrderInput, ctx: ScoreOrderContext) -> None:
     score = min(1.0, 0.2 + 0.1 * data["quantity"])
     order = await ctx.state.get("orders", data["id"]) or data
     await ctx.state.set("orders", data["id"], {**order, "score": score, "status": "scored"})
+    # Pushed live to clients of ws://…/_stephost/streams/orders/status (and the Workbench).
+    await ctx.streams.set("orders", "status", data["id"], {"status": "scored", "score": score})
     await ctx.emit("order.scored", {"id": data["id"], "score": score})
     ctx.logger.info("order scored", order_id=data["id"], score=score)

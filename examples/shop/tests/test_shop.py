@@ -6,6 +6,9 @@ free port and a fresh data folder.
 
 from __future__ import annotations
 
+import time
+
+from stephost_host.cron import next_tick
 from stephost_host.testing import StephostApp
 
 
@@ -42,3 +45,28 @@ def test_a_payload_that_breaks_the_contract_is_parked(stephost_app: StephostApp)
     assert letter["step"] == "ScoreOrder"
     assert letter["error"]["code"] == "VALIDATION_FAILED"
     assert "quantity" in letter["error"]["message"]
+
+
+def test_a_payload_without_its_required_fields_is_parked_naming_each(
+    stephost_app: StephostApp,
+) -> None:
+    # contracts/: item and quantity are REQUIRED (google.api.field_behavior), so ScoreOrder
+    # never sees an order without them.
+    stephost_app.emit("order.created", {"id": "nope"})
+    stephost_app.wait_idle()
+    (letter,) = stephost_app.dlq()
+    assert letter["error"]["code"] == "VALIDATION_FAILED"
+    assert "/item: is required; /quantity: is required" in letter["error"]["message"]
+    assert stephost_app.state.get("orders", "nope") is None
+
+
+def test_the_daily_report_runs_daily_and_on_demand(stephost_app: StephostApp) -> None:
+    steps = stephost_app.get("/_stephost/steps").json()["steps"]
+    (report,) = [s for s in steps if s["name"] == "OrderReport"]
+    first = next_tick(report["cron"], time.time())
+    assert 23 * 3600 <= next_tick(report["cron"], first) - first <= 25 * 3600  # DST aside
+    stephost_app.post("/orders", json={"item": "book", "quantity": 1})
+    stephost_app.wait_idle()
+    stephost_app.run_cron("OrderReport")
+    stephost_app.wait_idle()
+    assert stephost_app.state.get("reports", "latest") == {"orders": 1, "scored": 1}

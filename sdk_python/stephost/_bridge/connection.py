@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import grpc
@@ -20,8 +21,8 @@ from stephost._bridge import wire
 from stephost._bridge.errors import from_wire, to_wire
 from stephost.errors import StepError
 from stephost.invocation import Invocation
-from stephost.loader import FileFailure, LoadedStep
-from stephost.types import ApiResponse, StateItem
+from stephost.loader import FileFailure, LoadedStep, LoadedStream
+from stephost.types import ApiResponse, StateItem, StreamItem
 from stephost.v1 import calls_pb2, runtime_pb2, runtime_pb2_grpc
 
 # Payloads are bounded by the host's body limit; leave generous room for batches.
@@ -66,10 +67,15 @@ class HostConnection:
         self.closed = False
         self.drained = asyncio.Event()  # set once Drained is queued
 
-    async def open(self, steps: list[LoadedStep], failures: list[FileFailure]) -> None:
-        """Dial the host, announce the steps (and the files that failed) in Hello, and
-        wait for Welcome; ConnectionError when the host refuses."""
-        hello = wire.hello(steps, failures)
+    async def open(
+        self,
+        steps: list[LoadedStep],
+        failures: list[FileFailure],
+        streams: Sequence[LoadedStream] = (),
+    ) -> None:
+        """Dial the host, announce the steps and streams (and the files that failed) in
+        Hello, and wait for Welcome; ConnectionError when the host refuses."""
+        hello = wire.hello(steps, failures, streams)
         self._channel = grpc.aio.insecure_channel(self._address, options=CHANNEL_OPTIONS)
         stub = runtime_pb2_grpc.RuntimeServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self._call = stub.Connect()
@@ -278,13 +284,30 @@ class HostConnection:
         )
         return reply.stream_delete.deleted
 
-    async def stream_send(self, invocation_id: int, stream: str, group: str, event: Any) -> None:
+    async def stream_send(
+        self, invocation_id: int, stream: str, group: str, event: Any, item_id: str
+    ) -> None:
         await self._request(
             invocation_id,
             stream_send=calls_pb2.StreamSendRequest(
-                stream=stream, group=group, event=_dumps(event)
+                stream=stream, group=group, event=_dumps(event), id=item_id
             ),
         )
+
+    async def stream_get(self, invocation_id: int, stream: str, group: str, item_id: str) -> Any:
+        reply = await self._request(
+            invocation_id,
+            stream_get=calls_pb2.StreamGetRequest(stream=stream, group=group, id=item_id),
+        )
+        return orjson.loads(reply.stream_get.value) if reply.stream_get.found else None
+
+    async def stream_list(self, invocation_id: int, stream: str, group: str) -> list[StreamItem]:
+        reply = await self._request(
+            invocation_id, stream_list=calls_pb2.StreamListRequest(stream=stream, group=group)
+        )
+        return [
+            {"id": item.id, "value": orjson.loads(item.value)} for item in reply.stream_list.items
+        ]
 
     def log(self, invocation_id: int, level: str, message: str, fields: dict[str, Any]) -> None:
         record = calls_pb2.LogRecord(

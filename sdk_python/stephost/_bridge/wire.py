@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import platform
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 
 from stephost._bridge.errors import load_error
 from stephost.invocation import Invocation
-from stephost.loader import FileFailure, LoadedStep, describe_failure
+from stephost.loader import FileFailure, LoadedStep, LoadedStream, describe_failure
 from stephost.types import ApiRequest, ApiResponse
 from stephost.v1 import invocation_pb2, runtime_pb2
 
@@ -104,8 +105,10 @@ def fill_response(
     wire.body = body
 
 
-def hello(steps: list[LoadedStep], failures: list[FileFailure]) -> runtime_pb2.Hello:
-    """Hello with every loaded step's config and every file that failed."""
+def hello(
+    steps: list[LoadedStep], failures: list[FileFailure], streams: Sequence[LoadedStream] = ()
+) -> runtime_pb2.Hello:
+    """Hello with every loaded step's and stream's config and every file that failed."""
     message = runtime_pb2.Hello(
         contract_version=CONTRACT_VERSION,
         language=LANGUAGE,
@@ -114,14 +117,18 @@ def hello(steps: list[LoadedStep], failures: list[FileFailure]) -> runtime_pb2.H
         runtime_id=os.environ.get("STEPHOST_RUNTIME_ID", ""),
         capacity=0,
     )
-    for step in steps:
+    declared: list[tuple[Any, LoadedStep | LoadedStream]] = [
+        *((message.steps, step) for step in steps),
+        *((message.streams, stream) for stream in streams),
+    ]
+    for into, item in declared:
         try:
-            config = orjson.dumps(step.config)
+            config = orjson.dumps(item.config)
         except TypeError as exc:
             error = load_error("BAD_CONFIG", f"config is not JSON: {exc}", "")
-            message.load_errors.add(file=step.file, error=error)
+            message.load_errors.add(file=item.file, error=error)
             continue
-        message.steps.add(name=step.name, file=step.file, config=config)
+        into.add(name=item.name, file=item.file, config=config)
     for problem in failures:
         text, stack = describe_failure(problem)
         message.load_errors.add(file=problem.file, error=load_error(problem.code, text, stack))

@@ -8,7 +8,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class HostCall(_message.Message):
-    __slots__ = ("call_id", "invocation_id", "emit", "state_get", "state_set", "state_delete", "state_list", "state_clear", "stream_set", "stream_delete", "stream_send", "log")
+    __slots__ = ("call_id", "invocation_id", "emit", "state_get", "state_set", "state_delete", "state_list", "state_clear", "stream_set", "stream_delete", "stream_send", "log", "stream_get", "stream_list")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     INVOCATION_ID_FIELD_NUMBER: _ClassVar[int]
     EMIT_FIELD_NUMBER: _ClassVar[int]
@@ -21,6 +21,8 @@ class HostCall(_message.Message):
     STREAM_DELETE_FIELD_NUMBER: _ClassVar[int]
     STREAM_SEND_FIELD_NUMBER: _ClassVar[int]
     LOG_FIELD_NUMBER: _ClassVar[int]
+    STREAM_GET_FIELD_NUMBER: _ClassVar[int]
+    STREAM_LIST_FIELD_NUMBER: _ClassVar[int]
     call_id: int
     invocation_id: int
     emit: EmitRequest
@@ -33,10 +35,12 @@ class HostCall(_message.Message):
     stream_delete: StreamDeleteRequest
     stream_send: StreamSendRequest
     log: LogRecord
-    def __init__(self, call_id: _Optional[int] = ..., invocation_id: _Optional[int] = ..., emit: _Optional[_Union[EmitRequest, _Mapping]] = ..., state_get: _Optional[_Union[StateGetRequest, _Mapping]] = ..., state_set: _Optional[_Union[StateSetRequest, _Mapping]] = ..., state_delete: _Optional[_Union[StateDeleteRequest, _Mapping]] = ..., state_list: _Optional[_Union[StateListRequest, _Mapping]] = ..., state_clear: _Optional[_Union[StateClearRequest, _Mapping]] = ..., stream_set: _Optional[_Union[StreamSetRequest, _Mapping]] = ..., stream_delete: _Optional[_Union[StreamDeleteRequest, _Mapping]] = ..., stream_send: _Optional[_Union[StreamSendRequest, _Mapping]] = ..., log: _Optional[_Union[LogRecord, _Mapping]] = ...) -> None: ...
+    stream_get: StreamGetRequest
+    stream_list: StreamListRequest
+    def __init__(self, call_id: _Optional[int] = ..., invocation_id: _Optional[int] = ..., emit: _Optional[_Union[EmitRequest, _Mapping]] = ..., state_get: _Optional[_Union[StateGetRequest, _Mapping]] = ..., state_set: _Optional[_Union[StateSetRequest, _Mapping]] = ..., state_delete: _Optional[_Union[StateDeleteRequest, _Mapping]] = ..., state_list: _Optional[_Union[StateListRequest, _Mapping]] = ..., state_clear: _Optional[_Union[StateClearRequest, _Mapping]] = ..., stream_set: _Optional[_Union[StreamSetRequest, _Mapping]] = ..., stream_delete: _Optional[_Union[StreamDeleteRequest, _Mapping]] = ..., stream_send: _Optional[_Union[StreamSendRequest, _Mapping]] = ..., log: _Optional[_Union[LogRecord, _Mapping]] = ..., stream_get: _Optional[_Union[StreamGetRequest, _Mapping]] = ..., stream_list: _Optional[_Union[StreamListRequest, _Mapping]] = ...) -> None: ...
 
 class HostCallReply(_message.Message):
-    __slots__ = ("call_id", "emit", "state_get", "state_set", "state_delete", "state_list", "state_clear", "stream_set", "stream_delete", "stream_send", "error")
+    __slots__ = ("call_id", "emit", "state_get", "state_set", "state_delete", "state_list", "state_clear", "stream_set", "stream_delete", "stream_send", "stream_get", "stream_list", "error")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     EMIT_FIELD_NUMBER: _ClassVar[int]
     STATE_GET_FIELD_NUMBER: _ClassVar[int]
@@ -47,6 +51,8 @@ class HostCallReply(_message.Message):
     STREAM_SET_FIELD_NUMBER: _ClassVar[int]
     STREAM_DELETE_FIELD_NUMBER: _ClassVar[int]
     STREAM_SEND_FIELD_NUMBER: _ClassVar[int]
+    STREAM_GET_FIELD_NUMBER: _ClassVar[int]
+    STREAM_LIST_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     call_id: int
     emit: EmitResponse
@@ -58,8 +64,10 @@ class HostCallReply(_message.Message):
     stream_set: StreamSetResponse
     stream_delete: StreamDeleteResponse
     stream_send: StreamSendResponse
+    stream_get: StreamGetResponse
+    stream_list: StreamListResponse
     error: _error_pb2.StepError
-    def __init__(self, call_id: _Optional[int] = ..., emit: _Optional[_Union[EmitResponse, _Mapping]] = ..., state_get: _Optional[_Union[StateGetResponse, _Mapping]] = ..., state_set: _Optional[_Union[StateSetResponse, _Mapping]] = ..., state_delete: _Optional[_Union[StateDeleteResponse, _Mapping]] = ..., state_list: _Optional[_Union[StateListResponse, _Mapping]] = ..., state_clear: _Optional[_Union[StateClearResponse, _Mapping]] = ..., stream_set: _Optional[_Union[StreamSetResponse, _Mapping]] = ..., stream_delete: _Optional[_Union[StreamDeleteResponse, _Mapping]] = ..., stream_send: _Optional[_Union[StreamSendResponse, _Mapping]] = ..., error: _Optional[_Union[_error_pb2.StepError, _Mapping]] = ...) -> None: ...
+    def __init__(self, call_id: _Optional[int] = ..., emit: _Optional[_Union[EmitResponse, _Mapping]] = ..., state_get: _Optional[_Union[StateGetResponse, _Mapping]] = ..., state_set: _Optional[_Union[StateSetResponse, _Mapping]] = ..., state_delete: _Optional[_Union[StateDeleteResponse, _Mapping]] = ..., state_list: _Optional[_Union[StateListResponse, _Mapping]] = ..., state_clear: _Optional[_Union[StateClearResponse, _Mapping]] = ..., stream_set: _Optional[_Union[StreamSetResponse, _Mapping]] = ..., stream_delete: _Optional[_Union[StreamDeleteResponse, _Mapping]] = ..., stream_send: _Optional[_Union[StreamSendResponse, _Mapping]] = ..., stream_get: _Optional[_Union[StreamGetResponse, _Mapping]] = ..., stream_list: _Optional[_Union[StreamListResponse, _Mapping]] = ..., error: _Optional[_Union[_error_pb2.StepError, _Mapping]] = ...) -> None: ...
 
 class EmitRequest(_message.Message):
     __slots__ = ("topic", "data", "group_id", "idempotency_key", "delay_ms")
@@ -192,18 +200,60 @@ class StreamDeleteResponse(_message.Message):
     def __init__(self, deleted: _Optional[bool] = ...) -> None: ...
 
 class StreamSendRequest(_message.Message):
-    __slots__ = ("stream", "group", "event")
+    __slots__ = ("stream", "group", "event", "id")
     STREAM_FIELD_NUMBER: _ClassVar[int]
     GROUP_FIELD_NUMBER: _ClassVar[int]
     EVENT_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
     stream: str
     group: str
     event: bytes
-    def __init__(self, stream: _Optional[str] = ..., group: _Optional[str] = ..., event: _Optional[bytes] = ...) -> None: ...
+    id: str
+    def __init__(self, stream: _Optional[str] = ..., group: _Optional[str] = ..., event: _Optional[bytes] = ..., id: _Optional[str] = ...) -> None: ...
 
 class StreamSendResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class StreamGetRequest(_message.Message):
+    __slots__ = ("stream", "group", "id")
+    STREAM_FIELD_NUMBER: _ClassVar[int]
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    stream: str
+    group: str
+    id: str
+    def __init__(self, stream: _Optional[str] = ..., group: _Optional[str] = ..., id: _Optional[str] = ...) -> None: ...
+
+class StreamGetResponse(_message.Message):
+    __slots__ = ("found", "value")
+    FOUND_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    found: bool
+    value: bytes
+    def __init__(self, found: _Optional[bool] = ..., value: _Optional[bytes] = ...) -> None: ...
+
+class StreamListRequest(_message.Message):
+    __slots__ = ("stream", "group")
+    STREAM_FIELD_NUMBER: _ClassVar[int]
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    stream: str
+    group: str
+    def __init__(self, stream: _Optional[str] = ..., group: _Optional[str] = ...) -> None: ...
+
+class StreamItem(_message.Message):
+    __slots__ = ("id", "value")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    value: bytes
+    def __init__(self, id: _Optional[str] = ..., value: _Optional[bytes] = ...) -> None: ...
+
+class StreamListResponse(_message.Message):
+    __slots__ = ("items",)
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[StreamItem]
+    def __init__(self, items: _Optional[_Iterable[_Union[StreamItem, _Mapping]]] = ...) -> None: ...
 
 class LogRecord(_message.Message):
     __slots__ = ("level", "message", "fields", "time_unix_ms")

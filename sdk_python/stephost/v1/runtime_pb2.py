@@ -27,15 +27,15 @@ from stephost.v1 import error_pb2 as stephost_dot_v1_dot_error__pb2
 from stephost.v1 import invocation_pb2 as stephost_dot_v1_dot_invocation__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19stephost/v1/runtime.proto\x12\x0bstephost.v1\x1a\x17stephost/v1/calls.proto\x1a\x17stephost/v1/error.proto\x1a\x1cstephost/v1/invocation.proto\"=\n\x0cRuntimeFrame\x12-\n\x08messages\x18\x01 \x03(\x0b\x32\x1b.stephost.v1.RuntimeMessage\"\xeb\x01\n\x0eRuntimeMessage\x12#\n\x05hello\x18\x01 \x01(\x0b\x32\x12.stephost.v1.HelloH\x00\x12/\n\x06result\x18\x02 \x01(\x0b\x32\x1d.stephost.v1.InvocationResultH\x00\x12%\n\x04\x63\x61ll\x18\x03 \x01(\x0b\x32\x15.stephost.v1.HostCallH\x00\x12+\n\theartbeat\x18\x04 \x01(\x0b\x32\x16.stephost.v1.HeartbeatH\x00\x12\'\n\x07\x64rained\x18\x05 \x01(\x0b\x32\x14.stephost.v1.DrainedH\x00\x42\x06\n\x04kind\"7\n\tHostFrame\x12*\n\x08messages\x18\x01 \x03(\x0b\x32\x18.stephost.v1.HostMessage\"\x93\x02\n\x0bHostMessage\x12\'\n\x07welcome\x18\x01 \x01(\x0b\x32\x14.stephost.v1.WelcomeH\x00\x12-\n\ninvocation\x18\x02 \x01(\x0b\x32\x17.stephost.v1.InvocationH\x00\x12+\n\x05reply\x18\x03 \x01(\x0b\x32\x1a.stephost.v1.HostCallReplyH\x00\x12+\n\theartbeat\x18\x04 \x01(\x0b\x32\x16.stephost.v1.HeartbeatH\x00\x12#\n\x05\x64rain\x18\x05 \x01(\x0b\x32\x12.stephost.v1.DrainH\x00\x12%\n\x06\x63\x61ncel\x18\x06 \x01(\x0b\x32\x13.stephost.v1.CancelH\x00\x42\x06\n\x04kind\"\xd8\x01\n\x05Hello\x12\x18\n\x10\x63ontract_version\x18\x01 \x01(\r\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x17\n\x0fruntime_version\x18\x03 \x01(\t\x12\x0b\n\x03pid\x18\x04 \x01(\r\x12\x12\n\nruntime_id\x18\x05 \x01(\t\x12*\n\x05steps\x18\x06 \x03(\x0b\x32\x1b.stephost.v1.StepDefinition\x12+\n\x0bload_errors\x18\x07 \x03(\x0b\x32\x16.stephost.v1.LoadError\x12\x10\n\x08\x63\x61pacity\x18\x08 \x01(\r\"<\n\x0eStepDefinition\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x66ile\x18\x02 \x01(\t\x12\x0e\n\x06\x63onfig\x18\x03 \x01(\x0c\"@\n\tLoadError\x12\x0c\n\x04\x66ile\x18\x01 \x01(\t\x12%\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x16.stephost.v1.StepError\"X\n\x07Welcome\x12\x18\n\x10\x63ontract_version\x18\x01 \x01(\r\x12\x14\n\x0chost_version\x18\x02 \x01(\t\x12\x1d\n\x15heartbeat_interval_ms\x18\x03 \x01(\r\"!\n\tHeartbeat\x12\x14\n\x0csent_unix_ms\x18\x01 \x01(\x03\"\x19\n\x05\x44rain\x12\x10\n\x08grace_ms\x18\x01 \x01(\r\"\t\n\x07\x44rained*Q\n\x0f\x43ontractVersion\x12 \n\x1c\x43ONTRACT_VERSION_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43ONTRACT_VERSION_CURRENT\x10\x02\x32R\n\x0eRuntimeService\x12@\n\x07\x43onnect\x12\x19.stephost.v1.RuntimeFrame\x1a\x16.stephost.v1.HostFrame(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19stephost/v1/runtime.proto\x12\x0bstephost.v1\x1a\x17stephost/v1/calls.proto\x1a\x17stephost/v1/error.proto\x1a\x1cstephost/v1/invocation.proto\"=\n\x0cRuntimeFrame\x12-\n\x08messages\x18\x01 \x03(\x0b\x32\x1b.stephost.v1.RuntimeMessage\"\xeb\x01\n\x0eRuntimeMessage\x12#\n\x05hello\x18\x01 \x01(\x0b\x32\x12.stephost.v1.HelloH\x00\x12/\n\x06result\x18\x02 \x01(\x0b\x32\x1d.stephost.v1.InvocationResultH\x00\x12%\n\x04\x63\x61ll\x18\x03 \x01(\x0b\x32\x15.stephost.v1.HostCallH\x00\x12+\n\theartbeat\x18\x04 \x01(\x0b\x32\x16.stephost.v1.HeartbeatH\x00\x12\'\n\x07\x64rained\x18\x05 \x01(\x0b\x32\x14.stephost.v1.DrainedH\x00\x42\x06\n\x04kind\"7\n\tHostFrame\x12*\n\x08messages\x18\x01 \x03(\x0b\x32\x18.stephost.v1.HostMessage\"\x93\x02\n\x0bHostMessage\x12\'\n\x07welcome\x18\x01 \x01(\x0b\x32\x14.stephost.v1.WelcomeH\x00\x12-\n\ninvocation\x18\x02 \x01(\x0b\x32\x17.stephost.v1.InvocationH\x00\x12+\n\x05reply\x18\x03 \x01(\x0b\x32\x1a.stephost.v1.HostCallReplyH\x00\x12+\n\theartbeat\x18\x04 \x01(\x0b\x32\x16.stephost.v1.HeartbeatH\x00\x12#\n\x05\x64rain\x18\x05 \x01(\x0b\x32\x12.stephost.v1.DrainH\x00\x12%\n\x06\x63\x61ncel\x18\x06 \x01(\x0b\x32\x13.stephost.v1.CancelH\x00\x42\x06\n\x04kind\"\x88\x02\n\x05Hello\x12\x18\n\x10\x63ontract_version\x18\x01 \x01(\r\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x17\n\x0fruntime_version\x18\x03 \x01(\t\x12\x0b\n\x03pid\x18\x04 \x01(\r\x12\x12\n\nruntime_id\x18\x05 \x01(\t\x12*\n\x05steps\x18\x06 \x03(\x0b\x32\x1b.stephost.v1.StepDefinition\x12+\n\x0bload_errors\x18\x07 \x03(\x0b\x32\x16.stephost.v1.LoadError\x12\x10\n\x08\x63\x61pacity\x18\x08 \x01(\r\x12.\n\x07streams\x18\t \x03(\x0b\x32\x1d.stephost.v1.StreamDefinition\"<\n\x0eStepDefinition\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x66ile\x18\x02 \x01(\t\x12\x0e\n\x06\x63onfig\x18\x03 \x01(\x0c\">\n\x10StreamDefinition\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x66ile\x18\x02 \x01(\t\x12\x0e\n\x06\x63onfig\x18\x03 \x01(\x0c\"@\n\tLoadError\x12\x0c\n\x04\x66ile\x18\x01 \x01(\t\x12%\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x16.stephost.v1.StepError\"X\n\x07Welcome\x12\x18\n\x10\x63ontract_version\x18\x01 \x01(\r\x12\x14\n\x0chost_version\x18\x02 \x01(\t\x12\x1d\n\x15heartbeat_interval_ms\x18\x03 \x01(\r\"!\n\tHeartbeat\x12\x14\n\x0csent_unix_ms\x18\x01 \x01(\x03\"\x19\n\x05\x44rain\x12\x10\n\x08grace_ms\x18\x01 \x01(\r\"\t\n\x07\x44rained*Q\n\x0f\x43ontractVersion\x12 \n\x1c\x43ONTRACT_VERSION_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43ONTRACT_VERSION_CURRENT\x10\x02\x32R\n\x0eRuntimeService\x12@\n\x07\x43onnect\x12\x19.stephost.v1.RuntimeFrame\x1a\x16.stephost.v1.HostFrame(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stephost.v1.runtime_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CONTRACTVERSION']._serialized_start=1268
-  _globals['_CONTRACTVERSION']._serialized_end=1349
+  _globals['_CONTRACTVERSION']._serialized_start=1380
+  _globals['_CONTRACTVERSION']._serialized_end=1461
   _globals['_RUNTIMEFRAME']._serialized_start=122
   _globals['_RUNTIMEFRAME']._serialized_end=183
   _globals['_RUNTIMEMESSAGE']._serialized_start=186
@@ -45,19 +45,21 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_HOSTMESSAGE']._serialized_start=481
   _globals['_HOSTMESSAGE']._serialized_end=756
   _globals['_HELLO']._serialized_start=759
-  _globals['_HELLO']._serialized_end=975
-  _globals['_STEPDEFINITION']._serialized_start=977
-  _globals['_STEPDEFINITION']._serialized_end=1037
-  _globals['_LOADERROR']._serialized_start=1039
-  _globals['_LOADERROR']._serialized_end=1103
-  _globals['_WELCOME']._serialized_start=1105
-  _globals['_WELCOME']._serialized_end=1193
-  _globals['_HEARTBEAT']._serialized_start=1195
-  _globals['_HEARTBEAT']._serialized_end=1228
-  _globals['_DRAIN']._serialized_start=1230
-  _globals['_DRAIN']._serialized_end=1255
-  _globals['_DRAINED']._serialized_start=1257
-  _globals['_DRAINED']._serialized_end=1266
-  _globals['_RUNTIMESERVICE']._serialized_start=1351
-  _globals['_RUNTIMESERVICE']._serialized_end=1433
+  _globals['_HELLO']._serialized_end=1023
+  _globals['_STEPDEFINITION']._serialized_start=1025
+  _globals['_STEPDEFINITION']._serialized_end=1085
+  _globals['_STREAMDEFINITION']._serialized_start=1087
+  _globals['_STREAMDEFINITION']._serialized_end=1149
+  _globals['_LOADERROR']._serialized_start=1151
+  _globals['_LOADERROR']._serialized_end=1215
+  _globals['_WELCOME']._serialized_start=1217
+  _globals['_WELCOME']._serialized_end=1305
+  _globals['_HEARTBEAT']._serialized_start=1307
+  _globals['_HEARTBEAT']._serialized_end=1340
+  _globals['_DRAIN']._serialized_start=1342
+  _globals['_DRAIN']._serialized_end=1367
+  _globals['_DRAINED']._serialized_start=1369
+  _globals['_DRAINED']._serialized_end=1378
+  _globals['_RUNTIMESERVICE']._serialized_start=1463
+  _globals['_RUNTIMESERVICE']._serialized_end=1545
 # @@protoc_insertion_point(module_scope)

@@ -60,7 +60,7 @@ class HostMessage(_message.Message):
     def __init__(self, welcome: _Optional[_Union[Welcome, _Mapping]] = ..., invocation: _Optional[_Union[_invocation_pb2.Invocation, _Mapping]] = ..., reply: _Optional[_Union[_calls_pb2.HostCallReply, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., drain: _Optional[_Union[Drain, _Mapping]] = ..., cancel: _Optional[_Union[_invocation_pb2.Cancel, _Mapping]] = ...) -> None: ...
 
 class Hello(_message.Message):
-    __slots__ = ("contract_version", "language", "runtime_version", "pid", "runtime_id", "steps", "load_errors", "capacity")
+    __slots__ = ("contract_version", "language", "runtime_version", "pid", "runtime_id", "steps", "load_errors", "capacity", "streams")
     CONTRACT_VERSION_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     RUNTIME_VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -69,6 +69,7 @@ class Hello(_message.Message):
     STEPS_FIELD_NUMBER: _ClassVar[int]
     LOAD_ERRORS_FIELD_NUMBER: _ClassVar[int]
     CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    STREAMS_FIELD_NUMBER: _ClassVar[int]
     contract_version: int
     language: str
     runtime_version: str
@@ -77,9 +78,20 @@ class Hello(_message.Message):
     steps: _containers.RepeatedCompositeFieldContainer[StepDefinition]
     load_errors: _containers.RepeatedCompositeFieldContainer[LoadError]
     capacity: int
-    def __init__(self, contract_version: _Optional[int] = ..., language: _Optional[str] = ..., runtime_version: _Optional[str] = ..., pid: _Optional[int] = ..., runtime_id: _Optional[str] = ..., steps: _Optional[_Iterable[_Union[StepDefinition, _Mapping]]] = ..., load_errors: _Optional[_Iterable[_Union[LoadError, _Mapping]]] = ..., capacity: _Optional[int] = ...) -> None: ...
+    streams: _containers.RepeatedCompositeFieldContainer[StreamDefinition]
+    def __init__(self, contract_version: _Optional[int] = ..., language: _Optional[str] = ..., runtime_version: _Optional[str] = ..., pid: _Optional[int] = ..., runtime_id: _Optional[str] = ..., steps: _Optional[_Iterable[_Union[StepDefinition, _Mapping]]] = ..., load_errors: _Optional[_Iterable[_Union[LoadError, _Mapping]]] = ..., capacity: _Optional[int] = ..., streams: _Optional[_Iterable[_Union[StreamDefinition, _Mapping]]] = ...) -> None: ...
 
 class StepDefinition(_message.Message):
+    __slots__ = ("name", "file", "config")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FILE_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    file: str
+    config: bytes
+    def __init__(self, name: _Optional[str] = ..., file: _Optional[str] = ..., config: _Optional[bytes] = ...) -> None: ...
+
+class StreamDefinition(_message.Message):
     __slots__ = ("name", "file", "config")
     NAME_FIELD_NUMBER: _ClassVar[int]
     FILE_FIELD_NUMBER: _ClassVar[int]

@@ -11,7 +11,7 @@
 import * as grpc from '@grpc/grpc-js'
 
 import type { EmitRequest, HostLink, Invocation } from '../invocation.ts'
-import type { FileFailure, LoadedStep } from '../loader.ts'
+import type { FileFailure, LoadedStep, LoadedStream } from '../loader.ts'
 import { StepError } from '../sdk.ts'
 import type { ApiResponse, StateItem } from '../sdk.ts'
 import { fromWire, toWire } from './errors.ts'
@@ -59,7 +59,7 @@ export class HostConnection implements HostLink {
 
   /** Dial the host, announce the steps (and the files that failed) in Hello, and wait for
    * Welcome (or the host's refusal). */
-  open(steps: LoadedStep[], failures: FileFailure[], dispatch: Dispatch): Promise<void> {
+  open(steps: LoadedStep[], failures: FileFailure[], streams: LoadedStream[], dispatch: Dispatch): Promise<void> {
     const stream: Stream = this.#client.makeBidiStreamRequest(
       CONNECT,
       (frame: Frame) => v1.RuntimeFrame.encode(frame).finish() as Buffer,
@@ -106,7 +106,7 @@ export class HostConnection implements HostLink {
         this.#blocked = false
         this.#write()
       })
-      stream.write({ messages: [{ hello: hello(steps, failures) }] })
+      stream.write({ messages: [{ hello: hello(steps, failures, streams) }] })
     })
   }
 
@@ -214,8 +214,18 @@ export class HostConnection implements HostLink {
     return reply.streamDelete?.deleted === true
   }
 
-  async streamSend(invocationId: number, stream: string, group: string, event: unknown): Promise<void> {
-    await this.#request({ invocationId, streamSend: { stream, group, event: jsonBytes(event) } })
+  async streamSend(invocationId: number, stream: string, group: string, event: unknown, id: string): Promise<void> {
+    await this.#request({ invocationId, streamSend: { stream, group, event: jsonBytes(event), id } })
+  }
+
+  async streamGet(invocationId: number, stream: string, group: string, id: string): Promise<unknown> {
+    const reply = await this.#request({ invocationId, streamGet: { stream, group, id } })
+    return reply.streamGet?.found ? parseJson(reply.streamGet.value) : null
+  }
+
+  async streamList(invocationId: number, stream: string, group: string): Promise<Array<{ id: string; value: unknown }>> {
+    const reply = await this.#request({ invocationId, streamList: { stream, group } })
+    return (reply.streamList?.items ?? []).map((item) => ({ id: item.id ?? '', value: parseJson(item.value) }))
   }
 
   log(invocationId: number, level: string, message: string, fields: Record<string, unknown> | undefined): void {

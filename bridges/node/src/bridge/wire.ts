@@ -5,7 +5,7 @@
 import './protobuf-setup.ts'
 import { stephost } from '../gen/stephost.js'
 import type { Invocation, Trigger } from '../invocation.ts'
-import type { FileFailure, LoadedStep } from '../loader.ts'
+import type { FileFailure, LoadedStep, LoadedStream } from '../loader.ts'
 import type { ApiRequest, ApiResponse } from '../sdk.ts'
 
 export const v1 = stephost.v1
@@ -91,7 +91,7 @@ export function apiResponse(response: ApiResponse): stephost.v1.ApiResponse.$Pro
   return { status: response.status, headers: response.headers ?? {}, body: jsonBytes(response.body ?? null) }
 }
 
-export function hello(steps: LoadedStep[], failures: FileFailure[]): Hello {
+export function hello(steps: LoadedStep[], failures: FileFailure[], streams: LoadedStream[] = []): Hello {
   return {
     contractVersion: CONTRACT_VERSION,
     language: LANGUAGE,
@@ -100,6 +100,7 @@ export function hello(steps: LoadedStep[], failures: FileFailure[]): Hello {
     runtimeId: process.env.STEPHOST_RUNTIME_ID ?? '',
     capacity: 0,
     steps: steps.map((step) => ({ name: step.name, file: step.file, config: step.config })),
+    streams: streams.map((stream) => ({ name: stream.name, file: stream.file, config: stream.config })),
     loadErrors: failures.map((failure) => ({
       file: failure.file,
       error: {
@@ -113,11 +114,16 @@ export function hello(steps: LoadedStep[], failures: FileFailure[]): Hello {
   }
 }
 
+/** Errors in log fields keep their name, message and stack (JSON.stringify drops them). */
+function logValue(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value
+}
+
 export function logRecord(level: string, message: string, fields: Record<string, unknown> | undefined) {
   let bytes: Uint8Array = EMPTY
   if (fields !== undefined && fields !== null) {
     try {
-      bytes = jsonBytes(fields)
+      bytes = Buffer.from(JSON.stringify(fields, logValue) ?? 'null')
     } catch (error) {
       bytes = jsonBytes({ fieldsError: `log fields are not JSON: ${String(error)}` })
     }

@@ -63,8 +63,14 @@ export namespace stephost {
             /** HostCall log. */
             log?: (stephost.v1.LogRecord.$Properties|null);
 
+            /** HostCall streamGet. */
+            streamGet?: (stephost.v1.StreamGetRequest.$Properties|null);
+
+            /** HostCall streamList. */
+            streamList?: (stephost.v1.StreamListRequest.$Properties|null);
+
             /** HostCall call. */
-            call?: ("emit"|"stateGet"|"stateSet"|"stateDelete"|"stateList"|"stateClear"|"streamSet"|"streamDelete"|"streamSend"|"log");
+            call?: ("emit"|"stateGet"|"stateSet"|"stateDelete"|"stateList"|"stateClear"|"streamSet"|"streamDelete"|"streamSend"|"log"|"streamGet"|"streamList");
 
             /**
              * Encodes the specified HostCall message. Does not implicitly {@link stephost.v1.HostCall.verify|verify} messages.
@@ -126,8 +132,14 @@ export namespace stephost {
                 /** HostCall log */
                 log?: (stephost.v1.LogRecord.$Properties|null);
 
+                /** HostCall streamGet */
+                streamGet?: (stephost.v1.StreamGetRequest.$Properties|null);
+
+                /** HostCall streamList */
+                streamList?: (stephost.v1.StreamListRequest.$Properties|null);
+
                 /** HostCall call */
-                call?: ("emit"|"stateGet"|"stateSet"|"stateDelete"|"stateList"|"stateClear"|"streamSet"|"streamDelete"|"streamSend"|"log");
+                call?: ("emit"|"stateGet"|"stateSet"|"stateDelete"|"stateList"|"stateClear"|"streamSet"|"streamDelete"|"streamSend"|"log"|"streamGet"|"streamList");
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -147,9 +159,11 @@ export namespace stephost {
               streamDelete?: stephost.v1.StreamDeleteRequest.$Shape|null;
               streamSend?: stephost.v1.StreamSendRequest.$Shape|null;
               log?: stephost.v1.LogRecord.$Shape|null;
+              streamGet?: stephost.v1.StreamGetRequest.$Shape|null;
+              streamList?: stephost.v1.StreamListRequest.$Shape|null;
               $unknowns?: Uint8Array[];
             } & (
-              ({ call?: undefined; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null }|{ call?: "emit"; emit: stephost.v1.EmitRequest.$Shape; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null }|{ call?: "stateGet"; emit?: null; stateGet: stephost.v1.StateGetRequest.$Shape; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null }|{ call?: "stateSet"; emit?: null; stateGet?: null; stateSet: stephost.v1.StateSetRequest.$Shape; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null }|{ call?: "stateDelete"; emit?: null; stateGet?: null; stateSet?: null; stateDelete: stephost.v1.StateDeleteRequest.$Shape; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null }|{ call?: "stateList"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList: stephost.v1.StateListRequest.$Shape; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null }|{ call?: "stateClear"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear: stephost.v1.StateClearRequest.$Shape; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null }|{ call?: "streamSet"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet: stephost.v1.StreamSetRequest.$Shape; streamDelete?: null; streamSend?: null; log?: null }|{ call?: "streamDelete"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete: stephost.v1.StreamDeleteRequest.$Shape; streamSend?: null; log?: null }|{ call?: "streamSend"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend: stephost.v1.StreamSendRequest.$Shape; log?: null }|{ call?: "log"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log: stephost.v1.LogRecord.$Shape })
+              ({ call?: undefined; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null; streamGet?: null; streamList?: null }|{ call?: "emit"; emit: stephost.v1.EmitRequest.$Shape; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null; streamGet?: null; streamList?: null }|{ call?: "stateGet"; emit?: null; stateGet: stephost.v1.StateGetRequest.$Shape; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null; streamGet?: null; streamList?: null }|{ call?: "stateSet"; emit?: null; stateGet?: null; stateSet: stephost.v1.StateSetRequest.$Shape; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null; streamGet?: null; streamList?: null }|{ call?: "stateDelete"; emit?: null; stateGet?: null; stateSet?: null; stateDelete: stephost.v1.StateDeleteRequest.$Shape; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null; streamGet?: null; streamList?: null }|{ call?: "stateList"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList: stephost.v1.StateListRequest.$Shape; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null; streamGet?: null; streamList?: null }|{ call?: "stateClear"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear: stephost.v1.StateClearRequest.$Shape; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null; streamGet?: null; streamList?: null }|{ call?: "streamSet"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet: stephost.v1.StreamSetRequest.$Shape; streamDelete?: null; streamSend?: null; log?: null; streamGet?: null; streamList?: null }|{ call?: "streamDelete"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete: stephost.v1.StreamDeleteRequest.$Shape; streamSend?: null; log?: null; streamGet?: null; streamList?: null }|{ call?: "streamSend"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend: stephost.v1.StreamSendRequest.$Shape; log?: null; streamGet?: null; streamList?: null }|{ call?: "log"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log: stephost.v1.LogRecord.$Shape; streamGet?: null; streamList?: null }|{ call?: "streamGet"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null; streamGet: stephost.v1.StreamGetRequest.$Shape; streamList?: null }|{ call?: "streamList"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; log?: null; streamGet?: null; streamList: stephost.v1.StreamListRequest.$Shape })
             );
         }
 
@@ -202,11 +216,17 @@ export namespace stephost {
             /** HostCallReply streamSend. */
             streamSend?: (stephost.v1.StreamSendResponse.$Properties|null);
 
+            /** HostCallReply streamGet. */
+            streamGet?: (stephost.v1.StreamGetResponse.$Properties|null);
+
+            /** HostCallReply streamList. */
+            streamList?: (stephost.v1.StreamListResponse.$Properties|null);
+
             /** HostCallReply error. */
             error?: (stephost.v1.StepError.$Properties|null);
 
             /** HostCallReply reply. */
-            reply?: ("emit"|"stateGet"|"stateSet"|"stateDelete"|"stateList"|"stateClear"|"streamSet"|"streamDelete"|"streamSend"|"error");
+            reply?: ("emit"|"stateGet"|"stateSet"|"stateDelete"|"stateList"|"stateClear"|"streamSet"|"streamDelete"|"streamSend"|"streamGet"|"streamList"|"error");
 
             /**
              * Encodes the specified HostCallReply message. Does not implicitly {@link stephost.v1.HostCallReply.verify|verify} messages.
@@ -262,11 +282,17 @@ export namespace stephost {
                 /** HostCallReply streamSend */
                 streamSend?: (stephost.v1.StreamSendResponse.$Properties|null);
 
+                /** HostCallReply streamGet */
+                streamGet?: (stephost.v1.StreamGetResponse.$Properties|null);
+
+                /** HostCallReply streamList */
+                streamList?: (stephost.v1.StreamListResponse.$Properties|null);
+
                 /** HostCallReply error */
                 error?: (stephost.v1.StepError.$Properties|null);
 
                 /** HostCallReply reply */
-                reply?: ("emit"|"stateGet"|"stateSet"|"stateDelete"|"stateList"|"stateClear"|"streamSet"|"streamDelete"|"streamSend"|"error");
+                reply?: ("emit"|"stateGet"|"stateSet"|"stateDelete"|"stateList"|"stateClear"|"streamSet"|"streamDelete"|"streamSend"|"streamGet"|"streamList"|"error");
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -284,10 +310,12 @@ export namespace stephost {
               streamSet?: stephost.v1.StreamSetResponse.$Shape|null;
               streamDelete?: stephost.v1.StreamDeleteResponse.$Shape|null;
               streamSend?: stephost.v1.StreamSendResponse.$Shape|null;
+              streamGet?: stephost.v1.StreamGetResponse.$Shape|null;
+              streamList?: stephost.v1.StreamListResponse.$Shape|null;
               error?: stephost.v1.StepError.$Shape|null;
               $unknowns?: Uint8Array[];
             } & (
-              ({ reply?: undefined; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; error?: null }|{ reply?: "emit"; emit: stephost.v1.EmitResponse.$Shape; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; error?: null }|{ reply?: "stateGet"; emit?: null; stateGet: stephost.v1.StateGetResponse.$Shape; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; error?: null }|{ reply?: "stateSet"; emit?: null; stateGet?: null; stateSet: stephost.v1.StateSetResponse.$Shape; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; error?: null }|{ reply?: "stateDelete"; emit?: null; stateGet?: null; stateSet?: null; stateDelete: stephost.v1.StateDeleteResponse.$Shape; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; error?: null }|{ reply?: "stateList"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList: stephost.v1.StateListResponse.$Shape; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; error?: null }|{ reply?: "stateClear"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear: stephost.v1.StateClearResponse.$Shape; streamSet?: null; streamDelete?: null; streamSend?: null; error?: null }|{ reply?: "streamSet"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet: stephost.v1.StreamSetResponse.$Shape; streamDelete?: null; streamSend?: null; error?: null }|{ reply?: "streamDelete"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete: stephost.v1.StreamDeleteResponse.$Shape; streamSend?: null; error?: null }|{ reply?: "streamSend"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend: stephost.v1.StreamSendResponse.$Shape; error?: null }|{ reply?: "error"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; error: stephost.v1.StepError.$Shape })
+              ({ reply?: undefined; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; streamGet?: null; streamList?: null; error?: null }|{ reply?: "emit"; emit: stephost.v1.EmitResponse.$Shape; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; streamGet?: null; streamList?: null; error?: null }|{ reply?: "stateGet"; emit?: null; stateGet: stephost.v1.StateGetResponse.$Shape; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; streamGet?: null; streamList?: null; error?: null }|{ reply?: "stateSet"; emit?: null; stateGet?: null; stateSet: stephost.v1.StateSetResponse.$Shape; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; streamGet?: null; streamList?: null; error?: null }|{ reply?: "stateDelete"; emit?: null; stateGet?: null; stateSet?: null; stateDelete: stephost.v1.StateDeleteResponse.$Shape; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; streamGet?: null; streamList?: null; error?: null }|{ reply?: "stateList"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList: stephost.v1.StateListResponse.$Shape; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; streamGet?: null; streamList?: null; error?: null }|{ reply?: "stateClear"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear: stephost.v1.StateClearResponse.$Shape; streamSet?: null; streamDelete?: null; streamSend?: null; streamGet?: null; streamList?: null; error?: null }|{ reply?: "streamSet"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet: stephost.v1.StreamSetResponse.$Shape; streamDelete?: null; streamSend?: null; streamGet?: null; streamList?: null; error?: null }|{ reply?: "streamDelete"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete: stephost.v1.StreamDeleteResponse.$Shape; streamSend?: null; streamGet?: null; streamList?: null; error?: null }|{ reply?: "streamSend"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend: stephost.v1.StreamSendResponse.$Shape; streamGet?: null; streamList?: null; error?: null }|{ reply?: "streamGet"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; streamGet: stephost.v1.StreamGetResponse.$Shape; streamList?: null; error?: null }|{ reply?: "streamList"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; streamGet?: null; streamList: stephost.v1.StreamListResponse.$Shape; error?: null }|{ reply?: "error"; emit?: null; stateGet?: null; stateSet?: null; stateDelete?: null; stateList?: null; stateClear?: null; streamSet?: null; streamDelete?: null; streamSend?: null; streamGet?: null; streamList?: null; error: stephost.v1.StepError.$Shape })
             );
         }
 
@@ -1372,6 +1400,9 @@ export namespace stephost {
             /** StreamSendRequest event. */
             event: Uint8Array;
 
+            /** StreamSendRequest id. */
+            id: string;
+
             /**
              * Encodes the specified StreamSendRequest message. Does not implicitly {@link stephost.v1.StreamSendRequest.verify|verify} messages.
              * @param message StreamSendRequest message or plain object to encode
@@ -1404,6 +1435,9 @@ export namespace stephost {
 
                 /** StreamSendRequest event */
                 event?: (Uint8Array|null);
+
+                /** StreamSendRequest id */
+                id?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -1462,6 +1496,321 @@ export namespace stephost {
 
             /** Shape of a StreamSendResponse. */
             type $Shape = stephost.v1.StreamSendResponse.$Properties;
+        }
+
+        /**
+         * Properties of a StreamGetRequest.
+         * @deprecated Use stephost.v1.StreamGetRequest.$Properties instead.
+         */
+        interface IStreamGetRequest extends stephost.v1.StreamGetRequest.$Properties {
+        }
+
+        /** Represents a StreamGetRequest. */
+        class StreamGetRequest {
+
+            /**
+             * Constructs a new StreamGetRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: stephost.v1.StreamGetRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StreamGetRequest stream. */
+            stream: string;
+
+            /** StreamGetRequest group. */
+            group: string;
+
+            /** StreamGetRequest id. */
+            id: string;
+
+            /**
+             * Encodes the specified StreamGetRequest message. Does not implicitly {@link stephost.v1.StreamGetRequest.verify|verify} messages.
+             * @param message StreamGetRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: stephost.v1.StreamGetRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StreamGetRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {stephost.v1.StreamGetRequest & stephost.v1.StreamGetRequest.$Shape} StreamGetRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): stephost.v1.StreamGetRequest & stephost.v1.StreamGetRequest.$Shape;
+        }
+
+        namespace StreamGetRequest {
+
+            /** Properties of a StreamGetRequest. */
+            interface $Properties {
+
+                /** StreamGetRequest stream */
+                stream?: (string|null);
+
+                /** StreamGetRequest group */
+                group?: (string|null);
+
+                /** StreamGetRequest id */
+                id?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StreamGetRequest. */
+            type $Shape = stephost.v1.StreamGetRequest.$Properties;
+        }
+
+        /**
+         * Properties of a StreamGetResponse.
+         * @deprecated Use stephost.v1.StreamGetResponse.$Properties instead.
+         */
+        interface IStreamGetResponse extends stephost.v1.StreamGetResponse.$Properties {
+        }
+
+        /** Represents a StreamGetResponse. */
+        class StreamGetResponse {
+
+            /**
+             * Constructs a new StreamGetResponse.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: stephost.v1.StreamGetResponse.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StreamGetResponse found. */
+            found: boolean;
+
+            /** StreamGetResponse value. */
+            value: Uint8Array;
+
+            /**
+             * Encodes the specified StreamGetResponse message. Does not implicitly {@link stephost.v1.StreamGetResponse.verify|verify} messages.
+             * @param message StreamGetResponse message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: stephost.v1.StreamGetResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StreamGetResponse message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {stephost.v1.StreamGetResponse & stephost.v1.StreamGetResponse.$Shape} StreamGetResponse
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): stephost.v1.StreamGetResponse & stephost.v1.StreamGetResponse.$Shape;
+        }
+
+        namespace StreamGetResponse {
+
+            /** Properties of a StreamGetResponse. */
+            interface $Properties {
+
+                /** StreamGetResponse found */
+                found?: (boolean|null);
+
+                /** StreamGetResponse value */
+                value?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StreamGetResponse. */
+            type $Shape = stephost.v1.StreamGetResponse.$Properties;
+        }
+
+        /**
+         * Properties of a StreamListRequest.
+         * @deprecated Use stephost.v1.StreamListRequest.$Properties instead.
+         */
+        interface IStreamListRequest extends stephost.v1.StreamListRequest.$Properties {
+        }
+
+        /** Represents a StreamListRequest. */
+        class StreamListRequest {
+
+            /**
+             * Constructs a new StreamListRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: stephost.v1.StreamListRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StreamListRequest stream. */
+            stream: string;
+
+            /** StreamListRequest group. */
+            group: string;
+
+            /**
+             * Encodes the specified StreamListRequest message. Does not implicitly {@link stephost.v1.StreamListRequest.verify|verify} messages.
+             * @param message StreamListRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: stephost.v1.StreamListRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StreamListRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {stephost.v1.StreamListRequest & stephost.v1.StreamListRequest.$Shape} StreamListRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): stephost.v1.StreamListRequest & stephost.v1.StreamListRequest.$Shape;
+        }
+
+        namespace StreamListRequest {
+
+            /** Properties of a StreamListRequest. */
+            interface $Properties {
+
+                /** StreamListRequest stream */
+                stream?: (string|null);
+
+                /** StreamListRequest group */
+                group?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StreamListRequest. */
+            type $Shape = stephost.v1.StreamListRequest.$Properties;
+        }
+
+        /**
+         * Properties of a StreamItem.
+         * @deprecated Use stephost.v1.StreamItem.$Properties instead.
+         */
+        interface IStreamItem extends stephost.v1.StreamItem.$Properties {
+        }
+
+        /** Represents a StreamItem. */
+        class StreamItem {
+
+            /**
+             * Constructs a new StreamItem.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: stephost.v1.StreamItem.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StreamItem id. */
+            id: string;
+
+            /** StreamItem value. */
+            value: Uint8Array;
+
+            /**
+             * Encodes the specified StreamItem message. Does not implicitly {@link stephost.v1.StreamItem.verify|verify} messages.
+             * @param message StreamItem message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: stephost.v1.StreamItem.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StreamItem message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {stephost.v1.StreamItem & stephost.v1.StreamItem.$Shape} StreamItem
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): stephost.v1.StreamItem & stephost.v1.StreamItem.$Shape;
+        }
+
+        namespace StreamItem {
+
+            /** Properties of a StreamItem. */
+            interface $Properties {
+
+                /** StreamItem id */
+                id?: (string|null);
+
+                /** StreamItem value */
+                value?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StreamItem. */
+            type $Shape = stephost.v1.StreamItem.$Properties;
+        }
+
+        /**
+         * Properties of a StreamListResponse.
+         * @deprecated Use stephost.v1.StreamListResponse.$Properties instead.
+         */
+        interface IStreamListResponse extends stephost.v1.StreamListResponse.$Properties {
+        }
+
+        /** Represents a StreamListResponse. */
+        class StreamListResponse {
+
+            /**
+             * Constructs a new StreamListResponse.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: stephost.v1.StreamListResponse.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StreamListResponse items. */
+            items: stephost.v1.StreamItem.$Properties[];
+
+            /**
+             * Encodes the specified StreamListResponse message. Does not implicitly {@link stephost.v1.StreamListResponse.verify|verify} messages.
+             * @param message StreamListResponse message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: stephost.v1.StreamListResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StreamListResponse message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {stephost.v1.StreamListResponse & stephost.v1.StreamListResponse.$Shape} StreamListResponse
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): stephost.v1.StreamListResponse & stephost.v1.StreamListResponse.$Shape;
+        }
+
+        namespace StreamListResponse {
+
+            /** Properties of a StreamListResponse. */
+            interface $Properties {
+
+                /** StreamListResponse items */
+                items?: (stephost.v1.StreamItem.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StreamListResponse. */
+            type $Shape = stephost.v1.StreamListResponse.$Properties;
         }
 
         /**
@@ -2628,6 +2977,9 @@ export namespace stephost {
             /** Hello capacity. */
             capacity: number;
 
+            /** Hello streams. */
+            streams: stephost.v1.StreamDefinition.$Properties[];
+
             /**
              * Encodes the specified Hello message. Does not implicitly {@link stephost.v1.Hello.verify|verify} messages.
              * @param message Hello message or plain object to encode
@@ -2675,6 +3027,9 @@ export namespace stephost {
 
                 /** Hello capacity */
                 capacity?: (number|null);
+
+                /** Hello streams */
+                streams?: (stephost.v1.StreamDefinition.$Properties[]|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -2751,6 +3106,75 @@ export namespace stephost {
 
             /** Shape of a StepDefinition. */
             type $Shape = stephost.v1.StepDefinition.$Properties;
+        }
+
+        /**
+         * Properties of a StreamDefinition.
+         * @deprecated Use stephost.v1.StreamDefinition.$Properties instead.
+         */
+        interface IStreamDefinition extends stephost.v1.StreamDefinition.$Properties {
+        }
+
+        /** Represents a StreamDefinition. */
+        class StreamDefinition {
+
+            /**
+             * Constructs a new StreamDefinition.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: stephost.v1.StreamDefinition.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StreamDefinition name. */
+            name: string;
+
+            /** StreamDefinition file. */
+            file: string;
+
+            /** StreamDefinition config. */
+            config: Uint8Array;
+
+            /**
+             * Encodes the specified StreamDefinition message. Does not implicitly {@link stephost.v1.StreamDefinition.verify|verify} messages.
+             * @param message StreamDefinition message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: stephost.v1.StreamDefinition.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StreamDefinition message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {stephost.v1.StreamDefinition & stephost.v1.StreamDefinition.$Shape} StreamDefinition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): stephost.v1.StreamDefinition & stephost.v1.StreamDefinition.$Shape;
+        }
+
+        namespace StreamDefinition {
+
+            /** Properties of a StreamDefinition. */
+            interface $Properties {
+
+                /** StreamDefinition name */
+                name?: (string|null);
+
+                /** StreamDefinition file */
+                file?: (string|null);
+
+                /** StreamDefinition config */
+                config?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StreamDefinition. */
+            type $Shape = stephost.v1.StreamDefinition.$Properties;
         }
 
         /**

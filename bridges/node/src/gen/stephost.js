@@ -36,11 +36,13 @@ export const stephost = $root.stephost = (() => {
             HostCall.prototype.streamDelete = null;
             HostCall.prototype.streamSend = null;
             HostCall.prototype.log = null;
+            HostCall.prototype.streamGet = null;
+            HostCall.prototype.streamList = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(HostCall.prototype, "call", {
-                get: $util.oneOfGetter($oneOfFields = ["emit", "stateGet", "stateSet", "stateDelete", "stateList", "stateClear", "streamSet", "streamDelete", "streamSend", "log"]),
+                get: $util.oneOfGetter($oneOfFields = ["emit", "stateGet", "stateSet", "stateDelete", "stateList", "stateClear", "streamSet", "streamDelete", "streamSend", "log", "streamGet", "streamList"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -75,6 +77,10 @@ export const stephost = $root.stephost = (() => {
                     $root.stephost.v1.StreamSendRequest.encode(message.streamSend, writer.uint32(90).fork(), _depth + 1).ldelim();
                 if (message.log != null && $Object.hasOwnProperty.call(message, "log"))
                     $root.stephost.v1.LogRecord.encode(message.log, writer.uint32(98).fork(), _depth + 1).ldelim();
+                if (message.streamGet != null && $Object.hasOwnProperty.call(message, "streamGet"))
+                    $root.stephost.v1.StreamGetRequest.encode(message.streamGet, writer.uint32(106).fork(), _depth + 1).ldelim();
+                if (message.streamList != null && $Object.hasOwnProperty.call(message, "streamList"))
+                    $root.stephost.v1.StreamListRequest.encode(message.streamList, writer.uint32(114).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -196,6 +202,20 @@ export const stephost = $root.stephost = (() => {
                             message.call = "log";
                             continue;
                         }
+                    case 13: {
+                            if (wireType !== 2)
+                                break;
+                            message.streamGet = $root.stephost.v1.StreamGetRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.streamGet);
+                            message.call = "streamGet";
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 2)
+                                break;
+                            message.streamList = $root.stephost.v1.StreamListRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.streamList);
+                            message.call = "streamList";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -235,12 +255,14 @@ export const stephost = $root.stephost = (() => {
             HostCallReply.prototype.streamSet = null;
             HostCallReply.prototype.streamDelete = null;
             HostCallReply.prototype.streamSend = null;
+            HostCallReply.prototype.streamGet = null;
+            HostCallReply.prototype.streamList = null;
             HostCallReply.prototype.error = null;
 
             let $oneOfFields;
 
             $Object.defineProperty(HostCallReply.prototype, "reply", {
-                get: $util.oneOfGetter($oneOfFields = ["emit", "stateGet", "stateSet", "stateDelete", "stateList", "stateClear", "streamSet", "streamDelete", "streamSend", "error"]),
+                get: $util.oneOfGetter($oneOfFields = ["emit", "stateGet", "stateSet", "stateDelete", "stateList", "stateClear", "streamSet", "streamDelete", "streamSend", "streamGet", "streamList", "error"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -271,6 +293,10 @@ export const stephost = $root.stephost = (() => {
                     $root.stephost.v1.StreamDeleteResponse.encode(message.streamDelete, writer.uint32(82).fork(), _depth + 1).ldelim();
                 if (message.streamSend != null && $Object.hasOwnProperty.call(message, "streamSend"))
                     $root.stephost.v1.StreamSendResponse.encode(message.streamSend, writer.uint32(90).fork(), _depth + 1).ldelim();
+                if (message.streamGet != null && $Object.hasOwnProperty.call(message, "streamGet"))
+                    $root.stephost.v1.StreamGetResponse.encode(message.streamGet, writer.uint32(106).fork(), _depth + 1).ldelim();
+                if (message.streamList != null && $Object.hasOwnProperty.call(message, "streamList"))
+                    $root.stephost.v1.StreamListResponse.encode(message.streamList, writer.uint32(114).fork(), _depth + 1).ldelim();
                 if (message.error != null && $Object.hasOwnProperty.call(message, "error"))
                     $root.stephost.v1.StepError.encode(message.error, writer.uint32(122).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
@@ -376,6 +402,20 @@ export const stephost = $root.stephost = (() => {
                                 break;
                             message.streamSend = $root.stephost.v1.StreamSendResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.streamSend);
                             message.reply = "streamSend";
+                            continue;
+                        }
+                    case 13: {
+                            if (wireType !== 2)
+                                break;
+                            message.streamGet = $root.stephost.v1.StreamGetResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.streamGet);
+                            message.reply = "streamGet";
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 2)
+                                break;
+                            message.streamList = $root.stephost.v1.StreamListResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.streamList);
+                            message.reply = "streamList";
                             continue;
                         }
                     case 15: {
@@ -1972,6 +2012,7 @@ export const stephost = $root.stephost = (() => {
             StreamSendRequest.prototype.stream = "";
             StreamSendRequest.prototype.group = "";
             StreamSendRequest.prototype.event = $util.newBuffer([]);
+            StreamSendRequest.prototype.id = "";
 
             StreamSendRequest.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -1986,6 +2027,8 @@ export const stephost = $root.stephost = (() => {
                     writer.uint32(18).string(message.group);
                 if (message.event != null && $Object.hasOwnProperty.call(message, "event") && message.event.length)
                     writer.uint32(26).bytes(message.event);
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(34).string(message.id);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2044,6 +2087,15 @@ export const stephost = $root.stephost = (() => {
                                 message.event = value;
                             else
                                 delete message.event;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
                             continue;
                         }
                     }
@@ -2130,6 +2182,477 @@ export const stephost = $root.stephost = (() => {
             };
 
             return StreamSendResponse;
+        })();
+
+        v1.StreamGetRequest = (function() {
+
+            const StreamGetRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            StreamGetRequest.prototype.stream = "";
+            StreamGetRequest.prototype.group = "";
+            StreamGetRequest.prototype.id = "";
+
+            StreamGetRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.stream != null && $Object.hasOwnProperty.call(message, "stream") && message.stream !== "")
+                    writer.uint32(10).string(message.stream);
+                if (message.group != null && $Object.hasOwnProperty.call(message, "group") && message.group !== "")
+                    writer.uint32(18).string(message.group);
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(26).string(message.id);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            StreamGetRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.stephost.v1.StreamGetRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.stream = value;
+                            else
+                                delete message.stream;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.group = value;
+                            else
+                                delete message.group;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return StreamGetRequest;
+        })();
+
+        v1.StreamGetResponse = (function() {
+
+            const StreamGetResponse = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            StreamGetResponse.prototype.found = false;
+            StreamGetResponse.prototype.value = $util.newBuffer([]);
+
+            StreamGetResponse.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.found != null && $Object.hasOwnProperty.call(message, "found") && message.found !== false)
+                    writer.uint32(8).bool(message.found);
+                if (message.value != null && $Object.hasOwnProperty.call(message, "value") && message.value.length)
+                    writer.uint32(18).bytes(message.value);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            StreamGetResponse.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.stephost.v1.StreamGetResponse();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.found = value;
+                            else
+                                delete message.found;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.value = value;
+                            else
+                                delete message.value;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return StreamGetResponse;
+        })();
+
+        v1.StreamListRequest = (function() {
+
+            const StreamListRequest = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            StreamListRequest.prototype.stream = "";
+            StreamListRequest.prototype.group = "";
+
+            StreamListRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.stream != null && $Object.hasOwnProperty.call(message, "stream") && message.stream !== "")
+                    writer.uint32(10).string(message.stream);
+                if (message.group != null && $Object.hasOwnProperty.call(message, "group") && message.group !== "")
+                    writer.uint32(18).string(message.group);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            StreamListRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.stephost.v1.StreamListRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.stream = value;
+                            else
+                                delete message.stream;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.group = value;
+                            else
+                                delete message.group;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return StreamListRequest;
+        })();
+
+        v1.StreamItem = (function() {
+
+            const StreamItem = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            StreamItem.prototype.id = "";
+            StreamItem.prototype.value = $util.newBuffer([]);
+
+            StreamItem.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== "")
+                    writer.uint32(10).string(message.id);
+                if (message.value != null && $Object.hasOwnProperty.call(message, "value") && message.value.length)
+                    writer.uint32(18).bytes(message.value);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            StreamItem.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.stephost.v1.StreamItem();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.value = value;
+                            else
+                                delete message.value;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return StreamItem;
+        })();
+
+        v1.StreamListResponse = (function() {
+
+            const StreamListResponse = function (properties) {
+                this.items = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            StreamListResponse.prototype.items = $util.emptyArray;
+
+            StreamListResponse.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.items != null && message.items.length)
+                    for (let i = 0; i < message.items.length; ++i)
+                        $root.stephost.v1.StreamItem.encode(message.items[i], writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            StreamListResponse.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.stephost.v1.StreamListResponse();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.items && message.items.length))
+                                message.items = [];
+                            message.items.push($root.stephost.v1.StreamItem.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return StreamListResponse;
         })();
 
         v1.LogRecord = (function() {
@@ -3846,6 +4369,7 @@ export const stephost = $root.stephost = (() => {
             const Hello = function (properties) {
                 this.steps = [];
                 this.loadErrors = [];
+                this.streams = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -3860,6 +4384,7 @@ export const stephost = $root.stephost = (() => {
             Hello.prototype.steps = $util.emptyArray;
             Hello.prototype.loadErrors = $util.emptyArray;
             Hello.prototype.capacity = 0;
+            Hello.prototype.streams = $util.emptyArray;
 
             Hello.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -3886,6 +4411,9 @@ export const stephost = $root.stephost = (() => {
                         $root.stephost.v1.LoadError.encode(message.loadErrors[i], writer.uint32(58).fork(), _depth + 1).ldelim();
                 if (message.capacity != null && $Object.hasOwnProperty.call(message, "capacity") && message.capacity !== 0)
                     writer.uint32(64).uint32(message.capacity);
+                if (message.streams != null && message.streams.length)
+                    for (let i = 0; i < message.streams.length; ++i)
+                        $root.stephost.v1.StreamDefinition.encode(message.streams[i], writer.uint32(74).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3987,6 +4515,14 @@ export const stephost = $root.stephost = (() => {
                                 message.capacity = value;
                             else
                                 delete message.capacity;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.streams && message.streams.length))
+                                message.streams = [];
+                            message.streams.push($root.stephost.v1.StreamDefinition.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
                     }
@@ -4113,6 +4649,112 @@ export const stephost = $root.stephost = (() => {
             };
 
             return StepDefinition;
+        })();
+
+        v1.StreamDefinition = (function() {
+
+            const StreamDefinition = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            StreamDefinition.prototype.name = "";
+            StreamDefinition.prototype.file = "";
+            StreamDefinition.prototype.config = $util.newBuffer([]);
+
+            StreamDefinition.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(10).string(message.name);
+                if (message.file != null && $Object.hasOwnProperty.call(message, "file") && message.file !== "")
+                    writer.uint32(18).string(message.file);
+                if (message.config != null && $Object.hasOwnProperty.call(message, "config") && message.config.length)
+                    writer.uint32(26).bytes(message.config);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            StreamDefinition.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.stephost.v1.StreamDefinition();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.file = value;
+                            else
+                                delete message.file;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.config = value;
+                            else
+                                delete message.config;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return StreamDefinition;
         })();
 
         v1.LoadError = (function() {

@@ -1,5 +1,7 @@
 # frozen_string_literal: true
 
+require 'stephost/motia'
+
 module Stephost
   # What every handler gets as `ctx`: emit, state, streams, logger, trace,
   # deadline, cancellation.
@@ -16,6 +18,7 @@ module Stephost
   # tracestate that came with the trace.
   class Context
     attr_reader :step, :trace_id, :trace_state, :attempt, :state, :streams, :logger
+    alias traceId trace_id # Motia's spelling
 
     # Set by the runtime when the host cancels the invocation; read by the handler.
     class Cancellation
@@ -67,8 +70,9 @@ module Stephost
     # that `stephost gen` generated, sent in its proto3 JSON form; a message must
     # be of the type the step declares for the topic. `group_id` orders delivery
     # within a group, `idempotency_key` drops a repeat within the dedup window,
-    # `delay_ms` defers delivery.
+    # `delay_ms` defers delivery. Motia's form works too: `emit({ topic:, data: })`.
     def emit(topic, data = nil, group_id: nil, idempotency_key: nil, delay_ms: 0)
+      topic, data, group_id = Motia.emit_args(topic) if topic.is_a?(Hash)
       unless delay_ms.is_a?(Integer) && delay_ms >= 0
         raise ArgumentError, "emit: delay_ms must be a whole number >= 0, got #{delay_ms.inspect}"
       end
@@ -121,6 +125,12 @@ module Stephost
       def clear(group)
         @link.state_clear(@id, Context.text('state.clear', 'group', group))
       end
+
+      # The group's values, ordered by key (Motia's `getGroup`).
+      def get_group(group)
+        list(group).map { |item| item['value'] }
+      end
+      alias getGroup get_group
     end
 
     # Live data pushed to clients subscribed over WebSocket.
@@ -143,11 +153,25 @@ module Stephost
                             Context.text('streams.delete', 'id', id))
       end
 
-      # Sends an ephemeral event (not stored), e.g. { type: 'progress', data: 50 }.
-      def send(stream, group, event)
+      # Sends an ephemeral event (not stored), e.g. { type: 'progress', data: 50 };
+      # `id` names the item it is about.
+      def send(stream, group, event, id: nil)
         @link.stream_send(@id, Context.text('streams.send', 'stream', stream),
-                          Context.text('streams.send', 'group', group), event)
+                          Context.text('streams.send', 'group', group), event,
+                          id.nil? ? '' : Context.text('streams.send', 'id', id))
         nil
+      end
+
+      # The item's value, or nil.
+      def get(stream, group, id)
+        @link.stream_get(@id, Context.text('streams.get', 'stream', stream),
+                         Context.text('streams.get', 'group', group), Context.text('streams.get', 'id', id))
+      end
+
+      # Every {"id" => ..., "value" => ...} of the group, ordered by id.
+      def list(stream, group)
+        @link.stream_list(@id, Context.text('streams.list', 'stream', stream),
+                          Context.text('streams.list', 'group', group))
       end
     end
 

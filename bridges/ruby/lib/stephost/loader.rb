@@ -4,13 +4,16 @@ require 'json'
 require 'stephost/errors'
 
 module Stephost
-  # Finds and loads `*_step.rb` files; one failing file never hides the others.
+  # Finds and loads `*_step.rb` files (and Motia's `*.step.rb`) under `steps/` and
+  # `src/`; one failing file never hides the others.
   #
   # Each file is evaluated in its own anonymous Module, so two files that both
   # define `config` and `handler` (or the same constant) do not collide; the
   # step is called through an object extended with that module.
   module Loader
-    STEP_GLOB = 'steps/**/*_step.rb'
+    STEP_GLOBS = %w[steps src].flat_map { |dir| ["#{dir}/**/*_step.rb", "#{dir}/**/*.step.rb"] }.freeze
+    # Installed packages are never searched (Motia keeps a virtualenv in python_modules).
+    SKIPPED_DIRS = %w[node_modules python_modules].freeze
 
     # A step file that loaded and defines `config` (and `handler`).
     class LoadedStep
@@ -51,7 +54,7 @@ module Stephost
     module_function
 
     def step_files(project)
-      Dir.glob(STEP_GLOB, base: project).sort.reject { |rel| rel.split('/').include?('node_modules') }
+      Dir.glob(STEP_GLOBS, base: project).uniq.sort.reject { |rel| rel.split('/').intersect?(SKIPPED_DIRS) }
     end
 
     # [steps, failures] for every step file under `project/steps`.

@@ -10,6 +10,8 @@ from stephost import ApiResponse, Logger, State, Streams, SyncState, SyncStreams
 
 # Messages of contracts/ (their proto3 JSON mapping)
 
+GoogleApiFieldBehavior = Literal['FIELD_BEHAVIOR_UNSPECIFIED', 'OPTIONAL', 'REQUIRED', 'OUTPUT_ONLY', 'INPUT_ONLY', 'IMMUTABLE', 'UNORDERED_LIST', 'NON_EMPTY_DEFAULT', 'IDENTIFIER']
+
 class ShopV1OrderCreated(TypedDict, total=False):
     """shop.v1.OrderCreated in its proto3 JSON mapping."""
 

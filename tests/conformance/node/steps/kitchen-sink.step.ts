@@ -81,6 +81,25 @@ export const handler: ApiHandler<Body | null> = async (req, ctx) => {
     case 'stream':
       await ctx.streams.set('ks', body.group ?? 'ks', 'item', body.value)
       return { status: 200, body: { streamed: true } }
+    case 'streams': {
+      const g = body.group ?? 'ks'
+      await ctx.streams.set('ks', g, 'a', { n: 1 })
+      await ctx.streams.set('ks', g, 'b', [1, 2])
+      const result = {
+        got: await ctx.streams.get('ks', g, 'a'),
+        missing: await ctx.streams.get('ks', g, 'zzz'),
+        list: await ctx.streams.list('ks', g),
+        deleted: await ctx.streams.delete('ks', g, 'a'),
+        after: await ctx.streams.list('ks', g),
+      }
+      return { status: 200, body: result }
+    }
+    case 'motia': {
+      const { emit, state, traceId } = ctx
+      const messageId = await emit({ topic: 'ks.out', data: body.data })
+      await state.set(body.group ?? 'ks', 'x', 1)
+      return { status: 200, body: { messageId, values: await state.getGroup(body.group ?? 'ks'), traceId } }
+    }
     case 'bad_response':
       return 'nope' as unknown as ApiResponse
     case 'context':

@@ -66,6 +66,25 @@ async def handler(req: ApiRequest, ctx: Context) -> Any:
     if action == "stream":
         await ctx.streams.set("ks", body["group"], "item", body["value"])
         return ApiResponse(body={"streamed": True})
+    if action == "streams":
+        g = body["group"]
+        await ctx.streams.set("ks", g, "a", {"n": 1})
+        await ctx.streams.set("ks", g, "b", [1, 2])
+        result = {
+            "got": await ctx.streams.get("ks", g, "a"),
+            "missing": await ctx.streams.get("ks", g, "zzz"),
+            "list": await ctx.streams.list("ks", g),
+            "deleted": await ctx.streams.delete("ks", g, "a"),
+            "after": await ctx.streams.list("ks", g),
+        }
+        return ApiResponse(body=result)
+    if action == "motia":
+        message_id = await ctx.emit({"topic": "ks.out", "data": body.get("data")})
+        await ctx.state.set(body["group"], "x", 1)
+        values = await ctx.state.get_group(body["group"])
+        return ApiResponse(
+            body={"messageId": message_id, "values": values, "traceId": ctx.trace_id}
+        )
     if action == "bad_response":
         return "nope"
     if action == "context":

@@ -27,6 +27,11 @@ def handler(req, ctx)
   when 'stream'
     ctx.streams.set('ks', body['group'], 'item', body['value'])
     { status: 200, body: { streamed: true } }
+  when 'streams' then { status: 200, body: stream_roundtrip(ctx, body['group']) }
+  when 'motia'
+    message_id = ctx.emit({ topic: 'ks.out', data: body['data'] })
+    ctx.state.set(body['group'], 'x', 1)
+    { status: 200, body: { messageId: message_id, values: ctx.state.get_group(body['group']), traceId: ctx.traceId } }
   when 'bad_response' then 'nope'
   when 'context' then { status: 200, body: context_of(ctx) }
   when 'forward' then { status: 200, body: { messageId: ctx.emit('ks.in', body['data']) } }
@@ -69,5 +74,17 @@ def state_roundtrip(ctx, group)
     list2: ctx.state.list(group),
     cleared: ctx.state.clear(group),
     list3: ctx.state.list(group)
+  }
+end
+
+def stream_roundtrip(ctx, group)
+  ctx.streams.set('ks', group, 'a', { n: 1 })
+  ctx.streams.set('ks', group, 'b', [1, 2])
+  {
+    got: ctx.streams.get('ks', group, 'a'),
+    missing: ctx.streams.get('ks', group, 'zzz'),
+    list: ctx.streams.list('ks', group),
+    deleted: ctx.streams.delete('ks', group, 'a'),
+    after: ctx.streams.list('ks', group)
   }
 end

@@ -189,9 +189,20 @@ module Stephost
           .stream_delete.deleted
       end
 
-      def stream_send(invocation_id, stream, group, event)
+      def stream_send(invocation_id, stream, group, event, id = '')
         request(invocation_id, :stream_send,
-                V1::StreamSendRequest.new(stream: stream, group: group, event: Bridge.dump(event)))
+                V1::StreamSendRequest.new(stream: stream, group: group, event: Bridge.dump(event), id: id))
+      end
+
+      def stream_get(invocation_id, stream, group, id)
+        reply = request(invocation_id, :stream_get,
+                        V1::StreamGetRequest.new(stream: stream, group: group, id: id)).stream_get
+        reply.found ? Bridge.load(reply.value) : nil
+      end
+
+      def stream_list(invocation_id, stream, group)
+        request(invocation_id, :stream_list, V1::StreamListRequest.new(stream: stream, group: group))
+          .stream_list.items.map { |item| { 'id' => item.id, 'value' => Bridge.load(item.value) } }
       end
 
       # A log line; it gets no reply.

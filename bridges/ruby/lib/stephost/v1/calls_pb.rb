@@ -21,6 +21,8 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
         optional :stream_delete, :message, 10, "stephost.v1.StreamDeleteRequest"
         optional :stream_send, :message, 11, "stephost.v1.StreamSendRequest"
         optional :log, :message, 12, "stephost.v1.LogRecord"
+        optional :stream_get, :message, 13, "stephost.v1.StreamGetRequest"
+        optional :stream_list, :message, 14, "stephost.v1.StreamListRequest"
       end
     end
     add_message "stephost.v1.HostCallReply" do
@@ -35,6 +37,8 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
         optional :stream_set, :message, 9, "stephost.v1.StreamSetResponse"
         optional :stream_delete, :message, 10, "stephost.v1.StreamDeleteResponse"
         optional :stream_send, :message, 11, "stephost.v1.StreamSendResponse"
+        optional :stream_get, :message, 13, "stephost.v1.StreamGetResponse"
+        optional :stream_list, :message, 14, "stephost.v1.StreamListResponse"
         optional :error, :message, 15, "stephost.v1.StepError"
       end
     end
@@ -107,8 +111,29 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       optional :stream, :string, 1
       optional :group, :string, 2
       optional :event, :bytes, 3
+      optional :id, :string, 4
     end
     add_message "stephost.v1.StreamSendResponse" do
+    end
+    add_message "stephost.v1.StreamGetRequest" do
+      optional :stream, :string, 1
+      optional :group, :string, 2
+      optional :id, :string, 3
+    end
+    add_message "stephost.v1.StreamGetResponse" do
+      optional :found, :bool, 1
+      optional :value, :bytes, 2
+    end
+    add_message "stephost.v1.StreamListRequest" do
+      optional :stream, :string, 1
+      optional :group, :string, 2
+    end
+    add_message "stephost.v1.StreamItem" do
+      optional :id, :string, 1
+      optional :value, :bytes, 2
+    end
+    add_message "stephost.v1.StreamListResponse" do
+      repeated :items, :message, 1, "stephost.v1.StreamItem"
     end
     add_message "stephost.v1.LogRecord" do
       optional :level, :string, 1
@@ -142,6 +167,11 @@ module Stephost
     StreamDeleteResponse = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.StreamDeleteResponse").msgclass
     StreamSendRequest = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.StreamSendRequest").msgclass
     StreamSendResponse = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.StreamSendResponse").msgclass
+    StreamGetRequest = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.StreamGetRequest").msgclass
+    StreamGetResponse = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.StreamGetResponse").msgclass
+    StreamListRequest = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.StreamListRequest").msgclass
+    StreamItem = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.StreamItem").msgclass
+    StreamListResponse = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.StreamListResponse").msgclass
     LogRecord = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.LogRecord").msgclass
   end
 end

@@ -43,8 +43,14 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       repeated :steps, :message, 6, "stephost.v1.StepDefinition"
       repeated :load_errors, :message, 7, "stephost.v1.LoadError"
       optional :capacity, :uint32, 8
+      repeated :streams, :message, 9, "stephost.v1.StreamDefinition"
     end
     add_message "stephost.v1.StepDefinition" do
+      optional :name, :string, 1
+      optional :file, :string, 2
+      optional :config, :bytes, 3
+    end
+    add_message "stephost.v1.StreamDefinition" do
       optional :name, :string, 1
       optional :file, :string, 2
       optional :config, :bytes, 3
@@ -81,6 +87,7 @@ module Stephost
     HostMessage = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.HostMessage").msgclass
     Hello = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.Hello").msgclass
     StepDefinition = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.StepDefinition").msgclass
+    StreamDefinition = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.StreamDefinition").msgclass
     LoadError = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.LoadError").msgclass
     Welcome = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.Welcome").msgclass
     Heartbeat = ::Google::Protobuf::DescriptorPool.generated_pool.lookup("stephost.v1.Heartbeat").msgclass

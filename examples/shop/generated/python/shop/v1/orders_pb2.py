@@ -22,19 +22,32 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14shop/v1/orders.proto\x12\x07shop.v1\"Y\n\x0cOrderCreated\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04item\x18\x02 \x01(\t\x12\x10\n\x08quantity\x18\x03 \x01(\x05\x12\r\n\x05\x65mail\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\"(\n\x0bOrderScored\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05score\x18\x02 \x01(\x01\",\n\x0cOrderFlagged\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14shop/v1/orders.proto\x12\x07shop.v1\x1a\x1fgoogle/api/field_behavior.proto\"k\n\x0cOrderCreated\x12\x10\n\x02id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x12\n\x04item\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x16\n\x08quantity\x18\x03 \x01(\x05\x42\x04\xe2\x41\x01\x02\x12\r\n\x05\x65mail\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\"4\n\x0bOrderScored\x12\x10\n\x02id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x13\n\x05score\x18\x02 \x01(\x01\x42\x04\xe2\x41\x01\x02\"2\n\x0cOrderFlagged\x12\x10\n\x02id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x10\n\x08quantity\x18\x02 \x01(\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'shop.v1.orders_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ORDERCREATED']._serialized_start=33
-  _globals['_ORDERCREATED']._serialized_end=122
-  _globals['_ORDERSCORED']._serialized_start=124
-  _globals['_ORDERSCORED']._serialized_end=164
-  _globals['_ORDERFLAGGED']._serialized_start=166
-  _globals['_ORDERFLAGGED']._serialized_end=210
+  _globals['_ORDERCREATED'].fields_by_name['id']._loaded_options = None
+  _globals['_ORDERCREATED'].fields_by_name['id']._serialized_options = b'\342A\001\002'
+  _globals['_ORDERCREATED'].fields_by_name['item']._loaded_options = None
+  _globals['_ORDERCREATED'].fields_by_name['item']._serialized_options = b'\342A\001\002'
+  _globals['_ORDERCREATED'].fields_by_name['quantity']._loaded_options = None
+  _globals['_ORDERCREATED'].fields_by_name['quantity']._serialized_options = b'\342A\001\002'
+  _globals['_ORDERSCORED'].fields_by_name['id']._loaded_options = None
+  _globals['_ORDERSCORED'].fields_by_name['id']._serialized_options = b'\342A\001\002'
+  _globals['_ORDERSCORED'].fields_by_name['score']._loaded_options = None
+  _globals['_ORDERSCORED'].fields_by_name['score']._serialized_options = b'\342A\001\002'
+  _globals['_ORDERFLAGGED'].fields_by_name['id']._loaded_options = None
+  _globals['_ORDERFLAGGED'].fields_by_name['id']._serialized_options = b'\342A\001\002'
+  _globals['_ORDERCREATED']._serialized_start=66
+  _globals['_ORDERCREATED']._serialized_end=173
+  _globals['_ORDERSCORED']._serialized_start=175
+  _globals['_ORDERSCORED']._serialized_end=227
+  _globals['_ORDERFLAGGED']._serialized_start=229
+  _globals['_ORDERFLAGGED']._serialized_end=279
 # @@protoc_insertion_point(module_scope)

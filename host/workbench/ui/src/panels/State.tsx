@@ -1,0 +1,218 @@
+// State: groups, keys, and a JSON viewer and editor (save, delete); search across groups.
+import { useEffect, useState } from 'react'
+import { api, ok, type Schemas } from '../api/client'
+import { Empty, ErrorBanner, Json, errorMessage } from '../components/common'
+import { usePolling } from '../live'
+
+type Item = Schemas['StateItem']
+
+function Editor({ group, item, onSaved, onDeleted }: { group: string; item: Item; onSaved: () => void; onDeleted: () => void }) {
+  const [editing, setEditing] = useState(false)
+  const [text, setText] = useState('')
+  const [error, setError] = useState('')
+  useEffect(() => {
+    setEditing(false)
+    setError('')
+  }, [group, item.key])
+  const save = async () => {
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (e) {
+      setError(`not valid JSON: ${errorMessage(e)}`)
+      return
+    }
+    try {
+      await ok(api.PUT('/_stephost/state/{group}/{key}', { params: { path: { group, key: item.key } }, body: value }))
+      setEditing(false)
+      setError('')
+      onSaved()
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
+  const remove = async () => {
+    if (!confirm(`Delete ${group}/${item.key}?`)) return
+    try {
+      await ok(api.DELETE('/_stephost/state/{group}/{key}', { params: { path: { group, key: item.key } } }))
+      onDeleted()
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
+  return (
+    <div className="state-value" data-testid="state-value">
+      <div className="toolbar">
+        <h3 className="mono">
+          {group}/{item.key}
+        </h3>
+        {!editing && (
+          <button
+            onClick={() => {
+              setText(JSON.stringify(item.value, null, 2))
+              setEditing(true)
+            }}
+            data-testid="state-edit"
+          >
+            Edit
+          </button>
+        )}
+        <button onClick={remove} className="danger" data-testid="state-delete">
+          Delete
+        </button>
+      </div>
+      {error && <div className="error-banner">{error}</div>}
+      {editing ? (
+        <>
+          <textarea className="json-editor" value={text} onChange={(e) => setText(e.target.value)} rows={16} spellCheck={false} data-testid="state-editor" />
+          <div className="row">
+            <button className="primary" onClick={save} data-testid="state-save">
+              Save
+            </button>
+            <button onClick={() => setEditing(false)}>Cancel</button>
+          </div>
+        </>
+      ) : (
+        <Json value={item.value} />
+      )}
+    </div>
+  )
+}
+
+export function StatePanel() {
+  const [groups, setGroups] = useState<string[] | null>(null)
+  const [group, setGroup] = useState('')
+  const [items, setItems] = useState<Item[]>([])
+  const [key, setKey] = useState('')
+  const [filter, setFilter] = useState('')
+  const [search, setSearch] = useState('')
+  const [found, setFound] = useState<Schemas['StateSearch'] | null>(null)
+  const [newKey, setNewKey] = useState('')
+  const [error, setError] = useState<unknown>(null)
+
+  const loadGroups = async () => setGroups((await ok(api.GET('/_stephost/state'))).groups)
+  const loadItems = async () => {
+    if (!group) return
+    setItems((await ok(api.GET('/_stephost/state/{group}', { params: { path: { group } } }))).items)
+  }
+  usePolling(
+    async () => {
+      try {
+        await Promise.all([loadGroups(), loadItems()])
+        setError(null)
+      } catch (e) {
+        setError(e)
+      }
+    },
+    3000,
+    [group],
+  )
+  useEffect(() => {
+    if (!search.trim()) {
+      setFound(null)
+      return
+    }
+    const timer = setTimeout(() => {
+      ok(api.GET('/_stephost/state-search', { params: { query: { q: search } } })).then(setFound, setError)
+    }, 200)
+    return () => clearTimeout(timer)
+  }, [search])
+
+  const create = async () => {
+    if (!group || !newKey.trim()) return
+    try {
+      await ok(api.PUT('/_stephost/state/{group}/{key}', { params: { path: { group, key: newKey.trim() } }, body: {} }))
+      setKey(newKey.trim())
+      setNewKey('')
+      await loadItems()
+    } catch (e) {
+      setError(e)
+    }
+  }
+
+  const shown = items.filter((i) => !filter || i.key.includes(filter) || JSON.stringify(i.value).includes(filter))
+  const item = items.find((i) => i.key === key)
+  return (
+    <div className="panel">
+      <div className="toolbar">
+        <input className="wide" placeholder="search every group: key or value" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="state-search" />
+      </div>
+      <ErrorBanner error={error} />
+      {found && (
+        <section data-testid="state-search-results">
+          <h3>
+            {found.items.length} match{found.items.length === 1 ? '' : 'es'}
+            {found.truncated && ' (first 200)'}
+          </h3>
+          {found.items.map((i) => (
+            <button
+              key={`${i.group}/${i.key}`}
+              className="link-like mono"
+              onClick={() => {
+                setGroup(i.group ?? '')
+                setKey(i.key)
+                setSearch('')
+              }}
+            >
+              {i.group}/{i.key}
+            </button>
+          ))}
+        </section>
+      )}
+      {groups !== null && groups.length === 0 ? (
+        <Empty title="No state yet">
+          Steps write state with <code>ctx.state.set(group, key, value)</code>; it shows up here, and can be edited.
+        </Empty>
+      ) : (
+        <div className="columns">
+          <ul className="list" data-testid="state-groups">
+            {(groups ?? []).map((g) => (
+              <li key={g}>
+                <button
+                  className={g === group ? 'selected' : ''}
+                  onClick={() => {
+                    setGroup(g)
+                    setKey('')
+                    setItems([])
+                  }}
+                  data-testid="state-group"
+                >
+                  {g}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <div className="list">
+            {group ? (
+              <>
+                <input placeholder="filter keys" value={filter} onChange={(e) => setFilter(e.target.value)} />
+                <ul data-testid="state-keys">
+                  {shown.map((i) => (
+                    <li key={i.key}>
+                      <button className={i.key === key ? 'selected mono' : 'mono'} onClick={() => setKey(i.key)} data-testid="state-key">
+                        {i.key}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+                <div className="row">
+                  <input placeholder="new key" value={newKey} onChange={(e) => setNewKey(e.target.value)} />
+                  <button onClick={create}>Add</button>
+                </div>
+              </>
+            ) : (
+              <div className="muted">Pick a group.</div>
+            )}
+          </div>
+          <div className="grow">
+            {item ? (
+              <Editor group={group} item={item} onSaved={() => void loadItems()} onDeleted={() => { setKey(''); void loadItems() }} />
+            ) : (
+              <div className="muted">{group ? 'Pick a key.' : ''}</div>
+            )}
+          </div>
+        </div>
+      )}
+    </div>
+  )
+}

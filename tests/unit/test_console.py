@@ -1,0 +1,67 @@
+"""Text for people: stacks on a terminal, numbered log lines, trace trees."""
+
+from __future__ import annotations
+
+import io
+
+from stephost_host.console import render_error, span_tree
+from stephost_host.telemetry import RecentLogs, configure_logging, get_logger
+
+STACK = "TypeError: card declined\n    at charge (steps/charge.step.ts:9:11)\n    at run (x.ts:2)"
+
+
+def test_a_stack_prints_as_lines_on_a_terminal() -> None:
+    out = io.StringIO()
+    configure_logging("info", "console", out)
+    cause = {"code": "E", "message": "inner", "stack": "RangeError: inner\n    at f (a.py:3)"}
+    get_logger().error("api handler failed", step="Charge", error={"code": "X", "stack": STACK,
+                                                                      "cause": cause})  # fmt: skip
+    get_logger().error("step file not loaded", file="steps/a_step.py", stack="Traceback:\n  a")
+    text = out.getvalue()
+    assert "\\n" not in text  # no repr with escaped newlines
+    assert "TypeError: card declined\n    at charge (steps/charge.step.ts:9:11)\n" in text
+    assert "caused by:\nRangeError: inner\n    at f (a.py:3)" in text
+    assert "Traceback:\n  a" in text
+    configure_logging("info", "json", io.TextIOWrapper(io.BytesIO()))
+
+
+def test_json_logs_keep_the_stack_in_the_line() -> None:
+    raw = io.BytesIO()
+    configure_logging("info", "json", io.TextIOWrapper(raw))
+    get_logger().error("api handler failed", error={"stack": STACK})
+    text = raw.getvalue().decode()
+    assert text.count("\n") == 1 and "card declined\\n    at charge" in text
+
+
+def test_recent_lines_are_numbered_across_the_bound() -> None:
+    logs = RecentLogs(size=3)
+    for i in range(5):
+        logs(None, "info", {"event": f"e{i}"})
+    assert logs.total == 5
+    assert [(seq, line["event"]) for seq, line in logs.after(0)] == [
+        (3, "e2"),
+        (4, "e3"),
+        (5, "e4"),
+    ]
+    assert [seq for seq, _ in logs.after(4)] == [5]
+    assert logs.after(5) == []
+
+
+def test_spans_nest_under_their_parents() -> None:
+    spans = [
+        {"spanId": "b", "parentId": "a", "startUnixMs": 2, "name": "event x"},
+        {"spanId": "a", "parentId": "", "startUnixMs": 1, "name": "POST /x"},
+        {"spanId": "c", "parentId": "b", "startUnixMs": 3, "name": "event y"},
+        {"spanId": "d", "parentId": "a", "startUnixMs": 4, "name": "event z"},
+    ]
+    assert [(d, s["name"]) for d, s in span_tree(spans)] == [
+        (0, "POST /x"), (1, "event x"), (2, "event y"), (1, "event z"),
+    ]  # fmt: skip
+
+
+def test_an_error_renders_with_its_cause() -> None:
+    text = render_error({"code": "X", "type": "TypeError", "message": "m", "stack": STACK,
+                         "language": "node", "cause": {"code": "Y", "message": "n"}})  # fmt: skip
+    assert text.splitlines()[0] == "  error     X TypeError: m  (node)"
+    assert "      TypeError: card declined" in text
+    assert text.splitlines()[-1] == "  caused by     Y n"
