@@ -33,7 +33,7 @@ from .devmode import DevMode
 from .errors import DuplicateStepError, ProjectError
 from .http.access import without_admin
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
-from .lifecycle import DataDirLock, Runtimes, bind_http, settle_gc
+from .lifecycle import DataDirLock, Runtimes, bind_http, data_dir_errors, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, RuntimeInfo
 from .runtimes.languages import STEP_DIRS, step_dirs, step_files
@@ -121,14 +121,15 @@ class Host:
         self._dev = DevMode(self)  # its snapshot: changes made while starting count too
         self.languages = sorted(step_files(self.project))
         data_dir = self.settings.data_dir
-        lock = DataDirLock(data_dir)
-        stack.callback(log.info, "stephost stopped")
-        stack.callback(lock.release)
-        self.state = SqliteStateStore(data_dir / "state.db")
-        stack.push_async_callback(self.state.close)
-        queue = SqliteQueue(data_dir / "queue.db")
-        stack.push_async_callback(queue.close)
-        reclaimed = await queue.reclaim()
+        with data_dir_errors(data_dir):
+            lock = DataDirLock(data_dir)
+            stack.callback(log.info, "stephost stopped")
+            stack.callback(lock.release)
+            self.state = SqliteStateStore(data_dir / "state.db")
+            stack.push_async_callback(self.state.close)
+            queue = SqliteQueue(data_dir / "queue.db")
+            stack.push_async_callback(queue.close)
+            reclaimed = await queue.reclaim()
         if reclaimed:
             log.info("deliveries of a previous run returned to the queue", count=reclaimed)
         self.streams = StreamHub(self.state)

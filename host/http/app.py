@@ -56,6 +56,7 @@ ADMIN_PREFIX = "/_stephost"
 FRAMEWORK_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 DOCS_ASSETS = "/docs/assets"  # Swagger UI's files, served by the admin app
 NO_BODY_STATUS = frozenset({204, 304})
+RETRY_AFTER_S = b"1"
 # A request still waiting for its handler after this long starts being watched for its
 # client going away (see ClientWatch).
 WATCH_AFTER_S = 0.05
@@ -137,7 +138,7 @@ class HostApp:
                 scope["stephost.failure"] = exc.as_failure(step.name, retryable=True)
             else:
                 scope["stephost.refused"] = True  # answered by the host; no handler ran
-            await _send_json(send, status, exc.to_json(trace_id), trace_id)
+            await _send_json(send, status, exc.to_json(trace_id), trace_id, _retry_after(status))
         except Exception as exc:  # a bug of ours: still one JSON answer, and the real error
             status = 500
             error = HostError(f"internal error: {type(exc).__name__}")
@@ -238,8 +239,9 @@ class HostApp:
     async def _fail(self, send: Send, step: StepConfig, failure: Failure, trace_id: str) -> int:
         self._log_failure(step, failure, trace_id)
         error = StepFailedError(failure)
-        await _send_json(send, error.status, error.to_json(trace_id), trace_id)
-        return error.status
+        status = error.status
+        await _send_json(send, status, error.to_json(trace_id), trace_id, _retry_after(status))
+        return status
 
     def _log_failure(self, step: StepConfig, failure: Failure, trace_id: str) -> None:
         log.error(
@@ -434,6 +436,11 @@ async def _send_json(
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": content})
+
+
+def _retry_after(status: int) -> list[tuple[bytes, bytes]]:
+    """503s are "the host cannot take this now": tell the client when to try again."""
+    return [(b"retry-after", RETRY_AFTER_S)] if status == 503 else []
 
 
 def _add_trace_header(send: Send, trace_id: str) -> Send:

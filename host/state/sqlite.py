@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ..sqlite import open_db
+from ..sqlite import open_db, writes
 from .base import Items, Names
 
 _SCHEMA = """
@@ -32,6 +32,7 @@ class SqliteStateStore:
         ).fetchone()
         return None if row is None else bytes(row[0])
 
+    @writes("storing state")
     async def set(self, group: str, key: str, value: bytes) -> None:
         self._db.execute(
             "INSERT INTO state (grp, key, value, updated_ms) VALUES (?, ?, ?, ?) "
@@ -40,6 +41,7 @@ class SqliteStateStore:
             (group, key, value, int(time.time() * 1000)),
         )
 
+    @writes("deleting state")
     async def delete(self, group: str, key: str) -> bool:
         cursor = self._db.execute("DELETE FROM state WHERE grp = ? AND key = ?", (group, key))
         return cursor.rowcount > 0
@@ -50,6 +52,7 @@ class SqliteStateStore:
         ).fetchall()
         return [(key, bytes(value)) for key, value in rows]
 
+    @writes("clearing a state group")
     async def clear(self, group: str) -> int:
         return self._db.execute("DELETE FROM state WHERE grp = ?", (group,)).rowcount
 
