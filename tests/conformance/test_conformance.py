@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from stephost_host.testing import StephostApp
+from tests.conftest import BACKENDS, backend_env
 from tests.toolchains import missing_toolchain
 
 HERE = Path(__file__).parent
@@ -27,13 +28,18 @@ TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module", params=LANGUAGES)
+@pytest.fixture(
+    scope="module",
+    params=[(language, backend) for backend in BACKENDS for language in LANGUAGES],
+    ids=lambda param: "-".join(param),
+)
 def app(request: pytest.FixtureRequest) -> Iterator[StephostApp]:
-    reason = missing_toolchain(request.param)
+    language, backend = request.param
+    reason = missing_toolchain(language)
     if reason:
         pytest.skip(reason)
-    with StephostApp(HERE / request.param) as running:
-        running.language = request.param  # type: ignore[attr-defined]
+    with StephostApp(HERE / language, env=backend_env(request, backend)) as running:
+        running.language = language  # type: ignore[attr-defined]
         yield running
 
 
