@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, motia
+from .auth.keys import ApiKeyStore
 from .bridge.connection import RuntimeConnection
 from .bus.base import QueueBackend
 from .bus.bus import EventBus
@@ -33,6 +34,7 @@ from .devmode import DevMode
 from .errors import DuplicateStepError, ProjectError
 from .http.access import without_admin
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
+from .http.auth import Authenticator
 from .lifecycle import DataDirLock, Runtimes, bind_http, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, RuntimeInfo
@@ -161,7 +163,15 @@ class Host:
 
         self.admin = build_admin(self)
         admin = self.admin if self.settings.admin else without_admin(self.admin)
-        self.app = HostApp(self.runtimes.pool, admin, self.settings.max_body_bytes)
+        keys = ApiKeyStore(self.settings.data_dir, self.settings.api_keys)
+        auth = Authenticator(self.project, keys, self.runtimes.pool)
+        self.app = HostApp(
+            self.runtimes.pool,
+            admin,
+            self.settings.max_body_bytes,
+            auth=auth,
+            cors=self.settings.cors,
+        )
         try:
             self.contracts = await contracts
         finally:

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .errors import ProjectError
@@ -32,6 +32,30 @@ class RetentionSettings(BaseModel):
     spans: int = Field(default=20_000, ge=1)
     logs: int = Field(default=20_000, ge=1)
     age_s: float = Field(default=3600.0, gt=0)
+
+
+class CorsSettings(BaseModel):
+    """Which other origins' pages may call the api steps (``[cors]``); off by default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    allow_origins: list[str] = Field(default_factory=list)  # ["*"] for any
+    allow_methods: list[str] = Field(
+        default_factory=lambda: ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    )
+    allow_headers: list[str] = Field(default_factory=lambda: ["content-type", "authorization"])
+    allow_credentials: bool = False
+    expose_headers: list[str] = Field(default_factory=lambda: ["x-trace-id"])
+    max_age: int = Field(default=600, ge=0, le=86_400)
+
+    @model_validator(mode="after")
+    def _no_credentials_for_everyone(self) -> CorsSettings:
+        if self.allow_credentials and "*" in self.allow_origins:
+            raise ValueError(
+                'allow_credentials = true needs the origins listed: with "*" any site '
+                "could call the api steps with its visitors' cookies"
+            )
+        return self
 
 
 class Settings(BaseSettings):
@@ -59,6 +83,9 @@ class Settings(BaseSettings):
     admin: bool = True
     # An unknown key in a step config makes the step a load problem (else a warning).
     strict: bool = False
+    cors: CorsSettings = Field(default_factory=CorsSettings)
+    # API keys besides the data folder's: key name -> the environment variable holding it.
+    api_keys: dict[str, str] = Field(default_factory=dict)
 
     @classmethod
     def settings_customise_sources(

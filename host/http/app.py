@@ -34,6 +34,7 @@ from ..errors import (
 from ..invocation import ApiRequest, ApiResponse, Cancellation, Invocation
 from ..model import Failure
 from ..runtimes.pool import RuntimePool
+from ..settings import CorsSettings
 from ..telemetry import (
     Span,
     get_logger,
@@ -42,6 +43,8 @@ from ..telemetry import (
     parse_traceparent,
     spans,
 )
+from .auth import Authenticator, AuthMisconfiguredError
+from .cors import with_cors
 from .routes import RouteTable
 
 Scope = MutableMapping[str, Any]
@@ -66,15 +69,28 @@ class ClientGoneError(Exception):
 
 
 class HostApp:
-    def __init__(self, pool: RuntimePool, admin: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        pool: RuntimePool,
+        admin: ASGIApp,
+        max_body_bytes: int,
+        *,
+        auth: Authenticator | None = None,
+        cors: CorsSettings | None = None,
+    ) -> None:
         self._pool = pool
         self._admin = admin
         self._max_body = max_body_bytes
         self.routes = RouteTable([])
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._clients = ClientWatch()
+        self._auth = auth
+        # The api steps, behind CORS when the project allows other origins (never /_stephost/).
+        self._public = with_cors(self._api, cors)
 
     def apply(self, catalog: Catalog) -> None:
+        if self._auth is not None:
+            self._auth.apply(catalog)
         steps = catalog.of_type("api")
         self.routes = RouteTable(steps)
         self._limits = {
@@ -87,12 +103,18 @@ class HostApp:
         if scope["type"] != "http":
             await self._admin(scope, receive, send)
             return
-        trace_id, parent_id = _trace_of(scope)
         path: str = scope["path"]
         if path.startswith(ADMIN_PREFIX) or path in FRAMEWORK_PATHS or path.startswith(DOCS_ASSETS):
+            trace_id = _trace_of(scope)[0]
             scope.setdefault("state", {})["trace_id"] = trace_id
             await self._admin(scope, receive, _add_trace_header(send, trace_id))
             return
+        await self._public(scope, receive, send)
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """An api step's request, from route to response."""
+        trace_id, parent_id = _trace_of(scope)
+        path: str = scope["path"]
         method: str = scope["method"]
         match = self.routes.match(method, path)
         if match is None:
@@ -132,7 +154,7 @@ class HostApp:
                 scope["stephost.failure"] = exc.as_failure(step.name, retryable=True)
             else:
                 scope["stephost.refused"] = True  # answered by the host; no handler ran
-            await _send_json(send, status, exc.to_json(trace_id), trace_id)
+            await _send_json(send, status, exc.to_json(trace_id), trace_id, exc.response_headers())
         duration_ms = (time.perf_counter() - started) * 1000
         log.info(
             "api",
@@ -173,6 +195,15 @@ class HostApp:
         parent_id: str,
     ) -> int:
         headers = _headers(scope)
+        query = _query(scope)
+        # W3C: a tracestate goes with the traceparent it came with, or not at all.
+        tracestate = headers.get("tracestate", "") if parent_id else ""
+        principal = b""
+        if step.auth is not None:  # before the body is read: strangers learn nothing
+            if self._auth is None:
+                raise AuthMisconfiguredError(f"{step.name} has `auth`, but no authenticator")
+            asked = ApiRequest(scope["method"], scope["path"], params, query, headers, b"")
+            principal = await self._auth.check(step, asked, trace_id, span_id, tracestate)
         declared = headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self._max_body:
             raise PayloadTooLargeError(
@@ -187,10 +218,8 @@ class HostApp:
                 what = f"the body does not match the schema of {step.name}"
                 raise ValidationError(what, errors, hint=_json_sent_as_other(raw, content_type))
         request = ApiRequest(
-            scope["method"], scope["path"], params, _query(scope), headers, body_json
+            scope["method"], scope["path"], params, query, headers, body_json, principal
         )
-        # W3C: a tracestate goes with the traceparent it came with, or not at all.
-        tracestate = headers.get("tracestate", "") if parent_id else ""
         invocation = Invocation(
             step, "api", b"", trace_id, span_id, request=request, tracestate=tracestate
         )
