@@ -10,8 +10,11 @@
     ├── RequestError             400   the HTTP request is unusable
     │   ├── InvalidJsonError     400   the body is not JSON
     │   ├── ValidationError      400   the body or payload breaks the step's schema
+    │   ├── JsonTooDeepError     400   JSON nested deeper than the bound
+    │   ├── RequestTimeoutError  408   the request did not arrive in time
     │   ├── PayloadTooLargeError 413
-    │   └── UnsupportedMediaTypeError 415
+    │   ├── UnsupportedMediaTypeError 415
+    │   └── HeadersTooLargeError 431   too many headers, or too many bytes of them
     ├── UnauthorizedError        401   an api step's credential is missing or invalid
     ├── ForbiddenError           403   the credential does not let the caller in
     ├── NotFoundError            404   no route, state key, DLQ entry, ...
@@ -121,9 +124,23 @@ class ValidationError(RequestError):
         )
 
 
+class JsonTooDeepError(InvalidJsonError):
+    code = "JSON_TOO_DEEP"
+
+
+class RequestTimeoutError(RequestError):
+    status = 408
+    code = "REQUEST_TIMEOUT"
+
+
 class PayloadTooLargeError(RequestError):
     status = 413
     code = "PAYLOAD_TOO_LARGE"
+
+
+class HeadersTooLargeError(RequestError):
+    status = 431
+    code = "HEADERS_TOO_LARGE"
 
 
 class UnsupportedMediaTypeError(RequestError):

@@ -169,6 +169,7 @@ class Host:
             self.runtimes.pool,
             admin,
             self.settings.max_body_bytes,
+            self.settings.max_json_depth,
             auth=auth,
             cors=self.settings.cors,
         )
@@ -281,10 +282,15 @@ class Host:
 
     async def serve(self, sock: socket.socket, *, watch: bool = False) -> None:
         """Serve HTTP on ``sock`` until SIGINT/SIGTERM (or ``shutdown()``)."""
+        from .http.limits import HttpLimits
         from .http.serving import make_server
 
         counted = self.metrics.counting_responses(self.app, (ADMIN_PREFIX, *FRAMEWORK_PATHS))
-        self._server = make_server(counted, self.settings.drain_grace_s)
+        s = self.settings
+        limits = HttpLimits(
+            s.max_header_count, s.max_header_bytes, s.header_timeout_s, s.body_timeout_s
+        )
+        self._server = make_server(counted, s.drain_grace_s, limits, s.keep_alive_timeout_s)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.shutdown)

@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     port: int = Field(default=3111, ge=0, le=65535)
     data_dir: Path = Path(".stephost")
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # Request limits (README "Limits"): over them a request gets a 4xx, nothing runs.
+    max_header_count: int = Field(default=100, ge=1)
+    max_header_bytes: int = Field(default=32 * 1024, ge=256)
+    max_json_depth: int = Field(default=64, ge=1, le=250)
+    header_timeout_s: float = Field(default=10.0, gt=0)
+    body_timeout_s: float = Field(default=30.0, gt=0)
+    keep_alive_timeout_s: float = Field(default=5.0, gt=0)
     log_level: Literal["debug", "info", "warn", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     runtimes: dict[str, RuntimeSettings] = Field(default_factory=dict)

@@ -10,6 +10,7 @@ to the FastAPI app in ``host.http.admin``. Every response carries ``x-trace-id``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from functools import partial
@@ -45,6 +46,7 @@ from ..telemetry import (
 )
 from .auth import Authenticator, AuthMisconfiguredError
 from .cors import with_cors
+from .limits import check_json
 from .routes import RouteTable
 
 Scope = MutableMapping[str, Any]
@@ -74,6 +76,7 @@ class HostApp:
         pool: RuntimePool,
         admin: ASGIApp,
         max_body_bytes: int,
+        max_json_depth: int = 64,
         *,
         auth: Authenticator | None = None,
         cors: CorsSettings | None = None,
@@ -81,6 +84,7 @@ class HostApp:
         self._pool = pool
         self._admin = admin
         self._max_body = max_body_bytes
+        self._max_depth = max_json_depth
         self.routes = RouteTable([])
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._clients = ClientWatch()
@@ -155,6 +159,13 @@ class HostApp:
             else:
                 scope["stephost.refused"] = True  # answered by the host; no handler ran
             await _send_json(send, status, exc.to_json(trace_id), trace_id, exc.response_headers())
+        except Exception as exc:  # a bug of ours: still one JSON answer, and the real error
+            status = 500
+            error = HostError(f"internal error: {type(exc).__name__}")
+            scope["stephost.failure"] = error.as_failure(step.name)
+            log.exception("api request crashed", step=step.name, trace_id=trace_id)
+            with contextlib.suppress(Exception):  # unless the response had begun
+                await _send_json(send, status, error.to_json(trace_id), trace_id)
         duration_ms = (time.perf_counter() - started) * 1000
         log.info(
             "api",
@@ -211,7 +222,7 @@ class HostApp:
             )
         raw = await _read_body(receive, self._max_body)
         content_type = headers.get("content-type", "")
-        body, body_json = _parse_body(raw, content_type)
+        body, body_json = _parse_body(raw, content_type, self._max_depth)
         if step.body_schema is not None:
             errors = step.body_schema.errors(body)
             if errors:
@@ -362,17 +373,20 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
             return b"".join(chunks)
 
 
-def _parse_body(raw: bytes, content_type: str) -> tuple[Any, bytes]:
+def _parse_body(raw: bytes, content_type: str, max_depth: int) -> tuple[Any, bytes]:
     """The body as a value (to check it) and as JSON (for the handler): JSON is passed on
-    as the client sent it, a form becomes an object of strings, text a string."""
+    as the client sent it (within the bounds of ``check_json``), a form becomes an object
+    of strings, text a string."""
     if not raw:
         return None, b""
     media = content_type.split(";", 1)[0].strip().lower()
     if not media or media == "application/json" or media.endswith("+json"):
         try:
-            return orjson.loads(raw), raw
+            value = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise InvalidJsonError(f"the body is not valid JSON: {exc}") from None
+        check_json(raw, value, max_depth)
+        return value, raw
     if media == "application/x-www-form-urlencoded":
         form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         return form, orjson.dumps(form)
