@@ -21,11 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, motia
-<<<<<<< HEAD
-from .backends import open_backends
-=======
 from .auth.keys import ApiKeyStore
->>>>>>> main
+from .backends import open_backends
 from .bridge.connection import RuntimeConnection
 from .bus.base import QueueBackend
 from .bus.bus import EventBus
@@ -37,12 +34,8 @@ from .devmode import DevMode
 from .errors import DuplicateStepError, ProjectError
 from .http.access import without_admin
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
-<<<<<<< HEAD
-from .lifecycle import Runtimes, bind_http, settle_gc
-=======
 from .http.auth import Authenticator
-from .lifecycle import DataDirLock, Runtimes, bind_http, settle_gc
->>>>>>> main
+from .lifecycle import Runtimes, bind_http, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, RuntimeInfo
 from .runtimes.languages import STEP_DIRS, step_dirs, step_files

@@ -12,11 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-<<<<<<< HEAD
-from pydantic import BaseModel, Field, ValidationError, field_validator
-=======
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
->>>>>>> main
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .errors import ProjectError
