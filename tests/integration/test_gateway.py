@@ -60,6 +60,14 @@ def hello(
     )
 
 
+async def connect(fake: FakeRuntime, pool: RuntimePool) -> None:
+    """Connect ``fake`` and wait until the pool has it."""
+    attached = asyncio.Event()
+    pool.add_listener(lambda _conn, now: attached.set() if now else None)
+    await fake.connect()
+    await asyncio.wait_for(attached.wait(), 5)
+
+
 def ticket(admission: Admission, runtime_id: str = "python-1") -> Ticket:
     return admission.issue(runtime_id, "python", lambda: ["steps/echo_step.py"])
 
@@ -128,7 +136,7 @@ def test_a_runtime_without_a_key_or_with_a_wrong_one_is_refused_before_its_hello
             fake = FakeRuntime.admitted(
                 gateway.address, admission, steps=["Echo"], runtime_id="python-2"
             )
-            await fake.connect()
+            await connect(fake, pool)
             assert [c.runtime_id for c in pool.connections] == ["python-2"]
             await fake.hang_up()
 
@@ -162,7 +170,7 @@ def test_a_second_connection_for_a_live_runtime_is_refused_and_one_that_left_com
         async with door() as (gateway, admission, pool):
             key = admission.issue("fake-1", "python", lambda: ["steps/Echo.fake"]).key
             first = FakeRuntime(gateway.address, steps=["Echo"], key=key)
-            await first.connect()
+            await connect(first, pool)
             again = FakeRuntime(gateway.address, steps=["Echo"], key=key)
             with pytest.raises(ConnectionError, match="runtime fake-1 is connected already"):
                 await again.connect()
@@ -172,7 +180,7 @@ def test_a_second_connection_for_a_live_runtime_is_refused_and_one_that_left_com
             await first.hang_up()
             await asyncio.wait_for(left.wait(), 5)
             back = FakeRuntime(gateway.address, steps=["Echo"], key=key)
-            await back.connect()
+            await connect(back, pool)
             assert [sorted(c.steps) for c in pool.connections] == [["Echo"]]
             await back.hang_up()
 
@@ -202,7 +210,7 @@ def test_local_runtimes_dial_a_unix_socket_only_its_owner_can_open(tmp_path: Pat
             assert gateway.address == address
             mode = os.stat(socket_path).st_mode & 0o777
             fake = FakeRuntime.admitted(address, admission, steps=["Echo"])
-            await fake.connect()
+            await connect(fake, pool)
             assert len(pool.connections) == 1
             await fake.hang_up()
             return mode

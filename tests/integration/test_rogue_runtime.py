@@ -20,6 +20,7 @@ from stephost_host.testing import StephostApp
 
 pytestmark = pytest.mark.integration
 
+REFUSED = "runtime refused at the gateway"
 PROJECT = Path(__file__).parents[1] / "conformance" / "python"
 
 
@@ -93,16 +94,26 @@ def test_a_rogue_local_process_with_a_copied_hello_is_refused_and_changes_nothin
         return alone + list(crowd)
 
     codes = asyncio.run(rogues())
-    assert set(codes) == {grpc.StatusCode.UNAUTHENTICATED}
+    # None was welcomed. Most calls end UNAUTHENTICATED; one whose Hello was still being
+    # written when the host hung up may see gRPC's INTERNAL instead (the host's log
+    # below shows that each was refused for its key).
+    assert len(codes) == 52 and grpc.StatusCode.OK not in codes
+    assert set(codes) <= {grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.INTERNAL}
     assert app.get("/_stephost/steps").json() == before
     assert [(r["id"], r["pid"]) for r in app.health()["runtimes"]] == runtimes
     assert app.get("/backdoor").status_code == 404
     assert app.state.get("ks", "kept") == {"v": 1}
     echoed = app.post("/ks/1", json={"action": "echo", "value": 7})
     assert echoed.status_code == 200 and echoed.json()["value"] == 7
-    refusals = [line for line in app.lines if line.get("event") == "runtime refused at the gateway"]
+    refusals = app.wait_for(
+        lambda: (
+            len(found := [line for line in app.lines if line.get("event") == REFUSED]) >= 52
+            and found
+        ),
+        what="the host to log the refusals",
+    )
     assert len(refusals) == 52
-    assert "only runtimes the host launched may connect" in refusals[0]["reason"]
+    assert all("only runtimes the host launched may connect" in r["reason"] for r in refusals)
 
 
 def test_the_runtimes_key_is_not_in_their_command_line(app: StephostApp) -> None:
