@@ -79,7 +79,7 @@ class PythonRuntime:
         try:
             output = await self._call(step, invocation, cancellation)
             # Encoded here, so that what is not JSON fails the invocation.
-            if invocation.request is not None:
+            if invocation.trigger == "api":
                 self._conn.send_response(invocation.id, api_response(output))
             else:
                 self._conn.send_output(invocation.id, output)
@@ -100,6 +100,7 @@ class PythonRuntime:
             deadline_ms=invocation.deadline_unix_ms,
             trace_state=invocation.tracestate,
             cancellation=cancellation,
+            auth=invocation.auth,
         )
         if invocation.request is not None:
             request = invocation.request

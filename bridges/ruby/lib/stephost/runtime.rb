@@ -171,7 +171,7 @@ module Stephost
 
       begin
         output = call(step, invocation, cancellation)
-        invocation.request ? [:response, Runtime.api_response(output)] : [:output, output]
+        invocation.trigger == :api ? [:response, Runtime.api_response(output)] : [:output, output]
       rescue Cancelled
         raise
       rescue Exception => e # user code may raise anything
@@ -201,9 +201,9 @@ module Stephost
     def call(step, invocation, cancellation)
       ctx = Context.new(@conn, invocation.id, step.name, invocation.trace_id, invocation.attempt, step.emit_types,
                         deadline_ms: invocation.deadline_ms, trace_state: invocation.tracestate,
-                        cancellation: cancellation)
+                        cancellation: cancellation, auth: invocation.auth)
       case invocation.trigger
-      when :api
+      when :api, :auth
         request = Runtime.api_request(step, invocation.request)
         Thread.handle_interrupt(Cancelled => :immediate) { step.call(request, ctx) }
       when :event
