@@ -15,6 +15,8 @@
     │   ├── PayloadTooLargeError 413
     │   ├── UnsupportedMediaTypeError 415
     │   └── HeadersTooLargeError 431   too many headers, or too many bytes of them
+    ├── UnauthorizedError        401   an api step's credential is missing or invalid
+    ├── ForbiddenError           403   the credential does not let the caller in
     ├── NotFoundError            404   no route, state key, DLQ entry, ...
     │   └── UnknownTopicError    404   nobody subscribes to the topic
     ├── MethodNotAllowedError    405
@@ -56,6 +58,11 @@ class HostError(Exception):
         if trace_id:
             error["traceId"] = trace_id
         return {"error": error}
+
+    def response_headers(self) -> list[tuple[bytes, bytes]]:
+        """Headers the HTTP answer carries besides the JSON body's: a 503 says "the host
+        cannot take this now", so it tells the client when to try again."""
+        return [(b"retry-after", b"1")] if self.status == 503 else []
 
     def as_failure(self, step: str = "", *, retryable: bool = False) -> Failure:
         """This error in the shape every failure takes at the boundary (for a handler
@@ -142,6 +149,25 @@ class HeadersTooLargeError(RequestError):
 class UnsupportedMediaTypeError(RequestError):
     status = 415
     code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class UnauthorizedError(HostError):
+    """No credential, or one that is not good; ``challenge`` is the WWW-Authenticate."""
+
+    status = 401
+    code = "UNAUTHORIZED"
+
+    def __init__(self, message: str, *, challenge: str) -> None:
+        super().__init__(message)
+        self.challenge = challenge
+
+    def response_headers(self) -> list[tuple[bytes, bytes]]:
+        return [(b"www-authenticate", self.challenge.encode("latin-1", "replace"))]
+
+
+class ForbiddenError(HostError):
+    status = 403
+    code = "FORBIDDEN"
 
 
 class NotFoundError(HostError):

@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, motia
+from .auth.keys import ApiKeyStore
+from .backends import open_backends
 from .bridge.connection import RuntimeConnection
 from .bus.base import QueueBackend
 from .bus.bus import EventBus
-from .bus.sqlite import SqliteQueue
 from .calls import HostCalls
 from .catalog import Catalog, LoadProblem
 from .contracts import Contracts
@@ -33,7 +34,8 @@ from .devmode import DevMode
 from .errors import DuplicateStepError, ProjectError
 from .http.access import without_admin
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
-from .lifecycle import DataDirLock, Runtimes, bind_http, data_dir_errors, settle_gc
+from .http.auth import Authenticator
+from .lifecycle import Runtimes, bind_http, data_dir_errors, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, RuntimeInfo
 from .runtimes.languages import STEP_DIRS, step_dirs, step_files
@@ -41,7 +43,6 @@ from .runtimes.pool import RuntimePool
 from .runtimes.supervisor import RuntimeSupervisor
 from .settings import Settings
 from .state.base import StateStore
-from .state.sqlite import SqliteStateStore
 from .streams import StreamHub
 from .telemetry import get_logger, recent_logs, spans
 
@@ -120,19 +121,16 @@ class Host:
         stack.callback(spans.listeners.remove, self.metrics.observe)
         self._dev = DevMode(self)  # its snapshot: changes made while starting count too
         self.languages = sorted(step_files(self.project))
-        data_dir = self.settings.data_dir
-        with data_dir_errors(data_dir):
-            lock = DataDirLock(data_dir)
-            stack.callback(log.info, "stephost stopped")
-            stack.callback(lock.release)
-            self.state = SqliteStateStore(data_dir / "state.db")
-            stack.push_async_callback(self.state.close)
-            queue = SqliteQueue(data_dir / "queue.db")
-            stack.push_async_callback(queue.close)
-            reclaimed = await queue.reclaim()
+        stack.callback(log.info, "stephost stopped")
+        with data_dir_errors(self.settings.data_dir):
+            backends = await open_backends(self.settings, stack)
+            reclaimed = await backends.queue.reclaim()
+        log.info("backend open", backend=backends.description)
+        self.state, queue = backends.state, backends.queue
         if reclaimed:
             log.info("deliveries of a previous run returned to the queue", count=reclaimed)
-        self.streams = StreamHub(self.state)
+        self.streams = StreamHub(self.state, backends.relay)
+        await self.streams.start()
         self.runtimes = Runtimes(
             self.project,
             self.settings,
@@ -162,8 +160,15 @@ class Host:
 
         self.admin = build_admin(self)
         admin = self.admin if self.settings.admin else without_admin(self.admin)
+        keys = ApiKeyStore(self.settings.data_dir, self.settings.api_keys)
+        auth = Authenticator(self.project, keys, self.runtimes.pool)
         self.app = HostApp(
-            self.runtimes.pool, admin, self.settings.max_body_bytes, self.settings.max_json_depth
+            self.runtimes.pool,
+            admin,
+            self.settings.max_body_bytes,
+            self.settings.max_json_depth,
+            auth=auth,
+            cors=self.settings.cors,
         )
         try:
             self.contracts = await contracts

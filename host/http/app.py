@@ -35,6 +35,7 @@ from ..errors import (
 from ..invocation import ApiRequest, ApiResponse, Cancellation, Invocation
 from ..model import Failure
 from ..runtimes.pool import RuntimePool
+from ..settings import CorsSettings
 from ..telemetry import (
     Span,
     get_logger,
@@ -43,6 +44,8 @@ from ..telemetry import (
     parse_traceparent,
     spans,
 )
+from .auth import Authenticator, AuthMisconfiguredError
+from .cors import with_cors
 from .limits import check_json
 from .routes import RouteTable
 
@@ -56,7 +59,6 @@ ADMIN_PREFIX = "/_stephost"
 FRAMEWORK_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 DOCS_ASSETS = "/docs/assets"  # Swagger UI's files, served by the admin app
 NO_BODY_STATUS = frozenset({204, 304})
-RETRY_AFTER_S = b"1"
 # A request still waiting for its handler after this long starts being watched for its
 # client going away (see ClientWatch).
 WATCH_AFTER_S = 0.05
@@ -70,7 +72,14 @@ class ClientGoneError(Exception):
 
 class HostApp:
     def __init__(
-        self, pool: RuntimePool, admin: ASGIApp, max_body_bytes: int, max_json_depth: int = 64
+        self,
+        pool: RuntimePool,
+        admin: ASGIApp,
+        max_body_bytes: int,
+        max_json_depth: int = 64,
+        *,
+        auth: Authenticator | None = None,
+        cors: CorsSettings | None = None,
     ) -> None:
         self._pool = pool
         self._admin = admin
@@ -79,8 +88,13 @@ class HostApp:
         self.routes = RouteTable([])
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._clients = ClientWatch()
+        self._auth = auth
+        # The api steps, behind CORS when the project allows other origins (never /_stephost/).
+        self._public = with_cors(self._api, cors)
 
     def apply(self, catalog: Catalog) -> None:
+        if self._auth is not None:
+            self._auth.apply(catalog)
         steps = catalog.of_type("api")
         self.routes = RouteTable(steps)
         self._limits = {
@@ -93,12 +107,18 @@ class HostApp:
         if scope["type"] != "http":
             await self._admin(scope, receive, send)
             return
-        trace_id, parent_id = _trace_of(scope)
         path: str = scope["path"]
         if path.startswith(ADMIN_PREFIX) or path in FRAMEWORK_PATHS or path.startswith(DOCS_ASSETS):
+            trace_id = _trace_of(scope)[0]
             scope.setdefault("state", {})["trace_id"] = trace_id
             await self._admin(scope, receive, _add_trace_header(send, trace_id))
             return
+        await self._public(scope, receive, send)
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """An api step's request, from route to response."""
+        trace_id, parent_id = _trace_of(scope)
+        path: str = scope["path"]
         method: str = scope["method"]
         match = self.routes.match(method, path)
         if match is None:
@@ -138,7 +158,7 @@ class HostApp:
                 scope["stephost.failure"] = exc.as_failure(step.name, retryable=True)
             else:
                 scope["stephost.refused"] = True  # answered by the host; no handler ran
-            await _send_json(send, status, exc.to_json(trace_id), trace_id, _retry_after(status))
+            await _send_json(send, status, exc.to_json(trace_id), trace_id, exc.response_headers())
         except Exception as exc:  # a bug of ours: still one JSON answer, and the real error
             status = 500
             error = HostError(f"internal error: {type(exc).__name__}")
@@ -186,6 +206,15 @@ class HostApp:
         parent_id: str,
     ) -> int:
         headers = _headers(scope)
+        query = _query(scope)
+        # W3C: a tracestate goes with the traceparent it came with, or not at all.
+        tracestate = headers.get("tracestate", "") if parent_id else ""
+        principal = b""
+        if step.auth is not None:  # before the body is read: strangers learn nothing
+            if self._auth is None:
+                raise AuthMisconfiguredError(f"{step.name} has `auth`, but no authenticator")
+            asked = ApiRequest(scope["method"], scope["path"], params, query, headers, b"")
+            principal = await self._auth.check(step, asked, trace_id, span_id, tracestate)
         declared = headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self._max_body:
             raise PayloadTooLargeError(
@@ -200,10 +229,8 @@ class HostApp:
                 what = f"the body does not match the schema of {step.name}"
                 raise ValidationError(what, errors, hint=_json_sent_as_other(raw, content_type))
         request = ApiRequest(
-            scope["method"], scope["path"], params, _query(scope), headers, body_json
+            scope["method"], scope["path"], params, query, headers, body_json, principal
         )
-        # W3C: a tracestate goes with the traceparent it came with, or not at all.
-        tracestate = headers.get("tracestate", "") if parent_id else ""
         invocation = Invocation(
             step, "api", b"", trace_id, span_id, request=request, tracestate=tracestate
         )
@@ -240,7 +267,7 @@ class HostApp:
         self._log_failure(step, failure, trace_id)
         error = StepFailedError(failure)
         status = error.status
-        await _send_json(send, status, error.to_json(trace_id), trace_id, _retry_after(status))
+        await _send_json(send, status, error.to_json(trace_id), trace_id, error.response_headers())
         return status
 
     def _log_failure(self, step: StepConfig, failure: Failure, trace_id: str) -> None:
@@ -436,11 +463,6 @@ async def _send_json(
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": content})
-
-
-def _retry_after(status: int) -> list[tuple[bytes, bytes]]:
-    """503s are "the host cannot take this now": tell the client when to try again."""
-    return [(b"retry-after", RETRY_AFTER_S)] if status == 503 else []
 
 
 def _add_trace_header(send: Send, trace_id: str) -> Send:
