@@ -485,7 +485,7 @@ def main() -> None:
     if "api" in parts:
         sections.append(report(ours["baseline"], ours["results"], ours.get("cold_start_s", {})))
     if workbench is not None:
-        sections += report_workbench(workbench)
+        sections.append("\n".join(report_workbench(workbench)))
     table = "\n\n".join(sections)
     print(table)
     out = ROOT / "bench" / "results"
