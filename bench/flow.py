@@ -63,10 +63,9 @@ def wrk_requests(url: str, connections: int, seconds: int, script: Path) -> int:
 
 
 def processes(url: str, host_pid: int) -> dict[str, int]:
-    pids = {"host": host_pid}
-    for runtime in httpx.get(f"{url}/_stephost/health").json()["runtimes"]:
-        pids[f"{runtime['language']} runtime"] = runtime["pid"]
-    return pids
+    runtimes = httpx.get(f"{url}/_stephost/health").json()["runtimes"]
+    by_name = {f"{runtime['language']} runtime": runtime["pid"] for runtime in runtimes}
+    return {"host": host_pid, **dict(sorted(by_name.items()))}
 
 
 def stage_counts(client: httpx.Client) -> dict[str, int]:

@@ -291,10 +291,8 @@ def machine() -> str:
     return f"{platform.node()}, {os.cpu_count()} x {cpu}, load {load:.1f} at start; {now}"
 
 
-def measure(
-    args: argparse.Namespace, parts: set[str], languages: list[str], tmp: Path
-) -> dict[str, Any]:
-    """Every selected part against the code the processes import (see EXTRA_ENV)."""
+def measure(args: argparse.Namespace, part: str, languages: list[str], tmp: Path) -> dict[str, Any]:
+    """One part, against the code the processes import (see EXTRA_ENV)."""
     from bench.flow import chain_bench, flow_bench, write_chain_project
 
     tmp.mkdir(parents=True, exist_ok=True)
@@ -305,7 +303,8 @@ def measure(
         f"wrk.body = '{BODY}'\n"
         'wrk.headers["Content-Type"] = "application/json"\n'
     )
-    if "api" in parts:
+    chain_project = write_chain_project(tmp / "chain-project")
+    if part == "api":
         port = free_port()
         baseline_cmd = [sys.executable, str(ROOT / "bench" / "baseline.py"), str(port)]
         with process(baseline_cmd, ROOT, {}, tmp / "baseline.log") as pid:
@@ -314,8 +313,7 @@ def measure(
             baseline["rss_mb"] = peak_rss_mb(pid)
         out["baseline"] = baseline
         out["results"] = {lang: bench_language(lang, args, script, tmp) for lang in languages}
-    chain_project = write_chain_project(tmp / "chain-project")
-    if "cold" in parts:
+    elif part == "cold":
         out["cold_start_s"] = {
             "examples/shop (python, node, ruby)": cold_start(
                 tmp, args.cold_runs, EXAMPLE, "/orders", {"item": "x", "quantity": 1}
@@ -327,9 +325,9 @@ def measure(
                 tmp, args.cold_runs, chain_project, "/chain", {}
             ),
         }
-    if "flow" in parts:
+    elif part == "flow":
         out["flow"] = flow_bench(tmp, args.flow_seconds, args.log_level)
-    if "chain" in parts:
+    elif part == "chain":
         out["chain_s"] = chain_bench(tmp, chain_project, args.chain_runs)
     return out
 
@@ -415,8 +413,9 @@ def report_targets(ours: dict[str, Any], against: dict[str, Any] | None, ref: st
 
 
 @contextlib.contextmanager
-def revision(ref: str, tmp: Path) -> Iterator[None]:
-    """Processes started inside import the host and SDK (and run the runtimes) of ``ref``."""
+def revision(ref: str, tmp: Path) -> Iterator[Path]:
+    """A checkout of ``ref``; with the PYTHONPATH it yields, processes import its host
+    and SDK (and run its runtimes)."""
     tree = tmp / "against"
     subprocess.run(
         ["git", "worktree", "add", "--detach", str(tree), ref],
@@ -431,10 +430,8 @@ def revision(ref: str, tmp: Path) -> Iterator[None]:
         shim.mkdir()
         (shim / "stephost_host").symlink_to(tree / "host")
         (shim / "stephost").symlink_to(tree / "sdk_python" / "stephost")
-        EXTRA_ENV["PYTHONPATH"] = str(shim)
-        yield
+        yield shim
     finally:
-        EXTRA_ENV.pop("PYTHONPATH", None)
         subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
 
 
@@ -469,13 +466,21 @@ def main() -> None:
             languages.append(language)
     with tempfile.TemporaryDirectory(prefix="stephost-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        ours = measure(args, parts, languages, tmp / "ours")
-        against = None
-        if args.against:
-            with revision(args.against, tmp):
-                against = measure(
-                    args, parts & {"api", "cold", "flow", "chain"}, ["python"], tmp / "against-run"
-                )
+        ours: dict[str, Any] = {}
+        against: dict[str, Any] | None = None
+        with contextlib.ExitStack() as stack:
+            shim = stack.enter_context(revision(args.against, tmp)) if args.against else None
+            if shim is not None:
+                against = {}
+            # Part by part, this tree then the other revision, so both meet the same load.
+            for part in [p for p in PARTS if p in parts and p != "workbench"]:
+                ours.update(measure(args, part, languages, tmp / "ours"))
+                if shim is not None and against is not None:
+                    EXTRA_ENV["PYTHONPATH"] = str(shim)
+                    try:
+                        against.update(measure(args, part, ["python"], tmp / "against-run"))
+                    finally:
+                        EXTRA_ENV.pop("PYTHONPATH")
         workbench = None
         if "workbench" in parts:
             from bench.workbench import report_workbench, workbench_overhead
