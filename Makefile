@@ -7,10 +7,10 @@ NODE_BRIDGE := bridges/node
 WORKBENCH := host/workbench/ui
 WORKBENCH_DIST := host/workbench/dist
 
-.PHONY: install python-deps node-deps ruby-deps chromium-deps workbench workbench-api run test \
+.PHONY: install python-deps node-deps ruby-deps redis-deps chromium-deps workbench workbench-api run test \
 	lint proto proto-check bench screenshots clean
 
-install: python-deps node-deps ruby-deps chromium-deps workbench
+install: python-deps node-deps ruby-deps redis-deps chromium-deps workbench
 
 # The venv is rebuilt when the dependency pins change; the package is installed
 # editable, so code changes need no reinstall.
@@ -32,6 +32,10 @@ $(NODE_BRIDGE)/node_modules/.installed: $(wildcard $(NODE_BRIDGE)/package-lock.j
 # and running as root, otherwise the command to run is printed.
 ruby-deps:
 	@sh scripts/ensure_ruby.sh
+
+# Debian's redis-server, for the Redis backend and its tests (which start a private one).
+redis-deps:
+	@sh scripts/ensure_redis.sh
 
 # Debian's chromium, for the Workbench's browser tests (headless, through Playwright).
 chromium-deps:

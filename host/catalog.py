@@ -21,11 +21,12 @@ from typing import Any
 import orjson
 
 from . import motia
+from .auth.config import AuthConfigError, AuthSpec, StepAuth, parse_auth
 from .contracts import Contracts
 from .model import Failure, RuntimeInfo
 from .schemas import PayloadCheck, SchemaProblem, compile_schema
 
-STEP_TYPES = ("api", "event", "cron", "noop")
+STEP_TYPES = ("api", "event", "cron", "noop", "auth")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 DEFAULT_MAX_ATTEMPTS = 3
 DEFAULT_BACKOFF_MS = 1000
@@ -51,7 +52,8 @@ CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     "responseSchema": ("api",),
     "queryParams": ("api",),  # Motia: documents the query parameters
     "middleware": ("api",),  # Motia: handlers run around the api handler
-    "concurrency": ("api", "event", "cron"),
+    "auth": ("api",),  # who may call it: see host/auth/config.py
+    "concurrency": ("api", "event", "cron", "auth"),
     "subscribes": ("event", "noop"),
     "input": ("event",),
     "maxAttempts": ("event", "cron"),
@@ -101,6 +103,7 @@ class StepConfig:
     timeout_ms: int = DEFAULT_TIMEOUT_MS
     concurrency: int = 0
     delay_ms: int = 0  # each message waits this long before it is delivered to the step
+    auth: AuthSpec | None = None  # api: the credential it requires (None: open)
     # Keys the config should not have (typos, most likely), each with a "did you mean".
     config_warnings: tuple[str, ...] = ()
 
@@ -341,7 +344,11 @@ def parse_step(
             path=parse_path(raw.get("path")),
             body_schema=_check(raw, "bodySchema", contracts),
             concurrency=_positive_int(raw, "concurrency", 1) if "concurrency" in raw else 0,
+            auth=_auth(raw),
         )
+    if step_type == "auth":
+        concurrency = _positive_int(raw, "concurrency", 1) if "concurrency" in raw else 0
+        return StepConfig(**common, concurrency=concurrency)
     if step_type == "noop":
         return StepConfig(**common, subscribes=_str_list(raw, "subscribes"))
     retry: dict[str, Any] = {
@@ -358,6 +365,27 @@ def parse_step(
             input_schema=_check(raw, "input", contracts),
         )
     return StepConfig(**common, **retry, cron=valid_cron(raw.get("cron")))
+
+
+def bad_config(message: str, step: str) -> Failure:
+    """The failure of a step config the host cannot serve."""
+    return Failure(
+        code="BAD_CONFIG",
+        message=message,
+        type="ConfigError",
+        language="host",
+        step=step,
+        retryable=False,
+    )
+
+
+def _auth(raw: dict[str, Any]) -> AuthSpec | None:
+    if raw.get("auth") is None:
+        return None
+    try:
+        return parse_auth(raw["auth"])
+    except AuthConfigError as exc:
+        raise ConfigError(f"`auth`: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,20 +450,8 @@ class Catalog:
                     report.config, language=report.language, file=report.file, contracts=contracts
                 )
             except ConfigError as exc:
-                catalog.problems.append(
-                    LoadProblem(
-                        report.file,
-                        report.language,
-                        Failure(
-                            code="BAD_CONFIG",
-                            message=f"{report.file}: {exc}",
-                            type="ConfigError",
-                            language="host",
-                            step=report.name,
-                            retryable=False,
-                        ),
-                    )
-                )
+                failure = bad_config(f"{report.file}: {exc}", report.name)
+                catalog.problems.append(LoadProblem(report.file, report.language, failure))
                 continue
             other = catalog.steps.get(step.name)
             if other is not None:
@@ -459,8 +475,29 @@ class Catalog:
                 )
                 continue
             catalog.steps[step.name] = step
+        catalog._check_auth_steps()
         catalog._index()
         return catalog
+
+    def _check_auth_steps(self) -> None:
+        """An api step whose `auth` names no auth step is not served (it would be open)."""
+        for step in list(self.steps.values()):
+            if not isinstance(step.auth, StepAuth):
+                continue
+            target = self.steps.get(step.auth.step)
+            if target is not None and target.type == "auth":
+                continue
+            auth_steps = [s.name for s in self.steps.values() if s.type == "auth"]
+            if target is not None:
+                why = f"{step.auth.step!r} is a {target.type} step, not an auth step"
+            else:
+                guess = _suggestion(step.auth.step, auth_steps)
+                hint = f" (did you mean {guess!r}?)" if guess else ""
+                why = f"no auth step is named {step.auth.step!r}{hint}"
+            del self.steps[step.name]
+            message = f"{step.file}: `auth`.`step`: {why}; the step is not served"
+            failure = bad_config(message, step.name)
+            self.problems.append(LoadProblem(step.file, step.language, failure))
 
     def _index(self) -> None:
         topics: dict[str, list[StepConfig]] = defaultdict(list)
@@ -488,14 +525,7 @@ class Catalog:
                 out.steps[step.name] = step
                 continue
             message = f"{step.file}: {'; '.join(step.config_warnings)}"
-            failure = Failure(
-                code="BAD_CONFIG",
-                message=message,
-                type="ConfigError",
-                language="host",
-                step=step.name,
-                retryable=False,
-            )
+            failure = bad_config(message, step.name)
             out.problems.append(LoadProblem(step.file, step.language, failure))
         out._index()
         return out

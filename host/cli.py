@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +25,10 @@ cron_app = typer.Typer(help="Cron steps on demand.", no_args_is_help=True)
 app.add_typer(state_app, name="state")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(cron_app, name="cron")
+apikey_app = typer.Typer(
+    help="API keys for api steps with `auth: {type: apiKey}`.", no_args_is_help=True
+)
+app.add_typer(apikey_app, name="apikey")
 
 ProjectOpt = Annotated[
     Path, typer.Option("--project", "-C", help="The project folder (holds steps/).")
@@ -440,6 +445,57 @@ def logs(
         pass
     finally:
         client.close()
+
+
+def _api_keys(project: Path) -> Any:
+    from .auth.keys import ApiKeyStore
+    from .errors import ProjectError
+    from .settings import load_settings
+
+    try:
+        settings = load_settings(project.resolve())
+        store = ApiKeyStore(settings.data_dir, settings.api_keys)
+    except ProjectError as exc:
+        fail(exc.message)
+    return store
+
+
+@apikey_app.command("create")
+def apikey_create(
+    name: Annotated[str, typer.Option("--name", help="What the key is for (unique).")],
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Make a key; it is printed once (the data folder keeps only its hash)."""
+    from .auth.keys import ApiKeyError
+
+    try:
+        key = _api_keys(project).create(name)
+    except ApiKeyError as exc:
+        fail(exc.message)
+    typer.echo(key)
+
+
+@apikey_app.command("list")
+def apikey_list(project: ProjectOpt = Path(".")) -> None:
+    """Every key's name, start, and where it comes from (never the key)."""
+    rows = []
+    for key in _api_keys(project).listed():
+        created = key.created_unix_s
+        when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(created)) if created else "-"
+        rows.append([key.name, f"{key.hint}...", key.source, when])
+    _table(rows, ["NAME", "KEY", "FROM", "CREATED (UTC)"])
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(name: str, project: ProjectOpt = Path(".")) -> None:
+    """Delete a key; a running host refuses it from its next request on."""
+    from .auth.keys import ApiKeyError
+
+    try:
+        _api_keys(project).revoke(name)
+    except ApiKeyError as exc:
+        fail(exc.message)
+    typer.echo(f"revoked {name}")
 
 
 def main() -> None:

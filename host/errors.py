@@ -10,8 +10,13 @@
     ├── RequestError             400   the HTTP request is unusable
     │   ├── InvalidJsonError     400   the body is not JSON
     │   ├── ValidationError      400   the body or payload breaks the step's schema
+    │   ├── JsonTooDeepError     400   JSON nested deeper than the bound
+    │   ├── RequestTimeoutError  408   the request did not arrive in time
     │   ├── PayloadTooLargeError 413
-    │   └── UnsupportedMediaTypeError 415
+    │   ├── UnsupportedMediaTypeError 415
+    │   └── HeadersTooLargeError 431   too many headers, or too many bytes of them
+    ├── UnauthorizedError        401   an api step's credential is missing or invalid
+    ├── ForbiddenError           403   the credential does not let the caller in
     ├── NotFoundError            404   no route, state key, DLQ entry, ...
     │   └── UnknownTopicError    404   nobody subscribes to the topic
     ├── MethodNotAllowedError    405
@@ -51,6 +56,10 @@ class HostError(Exception):
         if trace_id:
             error["traceId"] = trace_id
         return {"error": error}
+
+    def response_headers(self) -> list[tuple[bytes, bytes]]:
+        """Headers the HTTP answer carries besides the JSON body's."""
+        return []
 
     def as_failure(self, step: str = "", *, retryable: bool = False) -> Failure:
         """This error in the shape every failure takes at the boundary (for a handler
@@ -115,14 +124,47 @@ class ValidationError(RequestError):
         )
 
 
+class JsonTooDeepError(InvalidJsonError):
+    code = "JSON_TOO_DEEP"
+
+
+class RequestTimeoutError(RequestError):
+    status = 408
+    code = "REQUEST_TIMEOUT"
+
+
 class PayloadTooLargeError(RequestError):
     status = 413
     code = "PAYLOAD_TOO_LARGE"
 
 
+class HeadersTooLargeError(RequestError):
+    status = 431
+    code = "HEADERS_TOO_LARGE"
+
+
 class UnsupportedMediaTypeError(RequestError):
     status = 415
     code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class UnauthorizedError(HostError):
+    """No credential, or one that is not good; ``challenge`` is the WWW-Authenticate."""
+
+    status = 401
+    code = "UNAUTHORIZED"
+
+    def __init__(self, message: str, *, challenge: str) -> None:
+        super().__init__(message)
+        self.challenge = challenge
+
+    def response_headers(self) -> list[tuple[bytes, bytes]]:
+        return [(b"www-authenticate", self.challenge.encode("latin-1", "replace"))]
+
+
+class ForbiddenError(HostError):
+    status = 403
+    code = "FORBIDDEN"
 
 
 class NotFoundError(HostError):

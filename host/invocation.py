@@ -21,7 +21,8 @@ from .model import Failure
 
 @dataclass(slots=True)
 class ApiRequest:
-    """The HTTP request an api step gets; ``body`` is JSON (empty for none)."""
+    """The HTTP request an api step gets; ``body`` is JSON (empty for none), ``auth`` the
+    principal its `auth` accepted, as JSON (empty when it has none)."""
 
     method: str
     path: str
@@ -29,6 +30,7 @@ class ApiRequest:
     query_params: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    auth: bytes = b""
 
 
 @dataclass(slots=True)
@@ -38,6 +40,7 @@ class ApiResponse:
     status: int
     headers: dict[str, str]
     body: bytes
+    auth: bytes = b""
 
 
 @dataclass(slots=True)
@@ -46,7 +49,7 @@ class Invocation:
     ``payload`` (JSON: an event's data, null for cron)."""
 
     step: StepConfig
-    trigger: str  # "api", "event" or "cron"
+    trigger: str  # "api", "event", "cron", or "auth" (an auth step checks a request)
     payload: bytes
     trace_id: str
     span_id: str  # the host's span for this invocation: the handler's parent

@@ -2,8 +2,9 @@
 
 - ``bind_http`` takes the port first, so that a port in use fails before anything starts.
 - ``DataDirLock``: one host per data folder.
-- ``Runtimes``: the gateway runtimes dial, the pool that routes to them and the
-  supervisor of their processes, started and stopped as one (the host and
+- ``Runtimes``: the gateway runtimes dial (a Unix socket of the data folder, opened
+  only by the keys the supervisor hands its children), the pool that routes to them
+  and the supervisor of their processes, started and stopped as one (the host and
   `stephost gen`'s probe both use it).
 - ``settle_gc`` keeps the garbage collector off the request path once all is loaded.
 """
@@ -15,12 +16,14 @@ import errno
 import fcntl
 import gc
 import os
+import shutil
 import socket
 from pathlib import Path
 
+from .bridge.admission import Admission
 from .bridge.calls import HostServices
 from .bridge.connection import RuntimeConnection
-from .bridge.gateway import Gateway
+from .bridge.gateway import Gateway, local_address
 from .errors import PortInUseError, ProjectError
 from .model import RuntimeInfo
 from .runtimes.pool import RuntimePool
@@ -110,6 +113,7 @@ class Runtimes:
         self._drain_grace_s = drain_grace_s
         self._env = env
         self._gateway: Gateway | None = None
+        self._socket_dir: Path | None = None
         self._supervisor: RuntimeSupervisor | None = None
 
     @property
@@ -125,12 +129,15 @@ class Runtimes:
     async def start(self, languages: list[str], services: HostServices) -> list[ManagedRuntime]:
         """Listen, and launch the processes of ``languages``; handlers' calls go to
         ``services``."""
-        self._gateway = Gateway(self.pool, services)
-        address = await self._gateway.start()
+        admission = Admission()
+        self._gateway = Gateway(self.pool, services, admission)
+        listen, self._socket_dir = local_address(self._settings.data_dir)
+        address = await self._gateway.start(listen)
         self._supervisor = RuntimeSupervisor(
             self._project,
             self.pool,
             address,
+            admission,
             processes=self._processes,
             start_timeout_s=self._settings.runtime_start_timeout_s,
             drain_grace_s=self._drain_grace_s,
@@ -151,3 +158,5 @@ class Runtimes:
             await self._supervisor.stop()
         if self._gateway is not None:
             await self._gateway.stop(grace_s)
+        if self._socket_dir is not None and self._socket_dir.name != "run":
+            shutil.rmtree(self._socket_dir, ignore_errors=True)  # a temp folder of its own

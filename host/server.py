@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, motia
+from .auth.keys import ApiKeyStore
 from .bridge.connection import RuntimeConnection
 from .bus.base import QueueBackend
 from .bus.bus import EventBus
@@ -33,6 +34,7 @@ from .devmode import DevMode
 from .errors import DuplicateStepError, ProjectError
 from .http.access import without_admin
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
+from .http.auth import Authenticator
 from .lifecycle import DataDirLock, Runtimes, bind_http, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, RuntimeInfo
@@ -161,7 +163,16 @@ class Host:
 
         self.admin = build_admin(self)
         admin = self.admin if self.settings.admin else without_admin(self.admin)
-        self.app = HostApp(self.runtimes.pool, admin, self.settings.max_body_bytes)
+        keys = ApiKeyStore(self.settings.data_dir, self.settings.api_keys)
+        auth = Authenticator(self.project, keys, self.runtimes.pool)
+        self.app = HostApp(
+            self.runtimes.pool,
+            admin,
+            self.settings.max_body_bytes,
+            self.settings.max_json_depth,
+            auth=auth,
+            cors=self.settings.cors,
+        )
         try:
             self.contracts = await contracts
         finally:
@@ -271,10 +282,15 @@ class Host:
 
     async def serve(self, sock: socket.socket, *, watch: bool = False) -> None:
         """Serve HTTP on ``sock`` until SIGINT/SIGTERM (or ``shutdown()``)."""
+        from .http.limits import HttpLimits
         from .http.serving import make_server
 
         counted = self.metrics.counting_responses(self.app, (ADMIN_PREFIX, *FRAMEWORK_PATHS))
-        self._server = make_server(counted, self.settings.drain_grace_s)
+        s = self.settings
+        limits = HttpLimits(
+            s.max_header_count, s.max_header_bytes, s.header_timeout_s, s.body_timeout_s
+        )
+        self._server = make_server(counted, s.drain_grace_s, limits, s.keep_alive_timeout_s)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.shutdown)

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .errors import ProjectError
@@ -34,6 +34,30 @@ class RetentionSettings(BaseModel):
     age_s: float = Field(default=3600.0, gt=0)
 
 
+class CorsSettings(BaseModel):
+    """Which other origins' pages may call the api steps (``[cors]``); off by default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    allow_origins: list[str] = Field(default_factory=list)  # ["*"] for any
+    allow_methods: list[str] = Field(
+        default_factory=lambda: ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    )
+    allow_headers: list[str] = Field(default_factory=lambda: ["content-type", "authorization"])
+    allow_credentials: bool = False
+    expose_headers: list[str] = Field(default_factory=lambda: ["x-trace-id"])
+    max_age: int = Field(default=600, ge=0, le=86_400)
+
+    @model_validator(mode="after")
+    def _no_credentials_for_everyone(self) -> CorsSettings:
+        if self.allow_credentials and "*" in self.allow_origins:
+            raise ValueError(
+                'allow_credentials = true needs the origins listed: with "*" any site '
+                "could call the api steps with its visitors' cookies"
+            )
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="STEPHOST_", env_nested_delimiter="__", extra="forbid"
@@ -43,6 +67,13 @@ class Settings(BaseSettings):
     port: int = Field(default=3111, ge=0, le=65535)
     data_dir: Path = Path(".stephost")
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # Request limits (README "Limits"): over them a request gets a 4xx, nothing runs.
+    max_header_count: int = Field(default=100, ge=1)
+    max_header_bytes: int = Field(default=32 * 1024, ge=256)
+    max_json_depth: int = Field(default=64, ge=1, le=250)
+    header_timeout_s: float = Field(default=10.0, gt=0)
+    body_timeout_s: float = Field(default=30.0, gt=0)
+    keep_alive_timeout_s: float = Field(default=5.0, gt=0)
     log_level: Literal["debug", "info", "warn", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     runtimes: dict[str, RuntimeSettings] = Field(default_factory=dict)
@@ -59,6 +90,9 @@ class Settings(BaseSettings):
     admin: bool = True
     # An unknown key in a step config makes the step a load problem (else a warning).
     strict: bool = False
+    cors: CorsSettings = Field(default_factory=CorsSettings)
+    # API keys besides the data folder's: key name -> the environment variable holding it.
+    api_keys: dict[str, str] = Field(default_factory=dict)
 
     @classmethod
     def settings_customise_sources(

@@ -12,8 +12,27 @@ from pathlib import Path
 import pytest
 
 from stephost_host.testing import StephostApp
+from tests.redis_server import RedisServer, missing_redis
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One private redis-server for the session (skipped when none can be installed)."""
+    reason = missing_redis()
+    if reason:
+        pytest.skip(reason)
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """The session's redis-server, emptied for this test."""
+    redis_server.flush()
+    return redis_server.url
 
 
 @pytest.fixture

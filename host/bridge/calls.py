@@ -99,6 +99,18 @@ class HostServices(Protocol):
         return None
 
 
+def not_in_invocation(call: calls_pb2.HostCall) -> calls_pb2.HostCallReply:
+    """The refusal of a call that names no invocation running on its connection."""
+    kind = call.WhichOneof("call") or "call"
+    failure = Failure(
+        "NOT_IN_INVOCATION",
+        f"{kind} refused: invocation {call.invocation_id} was never sent to this runtime "
+        "(or finished long ago)",
+        language="host",
+    )
+    return _error(call.call_id, failure)
+
+
 def _not_served(call: str) -> CallRefusedError:
     return CallRefusedError(f"{call} is not served here: no handler runs", code="NOT_SERVED")
 

@@ -2,7 +2,10 @@
 
 Invocations go out and results come back on the same stream, correlated by
 invocation id; the handler's calls back into the host arrive on it too and are
-answered by call id. Outgoing messages are batched: whatever accumulates while a
+answered by call id. A call is served only for an invocation sent on this
+connection, in flight or lately finished (a cancelled handler may still clean up;
+an emit needs it in flight): anything else (id 0, an id never sent here, another
+runtime's) is refused. Outgoing messages are batched: whatever accumulates while a
 write is in flight goes out in the next frame.
 
 An invocation's future resolves with its ``Outcome`` (the handler returned or
@@ -213,6 +216,9 @@ class RuntimeConnection:
         if call.WhichOneof("call") == "log":
             invocation = self.recent_invocation(call.invocation_id)
             calls.log_record(self.services, self.info, invocation, call.log)
+            return
+        if self.recent_invocation(call.invocation_id) is None:
+            self.reply(calls.not_in_invocation(call))  # not a handler of this connection
             return
         invocation = self.invocation(call.invocation_id)
         task = asyncio.create_task(

@@ -5,7 +5,7 @@ frames: it says Hello with the steps it claims, records every invocation and Can
 it receives, and answers only when the test tells it to (or never: a timeout; or it
 hangs up: a runtime lost mid-call). What the test sees are plain values.
 
-    runtime = FakeRuntime(gateway.address, steps=["Echo"], capacity=2)
+    runtime = FakeRuntime.admitted(gateway.address, admission, steps=["Echo"], capacity=2)
     await runtime.connect()
     received = await runtime.next_invocation()
     runtime.answer(received.id, b'{"ok": true}')
@@ -25,6 +25,7 @@ import orjson
 from stephost.v1 import calls_pb2, error_pb2, invocation_pb2, runtime_pb2, runtime_pb2_grpc
 
 from ..invocation import ApiRequest
+from .admission import KEY_METADATA, Admission
 from .wire import CONTRACT_VERSION
 
 _TRIGGERS = {value: name for name, value in invocation_pb2.Trigger.items()}
@@ -58,8 +59,10 @@ class FakeRuntime:
         language: str = "python",
         capacity: int = 0,
         runtime_id: str = "fake-1",
+        key: str = "",
     ) -> None:
         self._address = address
+        self._key = key
         self._hello = runtime_pb2.Hello(
             contract_version=CONTRACT_VERSION,
             language=language,
@@ -81,15 +84,31 @@ class FakeRuntime:
         self._call: Any = None
         self._reader: asyncio.Task[None] | None = None
 
+    @classmethod
+    def admitted(cls, address: str, admission: Admission, **options: Any) -> FakeRuntime:
+        """A fake runtime with a ticket of its own, for the files of its steps."""
+        steps = options.get("steps", [])
+        ticket = admission.issue(
+            options.get("runtime_id", "fake-1"),
+            options.get("language", "python"),
+            lambda: [f"steps/{name}.fake" for name in steps],
+        )
+        return cls(address, key=ticket.key, **options)
+
     async def connect(self) -> None:
         """Dial, say Hello, and wait for the Welcome."""
         self._channel = grpc.aio.insecure_channel(self._address)
         stub = runtime_pb2_grpc.RuntimeServiceStub(self._channel)  # type: ignore[no-untyped-call]
-        self._call = stub.Connect()
+        self._call = stub.Connect(metadata=((KEY_METADATA, self._key),))
         await self._write(runtime_pb2.RuntimeMessage(hello=self._hello))
-        first = await self._call.read()
+        try:
+            first = await self._call.read()
+        except grpc.aio.AioRpcError as exc:
+            raise ConnectionError(f"the host refused the fake runtime: {exc.details()}") from None
         if first is grpc.aio.EOF or first.messages[0].WhichOneof("kind") != "welcome":
-            raise ConnectionError("the host did not welcome the fake runtime")
+            raise ConnectionError(
+                f"the host did not welcome the fake runtime: {await self._call.details()}"
+            )
         self._reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:

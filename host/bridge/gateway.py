@@ -1,15 +1,20 @@
 """The gRPC server every runtime dials: the only door into the host for runtimes.
 
-It checks the runtime's Hello (contract version first), hands the connection to
-whoever listens (the runtime pool), and pumps the stream until it ends. It listens
-on loopback by default; a token and TLS will guard it once it listens wider.
+It admits only the runtimes the host launched (``admission.py``: their key, checked
+before anything else is read, then their Hello), checks the contract version, hands
+the connection to whoever listens (the runtime pool), and pumps the stream until it
+ends. Local runtimes dial a Unix socket in a private folder (``local_address``); a
+TCP address is for tests and, later, for remote runtimes (with a token and TLS).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any, Protocol
 
 import grpc
@@ -18,7 +23,9 @@ from stephost.v1 import runtime_pb2, runtime_pb2_grpc
 
 from .. import __version__
 from ..errors import ContractError
+from ..model import RuntimeInfo
 from ..telemetry import get_logger
+from .admission import KEY_METADATA, Admission, AdmissionError
 from .calls import HostServices
 from .connection import RuntimeConnection
 from .wire import CONTRACT_VERSION, runtime_info
@@ -26,6 +33,8 @@ from .wire import CONTRACT_VERSION, runtime_info
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 HEARTBEAT_INTERVAL_S = 10.0
 HEARTBEAT_MISSES = 6
+# A Unix socket's path must fit sun_path (108 bytes on Linux, 104 on macOS).
+MAX_SOCKET_PATH = 100
 
 log = get_logger(component="gateway")
 
@@ -41,15 +50,35 @@ class Connections(Protocol):
         """A runtime has room for one more invocation."""
 
 
+def local_address(data_dir: Path) -> tuple[str, Path]:
+    """The gRPC address of a Unix socket for local runtimes, and its folder (mode 0700,
+    so no other user can reach the socket). The folder is ``run/`` in the data folder,
+    or a fresh one under the system's temp folder when that path is too long."""
+    name = f"gateway-{os.getpid()}.sock"
+    folder = data_dir / "run"
+    if len(str(folder / name)) > MAX_SOCKET_PATH:
+        folder = Path(tempfile.mkdtemp(prefix="stephost-"))
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    path = folder / name
+    path.unlink(missing_ok=True)  # left by a host that was killed; the data folder is locked
+    return f"unix:{path}", folder
+
+
 class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
-    def __init__(self, connections: Connections, services: HostServices) -> None:
+    def __init__(
+        self, connections: Connections, services: HostServices, admission: Admission
+    ) -> None:
         self._connections = connections
         self._services = services
+        self._admission = admission
         self._server: grpc.aio.Server | None = None
+        self._socket: Path | None = None
         self.address = ""
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Listen and return the address runtimes dial (``host:port``)."""
+    async def start(self, address: str = "127.0.0.1:0") -> str:
+        """Listen on ``address`` (``unix:/path``, or ``host:port`` where port 0 picks a
+        free one) and return the address runtimes dial."""
         server = grpc.aio.server(
             options=[
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -58,21 +87,34 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
             ]
         )
         runtime_pb2_grpc.add_RuntimeServiceServicer_to_server(self, server)  # type: ignore[no-untyped-call]
-        bound = server.add_insecure_port(f"{host}:{port}")
+        bound = server.add_insecure_port(address)
         await server.start()
         self._server = server
-        self.address = f"{host}:{bound}"
+        if address.startswith("unix:"):
+            self._socket = Path(address.removeprefix("unix:"))
+            self._socket.chmod(0o600)
+            self.address = address
+        else:
+            self.address = f"{address.rsplit(':', 1)[0]}:{bound}"
         return self.address
 
     async def stop(self, grace_s: float = 1.0) -> None:
         if self._server is not None:
             await self._server.stop(grace_s)
+        if self._socket is not None:
+            self._socket.unlink(missing_ok=True)
 
     async def Connect(
         self,
         request_iterator: AsyncIterator[runtime_pb2.RuntimeFrame],
         context: grpc.aio.ServicerContext[Any, Any],
     ) -> None:
+        metadata = dict(context.invocation_metadata() or ())
+        try:
+            ticket = self._admission.ticket(str(metadata.get(KEY_METADATA, "")))
+        except AdmissionError as exc:
+            await self._refuse(context, exc, peer=context.peer())
+            raise  # abort() raises; never reached
         hello = await self._read_hello(request_iterator, context)
         try:
             info = runtime_info(hello)
@@ -80,6 +122,28 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
             log.error("runtime refused", reason=exc.message, runtime=hello.language, pid=hello.pid)
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, exc.message)
             raise  # abort() raises; never reached
+        try:
+            self._admission.admit(ticket, info)
+        except AdmissionError as exc:
+            await self._refuse(context, exc, runtime=hello.language, pid=hello.pid)
+            raise
+        try:
+            await self._serve(info, request_iterator, context)
+        finally:
+            self._admission.leave(info.runtime_id)
+
+    async def _refuse(
+        self, context: grpc.aio.ServicerContext[Any, Any], exc: AdmissionError, **fields: Any
+    ) -> None:
+        log.warning("runtime refused at the gateway", reason=exc.message, **fields)
+        await context.abort(getattr(grpc.StatusCode, exc.status), exc.message)
+
+    async def _serve(
+        self,
+        info: RuntimeInfo,
+        request_iterator: AsyncIterator[runtime_pb2.RuntimeFrame],
+        context: grpc.aio.ServicerContext[Any, Any],
+    ) -> None:
         conn = RuntimeConnection(info, self._services, self._connections.slot_free)
         await context.write(
             runtime_pb2.HostFrame(

@@ -17,6 +17,7 @@ TRIGGERS = {
     "api": invocation_pb2.TRIGGER_API,
     "event": invocation_pb2.TRIGGER_EVENT,
     "cron": invocation_pb2.TRIGGER_CRON,
+    "auth": invocation_pb2.TRIGGER_AUTH,
 }
 
 
@@ -116,6 +117,8 @@ def _fill_request(wire: invocation_pb2.ApiRequest, request: ApiRequest) -> None:
         wire.query_params[name].values.extend(values)
     wire.headers.update(request.headers)
     wire.body = request.body
+    if request.auth:
+        wire.auth = request.auth
 
 
 def outcome(result: invocation_pb2.InvocationResult) -> Outcome:

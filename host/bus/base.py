@@ -68,6 +68,10 @@ class DeadLetter:
 
 
 class QueueBackend(Protocol):
+    # How often a worker with nothing ready looks again, in milliseconds; None when
+    # only this host adds work (it wakes its workers itself).
+    poll_ms: int | None
+
     async def publish(self, batch: Sequence[Publication], dedup_window_ms: int) -> list[bool]:
         """Store every publication in one durable write; per item, whether it was a
         duplicate (its idempotency key was seen on its topic within the window)."""

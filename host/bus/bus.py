@@ -331,6 +331,8 @@ class StepWorker:
                 if len(batch) == free:
                     continue  # there may be more
                 next_due = await queue.next_due_ms(self.step.name, now)
+                if queue.poll_ms is not None:  # other hosts add work too: look again
+                    next_due = min(next_due or now + queue.poll_ms, now + queue.poll_ms)
             timeout = None if next_due is None else max(0.0, (next_due - now) / 1000)
             if not self._wake.is_set():
                 with contextlib.suppress(TimeoutError):

@@ -103,6 +103,8 @@ def _dead(row: Any) -> DeadLetter:
 
 
 class SqliteQueue:
+    poll_ms: int | None = None  # one host owns the file, and wakes its own workers
+
     def __init__(self, path: Path) -> None:
         self._db = open_db(path)
         self._db.executescript(_SCHEMA)

@@ -10,6 +10,7 @@ to the FastAPI app in ``host.http.admin``. Every response carries ``x-trace-id``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from functools import partial
@@ -34,6 +35,7 @@ from ..errors import (
 from ..invocation import ApiRequest, ApiResponse, Cancellation, Invocation
 from ..model import Failure
 from ..runtimes.pool import RuntimePool
+from ..settings import CorsSettings
 from ..telemetry import (
     Span,
     get_logger,
@@ -42,6 +44,9 @@ from ..telemetry import (
     parse_traceparent,
     spans,
 )
+from .auth import Authenticator, AuthMisconfiguredError
+from .cors import with_cors
+from .limits import check_json
 from .routes import RouteTable
 
 Scope = MutableMapping[str, Any]
@@ -66,15 +71,30 @@ class ClientGoneError(Exception):
 
 
 class HostApp:
-    def __init__(self, pool: RuntimePool, admin: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        pool: RuntimePool,
+        admin: ASGIApp,
+        max_body_bytes: int,
+        max_json_depth: int = 64,
+        *,
+        auth: Authenticator | None = None,
+        cors: CorsSettings | None = None,
+    ) -> None:
         self._pool = pool
         self._admin = admin
         self._max_body = max_body_bytes
+        self._max_depth = max_json_depth
         self.routes = RouteTable([])
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._clients = ClientWatch()
+        self._auth = auth
+        # The api steps, behind CORS when the project allows other origins (never /_stephost/).
+        self._public = with_cors(self._api, cors)
 
     def apply(self, catalog: Catalog) -> None:
+        if self._auth is not None:
+            self._auth.apply(catalog)
         steps = catalog.of_type("api")
         self.routes = RouteTable(steps)
         self._limits = {
@@ -87,12 +107,18 @@ class HostApp:
         if scope["type"] != "http":
             await self._admin(scope, receive, send)
             return
-        trace_id, parent_id = _trace_of(scope)
         path: str = scope["path"]
         if path.startswith(ADMIN_PREFIX) or path in FRAMEWORK_PATHS or path.startswith(DOCS_ASSETS):
+            trace_id = _trace_of(scope)[0]
             scope.setdefault("state", {})["trace_id"] = trace_id
             await self._admin(scope, receive, _add_trace_header(send, trace_id))
             return
+        await self._public(scope, receive, send)
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """An api step's request, from route to response."""
+        trace_id, parent_id = _trace_of(scope)
+        path: str = scope["path"]
         method: str = scope["method"]
         match = self.routes.match(method, path)
         if match is None:
@@ -132,7 +158,14 @@ class HostApp:
                 scope["stephost.failure"] = exc.as_failure(step.name, retryable=True)
             else:
                 scope["stephost.refused"] = True  # answered by the host; no handler ran
-            await _send_json(send, status, exc.to_json(trace_id), trace_id)
+            await _send_json(send, status, exc.to_json(trace_id), trace_id, exc.response_headers())
+        except Exception as exc:  # a bug of ours: still one JSON answer, and the real error
+            status = 500
+            error = HostError(f"internal error: {type(exc).__name__}")
+            scope["stephost.failure"] = error.as_failure(step.name)
+            log.exception("api request crashed", step=step.name, trace_id=trace_id)
+            with contextlib.suppress(Exception):  # unless the response had begun
+                await _send_json(send, status, error.to_json(trace_id), trace_id)
         duration_ms = (time.perf_counter() - started) * 1000
         log.info(
             "api",
@@ -173,6 +206,15 @@ class HostApp:
         parent_id: str,
     ) -> int:
         headers = _headers(scope)
+        query = _query(scope)
+        # W3C: a tracestate goes with the traceparent it came with, or not at all.
+        tracestate = headers.get("tracestate", "") if parent_id else ""
+        principal = b""
+        if step.auth is not None:  # before the body is read: strangers learn nothing
+            if self._auth is None:
+                raise AuthMisconfiguredError(f"{step.name} has `auth`, but no authenticator")
+            asked = ApiRequest(scope["method"], scope["path"], params, query, headers, b"")
+            principal = await self._auth.check(step, asked, trace_id, span_id, tracestate)
         declared = headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self._max_body:
             raise PayloadTooLargeError(
@@ -180,17 +222,15 @@ class HostApp:
             )
         raw = await _read_body(receive, self._max_body)
         content_type = headers.get("content-type", "")
-        body, body_json = _parse_body(raw, content_type)
+        body, body_json = _parse_body(raw, content_type, self._max_depth)
         if step.body_schema is not None:
             errors = step.body_schema.errors(body)
             if errors:
                 what = f"the body does not match the schema of {step.name}"
                 raise ValidationError(what, errors, hint=_json_sent_as_other(raw, content_type))
         request = ApiRequest(
-            scope["method"], scope["path"], params, _query(scope), headers, body_json
+            scope["method"], scope["path"], params, query, headers, body_json, principal
         )
-        # W3C: a tracestate goes with the traceparent it came with, or not at all.
-        tracestate = headers.get("tracestate", "") if parent_id else ""
         invocation = Invocation(
             step, "api", b"", trace_id, span_id, request=request, tracestate=tracestate
         )
@@ -333,17 +373,20 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
             return b"".join(chunks)
 
 
-def _parse_body(raw: bytes, content_type: str) -> tuple[Any, bytes]:
+def _parse_body(raw: bytes, content_type: str, max_depth: int) -> tuple[Any, bytes]:
     """The body as a value (to check it) and as JSON (for the handler): JSON is passed on
-    as the client sent it, a form becomes an object of strings, text a string."""
+    as the client sent it (within the bounds of ``check_json``), a form becomes an object
+    of strings, text a string."""
     if not raw:
         return None, b""
     media = content_type.split(";", 1)[0].strip().lower()
     if not media or media == "application/json" or media.endswith("+json"):
         try:
-            return orjson.loads(raw), raw
+            value = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise InvalidJsonError(f"the body is not valid JSON: {exc}") from None
+        check_json(raw, value, max_depth)
+        return value, raw
     if media == "application/x-www-form-urlencoded":
         form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         return form, orjson.dumps(form)

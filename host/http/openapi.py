@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..auth.config import ApiKeyAuth, AuthSpec, JwtAuth, StepAuth
 from ..catalog import Catalog, StepConfig
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -51,6 +52,9 @@ def _responses(step: StepConfig) -> dict[str, Any]:
     error = {"content": {"application/json": {"schema": _ERROR_REF}}}
     if step.body_schema is not None:
         responses.setdefault("400", {"description": "the body breaks the schema", **error})
+    if step.auth is not None:
+        responses.setdefault("401", {"description": "no credential, or not a good one", **error})
+        responses.setdefault("403", {"description": "the credential may not call it", **error})
     responses.setdefault("500", {"description": "the handler failed", **error})
     return responses
 
@@ -69,6 +73,10 @@ def _operation(step: StepConfig) -> dict[str, Any]:
         "x-stephost-language": step.language,
         "x-stephost-file": step.file,
     }
+    if step.auth is not None:
+        name, _ = security_scheme(step.auth)
+        roles = list(step.auth.scopes) if isinstance(step.auth, JwtAuth) else []
+        operation["security"] = [{name: roles}]
     if step.body_schema is not None:
         operation["requestBody"] = {
             "required": True,
@@ -77,13 +85,34 @@ def _operation(step: StepConfig) -> dict[str, Any]:
     return operation
 
 
+def security_scheme(auth: AuthSpec) -> tuple[str, dict[str, Any]]:
+    """The name and OpenAPI security scheme of an api step's `auth`."""
+    if isinstance(auth, ApiKeyAuth):
+        name = f"apiKey.{auth.location}.{auth.name}"
+        return name, {"type": "apiKey", "in": auth.location, "name": auth.name}
+    if isinstance(auth, JwtAuth):
+        return "jwt", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    assert isinstance(auth, StepAuth)
+    description = (
+        f"Checked by the auth step {auth.step}, which reads the request's headers and query."
+    )
+    return f"step.{auth.step}", {"type": "http", "scheme": "Custom", "description": description}
+
+
 def build_openapi(catalog: Catalog, title: str, version: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
+    schemes: dict[str, dict[str, Any]] = {}
     for step in sorted(catalog.of_type("api"), key=lambda s: (s.route, s.method)):
         paths.setdefault(step.route, {})[step.method.lower()] = _operation(step)
+        if step.auth is not None:
+            name, scheme = security_scheme(step.auth)
+            schemes[name] = scheme
+    components: dict[str, Any] = {"schemas": {"Error": ERROR_SCHEMA}}
+    if schemes:
+        components["securitySchemes"] = dict(sorted(schemes.items()))
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
         "paths": paths,
-        "components": {"schemas": {"Error": ERROR_SCHEMA}},
+        "components": components,
     }

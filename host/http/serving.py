@@ -12,6 +12,8 @@ from typing import Any
 
 import uvicorn
 
+from .limits import HttpLimits, limited_protocol
+
 
 class QuietServer(uvicorn.Server):
     @contextlib.contextmanager
@@ -19,9 +21,13 @@ class QuietServer(uvicorn.Server):
         yield
 
 
-def make_server(app: Any, graceful_s: float) -> QuietServer:
+def make_server(
+    app: Any, graceful_s: float, limits: HttpLimits, keep_alive_s: float
+) -> QuietServer:
     config = uvicorn.Config(
         app,
+        http=limited_protocol(limits),
+        timeout_keep_alive=keep_alive_s,  # type: ignore[arg-type]  # a float works
         lifespan="off",
         log_config=None,
         access_log=False,

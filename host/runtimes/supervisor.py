@@ -3,7 +3,9 @@
 Each child runs in its own process group (so a signal to the host's terminal
 never reaches it and a kill takes its whole tree), is ready when its Hello
 arrives (never after a sleep), and has its stdout/stderr folded into the host's
-log with ``runtime=<language>`` bound. A child that dies unexpectedly is
+log with ``runtime=<language>`` bound. Each child gets a ticket of its own
+(``host.bridge.admission``): the key that lets it through the gateway, in its
+environment only, good until the child exits. A child that dies unexpectedly is
 restarted with backoff; its in-flight invocations fail as RUNTIME_LOST and the
 bus redelivers the events among them.
 """
@@ -19,13 +21,15 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..bridge.admission import KEY_ENV, Admission, Ticket
 from ..bridge.connection import RuntimeConnection
 from ..errors import ProjectError
 from ..telemetry import get_logger
-from .languages import LANGUAGES
+from .languages import LANGUAGES, step_files
 from .pool import RuntimePool
 
 RESTART_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 5.0)
@@ -44,6 +48,7 @@ class ManagedRuntime:
     process: asyncio.subprocess.Process
     started: float
     ready: asyncio.Future[RuntimeConnection]
+    ticket: Ticket
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=OUTPUT_TAIL_LINES))
     retired: bool = False
     conn: RuntimeConnection | None = None
@@ -56,6 +61,7 @@ class RuntimeSupervisor:
         project: Path,
         pool: RuntimePool,
         gateway_address: str,
+        admission: Admission,
         *,
         processes: dict[str, int],
         start_timeout_s: float,
@@ -65,6 +71,7 @@ class RuntimeSupervisor:
         self._project = project
         self._pool = pool
         self._address = gateway_address
+        self._admission = admission
         self._processes = processes
         self._start_timeout_s = start_timeout_s
         self._drain_grace_s = drain_grace_s
@@ -96,6 +103,7 @@ class RuntimeSupervisor:
     async def _launch(self, language: str) -> ManagedRuntime:
         spec = LANGUAGES[language]
         runtime_id = f"{language}-{next(self._ids)}"
+        ticket = self._admission.issue(runtime_id, language, partial(self._files, language))
         env = {
             **os.environ,
             "STEPHOST_HOST_ADDRESS": self._address,
@@ -103,6 +111,7 @@ class RuntimeSupervisor:
             "STEPHOST_PROJECT_DIR": str(self._project),
             "PYTHONUNBUFFERED": "1",
             **self._env,
+            KEY_ENV: ticket.key,
         }
         try:
             process = await asyncio.create_subprocess_exec(
@@ -115,6 +124,7 @@ class RuntimeSupervisor:
                 start_new_session=True,
             )
         except OSError as exc:
+            self._admission.withdraw(ticket)
             raise ProjectError(f"cannot start the {language} runtime: {exc}") from None
         runtime = ManagedRuntime(
             language=language,
@@ -122,6 +132,7 @@ class RuntimeSupervisor:
             process=process,
             started=time.monotonic(),
             ready=asyncio.get_running_loop().create_future(),
+            ticket=ticket,
         )
         self._runtimes[runtime_id] = runtime
         assert process.stdout is not None and process.stderr is not None
@@ -134,6 +145,11 @@ class RuntimeSupervisor:
         watcher.add_done_callback(self._watchers.discard)
         log.debug("runtime launched", runtime=language, pid=process.pid, runtime_id=runtime_id)
         return runtime
+
+    def _files(self, language: str) -> list[str]:
+        """The step files ``language``'s runtime may announce: those of the project now."""
+        found = step_files(self._project).get(language, [])
+        return [path.relative_to(self._project).as_posix() for path in found]
 
     async def _until_ready(self, runtime: ManagedRuntime) -> RuntimeConnection:
         exited: asyncio.Future[Any] = asyncio.ensure_future(runtime.process.wait())
@@ -178,6 +194,7 @@ class RuntimeSupervisor:
 
     async def _watch(self, runtime: ManagedRuntime) -> None:
         code = await runtime.process.wait()
+        self._admission.withdraw(runtime.ticket)
         await asyncio.gather(*runtime.pumps, return_exceptions=True)
         if runtime.conn is not None:
             runtime.conn.close(f"the process exited with code {code}")

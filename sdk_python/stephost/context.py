@@ -191,6 +191,7 @@ class Context:
         "_state",
         "_streams",
         "attempt",
+        "auth",
         "step",
         "trace_id",
         "trace_state",
@@ -207,6 +208,7 @@ class Context:
         deadline_ms: int = 0,
         trace_state: str = "",
         cancellation: Cancellation | None = None,
+        auth: Any = None,
     ) -> None:
         self._link = link
         self._id = invocation_id
@@ -214,6 +216,9 @@ class Context:
         self.trace_id = trace_id
         self.trace_state = trace_state  # the W3C tracestate that came with the trace
         self.attempt = attempt
+        # The principal the api step's `auth` accepted (an API key's name, a JWT's claims,
+        # what an auth step returned); None when the step has no auth.
+        self.auth = auth
         self._deadline_ms = deadline_ms
         self._cancellation = cancellation or Cancellation()
         # Made when first used: most handlers touch one or two of them.
@@ -354,6 +359,7 @@ class SyncContext:
         "_block",
         "_ctx",
         "attempt",
+        "auth",
         "logger",
         "state",
         "step",
@@ -369,6 +375,7 @@ class SyncContext:
         self.trace_id = ctx.trace_id
         self.trace_state = ctx.trace_state
         self.attempt = ctx.attempt
+        self.auth = ctx.auth
         self.logger = ctx.logger
         self.state = SyncState(ctx.state, self._block)
         self.streams = SyncStreams(ctx.streams, self._block)

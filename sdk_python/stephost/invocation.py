@@ -7,18 +7,19 @@ about 2 us more to build); nothing mutates it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from stephost.types import ApiRequest
 
 
 @dataclass(slots=True)
 class Invocation:
-    """Run ``step``'s handler once: with ``request`` (api) or ``payload`` (JSON: the
-    event's data, null for cron)."""
+    """Run ``step``'s handler once: with ``request`` (api, and auth: an auth step checks
+    it) or ``payload`` (JSON: the event's data, null for cron)."""
 
     id: int
     step: str
-    trigger: str  # "api", "event" or "cron"
+    trigger: str  # "api", "event", "cron" or "auth"
     payload: bytes
     attempt: int
     trace_id: str
@@ -28,3 +29,4 @@ class Invocation:
     topic: str = ""
     message_id: str = ""
     request: ApiRequest | None = None
+    auth: Any = None  # the principal the api step's auth accepted

@@ -1,7 +1,9 @@
 """The Python runtime process: ``python -m stephost.runtime``.
 
 The host launches it with STEPHOST_HOST_ADDRESS (the gRPC address to dial),
-STEPHOST_RUNTIME_ID and STEPHOST_PROJECT_DIR in its environment. It loads the
+STEPHOST_RUNTIME_KEY (what lets it in; removed from the environment at once, so
+processes a handler starts never inherit it), STEPHOST_RUNTIME_ID and
+STEPHOST_PROJECT_DIR in its environment. It loads the
 project's Python steps, announces them in Hello, then runs invocations
 concurrently until the host drains it or the stream ends.
 """
@@ -77,7 +79,7 @@ class PythonRuntime:
         try:
             output = await self._call(step, invocation, cancellation)
             # Encoded here, so that what is not JSON fails the invocation.
-            if invocation.request is not None:
+            if invocation.trigger == "api":
                 self._conn.send_response(invocation.id, api_response(output))
             else:
                 self._conn.send_output(invocation.id, output)
@@ -98,6 +100,7 @@ class PythonRuntime:
             deadline_ms=invocation.deadline_unix_ms,
             trace_state=invocation.tracestate,
             cancellation=cancellation,
+            auth=invocation.auth,
         )
         if invocation.request is not None:
             request = invocation.request
@@ -155,13 +158,13 @@ def _bad_response(message: str) -> StepError:
     return StepError(message, code="BAD_RESPONSE", retryable=False)
 
 
-async def run(project: Path, address: str) -> int:
+async def run(project: Path, address: str, key: str = "") -> int:
     steps, failures = load_steps(project)
     streams, stream_failures = load_streams(project)
     failures.extend(stream_failures)
     if any(step.message_type for step in steps):
         failures.extend(load_generated(project, steps))
-    conn = HostConnection(address)
+    conn = HostConnection(address, key)
     try:
         await conn.open(steps, failures, streams)
     except ConnectionError as exc:
@@ -185,6 +188,7 @@ def main() -> None:
     address = os.environ.get("STEPHOST_HOST_ADDRESS")
     if not address:
         sys.exit("stephost python runtime: STEPHOST_HOST_ADDRESS is not set (the host sets it)")
+    key = os.environ.pop("STEPHOST_RUNTIME_KEY", "")
     project = Path(os.environ.get("STEPHOST_PROJECT_DIR", ".")).resolve()
     os.chdir(project)
     try:
@@ -193,7 +197,7 @@ def main() -> None:
         runner: Any = uvloop.run
     except ImportError:
         runner = asyncio.run
-    sys.exit(runner(run(project, address)))
+    sys.exit(runner(run(project, address, key)))
 
 
 if __name__ == "__main__":

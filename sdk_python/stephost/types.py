@@ -68,12 +68,45 @@ class _BaseConfig(TypedDict):
     concurrency: NotRequired[int]
 
 
+# An api step's `auth`: who may call it (the handler reads the principal as ctx.auth).
+ApiKeyAuth = TypedDict(  # functional form: `in` is a keyword
+    "ApiKeyAuth",
+    {
+        "type": Literal["apiKey"],
+        "in": NotRequired[Literal["header", "query"]],
+        "name": NotRequired[str],
+        "keys": NotRequired[list[str]],
+    },
+)
+
+
+class JwtAuth(TypedDict):
+    type: Literal["jwt"]
+    algorithms: list[Literal["HS256", "RS256", "ES256"]]
+    secretEnv: NotRequired[str]
+    keyFile: NotRequired[str]
+    jwksUrl: NotRequired[str]
+    audience: NotRequired[str | list[str]]
+    issuer: NotRequired[str]
+    leeway: NotRequired[float]
+    scopes: NotRequired[list[str]]
+
+
+class StepAuth(TypedDict):
+    type: Literal["step"]
+    step: str  # the name of an auth step
+
+
+AuthSpec = ApiKeyAuth | JwtAuth | StepAuth
+
+
 class ApiConfig(_BaseConfig):
     type: Literal["api"]
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     path: str
     bodySchema: NotRequired[Any]
     responseSchema: NotRequired[Any]
+    auth: NotRequired[AuthSpec]
 
 
 class EventConfig(_BaseConfig):
@@ -96,4 +129,12 @@ class NoopConfig(_BaseConfig):
     subscribes: NotRequired[list[str]]
 
 
-StepConfig = ApiConfig | EventConfig | CronConfig | NoopConfig
+class AuthConfig(_BaseConfig):
+    """A custom auth step: ``handler(req, ctx)`` gets an api request (without its body)
+    and returns the principal, or None to refuse it (401); ``StepError(code="FORBIDDEN")``
+    refuses it with 403."""
+
+    type: Literal["auth"]
+
+
+StepConfig = ApiConfig | EventConfig | CronConfig | NoopConfig | AuthConfig

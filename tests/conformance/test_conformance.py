@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jwt
 import pytest
 
+from stephost_host.auth.keys import ApiKeyStore
 from stephost_host.testing import StephostApp
 from tests.toolchains import missing_toolchain
 
@@ -23,6 +26,7 @@ DEADLINE_TYPES = {"python": "datetime", "node": "Date", "ruby": "Time"}
 DEFAULT_TIMEOUT_MS = 30_000
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
+JWT_SECRET = "kitchen-sink-secret-of-32-bytes!"
 
 pytestmark = pytest.mark.integration
 
@@ -32,9 +36,13 @@ def app(request: pytest.FixtureRequest) -> Iterator[StephostApp]:
     reason = missing_toolchain(request.param)
     if reason:
         pytest.skip(reason)
-    with StephostApp(HERE / request.param) as running:
-        running.language = request.param  # type: ignore[attr-defined]
-        yield running
+    with tempfile.TemporaryDirectory(prefix="stephost-ks-") as data:
+        api_key = ApiKeyStore(Path(data)).create("ks-client")
+        env = {"KS_JWT_SECRET": JWT_SECRET}
+        with StephostApp(HERE / request.param, env=env, data_dir=Path(data)) as running:
+            running.language = request.param  # type: ignore[attr-defined]
+            running.api_key = api_key  # type: ignore[attr-defined]
+            yield running
 
 
 def lang(app: StephostApp) -> str:
@@ -318,6 +326,7 @@ def test_handler_reads_its_deadline_and_the_tracestate(app: StephostApp) -> None
     body = response.json()
     assert body["traceState"] == "vendor=abc,other=1"
     assert body["deadlineType"] == DEADLINE_TYPES[lang(app)]
+    assert body["auth"] is None  # the step has no `auth`
     # The host sets it when it sends the invocation: now plus the step's timeoutMs.
     assert before_ms + DEFAULT_TIMEOUT_MS <= body["deadlineMs"] <= after_ms + DEFAULT_TIMEOUT_MS
 
@@ -367,3 +376,114 @@ def test_client_disconnect_cancels_the_handler(app: StephostApp) -> None:
         what="the request's log line",
     )
     assert line["status"] == 499  # the client closed the request
+
+
+# -- auth: the host checks the credential, the handler reads the principal as ctx.auth --
+
+
+def _handler_ran(app: StephostApp, trace_id: str) -> bool:
+    """Whether the keyed step's handler logged in this trace (read once the request's
+    own log line is there: the handler's lines come before it)."""
+    app.wait_for(
+        lambda: [x for x in app.logs(trace_id) if x["event"] == "api"], what="the api log line"
+    )
+    return any(x["event"] == "keyed handler ran" for x in app.logs(trace_id))
+
+
+def test_api_key_reaches_the_handler_as_ctx_auth(app: StephostApp) -> None:
+    response = app.get("/ks-keyed", headers={"x-api-key": app.api_key})  # type: ignore[attr-defined]
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "language": lang(app),
+        "auth": {"type": "apiKey", "name": "ks-client"},
+    }
+    assert _handler_ran(app, response.headers["x-trace-id"])
+
+
+def test_missing_or_wrong_api_key_is_refused_before_the_handler(app: StephostApp) -> None:
+    for headers in ({}, {"x-api-key": "shk_not-a-key"}):
+        response = app.get("/ks-keyed", headers=headers)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"].startswith("ApiKey ")
+        error = response.json()["error"]
+        assert error["code"] == "UNAUTHORIZED"
+        assert error["traceId"] == response.headers["x-trace-id"]
+        assert "x-api-key" in error["message"]
+        assert not _handler_ran(app, response.headers["x-trace-id"])
+
+
+def _token(**claims: object) -> str:
+    now = int(time.time())
+    payload = {"sub": "user-7", "aud": "ks", "iss": "ks-test", "iat": now, "exp": now + 60}
+    return jwt.encode({**payload, **claims}, JWT_SECRET, algorithm="HS256")
+
+
+def test_jwt_claims_reach_the_handler_as_ctx_auth(app: StephostApp) -> None:
+    token = _token(role="admin")
+    response = app.get("/ks-signed", headers={"authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    auth = response.json()["auth"]
+    assert response.json()["language"] == lang(app)
+    assert auth["type"] == "jwt"
+    assert auth["subject"] == "user-7"
+    assert auth["claims"]["role"] == "admin"
+    assert auth["claims"]["aud"] == "ks"
+
+
+def test_expired_or_foreign_jwt_is_refused(app: StephostApp) -> None:
+    cases = {
+        "expired": _token(exp=int(time.time()) - 120),
+        "other audience": _token(aud="somebody-else"),
+        "wrong key": jwt.encode(
+            {"sub": "x", "exp": int(time.time()) + 60}, "another-secret-32-bytes-long!!!!"
+        ),
+    }
+    for what, token in cases.items():
+        response = app.get("/ks-signed", headers={"authorization": f"Bearer {token}"})
+        assert response.status_code == 401, what
+        assert 'error="invalid_token"' in response.headers["www-authenticate"], what
+        assert response.json()["error"]["code"] == "UNAUTHORIZED"
+    assert (
+        "expired"
+        in app.get("/ks-signed", headers={"authorization": f"Bearer {cases['expired']}"}).json()[
+            "error"
+        ]["message"]
+    )
+    missing = app.get("/ks-signed")
+    assert missing.status_code == 401
+    assert missing.headers["www-authenticate"] == 'Bearer realm="stephost"'
+
+
+def test_custom_auth_step_lets_in_with_its_principal(app: StephostApp) -> None:
+    response = app.post(
+        "/ks/abc/guarded",
+        json={"secret": "payload"},
+        headers={"x-ks-token": "let-me-in", "traceparent": TRACEPARENT},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "language": lang(app),
+        "auth": {
+            "user": "ks-user",
+            "gate": lang(app),
+            "pathId": "abc",
+            "method": "POST",
+            "body": None,  # the auth step never sees the body
+            "traceId": TRACE_ID,  # it runs in the request's trace
+        },
+        "body": {"secret": "payload"},
+    }
+
+
+def test_custom_auth_step_refuses_with_401_or_403(app: StephostApp) -> None:
+    refused = app.post("/ks/abc/guarded", json={}, headers={"x-ks-token": "nope"})
+    assert refused.status_code == 401
+    assert refused.headers["www-authenticate"].startswith("Custom ")
+    assert refused.json()["error"]["code"] == "UNAUTHORIZED"
+    forbidden = app.post("/ks/abc/guarded", json={}, headers={"x-ks-token": "forbidden"})
+    assert forbidden.status_code == 403
+    assert forbidden.json()["error"] == {
+        "code": "FORBIDDEN",
+        "message": "this token may not pass",
+        "traceId": forbidden.headers["x-trace-id"],
+    }

@@ -8,12 +8,14 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 
+from stephost_host.bridge.admission import Admission
 from stephost_host.bridge.calls import HostServices
 from stephost_host.bridge.fake import FakeRuntime, Received
 from stephost_host.bridge.gateway import Gateway
@@ -52,19 +54,28 @@ def invocation(config: StepConfig, payload: bytes = b"{}", **fields: Any) -> Inv
 @asynccontextmanager
 async def gateway(
     services: HostServices | None = None, *, wait_s: float = 5.0
-) -> AsyncIterator[tuple[RuntimePool, str]]:
+) -> AsyncIterator[tuple[RuntimePool, Door]]:
     pool = RuntimePool(wait_s=wait_s)
-    door = Gateway(pool, services or NoCalls())
-    address = await door.start()
+    admission = Admission()
+    gateway = Gateway(pool, services or NoCalls(), admission)
+    address = await gateway.start()
     try:
-        yield pool, address
+        yield pool, Door(address, admission)
     finally:
-        await door.stop(0)
+        await gateway.stop(0)
 
 
-async def runtime(address: str, pool: RuntimePool, **options: Any) -> FakeRuntime:
-    """A fake runtime, connected and attached to the pool."""
-    fake = FakeRuntime(address, **{"steps": ["Echo"], **options})
+@dataclass(frozen=True)
+class Door:
+    """A gateway's address, and the admission that issues the tickets to come in by."""
+
+    address: str
+    admission: Admission
+
+
+async def runtime(door: Door, pool: RuntimePool, **options: Any) -> FakeRuntime:
+    """A fake runtime with a ticket, connected and attached to the pool."""
+    fake = FakeRuntime.admitted(door.address, door.admission, **{"steps": ["Echo"], **options})
     attached = pool_event(pool, attached=True)
     await fake.connect()
     await asyncio.wait_for(attached.wait(), 5)
@@ -87,8 +98,8 @@ def run(test: Callable[[], Awaitable[None]]) -> None:
 
 def test_invocations_arrive_in_order_and_each_caller_gets_its_own_outcome() -> None:
     async def go() -> None:
-        async with gateway() as (pool, address):
-            fake = await runtime(address, pool)
+        async with gateway() as (pool, door):
+            fake = await runtime(door, pool)
             echo = step()
             calls = [
                 asyncio.create_task(pool.invoke(invocation(echo, b'{"n": %d}' % i)))
@@ -109,8 +120,8 @@ def test_invocations_arrive_in_order_and_each_caller_gets_its_own_outcome() -> N
 
 def test_a_runtime_never_gets_more_than_its_capacity() -> None:
     async def go() -> None:
-        async with gateway() as (pool, address):
-            fake = await runtime(address, pool, capacity=2)
+        async with gateway() as (pool, door):
+            fake = await runtime(door, pool, capacity=2)
             assert pool.room("Echo") == 2
             calls = [asyncio.create_task(pool.invoke(invocation(step()))) for _ in range(3)]
             first, second = await fake.next_invocation(), await fake.next_invocation()
@@ -128,9 +139,9 @@ def test_a_runtime_never_gets_more_than_its_capacity() -> None:
 
 def test_the_least_busy_runtime_with_the_step_gets_the_work() -> None:
     async def go() -> None:
-        async with gateway() as (pool, address):
-            one = await runtime(address, pool, runtime_id="one")
-            two = await runtime(address, pool, runtime_id="two", steps=["Echo", "Other"])
+        async with gateway() as (pool, door):
+            one = await runtime(door, pool, runtime_id="one")
+            two = await runtime(door, pool, runtime_id="two", steps=["Echo", "Other"])
             first = asyncio.create_task(pool.invoke(invocation(step())))
             busy, received = await _next_of(one, two)
             second = asyncio.create_task(pool.invoke(invocation(step())))
@@ -156,8 +167,8 @@ async def _next_of(*fakes: FakeRuntime) -> tuple[FakeRuntime, Received]:
 
 def test_a_runtime_lost_mid_call_fails_the_call_as_runtime_lost() -> None:
     async def go() -> None:
-        async with gateway() as (pool, address):
-            fake = await runtime(address, pool)
+        async with gateway() as (pool, door):
+            fake = await runtime(door, pool)
             call = asyncio.create_task(pool.invoke(invocation(step())))
             await fake.next_invocation()
             detached = pool_event(pool, attached=False)
@@ -173,8 +184,8 @@ def test_a_runtime_lost_mid_call_fails_the_call_as_runtime_lost() -> None:
 
 def test_a_reply_to_an_unknown_id_is_ignored() -> None:
     async def go() -> None:
-        async with gateway() as (pool, address):
-            fake = await runtime(address, pool)
+        async with gateway() as (pool, door):
+            fake = await runtime(door, pool)
             await fake.answer(999, b'"stray"')
             await fake.respond(1000, 200)
             call = asyncio.create_task(pool.invoke(invocation(step())))
@@ -187,8 +198,8 @@ def test_a_reply_to_an_unknown_id_is_ignored() -> None:
 
 def test_a_timeout_fails_the_call_cancels_the_handler_and_drops_the_late_result() -> None:
     async def go() -> None:
-        async with gateway() as (pool, address):
-            fake = await runtime(address, pool)
+        async with gateway() as (pool, door):
+            fake = await runtime(door, pool)
             call = asyncio.create_task(pool.invoke(invocation(step(timeout_ms=50))))
             received = await fake.next_invocation()
             with pytest.raises(InvocationTimeoutError, match="timeoutMs=50"):
@@ -204,8 +215,8 @@ def test_a_timeout_fails_the_call_cancels_the_handler_and_drops_the_late_result(
 
 def test_a_cancellation_stops_waiting_and_tells_the_runtime() -> None:
     async def go() -> None:
-        async with gateway() as (pool, address):
-            fake = await runtime(address, pool)
+        async with gateway() as (pool, door):
+            fake = await runtime(door, pool)
             cancellation = Cancellation()
             call = asyncio.create_task(pool.invoke(invocation(step()), cancellation))
             received = await fake.next_invocation()
@@ -234,8 +245,8 @@ def test_no_runtime_for_the_step_is_runtime_unavailable() -> None:
 
 def test_deadline_tracestate_and_the_api_request_reach_the_runtime() -> None:
     async def go() -> None:
-        async with gateway() as (pool, address):
-            fake = await runtime(address, pool)
+        async with gateway() as (pool, door):
+            fake = await runtime(door, pool)
             request = ApiRequest(
                 "POST", "/x", {"id": "7"}, {"q": ["1", "2"]}, {"x-a": "b"}, b'{"a":1}'
             )
@@ -261,8 +272,8 @@ def test_deadline_tracestate_and_the_api_request_reach_the_runtime() -> None:
 
 def test_a_handlers_failure_is_the_outcome_not_an_exception() -> None:
     async def go() -> None:
-        async with gateway() as (pool, address):
-            fake = await runtime(address, pool)
+        async with gateway() as (pool, door):
+            fake = await runtime(door, pool)
             call = asyncio.create_task(pool.invoke(invocation(step())))
             await fake.fail((await fake.next_invocation()).id, "OUT_OF_STOCK", "none left")
             failure = (await call).failure
@@ -280,36 +291,74 @@ def test_a_handlers_failure_is_the_outcome_not_an_exception() -> None:
 
 
 @asynccontextmanager
-async def host(tmp_path: Path) -> AsyncIterator[tuple[RuntimePool, str, EventBus]]:
+async def host(tmp_path: Path) -> AsyncIterator[tuple[RuntimePool, Door, EventBus]]:
     queue = SqliteQueue(tmp_path / "queue.db")
     pool = RuntimePool(wait_s=5.0)
     bus = EventBus(queue, pool, dedup_window_ms=60_000)
     state = MemoryStateStore()
-    door = Gateway(pool, HostCalls(bus, state, StreamHub(state)))
-    address = await door.start()
+    admission = Admission()
+    gateway = Gateway(pool, HostCalls(bus, state, StreamHub(state)), admission)
+    address = await gateway.start()
     try:
-        yield pool, address, bus
+        yield pool, Door(address, admission), bus
     finally:
         await bus.stop()
-        await door.stop(0)
+        await gateway.stop(0)
         await queue.close()
 
 
 def test_host_calls_state_and_streams(tmp_path: Path) -> None:
     async def go() -> None:
-        async with host(tmp_path) as (pool, address, _bus):
-            fake = await runtime(address, pool)
-            await fake.call(0, "state_set", group="g", key="a", value=b'{"n":1}')
-            await fake.call(0, "state_set", group="g", key="b", value=b"[1]")
-            got = await fake.call(0, "state_get", group="g", key="a")
+        async with host(tmp_path) as (pool, door, _bus):
+            fake = await runtime(door, pool)
+            call = asyncio.create_task(pool.invoke(invocation(step())))
+            n = (await fake.next_invocation()).id
+            await fake.call(n, "state_set", group="g", key="a", value=b'{"n":1}')
+            await fake.call(n, "state_set", group="g", key="b", value=b"[1]")
+            got = await fake.call(n, "state_get", group="g", key="a")
             assert (got.found, got.value) == (True, b'{"n":1}')
-            assert (await fake.call(0, "state_get", group="g", key="z")).found is False
-            items = (await fake.call(0, "state_list", group="g")).items
+            assert (await fake.call(n, "state_get", group="g", key="z")).found is False
+            items = (await fake.call(n, "state_list", group="g")).items
             assert [(i.key, i.value) for i in items] == [("a", b'{"n":1}'), ("b", b"[1]")]
-            assert (await fake.call(0, "state_delete", group="g", key="a")).deleted is True
-            assert (await fake.call(0, "state_clear", group="g")).deleted == 1
-            await fake.call(0, "stream_set", stream="s", group="g", id="i", value=b"2")
-            assert (await fake.call(0, "stream_delete", stream="s", group="g", id="i")).deleted
+            assert (await fake.call(n, "state_delete", group="g", key="a")).deleted is True
+            assert (await fake.call(n, "state_clear", group="g")).deleted == 1
+            await fake.call(n, "stream_set", stream="s", group="g", id="i", value=b"2")
+            assert (await fake.call(n, "stream_delete", stream="s", group="g", id="i")).deleted
+            await fake.answer(n)
+            await call
+
+    run(go)
+
+
+def test_host_calls_for_no_invocation_of_the_connection_are_refused(
+    tmp_path: Path,
+) -> None:
+    async def go() -> None:
+        async with host(tmp_path) as (pool, door, _bus):
+            one = await runtime(door, pool, runtime_id="one")
+            other = await runtime(door, pool, runtime_id="other", steps=["Other"])
+            call = asyncio.create_task(pool.invoke(invocation(step())))
+            n = (await one.next_invocation()).id
+            await one.call(n, "state_set", group="g", key="a", value=b"1")
+            # id 0 (no invocation), an id never sent, an id running on another connection
+            for fake, invocation_id in ((one, 0), (one, 99), (other, n)):
+                for kind, fields in (
+                    ("state_get", {"group": "g", "key": "a"}),
+                    ("state_set", {"group": "g", "key": "a", "value": b"2"}),
+                    ("state_clear", {"group": "g"}),
+                    ("stream_set", {"stream": "s", "group": "g", "id": "i", "value": b"1"}),
+                    ("emit", {"topic": "t", "data": b"{}"}),
+                ):
+                    refused = await fake.call(invocation_id, kind, **fields)
+                    assert refused["error"]["code"] == "NOT_IN_INVOCATION", (kind, refused)
+                    message = refused["error"]["message"]
+                    assert f"invocation {invocation_id} was never sent to this runtime" in message
+            assert (await one.call(n, "state_get", group="g", key="a")).value == b"1"
+            await one.answer(n)
+            await call
+            # a handler that finished (a cancelled one cleaning up) may still use state
+            assert (await one.call(n, "state_get", group="g", key="a")).value == b"1"
+            assert (await other.call(n, "state_get", group="g", key="a"))["error"]
 
     run(go)
 
@@ -318,8 +367,8 @@ def test_an_emit_is_checked_against_the_calling_step_and_carries_its_trace(
     tmp_path: Path,
 ) -> None:
     async def go() -> None:
-        async with host(tmp_path) as (pool, address, bus):
-            fake = await runtime(address, pool, steps=["Emitter"])
+        async with host(tmp_path) as (pool, door, bus):
+            fake = await runtime(door, pool, steps=["Emitter"])
             emitter = step("Emitter", emits=frozenset({"done"}))
             call = asyncio.create_task(pool.invoke(invocation(emitter, tracestate="v=1")))
             received = await fake.next_invocation()
@@ -344,10 +393,14 @@ def test_an_emit_is_checked_against_the_calling_step_and_carries_its_trace(
 
 def test_calls_a_host_does_not_serve_are_refused_with_a_code() -> None:
     async def go() -> None:
-        async with gateway() as (pool, address):
-            fake = await runtime(address, pool)
-            refused = await fake.call(0, "state_get", group="g", key="k")
+        async with gateway() as (pool, door):
+            fake = await runtime(door, pool)
+            call = asyncio.create_task(pool.invoke(invocation(step())))
+            n = (await fake.next_invocation()).id
+            refused = await fake.call(n, "state_get", group="g", key="k")
             assert refused["error"]["code"] == "NOT_SERVED"
+            await fake.answer(n)
+            await call
 
     run(go)
 
@@ -369,18 +422,18 @@ def publication(i: int, step_name: str = "Work", **fields: Any) -> Publication:
 @asynccontextmanager
 async def worker_bus(
     tmp_path: Path, config: StepConfig
-) -> AsyncIterator[tuple[RuntimePool, str, EventBus, SqliteQueue]]:
-    async with host(tmp_path) as (pool, address, bus):
+) -> AsyncIterator[tuple[RuntimePool, Door, EventBus, SqliteQueue]]:
+    async with host(tmp_path) as (pool, door, bus):
         catalog = Catalog(steps={config.name: config}, by_topic={"work": (config,)})
         bus.apply(catalog)
-        yield pool, address, bus, bus.queue  # type: ignore[misc]
+        yield pool, door, bus, bus.queue  # type: ignore[misc]
 
 
 def test_the_worker_runs_deliveries_and_acknowledges_them(tmp_path: Path) -> None:
     async def go() -> None:
         config = step("Work", subscribes=("work",), concurrency=4)
-        async with worker_bus(tmp_path, config) as (pool, address, bus, queue):
-            fake = await runtime(address, pool, steps=["Work"])
+        async with worker_bus(tmp_path, config) as (pool, door, bus, queue):
+            fake = await runtime(door, pool, steps=["Work"])
             await queue.publish([publication(i, tracestate="v=1") for i in range(3)], 1000)
             bus.wake_all()
             received = [await fake.next_invocation() for _ in range(3)]
@@ -397,8 +450,8 @@ def test_the_worker_runs_deliveries_and_acknowledges_them(tmp_path: Path) -> Non
 def test_the_worker_keeps_a_groups_order(tmp_path: Path) -> None:
     async def go() -> None:
         config = step("Work", subscribes=("work",), concurrency=8)
-        async with worker_bus(tmp_path, config) as (pool, address, bus, queue):
-            fake = await runtime(address, pool, steps=["Work"])
+        async with worker_bus(tmp_path, config) as (pool, door, bus, queue):
+            fake = await runtime(door, pool, steps=["Work"])
             await queue.publish([publication(i, group_id="g") for i in range(3)], 1000)
             bus.wake_all()
             order = []
@@ -417,15 +470,15 @@ def test_the_worker_keeps_a_groups_order(tmp_path: Path) -> None:
 def test_a_delivery_whose_runtime_is_lost_is_released_and_redelivered(tmp_path: Path) -> None:
     async def go() -> None:
         config = step("Work", subscribes=("work",), concurrency=1)
-        async with worker_bus(tmp_path, config) as (pool, address, bus, queue):
-            first = await runtime(address, pool, steps=["Work"], runtime_id="first")
+        async with worker_bus(tmp_path, config) as (pool, door, bus, queue):
+            first = await runtime(door, pool, steps=["Work"], runtime_id="first")
             await queue.publish([publication(1)], 1000)
             bus.wake_all()
             assert (await first.next_invocation()).attempt == 1
             detached = pool_event(pool, attached=False)
             await first.hang_up()
             await asyncio.wait_for(detached.wait(), 5)
-            second = await runtime(address, pool, steps=["Work"], runtime_id="second")
+            second = await runtime(door, pool, steps=["Work"], runtime_id="second")
             again = await second.next_invocation()
             assert (again.message_id, again.attempt) == ("m1", 1)  # not counted as an attempt
             await second.answer(again.id)
@@ -439,8 +492,8 @@ def test_timeouts_and_failures_are_retried_then_buried(tmp_path: Path) -> None:
         config = step(
             "Work", subscribes=("work",), concurrency=1, timeout_ms=50, max_attempts=3, backoff_ms=1
         )
-        async with worker_bus(tmp_path, config) as (pool, address, bus, queue):
-            fake = await runtime(address, pool, steps=["Work"])
+        async with worker_bus(tmp_path, config) as (pool, door, bus, queue):
+            fake = await runtime(door, pool, steps=["Work"])
             await queue.publish([publication(1)], 1000)
             bus.wake_all()
             first = await fake.next_invocation()  # left to time out
@@ -461,8 +514,8 @@ def test_timeouts_and_failures_are_retried_then_buried(tmp_path: Path) -> None:
 def test_a_failure_that_is_not_retryable_is_buried_at_once(tmp_path: Path) -> None:
     async def go() -> None:
         config = step("Work", subscribes=("work",), concurrency=1, max_attempts=5)
-        async with worker_bus(tmp_path, config) as (pool, address, bus, queue):
-            fake = await runtime(address, pool, steps=["Work"])
+        async with worker_bus(tmp_path, config) as (pool, door, bus, queue):
+            fake = await runtime(door, pool, steps=["Work"])
             await queue.publish([publication(1)], 1000)
             bus.wake_all()
             received = await fake.next_invocation()

@@ -11,23 +11,26 @@ from stephost_host.invocation import ApiResponse
 
 def test_json_form_text_and_empty_bodies() -> None:
     # The value (checked against the schema) and the JSON the handler gets: JSON as sent.
-    assert _parse_body(b'{"a": 1}', "application/json; charset=utf-8") == ({"a": 1}, b'{"a": 1}')
-    assert _parse_body(b'{"a": 1}', "") == ({"a": 1}, b'{"a": 1}')
-    assert _parse_body(b"[1]", "application/vnd.api+json") == ([1], b"[1]")
-    form = _parse_body(b"a=1&b=", "application/x-www-form-urlencoded")
+    assert _parse_body(b'{"a": 1}', "application/json; charset=utf-8", 64) == (
+        {"a": 1},
+        b'{"a": 1}',
+    )
+    assert _parse_body(b'{"a": 1}', "", 64) == ({"a": 1}, b'{"a": 1}')
+    assert _parse_body(b"[1]", "application/vnd.api+json", 64) == ([1], b"[1]")
+    form = _parse_body(b"a=1&b=", "application/x-www-form-urlencoded", 64)
     assert form == ({"a": "1", "b": ""}, b'{"a":"1","b":""}')
-    assert _parse_body(b"hello", "text/plain") == ("hello", b'"hello"')
-    assert _parse_body(b"", "application/json") == (None, b"")
+    assert _parse_body(b"hello", "text/plain", 64) == ("hello", b'"hello"')
+    assert _parse_body(b"", "application/json", 64) == (None, b"")
 
 
 def test_malformed_json_names_the_position() -> None:
     with pytest.raises(InvalidJsonError, match="not valid JSON"):
-        _parse_body(b'{"a": ', "application/json")
+        _parse_body(b'{"a": ', "application/json", 64)
 
 
 def test_unknown_media_type_is_refused() -> None:
     with pytest.raises(UnsupportedMediaTypeError, match="application/octet-stream"):
-        _parse_body(b"\x00\x01", "application/octet-stream")
+        _parse_body(b"\x00\x01", "application/octet-stream", 64)
 
 
 def test_response_defaults_to_json() -> None:
@@ -61,3 +64,31 @@ def test_response_text_with_declared_type_and_no_body_statuses() -> None:
 def test_responses_that_break_the_contract_are_refused(response: ApiResponse) -> None:
     with pytest.raises(ValueError):
         _response(response)
+
+
+def test_json_nested_past_the_bound_is_refused_with_where() -> None:
+    from stephost_host.errors import JsonTooDeepError
+    from stephost_host.http.limits import check_json
+
+    deep = b'{"a": ' + b"[" * 64 + b"]" * 64 + b"}"
+    with pytest.raises(JsonTooDeepError, match=r"deeper than 64 levels \(at /a/0/0"):
+        _parse_body(deep, "application/json", 64)
+    # Exactly at the bound passes; brackets inside strings do not count.
+    at_bound = b"[" * 64 + b"]" * 64
+    assert _parse_body(at_bound, "application/json", 64)[1] == at_bound
+    check_json(b'["' + b"[" * 100 + b'"]', ["[" * 100], 64)
+
+
+def test_integers_beyond_2_53_are_refused_naming_the_field() -> None:
+    from stephost_host.errors import ValidationError
+    from stephost_host.http.limits import check_json
+
+    raw = b'{"ok": 9007199254740991, "neg": -9007199254740991, "s": "12345678901234567890"}'
+    check_json(raw, None, 64)  # the largest safe integers, and digits in a string, pass
+    for number in (b"9007199254740992", b"-18446744073709551616", b"1" + b"0" * 300):
+        body = b'{"items": [{"qty": 1}, {"a/b": ' + number + b"}]}"
+        with pytest.raises(ValidationError) as caught:
+            _parse_body(body, "application/json", 64)
+        assert caught.value.errors[0]["path"] == "/items/1/a~1b"
+        assert "beyond 2^53" in caught.value.errors[0]["message"]
+        assert len(caught.value.message) < 400  # a 300-digit number is not echoed whole

@@ -1,15 +1,20 @@
-"""SqliteQueue on a real SQLite file."""
+"""Every QueueBackend behaves the same: SqliteQueue on a real file, RedisQueue on a
+private redis-server. Behaviours only a shared backend has (hosts taking over each
+other's expired leases) run on Redis alone."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
-from stephost_host.bus.base import Publication
+from stephost_host.bus.base import Publication, QueueBackend
+from stephost_host.bus.redis import RedisQueue
 from stephost_host.bus.sqlite import SqliteQueue
+from stephost_host.redis import connect
 
 
 def pub(i: int, steps: tuple[str, ...] = ("A",), **kw: object) -> Publication:
@@ -23,17 +28,42 @@ def pub(i: int, steps: tuple[str, ...] = ("A",), **kw: object) -> Publication:
     )
 
 
+# Opens a handle on the backend under test: another host (by its name) on the same
+# queue, or the same host again after a restart (the same name).
+Opener = Callable[..., Awaitable[QueueBackend]]
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def open_queue(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+    if request.param == "sqlite":
+
+        async def sqlite(host: str = "a") -> QueueBackend:
+            return SqliteQueue(tmp_path / "queue.db")
+
+        return sqlite
+    url = request.getfixturevalue("redis_url")
+
+    async def redis(host: str = "a") -> QueueBackend:
+        return RedisQueue(await connect(url), consumer=host)
+
+    return redis
+
+
 @pytest.fixture
-def queue(tmp_path: Path) -> SqliteQueue:
-    return SqliteQueue(tmp_path / "queue.db")
+def open_redis_queue(redis_url: str) -> Opener:
+    async def redis(host: str = "a") -> QueueBackend:
+        return RedisQueue(await connect(redis_url), consumer=host)
+
+    return redis
 
 
 def run(coro: object) -> object:
     return asyncio.run(coro)  # type: ignore[arg-type]
 
 
-def test_publish_fans_out_and_lease_counts_attempts(queue: SqliteQueue) -> None:
+def test_publish_fans_out_and_lease_counts_attempts(open_queue: Opener) -> None:
     async def go() -> None:
+        queue = await open_queue()
         assert await queue.publish([pub(1, ("A", "B")), pub(2, ("A",))], 1000) == [False, False]
         leased = await queue.lease("A", 10, 1000)
         assert [d.message_id for d in leased] == ["m1", "m2"]
@@ -48,8 +78,9 @@ def test_publish_fans_out_and_lease_counts_attempts(queue: SqliteQueue) -> None:
     run(go())
 
 
-def test_lease_respects_limit_and_order(queue: SqliteQueue) -> None:
+def test_lease_respects_limit_and_order(open_queue: Opener) -> None:
     async def go() -> None:
+        queue = await open_queue()
         await queue.publish([pub(i) for i in range(10)], 1000)
         first = await queue.lease("A", 3, 1000)
         second = await queue.lease("A", 3, 1000)
@@ -59,8 +90,9 @@ def test_lease_respects_limit_and_order(queue: SqliteQueue) -> None:
     run(go())
 
 
-def test_group_delivers_one_at_a_time_in_order_even_across_retries(queue: SqliteQueue) -> None:
+def test_group_delivers_one_at_a_time_in_order_even_across_retries(open_queue: Opener) -> None:
     async def go() -> None:
+        queue = await open_queue()
         await queue.publish(
             [pub(1, group_id="g"), pub(2, group_id="g"), pub(3, group_id="h"), pub(4)], 1000
         )
@@ -77,8 +109,9 @@ def test_group_delivers_one_at_a_time_in_order_even_across_retries(queue: Sqlite
     run(go())
 
 
-def test_retry_delay_and_next_due(queue: SqliteQueue) -> None:
+def test_retry_delay_and_next_due(open_queue: Opener) -> None:
     async def go() -> None:
+        queue = await open_queue()
         await queue.publish([pub(1)], 1000)
         (d,) = await queue.lease("A", 1, 1000)
         await queue.retry(d.id, 60_000, {"code": "X"})
@@ -90,8 +123,9 @@ def test_retry_delay_and_next_due(queue: SqliteQueue) -> None:
     run(go())
 
 
-def test_a_step_delay_holds_back_only_that_steps_delivery(queue: SqliteQueue) -> None:
+def test_a_step_delay_holds_back_only_that_steps_delivery(open_queue: Opener) -> None:
     async def go() -> None:
+        queue = await open_queue()
         await queue.publish([pub(1, ("A", "B"), delays_ms=(0, 60_000))], 1000)
         assert [d.message_id for d in await queue.lease("A", 1, 1000)] == ["m1"]
         assert await queue.lease("B", 1, 1000) == []
@@ -102,8 +136,9 @@ def test_a_step_delay_holds_back_only_that_steps_delivery(queue: SqliteQueue) ->
     run(go())
 
 
-def test_release_does_not_count_the_attempt(queue: SqliteQueue) -> None:
+def test_release_does_not_count_the_attempt(open_queue: Opener) -> None:
     async def go() -> None:
+        queue = await open_queue()
         await queue.publish([pub(1)], 1000)
         (d,) = await queue.lease("A", 1, 1000)
         await queue.release(d.id)
@@ -114,8 +149,9 @@ def test_release_does_not_count_the_attempt(queue: SqliteQueue) -> None:
     run(go())
 
 
-def test_bury_replay_and_delete(queue: SqliteQueue) -> None:
+def test_bury_replay_and_delete(open_queue: Opener) -> None:
     async def go() -> None:
+        queue = await open_queue()
         await queue.publish([pub(1), pub(2)], 1000)
         one, two = await queue.lease("A", 2, 1000)
         await queue.bury(one.id, {"code": "HANDLER_ERROR", "message": "boom"})
@@ -136,8 +172,9 @@ def test_bury_replay_and_delete(queue: SqliteQueue) -> None:
     run(go())
 
 
-def test_idempotency_key_drops_repeats_within_the_window(queue: SqliteQueue) -> None:
+def test_idempotency_key_drops_repeats_within_the_window(open_queue: Opener) -> None:
     async def go() -> None:
+        queue = await open_queue()
         dup = await queue.publish(
             [pub(1, idempotency_key="k"), pub(2, idempotency_key="k"), pub(3)], 60_000
         )
@@ -148,22 +185,23 @@ def test_idempotency_key_drops_repeats_within_the_window(queue: SqliteQueue) -> 
     run(go())
 
 
-def test_idempotency_key_is_accepted_again_after_the_window(queue: SqliteQueue) -> None:
+def test_idempotency_key_is_accepted_again_after_the_window(open_queue: Opener) -> None:
     async def go() -> None:
+        queue = await open_queue()
         assert await queue.publish([pub(1, idempotency_key="k")], 0) == [False]
         assert await queue.publish([pub(2, idempotency_key="k")], 0) == [False]
 
     run(go())
 
 
-def test_cron_tick_fires_once_even_after_reopening(tmp_path: Path) -> None:
+def test_cron_tick_fires_once_even_after_reopening(open_queue: Opener) -> None:
     async def go() -> None:
-        first = SqliteQueue(tmp_path / "q.db")
+        first = await open_queue()
         tick = pub(0, trigger="cron")
         assert await first.fire_cron("Nightly", 1000, tick) is True
         assert await first.fire_cron("Nightly", 1000, tick) is False
         await first.close()
-        second = SqliteQueue(tmp_path / "q.db")
+        second = await open_queue()
         assert await second.fire_cron("Nightly", 1000, tick) is False
         assert await second.fire_cron("Nightly", 500, tick) is False
         assert await second.last_cron_tick("Nightly") == 1000
@@ -173,22 +211,89 @@ def test_cron_tick_fires_once_even_after_reopening(tmp_path: Path) -> None:
     run(go())
 
 
-def test_reclaim_returns_leases_of_a_dead_host(tmp_path: Path) -> None:
+def test_reclaim_returns_leases_of_a_dead_host(open_queue: Opener) -> None:
     async def go() -> None:
-        first = SqliteQueue(tmp_path / "q.db")
+        first = await open_queue()
         await first.publish([pub(1)], 1000)
-        await first.lease("A", 1, 1000)
+        await first.lease("A", 1, 60_000)
         await first.close()
-        second = SqliteQueue(tmp_path / "q.db")
+        second = await open_queue()  # the same host, restarted
         assert await second.reclaim() == 1
-        (d,) = await second.lease("A", 1, 1000)
+        (d,) = await second.lease("A", 1, 60_000)
         assert d.attempt == 1
+        assert d.interruptions == 1
 
     run(go())
 
 
-def test_has_pending_sees_ready_delayed_and_leased_but_not_dead(queue: SqliteQueue) -> None:
+def test_a_cron_tick_fires_on_one_host_only(open_queue: Opener) -> None:
     async def go() -> None:
+        hosts = [await open_queue(name) for name in "abc"]
+        tick = pub(0, trigger="cron")
+        fired = await asyncio.gather(*(h.fire_cron("Every", 5000, tick) for h in hosts))
+        assert sorted(fired) == [False, False, True]
+        assert len(await hosts[2].lease("Every", 10, 60_000)) == 1
+
+    run(go())
+
+
+def test_two_hosts_share_deliveries_and_a_group_stays_one_at_a_time(open_queue: Opener) -> None:
+    async def go() -> None:
+        a, b = await open_queue("a"), await open_queue("b")
+        await a.publish([pub(i, group_id="g") for i in range(3)] + [pub(3), pub(4)], 1000)
+        on_a = await a.lease("A", 2, 60_000)
+        on_b = await b.lease("A", 10, 60_000)
+        assert [d.message_id for d in on_a] == ["m0", "m3"]
+        assert [d.message_id for d in on_b] == ["m4"]  # m1 waits for m0, on any host
+        await a.ack([on_a[0].id])
+        assert [d.message_id for d in await b.lease("A", 10, 60_000)] == ["m1"]
+
+    run(go())
+
+
+def test_a_dead_hosts_expired_lease_is_taken_over(open_redis_queue: Opener) -> None:
+    """Redis only: a lease that outlived ``lease_ms`` goes to whichever host leases
+    next (SQLite has one host, which takes back its leases when it restarts)."""
+
+    async def go() -> None:
+        dead, alive = await open_redis_queue("dead"), await open_redis_queue("alive")
+        await dead.publish([pub(1, group_id="g"), pub(2, group_id="g")], 1000)
+        (held,) = await dead.lease("A", 10, 60_000)
+        assert await alive.lease("A", 10, 60_000) == []  # not expired: left alone
+        (taken,) = await alive.lease("A", 10, 0)  # a lease of 0 ms has expired
+        assert (taken.id, taken.attempt, taken.interruptions) == (held.id, 1, 1)
+        await alive.ack([taken.id])
+        await dead.ack([held.id])  # late: already done; nothing changes
+        assert [d.message_id for d in await alive.lease("A", 10, 60_000)] == ["m2"]
+        assert (await alive.counts())["A"] == {"ready": 0, "delayed": 0, "leased": 1, "dead": 0}
+
+    run(go())
+
+
+def test_attempts_stay_exact_across_retries_releases_and_burial(open_queue: Opener) -> None:
+    async def go() -> None:
+        queue = await open_queue()
+        await queue.publish([pub(1)], 1000)
+        seen = []
+        for _ in range(3):
+            (d,) = await queue.lease("A", 1, 60_000)
+            await queue.release(d.id)  # a runtime went away: not an attempt
+            (d,) = await queue.lease("A", 1, 60_000)
+            seen.append(d.attempt)
+            await queue.retry(d.id, 0, {"code": "X"})
+        (d,) = await queue.lease("A", 1, 60_000)
+        await queue.bury(d.id, {"code": "X"})
+        assert seen == [1, 2, 3]
+        (letter,) = await queue.dead_letters("A")
+        assert letter.attempts == 4
+        assert await queue.has_pending() is False
+
+    run(go())
+
+
+def test_has_pending_sees_ready_delayed_and_leased_but_not_dead(open_queue: Opener) -> None:
+    async def go() -> None:
+        queue = await open_queue()
         assert await queue.has_pending() is False
         await queue.publish([pub(1)], 1000)
         assert await queue.has_pending() is True  # ready
@@ -202,8 +307,9 @@ def test_has_pending_sees_ready_delayed_and_leased_but_not_dead(queue: SqliteQue
     run(go())
 
 
-def test_tracestate_travels_with_the_delivery(queue: SqliteQueue) -> None:
+def test_tracestate_travels_with_the_delivery(open_queue: Opener) -> None:
     async def go() -> None:
+        queue = await open_queue()
         await queue.publish([pub(1, tracestate="vendor=abc"), pub(2)], 1000)
         leased = await queue.lease("A", 10, 1000)
         assert [d.tracestate for d in leased] == ["vendor=abc", ""]

@@ -1,28 +1,49 @@
-"""Every StateStore backend behaves the same."""
+"""Every StateStore backend behaves the same (SQLite, in memory, Redis)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
+from stephost_host.redis import connect
 from stephost_host.state.base import StateStore
 from stephost_host.state.memory import MemoryStateStore
+from stephost_host.state.redis import RedisStateStore
 from stephost_host.state.sqlite import SqliteStateStore
 
-BACKENDS: dict[str, Callable[[Path], StateStore]] = {
-    "sqlite": lambda tmp: SqliteStateStore(tmp / "state.db"),
-    "memory": lambda _tmp: MemoryStateStore(),
-}
+# A backend opens a store (another handle on the same data each time it is called).
+Opener = Callable[[], Awaitable[StateStore]]
 
 
-@pytest.mark.parametrize("backend", sorted(BACKENDS))
-def test_state_operations(backend: str, tmp_path: Path) -> None:
-    store = BACKENDS[backend](tmp_path)
+@pytest.fixture(params=["sqlite", "memory", "redis"])
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+    if request.param == "sqlite":
 
+        async def sqlite() -> StateStore:
+            return SqliteStateStore(tmp_path / "state.db")
+
+        return sqlite
+    if request.param == "memory":
+        shared = MemoryStateStore()
+
+        async def memory() -> StateStore:
+            return shared
+
+        return memory
+    url = request.getfixturevalue("redis_url")
+
+    async def redis() -> StateStore:
+        return RedisStateStore(await connect(url))
+
+    return redis
+
+
+def test_state_operations(open_store: Opener) -> None:
     async def go() -> None:
+        store = await open_store()
         assert await store.get("g", "k") is None
         await store.set("g", "b", b'{"n": 2}')
         await store.set("g", "a", b"[1]")
@@ -36,7 +57,32 @@ def test_state_operations(backend: str, tmp_path: Path) -> None:
         assert await store.clear("g") == 1
         assert await store.list("g") == []
         assert await store.groups() == ["other"]
+        assert await store.clear("never") == 0
         await store.close()
+
+    asyncio.run(go())
+
+
+def test_concurrent_writers_through_two_handles_lose_nothing(open_store: Opener) -> None:
+    """Two handles on one backend (two hosts on one Redis) write at once: every key
+    lands, the last write of a key wins, and ``list`` stays ordered by key."""
+
+    async def go() -> None:
+        first, second = await open_store(), await open_store()
+
+        async def write(store: StateStore, who: str) -> None:
+            for i in range(100):
+                await store.set("g", f"{who}{i:03}", f'"{who}"'.encode())
+                await store.set("shared", "last", f'"{who}{i:03}"'.encode())
+
+        await asyncio.gather(write(first, "a"), write(second, "b"))
+        items = await second.list("g")
+        assert [key for key, _ in items] == sorted(f"{w}{i:03}" for w in "ab" for i in range(100))
+        assert await first.get("shared", "last") in (b'"a099"', b'"b099"')
+        deleted = await asyncio.gather(first.delete("g", "a000"), second.delete("g", "a000"))
+        assert sorted(deleted) == [False, True]  # exactly one of them deleted it
+        await first.close()
+        await second.close()
 
     asyncio.run(go())
 

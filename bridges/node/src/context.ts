@@ -99,6 +99,7 @@ export class InvocationContext implements Context {
   readonly traceId: string
   readonly traceState: string
   readonly deadline: Date | undefined
+  readonly auth: unknown
   #link: HostLink
   #id: number
   #state: State | undefined
@@ -117,6 +118,7 @@ export class InvocationContext implements Context {
     this.traceState = invocation.tracestate
     this.deadline = invocation.deadlineUnixMs ? new Date(invocation.deadlineUnixMs) : undefined
     this.attempt = invocation.attempt
+    this.auth = invocation.auth
   }
 
   get state(): State {

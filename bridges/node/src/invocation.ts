@@ -3,7 +3,7 @@
  */
 import type { ApiRequest } from './sdk.ts'
 
-export type Trigger = 'api' | 'event' | 'cron'
+export type Trigger = 'api' | 'event' | 'cron' | 'auth'
 
 export interface Invocation {
   readonly id: number
@@ -11,8 +11,10 @@ export interface Invocation {
   readonly trigger: Trigger
   /** JSON: the event's data, or null for cron. Empty for an api request. */
   readonly payload: Uint8Array
-  /** The HTTP request, for an api step. */
+  /** The HTTP request, for an api step (and for an auth step, which checks it). */
   readonly request: ApiRequest | undefined
+  /** The principal the api step's `auth` accepted; null when it has no auth. */
+  readonly auth: unknown
   readonly attempt: number
   readonly traceId: string
   readonly traceparent: string

@@ -2,7 +2,8 @@
  * The Node runtime process (bin/stephost-node.mjs runs this).
  *
  * The host launches it with STEPHOST_HOST_ADDRESS (the gRPC address to dial),
- * STEPHOST_RUNTIME_ID and STEPHOST_PROJECT_DIR in its environment. It loads the
+ * STEPHOST_RUNTIME_KEY (what lets it in), STEPHOST_RUNTIME_ID and
+ * STEPHOST_PROJECT_DIR in its environment. It loads the
  * project's TS/JS steps, announces them in Hello, then runs invocations concurrently
  * until the host drains it or the stream ends.
  */
@@ -25,6 +26,9 @@ export async function main(): Promise<void> {
     process.stderr.write('stephost node runtime: STEPHOST_HOST_ADDRESS is not set (the host sets it)\n')
     process.exit(2)
   }
+  // Out of the environment at once: processes a handler starts never inherit it.
+  const key = process.env.STEPHOST_RUNTIME_KEY ?? ''
+  delete process.env.STEPHOST_RUNTIME_KEY
   const project = resolve(process.env.STEPHOST_PROJECT_DIR ?? '.')
   process.chdir(project)
 
@@ -38,7 +42,7 @@ export async function main(): Promise<void> {
   process.on('unhandledRejection', escaped('unhandled rejection'))
 
   const { steps, failures, streams } = await loadSteps(project)
-  const conn = new HostConnection(address)
+  const conn = new HostConnection(address, key)
   runtime = new NodeRuntime(conn, steps)
   const active = runtime
   try {

@@ -57,7 +57,10 @@ export class NodeRuntime {
     try {
       const input = task.step.codec?.input
       const request = invocation.request
-      if (request !== undefined) {
+      if (request !== undefined && invocation.trigger === 'auth') {
+        const principal = await task.step.handler(request, task.ctx)
+        send = () => this.#conn.sendOutput(task.id, principal ?? null)
+      } else if (request !== undefined) {
         if (input !== undefined) request.body = input.fromJSON(request.body)
         const { handler, middleware } = task.step
         const response = apiResponse(

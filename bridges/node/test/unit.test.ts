@@ -107,6 +107,7 @@ describe('the context of an invocation', () => {
     deadlineUnixMs: 1_700_000_000_123,
     topic: 't',
     messageId: 'm',
+    auth: null,
   }
   const link = {} as HostLink // nothing here calls the host
 
@@ -229,6 +230,9 @@ export type PublicTypes = [
   sdk.ApiHandler,
   sdk.ApiRequest,
   sdk.ApiResponse,
+  sdk.AuthConfig,
+  sdk.AuthHandler,
+  sdk.AuthSpec,
   sdk.Context,
   sdk.CronConfig,
   sdk.CronHandler,

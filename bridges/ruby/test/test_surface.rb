@@ -13,7 +13,7 @@ class SurfaceTest < Minitest::Test
     names = IO.popen([RbConfig.ruby, '-I', File.join(Support::ROOT, 'lib'), '-rstephost', '-e',
                       'puts Stephost.constants.sort'], &:read).split
     assert_equal %w[ApiRequest Context Motia StepError], names
-    assert_equal %i[attempt cancelled? deadline emit logger state step streams traceId trace_id trace_state],
+    assert_equal %i[attempt auth cancelled? deadline emit logger state step streams traceId trace_id trace_state],
                  public_methods_of(Stephost::Context)
     assert_equal %i[clear delete get getGroup get_group list set], public_methods_of(Stephost::Context::State)
     assert_equal %i[delete get list send set], public_methods_of(Stephost::Context::Streams)

@@ -32,6 +32,8 @@ CHANNEL_OPTIONS = [
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
 ]
 _dumps = wire.dumps
+# The call metadata that carries the runtime's key (the host's bridge/admission.py).
+KEY_METADATA = "stephost-runtime-key"
 
 
 class Runner(Protocol):
@@ -51,8 +53,9 @@ class Runner(Protocol):
 class HostConnection:
     """Implements ``stephost.context.HostLink`` over the Connect stream."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, key: str = "") -> None:
         self._address = address
+        self._key = key  # sent as call metadata: the gateway admits no runtime without it
         self._channel: grpc.aio.Channel | None = None
         self._call: Any = None
         self._outbox = runtime_pb2.RuntimeFrame()  # the next frame
@@ -78,7 +81,7 @@ class HostConnection:
         hello = wire.hello(steps, failures, streams)
         self._channel = grpc.aio.insecure_channel(self._address, options=CHANNEL_OPTIONS)
         stub = runtime_pb2_grpc.RuntimeServiceStub(self._channel)  # type: ignore[no-untyped-call]
-        self._call = stub.Connect()
+        self._call = stub.Connect(metadata=((KEY_METADATA, self._key),))
         await self._call.write(
             runtime_pb2.RuntimeFrame(messages=[runtime_pb2.RuntimeMessage(hello=hello)])
         )

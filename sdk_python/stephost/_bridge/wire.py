@@ -21,6 +21,7 @@ TRIGGERS = {
     invocation_pb2.TRIGGER_API: "api",
     invocation_pb2.TRIGGER_EVENT: "event",
     invocation_pb2.TRIGGER_CRON: "cron",
+    invocation_pb2.TRIGGER_AUTH: "auth",
 }
 
 
@@ -51,6 +52,7 @@ def trace_id(traceparent: str) -> str:
 def invocation(message: invocation_pb2.Invocation) -> Invocation:
     trace = message.trace
     request = _api_request(message.request) if message.HasField("request") else None
+    auth = message.request.auth if request is not None else b""
     return Invocation(
         id=message.id,
         step=message.step,
@@ -64,6 +66,7 @@ def invocation(message: invocation_pb2.Invocation) -> Invocation:
         topic=message.topic,
         message_id=message.message_id,
         request=request,
+        auth=orjson.loads(auth) if auth else None,
     )
 
 

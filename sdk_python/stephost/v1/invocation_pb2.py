@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from stephost.v1 import error_pb2 as stephost_dot_v1_dot_error__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cstephost/v1/invocation.proto\x12\x0bstephost.v1\x1a\x17stephost/v1/error.proto\"7\n\x0cTraceContext\x12\x13\n\x0btraceparent\x18\x01 \x01(\t\x12\x12\n\ntracestate\x18\x02 \x01(\t\"\x9e\x03\n\nApiRequest\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12<\n\x0bpath_params\x18\x03 \x03(\x0b\x32\'.stephost.v1.ApiRequest.PathParamsEntry\x12>\n\x0cquery_params\x18\x04 \x03(\x0b\x32(.stephost.v1.ApiRequest.QueryParamsEntry\x12\x35\n\x07headers\x18\x05 \x03(\x0b\x32$.stephost.v1.ApiRequest.HeadersEntry\x12\x0c\n\x04\x62ody\x18\x06 \x01(\x0c\x1a\x31\n\x0fPathParamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1aL\n\x10QueryParamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\'\n\x05value\x18\x02 \x01(\x0b\x32\x18.stephost.v1.QueryValues:\x02\x38\x01\x1a.\n\x0cHeadersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x1d\n\x0bQueryValues\x12\x0e\n\x06values\x18\x01 \x03(\t\"\x93\x01\n\x0b\x41piResponse\x12\x0e\n\x06status\x18\x01 \x01(\r\x12\x36\n\x07headers\x18\x02 \x03(\x0b\x32%.stephost.v1.ApiResponse.HeadersEntry\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x0c\x1a.\n\x0cHeadersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x8d\x02\n\nInvocation\x12\n\n\x02id\x18\x01 \x01(\x04\x12\x0c\n\x04step\x18\x02 \x01(\t\x12%\n\x07trigger\x18\x03 \x01(\x0e\x32\x14.stephost.v1.Trigger\x12\x11\n\x07payload\x18\x04 \x01(\x0cH\x00\x12*\n\x07request\x18\n \x01(\x0b\x32\x17.stephost.v1.ApiRequestH\x00\x12\x0f\n\x07\x61ttempt\x18\x05 \x01(\r\x12\x18\n\x10\x64\x65\x61\x64line_unix_ms\x18\x06 \x01(\x03\x12(\n\x05trace\x18\x07 \x01(\x0b\x32\x19.stephost.v1.TraceContext\x12\r\n\x05topic\x18\x08 \x01(\t\x12\x12\n\nmessage_id\x18\t \x01(\tB\x07\n\x05input\"\x9d\x01\n\x10InvocationResult\x12\x15\n\rinvocation_id\x18\x01 \x01(\x04\x12\x10\n\x06output\x18\x02 \x01(\x0cH\x00\x12\'\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x16.stephost.v1.StepErrorH\x00\x12,\n\x08response\x18\x04 \x01(\x0b\x32\x18.stephost.v1.ApiResponseH\x00\x42\t\n\x07outcome\"/\n\x06\x43\x61ncel\x12\x15\n\rinvocation_id\x18\x01 \x01(\x04\x12\x0e\n\x06reason\x18\x02 \x01(\t*X\n\x07Trigger\x12\x17\n\x13TRIGGER_UNSPECIFIED\x10\x00\x12\x0f\n\x0bTRIGGER_API\x10\x01\x12\x11\n\rTRIGGER_EVENT\x10\x02\x12\x10\n\x0cTRIGGER_CRON\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cstephost/v1/invocation.proto\x12\x0bstephost.v1\x1a\x17stephost/v1/error.proto\"7\n\x0cTraceContext\x12\x13\n\x0btraceparent\x18\x01 \x01(\t\x12\x12\n\ntracestate\x18\x02 \x01(\t\"\xac\x03\n\nApiRequest\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12<\n\x0bpath_params\x18\x03 \x03(\x0b\x32\'.stephost.v1.ApiRequest.PathParamsEntry\x12>\n\x0cquery_params\x18\x04 \x03(\x0b\x32(.stephost.v1.ApiRequest.QueryParamsEntry\x12\x35\n\x07headers\x18\x05 \x03(\x0b\x32$.stephost.v1.ApiRequest.HeadersEntry\x12\x0c\n\x04\x62ody\x18\x06 \x01(\x0c\x12\x0c\n\x04\x61uth\x18\x07 \x01(\x0c\x1a\x31\n\x0fPathParamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1aL\n\x10QueryParamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\'\n\x05value\x18\x02 \x01(\x0b\x32\x18.stephost.v1.QueryValues:\x02\x38\x01\x1a.\n\x0cHeadersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x1d\n\x0bQueryValues\x12\x0e\n\x06values\x18\x01 \x03(\t\"\x93\x01\n\x0b\x41piResponse\x12\x0e\n\x06status\x18\x01 \x01(\r\x12\x36\n\x07headers\x18\x02 \x03(\x0b\x32%.stephost.v1.ApiResponse.HeadersEntry\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x0c\x1a.\n\x0cHeadersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x8d\x02\n\nInvocation\x12\n\n\x02id\x18\x01 \x01(\x04\x12\x0c\n\x04step\x18\x02 \x01(\t\x12%\n\x07trigger\x18\x03 \x01(\x0e\x32\x14.stephost.v1.Trigger\x12\x11\n\x07payload\x18\x04 \x01(\x0cH\x00\x12*\n\x07request\x18\n \x01(\x0b\x32\x17.stephost.v1.ApiRequestH\x00\x12\x0f\n\x07\x61ttempt\x18\x05 \x01(\r\x12\x18\n\x10\x64\x65\x61\x64line_unix_ms\x18\x06 \x01(\x03\x12(\n\x05trace\x18\x07 \x01(\x0b\x32\x19.stephost.v1.TraceContext\x12\r\n\x05topic\x18\x08 \x01(\t\x12\x12\n\nmessage_id\x18\t \x01(\tB\x07\n\x05input\"\x9d\x01\n\x10InvocationResult\x12\x15\n\rinvocation_id\x18\x01 \x01(\x04\x12\x10\n\x06output\x18\x02 \x01(\x0cH\x00\x12\'\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x16.stephost.v1.StepErrorH\x00\x12,\n\x08response\x18\x04 \x01(\x0b\x32\x18.stephost.v1.ApiResponseH\x00\x42\t\n\x07outcome\"/\n\x06\x43\x61ncel\x12\x15\n\rinvocation_id\x18\x01 \x01(\x04\x12\x0e\n\x06reason\x18\x02 \x01(\t*j\n\x07Trigger\x12\x17\n\x13TRIGGER_UNSPECIFIED\x10\x00\x12\x0f\n\x0bTRIGGER_API\x10\x01\x12\x11\n\rTRIGGER_EVENT\x10\x02\x12\x10\n\x0cTRIGGER_CRON\x10\x03\x12\x10\n\x0cTRIGGER_AUTH\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,28 +40,28 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_APIREQUEST_HEADERSENTRY']._serialized_options = b'8\001'
   _globals['_APIRESPONSE_HEADERSENTRY']._loaded_options = None
   _globals['_APIRESPONSE_HEADERSENTRY']._serialized_options = b'8\001'
-  _globals['_TRIGGER']._serialized_start=1206
-  _globals['_TRIGGER']._serialized_end=1294
+  _globals['_TRIGGER']._serialized_start=1220
+  _globals['_TRIGGER']._serialized_end=1326
   _globals['_TRACECONTEXT']._serialized_start=70
   _globals['_TRACECONTEXT']._serialized_end=125
   _globals['_APIREQUEST']._serialized_start=128
-  _globals['_APIREQUEST']._serialized_end=542
-  _globals['_APIREQUEST_PATHPARAMSENTRY']._serialized_start=367
-  _globals['_APIREQUEST_PATHPARAMSENTRY']._serialized_end=416
-  _globals['_APIREQUEST_QUERYPARAMSENTRY']._serialized_start=418
-  _globals['_APIREQUEST_QUERYPARAMSENTRY']._serialized_end=494
-  _globals['_APIREQUEST_HEADERSENTRY']._serialized_start=496
-  _globals['_APIREQUEST_HEADERSENTRY']._serialized_end=542
-  _globals['_QUERYVALUES']._serialized_start=544
-  _globals['_QUERYVALUES']._serialized_end=573
-  _globals['_APIRESPONSE']._serialized_start=576
-  _globals['_APIRESPONSE']._serialized_end=723
-  _globals['_APIRESPONSE_HEADERSENTRY']._serialized_start=496
-  _globals['_APIRESPONSE_HEADERSENTRY']._serialized_end=542
-  _globals['_INVOCATION']._serialized_start=726
-  _globals['_INVOCATION']._serialized_end=995
-  _globals['_INVOCATIONRESULT']._serialized_start=998
-  _globals['_INVOCATIONRESULT']._serialized_end=1155
-  _globals['_CANCEL']._serialized_start=1157
-  _globals['_CANCEL']._serialized_end=1204
+  _globals['_APIREQUEST']._serialized_end=556
+  _globals['_APIREQUEST_PATHPARAMSENTRY']._serialized_start=381
+  _globals['_APIREQUEST_PATHPARAMSENTRY']._serialized_end=430
+  _globals['_APIREQUEST_QUERYPARAMSENTRY']._serialized_start=432
+  _globals['_APIREQUEST_QUERYPARAMSENTRY']._serialized_end=508
+  _globals['_APIREQUEST_HEADERSENTRY']._serialized_start=510
+  _globals['_APIREQUEST_HEADERSENTRY']._serialized_end=556
+  _globals['_QUERYVALUES']._serialized_start=558
+  _globals['_QUERYVALUES']._serialized_end=587
+  _globals['_APIRESPONSE']._serialized_start=590
+  _globals['_APIRESPONSE']._serialized_end=737
+  _globals['_APIRESPONSE_HEADERSENTRY']._serialized_start=510
+  _globals['_APIRESPONSE_HEADERSENTRY']._serialized_end=556
+  _globals['_INVOCATION']._serialized_start=740
+  _globals['_INVOCATION']._serialized_end=1009
+  _globals['_INVOCATIONRESULT']._serialized_start=1012
+  _globals['_INVOCATIONRESULT']._serialized_end=1169
+  _globals['_CANCEL']._serialized_start=1171
+  _globals['_CANCEL']._serialized_end=1218
 # @@protoc_insertion_point(module_scope)

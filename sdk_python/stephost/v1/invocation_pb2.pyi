@@ -14,10 +14,12 @@ class Trigger(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TRIGGER_API: _ClassVar[Trigger]
     TRIGGER_EVENT: _ClassVar[Trigger]
     TRIGGER_CRON: _ClassVar[Trigger]
+    TRIGGER_AUTH: _ClassVar[Trigger]
 TRIGGER_UNSPECIFIED: Trigger
 TRIGGER_API: Trigger
 TRIGGER_EVENT: Trigger
 TRIGGER_CRON: Trigger
+TRIGGER_AUTH: Trigger
 
 class TraceContext(_message.Message):
     __slots__ = ("traceparent", "tracestate")
@@ -28,7 +30,7 @@ class TraceContext(_message.Message):
     def __init__(self, traceparent: _Optional[str] = ..., tracestate: _Optional[str] = ...) -> None: ...
 
 class ApiRequest(_message.Message):
-    __slots__ = ("method", "path", "path_params", "query_params", "headers", "body")
+    __slots__ = ("method", "path", "path_params", "query_params", "headers", "body", "auth")
     class PathParamsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -56,13 +58,15 @@ class ApiRequest(_message.Message):
     QUERY_PARAMS_FIELD_NUMBER: _ClassVar[int]
     HEADERS_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
+    AUTH_FIELD_NUMBER: _ClassVar[int]
     method: str
     path: str
     path_params: _containers.ScalarMap[str, str]
     query_params: _containers.MessageMap[str, QueryValues]
     headers: _containers.ScalarMap[str, str]
     body: bytes
-    def __init__(self, method: _Optional[str] = ..., path: _Optional[str] = ..., path_params: _Optional[_Mapping[str, str]] = ..., query_params: _Optional[_Mapping[str, QueryValues]] = ..., headers: _Optional[_Mapping[str, str]] = ..., body: _Optional[bytes] = ...) -> None: ...
+    auth: bytes
+    def __init__(self, method: _Optional[str] = ..., path: _Optional[str] = ..., path_params: _Optional[_Mapping[str, str]] = ..., query_params: _Optional[_Mapping[str, QueryValues]] = ..., headers: _Optional[_Mapping[str, str]] = ..., body: _Optional[bytes] = ..., auth: _Optional[bytes] = ...) -> None: ...
 
 class QueryValues(_message.Message):
     __slots__ = ("values",)

@@ -50,9 +50,15 @@ class RuntimeServiceServicer:
 
     def Connect(self, request_iterator, context):
         """Connect carries everything between one runtime process and the host.
-        The runtime's first message must be a Hello; the host answers with a
-        Welcome, or ends the call with FAILED_PRECONDITION saying why (for example
-        a contract version mismatch). Afterwards the host sends invocations and
+        The call's metadata must carry `stephost-runtime-key`: the key the host
+        handed the runtime when it launched it (STEPHOST_RUNTIME_KEY); without a
+        key it issued, the host ends the call with UNAUTHENTICATED before reading
+        anything. The runtime's first message must be a Hello; the host answers
+        with a Welcome, or ends the call saying why: FAILED_PRECONDITION (a
+        contract version mismatch, no Hello), PERMISSION_DENIED (the Hello is not
+        the one the key was issued for: another runtime id or language, or steps
+        from files that language does not own), ALREADY_EXISTS (that runtime is
+        connected already). Afterwards the host sends invocations and
         replies, and the runtime sends results and calls, all correlated by ids.
         A frame may carry several messages, so that under load one write moves a
         batch.

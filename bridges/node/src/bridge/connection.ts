@@ -21,6 +21,8 @@ import type { HostCall, HostCallReply, HostMessage, RuntimeMessage } from './wir
 // Payloads are bounded by the host's body limit; leave generous room for batches.
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 const CONNECT = '/stephost.v1.RuntimeService/Connect'
+// The call metadata that carries the runtime's key (the host's bridge/admission.py).
+const KEY_METADATA = 'stephost-runtime-key'
 
 type Frame = { messages: RuntimeMessage[] }
 type HostFrame = { messages?: HostMessage[] | null }
@@ -49,8 +51,11 @@ export class HostConnection implements HostLink {
   #pending = new Map<number, (reply: HostCallReply) => void>()
   #nextCallId = 1
   #flush = (): void => this.#write()
+  #key: string
 
-  constructor(address: string) {
+  /** `key`: what lets the runtime through the host's gateway (STEPHOST_RUNTIME_KEY). */
+  constructor(address: string, key = '') {
+    this.#key = key
     this.#client = new grpc.Client(address, grpc.credentials.createInsecure(), {
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -60,10 +65,13 @@ export class HostConnection implements HostLink {
   /** Dial the host, announce the steps (and the files that failed) in Hello, and wait for
    * Welcome (or the host's refusal). */
   open(steps: LoadedStep[], failures: FileFailure[], streams: LoadedStream[], dispatch: Dispatch): Promise<void> {
+    const metadata = new grpc.Metadata()
+    metadata.set(KEY_METADATA, this.#key)
     const stream: Stream = this.#client.makeBidiStreamRequest(
       CONNECT,
       (frame: Frame) => v1.RuntimeFrame.encode(frame).finish() as Buffer,
       (bytes: Buffer) => v1.HostFrame.decode(bytes),
+      metadata,
     )
     this.#stream = stream
     return new Promise((resolve, reject) => {

@@ -25,6 +25,7 @@ const TRIGGERS = new Map<number, Trigger>([
   [stephost.v1.Trigger.TRIGGER_API, 'api'],
   [stephost.v1.Trigger.TRIGGER_EVENT, 'event'],
   [stephost.v1.Trigger.TRIGGER_CRON, 'cron'],
+  [stephost.v1.Trigger.TRIGGER_AUTH, 'auth'],
 ])
 const EMPTY: Uint8Array = new Uint8Array(0)
 
@@ -60,6 +61,7 @@ export function invocation(message: WireInvocation): Invocation {
     trigger: TRIGGERS.get(message.trigger ?? 0) ?? 'cron',
     payload: message.payload ?? EMPTY,
     request: message.request ? apiRequest(message.request) : undefined,
+    auth: parseJson(message.request?.auth),
     attempt: message.attempt ?? 1,
     traceId: traceIdOf(traceparent),
     traceparent,

@@ -2006,7 +2006,10 @@ export namespace stephost {
             TRIGGER_EVENT = 2,
 
             /** TRIGGER_CRON value */
-            TRIGGER_CRON = 3
+            TRIGGER_CRON = 3,
+
+            /** TRIGGER_AUTH value */
+            TRIGGER_AUTH = 4
         }
 
         /**
@@ -2109,6 +2112,9 @@ export namespace stephost {
             /** ApiRequest body. */
             body: Uint8Array;
 
+            /** ApiRequest auth. */
+            auth: Uint8Array;
+
             /**
              * Encodes the specified ApiRequest message. Does not implicitly {@link stephost.v1.ApiRequest.verify|verify} messages.
              * @param message ApiRequest message or plain object to encode
@@ -2150,6 +2156,9 @@ export namespace stephost {
 
                 /** ApiRequest body */
                 body?: (Uint8Array|null);
+
+                /** ApiRequest auth */
+                auth?: (Uint8Array|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

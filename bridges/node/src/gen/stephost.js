@@ -2954,6 +2954,7 @@ export const stephost = $root.stephost = (() => {
             values[valuesById[1] = "TRIGGER_API"] = 1;
             values[valuesById[2] = "TRIGGER_EVENT"] = 2;
             values[valuesById[3] = "TRIGGER_CRON"] = 3;
+            values[valuesById[4] = "TRIGGER_AUTH"] = 4;
             return values;
         })();
 
@@ -3069,6 +3070,7 @@ export const stephost = $root.stephost = (() => {
             ApiRequest.prototype.queryParams = $util.emptyObject;
             ApiRequest.prototype.headers = $util.emptyObject;
             ApiRequest.prototype.body = $util.newBuffer([]);
+            ApiRequest.prototype.auth = $util.newBuffer([]);
 
             ApiRequest.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -3094,6 +3096,8 @@ export const stephost = $root.stephost = (() => {
                         writer.uint32(42).fork().uint32(10).string(keys[i]).uint32(18).string(message.headers[keys[i]]).ldelim();
                 if (message.body != null && $Object.hasOwnProperty.call(message, "body") && message.body.length)
                     writer.uint32(50).bytes(message.body);
+                if (message.auth != null && $Object.hasOwnProperty.call(message, "auth") && message.auth.length)
+                    writer.uint32(58).bytes(message.auth);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3260,6 +3264,15 @@ export const stephost = $root.stephost = (() => {
                                 message.body = value;
                             else
                                 delete message.body;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.auth = value;
+                            else
+                                delete message.auth;
                             continue;
                         }
                     }

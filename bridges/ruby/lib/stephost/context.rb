@@ -15,9 +15,12 @@ module Stephost
   # went away) `ctx.cancelled?` becomes true and the handler's thread is
   # interrupted (an `ensure` still runs). `ctx.deadline` is when that happens
   # at the latest (a Time; nil for never); `ctx.trace_state` is the W3C
-  # tracestate that came with the trace.
+  # tracestate that came with the trace. `ctx.auth` is who called, as the api
+  # step's `auth` accepted them ({'type' => 'apiKey', 'name' => ...},
+  # {'type' => 'jwt', 'subject' => ..., 'claims' => {...}}, or what its auth step
+  # returned); nil when the step has no auth.
   class Context
-    attr_reader :step, :trace_id, :trace_state, :attempt, :state, :streams, :logger
+    attr_reader :step, :trace_id, :trace_state, :attempt, :state, :streams, :logger, :auth
     alias traceId trace_id # Motia's spelling
 
     # Set by the runtime when the host cancels the invocation; read by the handler.
@@ -38,8 +41,9 @@ module Stephost
     # `emit_types`: topic => the message type the step's config declares for it.
     # `deadline_ms`: Unix milliseconds, 0 for none.
     def initialize(link, invocation_id, step, trace_id, attempt, emit_types = {}, deadline_ms: 0, trace_state: '',
-                   cancellation: Cancellation.new)
+                   cancellation: Cancellation.new, auth: nil)
       @link = link
+      @auth = auth
       @emit_types = emit_types
       @id = invocation_id
       @step = step

@@ -9,7 +9,9 @@ module Stephost
   # The Ruby runtime process: `ruby bridges/ruby/bin/stephost-ruby`.
   #
   # The host launches it with STEPHOST_HOST_ADDRESS (the gRPC address to dial),
-  # STEPHOST_RUNTIME_ID and STEPHOST_PROJECT_DIR in its environment. It loads
+  # STEPHOST_RUNTIME_KEY (what lets it in; removed from the environment at once,
+  # so processes a handler starts never inherit it), STEPHOST_RUNTIME_ID and
+  # STEPHOST_PROJECT_DIR in its environment. It loads
   # the project's Ruby steps, announces them in Hello with its capacity (the
   # size of its worker pool, so the host never sends more than fits), then runs
   # invocations on that pool until the host drains it or the stream ends.
@@ -169,7 +171,7 @@ module Stephost
 
       begin
         output = call(step, invocation, cancellation)
-        invocation.request ? [:response, Runtime.api_response(output)] : [:output, output]
+        invocation.trigger == :api ? [:response, Runtime.api_response(output)] : [:output, output]
       rescue Cancelled
         raise
       rescue Exception => e # user code may raise anything
@@ -199,9 +201,9 @@ module Stephost
     def call(step, invocation, cancellation)
       ctx = Context.new(@conn, invocation.id, step.name, invocation.trace_id, invocation.attempt, step.emit_types,
                         deadline_ms: invocation.deadline_ms, trace_state: invocation.tracestate,
-                        cancellation: cancellation)
+                        cancellation: cancellation, auth: invocation.auth)
       case invocation.trigger
-      when :api
+      when :api, :auth
         request = Runtime.api_request(step, invocation.request)
         Thread.handle_interrupt(Cancelled => :immediate) { step.call(request, ctx) }
       when :event
@@ -274,6 +276,7 @@ module Stephost
         $stdout.sync = true
         address = env['STEPHOST_HOST_ADDRESS'].to_s
         abort 'stephost ruby runtime: STEPHOST_HOST_ADDRESS is not set (the host sets it)' if address.empty?
+        key = env.delete('STEPHOST_RUNTIME_KEY').to_s
         capacity = threads(env)
         project = File.expand_path(env.fetch('STEPHOST_PROJECT_DIR', '.'))
         Dir.chdir(project)
@@ -281,7 +284,7 @@ module Stephost
         Typed.add_to_load_path(generated)
         steps, failures = Loader.load_steps(project)
         failures += Typed.resolve(steps, generated, project)
-        conn = Bridge::Connection.new(address)
+        conn = Bridge::Connection.new(address, key)
         runtime = new(conn, steps, capacity)
         begin
           conn.open(steps, failures, capacity, env['STEPHOST_RUNTIME_ID'], runtime)

@@ -109,6 +109,7 @@ export const handler: ApiHandler<Body | null> = async (req, ctx) => {
           traceState: ctx.traceState,
           deadlineMs: ctx.deadline?.getTime() ?? null,
           deadlineType: ctx.deadline?.constructor.name ?? null,
+          auth: ctx.auth,
         },
       }
     case 'forward':

@@ -94,6 +94,7 @@ async def handler(req: ApiRequest, ctx: Context) -> Any:
                 "traceState": ctx.trace_state,
                 "deadlineMs": round(deadline.timestamp() * 1000) if deadline else None,
                 "deadlineType": type(deadline).__name__,
+                "auth": ctx.auth,
             }
         )
     if action == "forward":

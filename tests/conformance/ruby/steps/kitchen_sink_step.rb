@@ -43,7 +43,7 @@ end
 def context_of(ctx)
   deadline = ctx.deadline
   { traceState: ctx.trace_state, deadlineMs: deadline && (deadline.to_r * 1000).to_i,
-    deadlineType: deadline&.class&.name }
+    deadlineType: deadline&.class&.name, auth: ctx.auth }
 end
 
 # The runtime interrupts the sleep when the host cancels; `ensure` still runs.

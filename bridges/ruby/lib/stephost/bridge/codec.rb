@@ -14,7 +14,7 @@ module Stephost
   module Bridge
     CONTRACT_VERSION = V1::ContractVersion::CONTRACT_VERSION_CURRENT
     LANGUAGE = 'ruby'
-    TRIGGERS = { TRIGGER_API: :api, TRIGGER_EVENT: :event, TRIGGER_CRON: :cron }.freeze
+    TRIGGERS = { TRIGGER_API: :api, TRIGGER_EVENT: :event, TRIGGER_CRON: :cron, TRIGGER_AUTH: :auth }.freeze
 
     module_function
 
@@ -26,7 +26,8 @@ module Stephost
       Stephost::Invocation.new(
         message.id, message.step, TRIGGERS.fetch(message.trigger, :cron), message.payload, message.attempt,
         trace_id(traceparent), traceparent, trace ? trace.tracestate : '', message.deadline_unix_ms,
-        message.topic, message.message_id, request && WireRequest.new(request)
+        message.topic, message.message_id, request && WireRequest.new(request),
+        request && !request.auth.empty? ? Bridge.load(request.auth) : nil
       )
     end
 

@@ -16,11 +16,13 @@ module Stephost
       include GRPC::Core::CallOps
 
       METHOD = "/#{V1::RuntimeService::Service.service_name}/Connect"
+      # The call metadata that carries the runtime's key (the host's bridge/admission.py).
+      KEY_METADATA = 'stephost-runtime-key'
 
-      def initialize(address, channel_args)
+      def initialize(address, channel_args, key)
         @channel = GRPC::ClientStub.setup_channel(nil, address, :this_channel_is_insecure, channel_args)
         @call = @channel.create_call(nil, nil, METHOD, nil, GRPC::Core::TimeConsts::INFINITE_FUTURE)
-        @call.run_batch(SEND_INITIAL_METADATA => {})
+        @call.run_batch(SEND_INITIAL_METADATA => { KEY_METADATA => key })
         @metadata_received = false
       end
 
@@ -64,8 +66,10 @@ module Stephost
       CHANNEL_ARGS = { 'grpc.max_send_message_length' => MAX_MESSAGE_BYTES,
                        'grpc.max_receive_message_length' => MAX_MESSAGE_BYTES }.freeze
 
-      def initialize(address)
+      # key: what lets the runtime through the host's gateway (STEPHOST_RUNTIME_KEY).
+      def initialize(address, key = '')
         @address = address
+        @key = key
         @lock = Mutex.new
         @outbox = []
         @ready = ConditionVariable.new
@@ -81,7 +85,7 @@ module Stephost
       # Stephost::Invocation) / on_cancel(id, reason) / on_drain / on_closed.
       def open(steps, failures, capacity, runtime_id, handler)
         hello = Bridge.hello(steps, failures, capacity, runtime_id)
-        @stream = Stream.new(@address, CHANNEL_ARGS.dup)
+        @stream = Stream.new(@address, CHANNEL_ARGS.dup, @key)
         @handler = handler
         begin
           @stream.write(V1::RuntimeFrame.new(messages: [V1::RuntimeMessage.new(hello: hello)]))

@@ -18,6 +18,7 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       map :query_params, :string, :message, 4, "stephost.v1.QueryValues"
       map :headers, :string, :string, 5
       optional :body, :bytes, 6
+      optional :auth, :bytes, 7
     end
     add_message "stephost.v1.QueryValues" do
       repeated :values, :string, 1
@@ -58,6 +59,7 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       value :TRIGGER_API, 1
       value :TRIGGER_EVENT, 2
       value :TRIGGER_CRON, 3
+      value :TRIGGER_AUTH, 4
     end
   end
 end

@@ -1,0 +1,69 @@
+"""StateStore on Redis: a hash per group (``stephost:state:<group>``).
+
+A set names the groups that have keys, kept in step with the hashes by Lua
+scripts, so ``groups`` needs no SCAN. Each call is one atomic Redis operation,
+which is what keeps concurrent writers from different hosts correct.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from ..redis import KEY_PREFIX, Client
+from .base import Items, Names
+
+_SET = """
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+"""
+
+_DELETE = """
+local deleted = redis.call('HDEL', KEYS[1], ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
+return deleted
+"""
+
+_CLEAR = """
+local count = redis.call('HLEN', KEYS[1])
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+return count
+"""
+
+
+class RedisStateStore:
+    def __init__(self, client: Client, prefix: str = KEY_PREFIX) -> None:
+        self._redis = client
+        self._prefix = f"{prefix}state:"
+        self._groups_key = f"{prefix}state-groups"
+        self._set = client.register_script(_SET)
+        self._delete = client.register_script(_DELETE)
+        self._clear = client.register_script(_CLEAR)
+
+    def _key(self, group: str) -> str:
+        return self._prefix + group
+
+    async def get(self, group: str, key: str) -> bytes | None:
+        # The client does not decode: replies are bytes.
+        return cast(bytes | None, await self._redis.hget(self._key(group), key))
+
+    async def set(self, group: str, key: str, value: bytes) -> None:
+        await self._set(keys=[self._key(group), self._groups_key], args=[key, value, group])
+
+    async def delete(self, group: str, key: str) -> bool:
+        deleted = await self._delete(keys=[self._key(group), self._groups_key], args=[key, group])
+        return bool(deleted)
+
+    async def list(self, group: str) -> Items:
+        items = cast(dict[bytes, bytes], await self._redis.hgetall(self._key(group)))
+        return sorted((key.decode(), value) for key, value in items.items())
+
+    async def clear(self, group: str) -> int:
+        return int(await self._clear(keys=[self._key(group), self._groups_key], args=[group]))
+
+    async def groups(self) -> Names:
+        names = cast(set[bytes], await self._redis.smembers(self._groups_key))
+        return sorted(name.decode() for name in names)
+
+    async def close(self) -> None:
+        """The client is the host's to close (the queue shares it)."""
