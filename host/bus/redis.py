@@ -22,6 +22,7 @@ so this needs one Redis (or a primary with replicas), not Redis Cluster.
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from collections.abc import Sequence
@@ -361,9 +362,10 @@ def _now_ms() -> int:
 
 
 def default_consumer(port: int) -> str:
-    """A host's name in the consumer groups: the same across its restarts (so a restarted
-    host takes back at once what it held when it died), distinct between hosts."""
-    return f"{socket.gethostname()}:{port}"
+    """A host's name in the consumer groups: the same across its restarts on a fixed
+    port (so a restarted host takes back at once what it held when it died), distinct
+    between hosts; with port 0 (any free port), the process id distinguishes it."""
+    return f"{socket.gethostname()}:{port or f'pid{os.getpid()}'}"
 
 
 def _text(value: bytes | None) -> str:
