@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from stephost_host.testing import StephostApp
-from tests.conftest import write_project
+from tests.conftest import run_cli, write_project
 
 pytestmark = pytest.mark.integration
 
@@ -81,3 +81,51 @@ def test_two_hosts_on_one_redis_share_one_project(
         first.post("/progress/j1", json={"percent": 50})
         update = orjson.loads(ws.recv(timeout=5))
     assert update == {"type": "set", "id": "state", "value": {"percent": 50}}
+
+
+WORKER_PROJECT = {
+    **PROJECT,
+    "steps/whoami_step.py": """
+import os
+
+config = {"type": "api", "name": "WhoAmI", "method": "GET", "path": "/whoami"}
+
+async def handler(req, ctx):
+    return {"status": 200, "body": {"pid": os.getpid()}}
+""",
+}
+
+
+def test_workers_share_one_port_and_one_redis(
+    make_app: Start, redis_url: str, tmp_path: Path
+) -> None:
+    import httpx
+
+    project = write_project(tmp_path / "p", WORKER_PROJECT)
+    app = make_app(
+        project, copy=False, env={"STEPHOST_BACKEND_URL": redis_url}, args=("--workers", "2")
+    )
+    app.wait_for(
+        lambda: sum(line.get("event") == "stephost is serving" for line in app.lines) == 2,
+        what="both workers to serve",
+    )
+    # A new connection each time: the kernel spreads connections over the workers.
+    pids = {httpx.get(f"{app.url}/whoami").json()["pid"] for _ in range(40)}
+    assert len(pids) == 2  # each worker answers, from its own Python runtime
+
+    for i in range(ORDERS):
+        assert httpx.post(f"{app.url}/orders/o{i}").status_code == 202
+    app.wait_idle()
+    handled = Counter(_handled(app))
+    assert len(handled) == ORDERS
+    assert [m for m, n in handled.items() if n > 1] == []
+    assert app.stop() == 0  # SIGTERM to the parent stops both workers cleanly
+
+
+def test_more_than_one_worker_on_sqlite_is_a_clear_error(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", PROJECT)
+    result = run_cli("start", "--port", "0", "--workers", "3", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "error: 3 workers need a shared backend, and SQLite serves one host process"
+    )
