@@ -19,10 +19,6 @@ KEY_PREFIX = "stephost:"
 Client = aioredis.Redis
 
 
-def is_redis_url(url: str) -> bool:
-    return url.startswith(("redis://", "rediss://", "unix://"))
-
-
 def redacted(url: str) -> str:
     """``url`` without its password, for messages and logs."""
     scheme, sep, rest = url.partition("://")

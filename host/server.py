@@ -22,10 +22,10 @@ from typing import Any
 
 from . import __version__, motia
 from .auth.keys import ApiKeyStore
+from .backends import open_backends
 from .bridge.connection import RuntimeConnection
 from .bus.base import QueueBackend
 from .bus.bus import EventBus
-from .bus.sqlite import SqliteQueue
 from .calls import HostCalls
 from .catalog import Catalog, LoadProblem
 from .contracts import Contracts
@@ -35,7 +35,7 @@ from .errors import DuplicateStepError, ProjectError
 from .http.access import without_admin
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
 from .http.auth import Authenticator
-from .lifecycle import DataDirLock, Runtimes, bind_http, settle_gc
+from .lifecycle import Runtimes, bind_http, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, RuntimeInfo
 from .runtimes.languages import STEP_DIRS, step_dirs, step_files
@@ -43,7 +43,6 @@ from .runtimes.pool import RuntimePool
 from .runtimes.supervisor import RuntimeSupervisor
 from .settings import Settings
 from .state.base import StateStore
-from .state.sqlite import SqliteStateStore
 from .streams import StreamHub
 from .telemetry import get_logger, recent_logs, spans
 
@@ -122,18 +121,15 @@ class Host:
         stack.callback(spans.listeners.remove, self.metrics.observe)
         self._dev = DevMode(self)  # its snapshot: changes made while starting count too
         self.languages = sorted(step_files(self.project))
-        data_dir = self.settings.data_dir
-        lock = DataDirLock(data_dir)
         stack.callback(log.info, "stephost stopped")
-        stack.callback(lock.release)
-        self.state = SqliteStateStore(data_dir / "state.db")
-        stack.push_async_callback(self.state.close)
-        queue = SqliteQueue(data_dir / "queue.db")
-        stack.push_async_callback(queue.close)
+        backends = await open_backends(self.settings, stack)
+        log.info("backend open", backend=backends.description)
+        self.state, queue = backends.state, backends.queue
         reclaimed = await queue.reclaim()
         if reclaimed:
             log.info("deliveries of a previous run returned to the queue", count=reclaimed)
-        self.streams = StreamHub(self.state)
+        self.streams = StreamHub(self.state, backends.relay)
+        await self.streams.start()
         self.runtimes = Runtimes(
             self.project,
             self.settings,

@@ -12,12 +12,13 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .errors import ProjectError
 
 CONFIG_FILE = "stephost.toml"
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class RuntimeSettings(BaseModel):
@@ -66,6 +67,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=3111, ge=0, le=65535)
     data_dir: Path = Path(".stephost")
+    # Where state and the queue live: empty for SQLite files in data_dir, or a Redis URL
+    # (redis://, rediss://, unix://) that several hosts share. `backend` in the file.
+    backend_url: str = ""
+    # Host processes of `stephost start`, sharing the port and the backend (N > 1: Redis).
+    workers: int = Field(default=1, ge=1, le=64)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     # Request limits (README "Limits"): over them a request gets a 4xx, nothing runs.
     max_header_count: int = Field(default=100, ge=1)
@@ -94,6 +100,16 @@ class Settings(BaseSettings):
     # API keys besides the data folder's: key name -> the environment variable holding it.
     api_keys: dict[str, str] = Field(default_factory=dict)
 
+    @field_validator("backend_url")
+    @classmethod
+    def _known_backend(cls, url: str) -> str:
+        if url in ("", "sqlite") or url.startswith(REDIS_SCHEMES):
+            return "" if url == "sqlite" else url
+        raise ValueError(
+            f"{url!r} is not a backend: use a Redis URL (redis://host:6379/0, "
+            "rediss://… or unix://…), or leave it out for SQLite"
+        )
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -119,6 +135,8 @@ def load_settings(project: Path, **overrides: Any) -> Settings:
             file_values = tomllib.loads(config_file.read_text())
         except tomllib.TOMLDecodeError as exc:
             raise ProjectError(f"{config_file}: {exc}") from None
+        if "backend" in file_values:  # the file's short name for backend_url
+            file_values["backend_url"] = file_values.pop("backend")
     try:
         settings = Settings(**file_values)
     except ValidationError as exc:

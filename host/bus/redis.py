@@ -22,6 +22,7 @@ so this needs one Redis (or a primary with replicas), not Redis Cluster.
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from collections.abc import Sequence
@@ -360,10 +361,13 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def default_consumer(port: int) -> str:
-    """A host's name in the consumer groups: the same across its restarts (so a restarted
-    host takes back at once what it held when it died), distinct between hosts."""
-    return f"{socket.gethostname()}:{port}"
+def default_consumer(port: int, worker: int = 0) -> str:
+    """A host's name in the consumer groups: the same across its restarts on a fixed
+    port (so a restarted host takes back at once what it held when it died), distinct
+    between hosts (and between the workers of one; see host.workers); with port 0 (any
+    free port), the process id distinguishes it."""
+    name = f"{socket.gethostname()}:{port or f'pid{os.getpid()}'}"
+    return f"{name}:w{worker}" if worker else name
 
 
 def _text(value: bytes | None) -> str:
