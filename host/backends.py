@@ -16,6 +16,7 @@ from .lifecycle import DataDirLock
 from .settings import Settings
 from .state.base import StateStore
 from .streams import StreamRelay
+from .workers import worker_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ async def open_backends(settings: Settings, stack: contextlib.AsyncExitStack) ->
         stack.push_async_callback(relay.close)
         return Backends(
             state=RedisStateStore(client),
-            queue=RedisQueue(client, consumer=default_consumer(settings.port)),
+            queue=RedisQueue(client, consumer=default_consumer(settings.port, worker_index())),
             relay=relay,
             description=f"redis {redacted(settings.backend_url)}",
         )

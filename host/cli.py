@@ -68,7 +68,12 @@ StrictOpt = Annotated[
 
 
 def _serve(
-    project: Path, host: str | None, port: int | None, watch: bool, strict: bool = False
+    project: Path,
+    host: str | None,
+    port: int | None,
+    watch: bool,
+    strict: bool = False,
+    workers: int | None = None,
 ) -> None:
     from .errors import ProjectError
     from .server import Host, bind_http
@@ -77,12 +82,24 @@ def _serve(
 
     project = project.resolve()
     try:
-        settings = load_settings(project, host=host, port=port, strict=strict or None)
+        settings = load_settings(
+            project, host=host, port=port, strict=strict or None, workers=workers
+        )
     except ProjectError as exc:
         fail(exc.message)
     configure_logging(settings.log_level, settings.log_format)
+    from .workers import WorkerParent, check_workers, listen_socket
+
+    inherited = listen_socket()
+    if settings.workers > 1 and not watch and inherited is None:
+        try:
+            check_workers(settings)
+            parent = WorkerParent(project, settings, ["--strict"] if strict else [])
+        except ProjectError as exc:
+            fail(exc.message)
+        raise SystemExit(parent.run())
     try:
-        sock = bind_http(settings.host, settings.port)
+        sock = inherited or bind_http(settings.host, settings.port)
     except ProjectError as exc:
         fail(exc.message)
 
@@ -123,9 +140,19 @@ def start(
     port: PortOpt = None,
     host: HostOpt = None,
     strict: StrictOpt = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Host processes sharing the port (more than 1 needs a Redis backend).",
+            show_default="1, or workers in stephost.toml",
+        ),
+    ] = None,
 ) -> None:
     """Serve the project (production: no file watching)."""
-    _serve(project, host, port, watch=False, strict=strict)
+    _serve(project, host, port, watch=False, strict=strict, workers=workers)
 
 
 @app.command()

@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     # Where state and the queue live: empty for SQLite files in data_dir, or a Redis URL
     # (redis://, rediss://, unix://) that several hosts share. `backend` in the file.
     backend_url: str = ""
+    # Host processes of `stephost start`, sharing the port and the backend (N > 1: Redis).
+    workers: int = Field(default=1, ge=1, le=64)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     # Request limits (README "Limits"): over them a request gets a 4xx, nothing runs.
     max_header_count: int = Field(default=100, ge=1)

@@ -361,11 +361,13 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def default_consumer(port: int) -> str:
+def default_consumer(port: int, worker: int = 0) -> str:
     """A host's name in the consumer groups: the same across its restarts on a fixed
     port (so a restarted host takes back at once what it held when it died), distinct
-    between hosts; with port 0 (any free port), the process id distinguishes it."""
-    return f"{socket.gethostname()}:{port or f'pid{os.getpid()}'}"
+    between hosts (and between the workers of one; see host.workers); with port 0 (any
+    free port), the process id distinguishes it."""
+    name = f"{socket.gethostname()}:{port or f'pid{os.getpid()}'}"
+    return f"{name}:w{worker}" if worker else name
 
 
 def _text(value: bytes | None) -> str:
