@@ -86,6 +86,7 @@ proto-check: python-deps
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) $(NODE_BRIDGE)/node_modules $(WORKBENCH)/node_modules $(WORKBENCH_DIST) \

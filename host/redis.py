@@ -17,6 +17,7 @@ from .errors import ProjectError
 KEY_PREFIX = "stephost:"
 
 Client = aioredis.Redis
+POOL_SIZE = 32
 
 
 def redacted(url: str) -> str:
@@ -31,9 +32,18 @@ def redacted(url: str) -> str:
 
 async def connect(url: str) -> Client:
     """A client for ``url`` that has answered a PING; ProjectError when none answers."""
-    client: Client = aioredis.from_url(
-        url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=30
+    # A bounded pool that makes a call wait for a free connection (the default pool
+    # refuses past 100 at once, which a busy host reaches): Redis answers each call in
+    # well under a millisecond, so a few dozen connections carry a host.
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=POOL_SIZE,
+        timeout=10,
+        socket_connect_timeout=5,
+        socket_timeout=10,
+        health_check_interval=30,
     )
+    client: Client = aioredis.Redis(connection_pool=pool)
     try:
         await client.ping()
     except (RedisError, OSError) as exc:
