@@ -20,7 +20,9 @@
     ├── NotFoundError            404   no route, state key, DLQ entry, ...
     │   └── UnknownTopicError    404   nobody subscribes to the topic
     ├── MethodNotAllowedError    405
-    ├── StepFailedError          500   a handler failed (carries the runtime's Failure)
+    ├── StorageError             503   a durable write failed (disk full, read-only)
+    ├── StepFailedError          500   a handler failed (carries the runtime's Failure);
+    │                                  503 when it failed on the host being unavailable
     └── TransportError                 no answer came from a runtime (step: which step)
         ├── RuntimeUnavailableError 503  no runtime could take the step in time
         ├── RuntimeLostError     503   the runtime went away while running it
@@ -58,8 +60,9 @@ class HostError(Exception):
         return {"error": error}
 
     def response_headers(self) -> list[tuple[bytes, bytes]]:
-        """Headers the HTTP answer carries besides the JSON body's."""
-        return []
+        """Headers the HTTP answer carries besides the JSON body's: a 503 says "the host
+        cannot take this now", so it tells the client when to try again."""
+        return [(b"retry-after", b"1")] if self.status == 503 else []
 
     def as_failure(self, step: str = "", *, retryable: bool = False) -> Failure:
         """This error in the shape every failure takes at the boundary (for a handler
@@ -181,12 +184,27 @@ class UnknownTopicError(NotFoundError):
     code = "UNKNOWN_TOPIC"
 
 
+class StorageError(HostError):
+    """A durable write failed (disk full, read-only, I/O error): nothing was stored, and
+    trying again later may work."""
+
+    status = 503
+    code = "STORAGE_UNAVAILABLE"
+
+
+# Codes of host calls that failed because the host cannot take more now: a handler that
+# let one through failed for that reason, and its client is told to come back (503).
+UNAVAILABLE_CODES = frozenset({StorageError.code})
+
+
 class StepFailedError(HostError):
     """A handler failed; the client sees code, message and step, never the stack."""
 
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.message, code=failure.code)
         self.failure = failure
+        if failure.code in UNAVAILABLE_CODES:
+            self.status = 503
 
     def to_json(self, trace_id: str = "") -> dict[str, Any]:
         body = super().to_json(trace_id)

@@ -35,7 +35,7 @@ from .errors import DuplicateStepError, ProjectError
 from .http.access import without_admin
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
 from .http.auth import Authenticator
-from .lifecycle import Runtimes, bind_http, settle_gc
+from .lifecycle import Runtimes, bind_http, data_dir_errors, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, RuntimeInfo
 from .runtimes.languages import STEP_DIRS, step_dirs, step_files
@@ -122,10 +122,11 @@ class Host:
         self._dev = DevMode(self)  # its snapshot: changes made while starting count too
         self.languages = sorted(step_files(self.project))
         stack.callback(log.info, "stephost stopped")
-        backends = await open_backends(self.settings, stack)
+        with data_dir_errors(self.settings.data_dir):
+            backends = await open_backends(self.settings, stack)
+            reclaimed = await backends.queue.reclaim()
         log.info("backend open", backend=backends.description)
         self.state, queue = backends.state, backends.queue
-        reclaimed = await queue.reclaim()
         if reclaimed:
             log.info("deliveries of a previous run returned to the queue", count=reclaimed)
         self.streams = StreamHub(self.state, backends.relay)
