@@ -13,6 +13,7 @@
     │   ├── JsonTooDeepError     400   JSON nested deeper than the bound
     │   ├── RequestTimeoutError  408   the request did not arrive in time
     │   ├── PayloadTooLargeError 413
+    │   │   └── MessageTooLargeError 413  a message over max_message_bytes (emit, result)
     │   ├── UnsupportedMediaTypeError 415
     │   └── HeadersTooLargeError 431   too many headers, or too many bytes of them
     ├── UnauthorizedError        401   an api step's credential is missing or invalid
@@ -141,6 +142,13 @@ class PayloadTooLargeError(RequestError):
     code = "PAYLOAD_TOO_LARGE"
 
 
+class MessageTooLargeError(PayloadTooLargeError):
+    """A message bigger than ``max_message_bytes``: refused before it is stored or sent,
+    so that only the call that made it fails."""
+
+    code = "MESSAGE_TOO_LARGE"
+
+
 class HeadersTooLargeError(RequestError):
     status = 431
     code = "HEADERS_TOO_LARGE"
@@ -192,9 +200,9 @@ class StorageError(HostError):
     code = "STORAGE_UNAVAILABLE"
 
 
-# Codes of host calls that failed because the host cannot take more now: a handler that
-# let one through failed for that reason, and its client is told to come back (503).
-UNAVAILABLE_CODES = frozenset({StorageError.code})
+# Codes of host calls a handler may let through, and the status its client then gets:
+# the host cannot take more now (503), or the handler's message was too large (413).
+CALL_FAILURE_STATUS = {StorageError.code: 503, MessageTooLargeError.code: 413}
 
 
 class StepFailedError(HostError):
@@ -203,8 +211,7 @@ class StepFailedError(HostError):
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.message, code=failure.code)
         self.failure = failure
-        if failure.code in UNAVAILABLE_CODES:
-            self.status = 503
+        self.status = CALL_FAILURE_STATUS.get(failure.code, 500)
 
     def to_json(self, trace_id: str = "") -> dict[str, Any]:
         body = super().to_json(trace_id)

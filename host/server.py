@@ -136,10 +136,17 @@ class Host:
             self.settings,
             processes={lang: self.settings.runtime(lang).processes for lang in self.languages},
             drain_grace_s=self.settings.drain_grace_s,
-            env={"STEPHOST_GEN_DIR": self.settings.gen_dir},
+            env={
+                "STEPHOST_GEN_DIR": self.settings.gen_dir,
+                # Runtimes check what they send against it, before sending.
+                "STEPHOST_MAX_MESSAGE_BYTES": str(self.settings.max_message_bytes),
+            },
         )
         self.bus = EventBus(
-            queue, self.runtimes.pool, dedup_window_ms=int(self.settings.dedup_window_s * 1000)
+            queue,
+            self.runtimes.pool,
+            dedup_window_ms=int(self.settings.dedup_window_s * 1000),
+            max_message_bytes=self.settings.max_message_bytes,
         )
         stack.push_async_callback(self.bus.stop)  # flushes what is batched: after the runtimes
         self.cron = CronScheduler(self.bus, queue)

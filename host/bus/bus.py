@@ -29,6 +29,7 @@ import orjson
 
 from ..catalog import Catalog, StepConfig
 from ..errors import (
+    MessageTooLargeError,
     NotFoundError,
     RuntimeLostError,
     RuntimeUnavailableError,
@@ -60,6 +61,7 @@ LEASE_MARGIN_MS = 60_000
 LEASE_RETRY_MS = 250
 MAX_LEASE_RETRY_MS = 5_000
 RECENT_MESSAGES = 10_000
+DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 log = get_logger(component="bus")
 
@@ -106,8 +108,16 @@ def _cron_run(step: StepConfig, trace_id: str) -> Publication:
 
 
 class EventBus:
-    def __init__(self, queue: QueueBackend, pool: RuntimePool, *, dedup_window_ms: int) -> None:
+    def __init__(
+        self,
+        queue: QueueBackend,
+        pool: RuntimePool,
+        *,
+        dedup_window_ms: int,
+        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+    ) -> None:
         self.queue = queue
+        self.max_message_bytes = max_message_bytes
         self.pool = pool
         self.catalog = Catalog()
         self.workers: dict[str, StepWorker] = {}
@@ -159,7 +169,13 @@ class EventBus:
         delay_ms: int = 0,
         tracestate: str = "",
     ) -> EmitResult:
-        """Store ``data`` for every step subscribed to ``topic``; durable on return."""
+        """Store ``data`` for every step subscribed to ``topic``; durable on return.
+        Data over ``max_message_bytes`` is refused: it could not reach a runtime."""
+        if len(data) > self.max_message_bytes:
+            raise MessageTooLargeError(
+                f"the data emitted on {topic!r} is {len(data)} bytes; the limit is "
+                f"{self.max_message_bytes} bytes (max_message_bytes)"
+            )
         steps = tuple(s.name for s in self.catalog.subscribers(topic))
         message_id = new_message_id()
         duplicate = False
