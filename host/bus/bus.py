@@ -384,7 +384,10 @@ class StepWorker:
                     task.add_done_callback(self._finished)
                 if len(batch) == free:
                     continue  # there may be more
-                next_due = await queue.next_due_ms(self.step.name, now)
+                try:
+                    next_due = await queue.next_due_ms(self.step.name, now)
+                except Exception as exc:  # the store went away after the lease: try later
+                    next_due = now + self._lease_failed(exc)
                 if queue.poll_ms is not None:  # other hosts add work too: look again
                     next_due = min(next_due or now + queue.poll_ms, now + queue.poll_ms)
             timeout = None if next_due is None else max(0.0, (next_due - now) / 1000)
