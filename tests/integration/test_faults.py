@@ -108,6 +108,7 @@ def test_an_emit_on_a_full_disk_is_a_503_and_a_log_line_with_the_cause(
             error = response.json()["error"]
             assert error["code"] == "STORAGE_UNAVAILABLE"
             assert error["traceId"] == response.headers["x-trace-id"]
+            assert await host.state.list("orders") == []  # the example took its order back
             (line,) = logged(out, "emit not stored")
             assert "database or disk is full" in line["error"]
             assert line["trace_id"] == error["traceId"]
