@@ -301,6 +301,7 @@ class StepWorker:
         # Nothing of this step is ready in the queue: the last lease found less than it
         # asked for and nothing was queued since, so a new message may skip the queue.
         self._caught_up = False
+        self._hands_off = hasattr(bus.queue, "publish_leasing")
         self._stopped = False
         self._task: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[bool]] = set()
@@ -389,8 +390,9 @@ class StepWorker:
                 if batch is not None and len(batch) == free:
                     continue  # there may be more
                 next_due = await queue.next_due_ms(self.step.name, now)
-                self._caught_up = (
-                    batch is not None
+                self._caught_up = (  # only where new messages can skip the queue
+                    self._hands_off
+                    and batch is not None
                     and not self._wake.is_set()
                     and (next_due is None or next_due > now)
                 )
