@@ -35,7 +35,7 @@ from .errors import DuplicateStepError, ProjectError
 from .http.access import without_admin
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
 from .http.auth import Authenticator
-from .lifecycle import Runtimes, bind_http, settle_gc
+from .lifecycle import Runtimes, bind_http, data_dir_errors, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, RuntimeInfo
 from .runtimes.languages import STEP_DIRS, step_dirs, step_files
@@ -122,10 +122,11 @@ class Host:
         self._dev = DevMode(self)  # its snapshot: changes made while starting count too
         self.languages = sorted(step_files(self.project))
         stack.callback(log.info, "stephost stopped")
-        backends = await open_backends(self.settings, stack)
+        with data_dir_errors(self.settings.data_dir):
+            backends = await open_backends(self.settings, stack)
+            reclaimed = await backends.queue.reclaim()
         log.info("backend open", backend=backends.description)
         self.state, queue = backends.state, backends.queue
-        reclaimed = await queue.reclaim()
         if reclaimed:
             log.info("deliveries of a previous run returned to the queue", count=reclaimed)
         self.streams = StreamHub(self.state, backends.relay)
@@ -135,10 +136,17 @@ class Host:
             self.settings,
             processes={lang: self.settings.runtime(lang).processes for lang in self.languages},
             drain_grace_s=self.settings.drain_grace_s,
-            env={"STEPHOST_GEN_DIR": self.settings.gen_dir},
+            env={
+                "STEPHOST_GEN_DIR": self.settings.gen_dir,
+                # Runtimes check what they send against it, before sending.
+                "STEPHOST_MAX_MESSAGE_BYTES": str(self.settings.max_message_bytes),
+            },
         )
         self.bus = EventBus(
-            queue, self.runtimes.pool, dedup_window_ms=int(self.settings.dedup_window_s * 1000)
+            queue,
+            self.runtimes.pool,
+            dedup_window_ms=int(self.settings.dedup_window_s * 1000),
+            max_message_bytes=self.settings.max_message_bytes,
         )
         stack.push_async_callback(self.bus.stop)  # flushes what is batched: after the runtimes
         self.cron = CronScheduler(self.bus, queue)

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     header_timeout_s: float = Field(default=10.0, gt=0)
     body_timeout_s: float = Field(default=30.0, gt=0)
     keep_alive_timeout_s: float = Field(default=5.0, gt=0)
+    # The largest message between host and runtimes (an event's data, a result, a
+    # call); below gRPC's 64 MiB, so a bigger one fails alone instead of the stream.
+    max_message_bytes: int = Field(default=16 * 1024 * 1024, ge=64 * 1024, le=48 * 1024 * 1024)
     log_level: Literal["debug", "info", "warn", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     runtimes: dict[str, RuntimeSettings] = Field(default_factory=dict)
@@ -109,6 +112,19 @@ class Settings(BaseSettings):
             f"{url!r} is not a backend: use a Redis URL (redis://host:6379/0, "
             "rediss://… or unix://…), or leave it out for SQLite"
         )
+
+    @model_validator(mode="after")
+    def _requests_fit_in_a_message(self) -> Settings:
+        # An api request travels to its runtime as one message: body, headers and room
+        # for the rest of it.
+        needed = self.max_body_bytes + self.max_header_bytes + 64 * 1024
+        if needed > self.max_message_bytes:
+            raise ValueError(
+                f"max_body_bytes ({self.max_body_bytes}) + max_header_bytes "
+                f"({self.max_header_bytes}) + 64 KiB must fit in max_message_bytes "
+                f"({self.max_message_bytes}): lower the first or raise the last"
+            )
+        return self
 
     @classmethod
     def settings_customise_sources(

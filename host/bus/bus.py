@@ -5,6 +5,12 @@ event or cron step has a ``StepWorker`` that leases up to ``concurrency`` of its
 deliveries, runs them through the runtime pool, and acknowledges, retries (with
 exponential backoff and jitter, up to ``maxAttempts`` attempts in all) or buries
 each one in the dead-letter queue.
+
+When the store refuses a write (disk full, read-only: ``StorageError``), an emit fails
+with that error (an api step's client gets 503), a settling write (ack, retry,
+release, bury) is kept and tried again until the store takes it (``Settlements``), and
+a worker whose lease failed tries again on its own, with backoff: nothing waits for a
+new emit to wake it.
 """
 
 from __future__ import annotations
@@ -16,15 +22,18 @@ import random
 import time
 from collections import deque
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
 
 from ..catalog import Catalog, StepConfig
 from ..errors import (
+    MessageTooLargeError,
     NotFoundError,
     RuntimeLostError,
     RuntimeUnavailableError,
+    StorageError,
     TransportError,
     ValidationError,
 )
@@ -42,12 +51,17 @@ from ..telemetry import (
 )
 from .base import DeadLetter, Delivery, Publication, QueueBackend
 from .batcher import Batcher
+from .settling import Settlements
 
 MAX_BACKOFF_MS = 5 * 60 * 1000
 # A delivery whose runtime dies under it this many times is a poison message.
 MAX_INTERRUPTIONS = 3
 LEASE_MARGIN_MS = 60_000
+# A worker whose lease failed tries again after this, doubling up to the maximum.
+LEASE_RETRY_MS = 250
+MAX_LEASE_RETRY_MS = 5_000
 RECENT_MESSAGES = 10_000
+DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 log = get_logger(component="bus")
 
@@ -94,8 +108,16 @@ def _cron_run(step: StepConfig, trace_id: str) -> Publication:
 
 
 class EventBus:
-    def __init__(self, queue: QueueBackend, pool: RuntimePool, *, dedup_window_ms: int) -> None:
+    def __init__(
+        self,
+        queue: QueueBackend,
+        pool: RuntimePool,
+        *,
+        dedup_window_ms: int,
+        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+    ) -> None:
         self.queue = queue
+        self.max_message_bytes = max_message_bytes
         self.pool = pool
         self.catalog = Catalog()
         self.workers: dict[str, StepWorker] = {}
@@ -103,6 +125,7 @@ class EventBus:
         self._dedup_window_ms = dedup_window_ms
         self._publisher: Batcher[Publication, bool] = Batcher(self._publish)
         self._acks: Batcher[str, None] = Batcher(self._ack)
+        self.settlements = Settlements(self.wake_all)
         pool.add_listener(lambda _conn, _attached: self.wake_all())
 
     async def _publish(self, batch: list[Publication]) -> list[bool]:
@@ -124,7 +147,7 @@ class EventBus:
                 return worker.step.timeout_ms + LEASE_MARGIN_MS
 
             try:
-                duplicates, leased = leasing(batch, self._dedup_window_ms, take)
+                duplicates, leased = await leasing(batch, self._dedup_window_ms, take)
             except BaseException:
                 for worker in taken:
                     worker.give_back_slot()
@@ -178,7 +201,13 @@ class EventBus:
         delay_ms: int = 0,
         tracestate: str = "",
     ) -> EmitResult:
-        """Store ``data`` for every step subscribed to ``topic``; durable on return."""
+        """Store ``data`` for every step subscribed to ``topic``; durable on return.
+        Data over ``max_message_bytes`` is refused: it could not reach a runtime."""
+        if len(data) > self.max_message_bytes:
+            raise MessageTooLargeError(
+                f"the data emitted on {topic!r} is {len(data)} bytes; the limit is "
+                f"{self.max_message_bytes} bytes (max_message_bytes)"
+            )
         steps = tuple(s.name for s in self.catalog.subscribers(topic))
         message_id = new_message_id()
         duplicate = False
@@ -195,7 +224,17 @@ class EventBus:
                 available_ms=int(time.time() * 1000) + delay_ms if delay_ms else 0,
                 delays_ms=self.catalog.delays.get(topic, ()),
             )
-            duplicate = await self._publisher.submit(publication)  # wakes the subscribers
+            try:
+                duplicate = await self._publisher.submit(publication)  # wakes the subscribers
+            except StorageError as exc:
+                log.error(
+                    "emit not stored",
+                    topic=topic,
+                    step=emitted_by,
+                    trace_id=trace_id,
+                    error=exc.message,
+                )
+                raise
         if not duplicate:
             self.recent.append(
                 EmittedMessage(message_id, topic, data, trace_id, emitted_by, time.time() * 1000)
@@ -224,7 +263,14 @@ class EventBus:
             worker.wake()
 
     def ack(self, delivery: Delivery) -> None:
-        self._acks.submit(delivery.id)
+        self._acks.submit(delivery.id).add_done_callback(partial(self._acked, delivery.id))
+
+    def _acked(self, delivery_id: str, future: asyncio.Future[None]) -> None:
+        error = None if future.cancelled() else future.exception()
+        if isinstance(error, StorageError):
+            self.settlements.later("ack", partial(self.queue.ack, [delivery_id]), error)
+        elif error is not None:
+            log.error("ack failed", delivery_id=delivery_id, error=repr(error))
 
     # -- the dead-letter queue ---------------------------------------------------
 
@@ -285,6 +331,7 @@ class EventBus:
         await asyncio.gather(*(w.finished() for w in self.workers.values()))
         await self._publisher.drain()
         await self._acks.drain()
+        await self.settlements.drain()
 
 
 class StepWorker:
@@ -302,6 +349,7 @@ class StepWorker:
         # asked for and nothing was queued since, so a new message may skip the queue.
         self._caught_up = False
         self._hands_off = hasattr(bus.queue, "publish_leasing")
+        self._lease_failures = 0
         self._stopped = False
         self._task: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[bool]] = set()
@@ -381,27 +429,48 @@ class StepWorker:
                     batch = await queue.lease(
                         self.step.name, free, self.step.timeout_ms + LEASE_MARGIN_MS
                     )
-                except Exception:
-                    log.exception("lease failed", step=self.step.name)
-                    batch = None
-                for delivery in batch or ():
+                except Exception as exc:
+                    delay_s = self._lease_failed(exc) / 1000
+                    self._wake.clear()  # an emit (or stop) meanwhile: look again at once
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), delay_s)
+                    continue
+                if self._lease_failures:
+                    log.info("leasing works again", step=self.step.name)
+                    self._lease_failures = 0
+                for delivery in batch:
                     self.in_flight += 1
                     self.run(delivery)
-                if batch is not None and len(batch) == free:
+                if len(batch) == free:
                     continue  # there may be more
-                next_due = await queue.next_due_ms(self.step.name, now)
-                self._caught_up = (  # only where new messages can skip the queue
-                    self._hands_off
-                    and batch is not None
-                    and not self._wake.is_set()
-                    and (next_due is None or next_due > now)
-                )
+                try:
+                    next_due = await queue.next_due_ms(self.step.name, now)
+                    self._caught_up = (  # only where new messages can skip the queue
+                        self._hands_off
+                        and not self._wake.is_set()
+                        and (next_due is None or next_due > now)
+                    )
+                except Exception as exc:  # the store went away after the lease: try later
+                    next_due = now + self._lease_failed(exc)
+                    self._caught_up = False
                 if queue.poll_ms is not None:  # other hosts add work too: look again
                     next_due = min(next_due or now + queue.poll_ms, now + queue.poll_ms)
             timeout = None if next_due is None else max(0.0, (next_due - now) / 1000)
             if not self._wake.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
+
+    def _lease_failed(self, exc: Exception) -> int:
+        """Log the failure (once per outage); how long to wait before trying again."""
+        self._lease_failures += 1
+        delay: int = min(LEASE_RETRY_MS * 2 ** (self._lease_failures - 1), MAX_LEASE_RETRY_MS)
+        if self._lease_failures == 1:
+            log.error(
+                "lease failed; trying again until it works",
+                step=self.step.name,
+                error=exc.message if isinstance(exc, StorageError) else repr(exc),
+            )
+        return delay
 
     def _finished(self, task: asyncio.Task[bool]) -> None:
         self._running.discard(task)
@@ -493,14 +562,15 @@ class StepWorker:
     ) -> None:
         """Release, retry or bury the delivery: the one place that decides."""
         queue = self.bus.queue
+        settle = self.bus.settlements.run
         if isinstance(problem, RuntimeUnavailableError):
-            await queue.release(delivery.id)
+            await settle("release", partial(queue.release, delivery.id))
             log.warning("delivery waiting for a runtime", **fields, error=problem.message)
             return
         if isinstance(problem, RuntimeLostError) and (
             delivery.interruptions + 1 < MAX_INTERRUPTIONS
         ):
-            await queue.release(delivery.id)
+            await settle("release", partial(queue.release, delivery.id))
             log.warning("runtime lost; delivery released", **fields, error=problem.message)
             return
         # Any other transport failure (a timeout) is retried like a handler's failure.
@@ -517,7 +587,7 @@ class StepWorker:
             )
         elif failure.retryable and delivery.attempt < step.max_attempts:
             delay = backoff_ms(step, delivery.attempt)
-            await queue.retry(delivery.id, delay, error)
+            await settle("retry", partial(queue.retry, delivery.id, delay, error))
             self.wake()  # so the loop learns when the retry is due
             log.warning(
                 f"{delivery.trigger} failed; retrying",
@@ -527,7 +597,7 @@ class StepWorker:
                 error=error,
             )
             return
-        await queue.bury(delivery.id, error)
+        await settle("bury", partial(queue.bury, delivery.id, error))
         log.error(
             f"{delivery.trigger} moved to the dead-letter queue",
             **fields,

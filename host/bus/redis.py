@@ -30,7 +30,7 @@ from typing import Any, cast
 
 import orjson
 
-from ..redis import KEY_PREFIX, Client
+from ..redis import KEY_PREFIX, Client, unavailable
 from .base import DeadLetter, Delivery, Publication
 
 # How long a cron tick's lock is held: longer than any clock skew between hosts.
@@ -402,6 +402,7 @@ class RedisQueue:
     def _key(self, name: str) -> str:
         return self._prefix + name
 
+    @unavailable("storing emitted messages")
     async def publish(self, batch: Sequence[Publication], dedup_window_ms: int) -> list[bool]:
         args: list[Any] = [self._prefix, _now_ms(), dedup_window_ms, len(batch)]
         for pub in batch:
@@ -423,6 +424,7 @@ class RedisQueue:
         result = await self._publish(args=args)
         return [bool(flag) for flag in result]
 
+    @unavailable("leasing deliveries")
     async def lease(self, step: str, limit: int, lease_ms: int) -> list[Delivery]:
         if limit <= 0:
             return []
@@ -449,24 +451,30 @@ class RedisQueue:
         deliveries.sort(key=lambda d: int(d.id))
         return deliveries
 
+    @unavailable("acknowledging deliveries")
     async def ack(self, ids: Sequence[str]) -> None:
         await self._ack(args=[self._prefix, _now_ms(), *ids])
 
+    @unavailable("scheduling a retry")
     async def retry(self, delivery_id: str, delay_ms: int, error: dict[str, Any]) -> None:
         args = [self._prefix, _now_ms(), delivery_id, delay_ms, orjson.dumps(error)]
         await self._retry(args=args)
 
+    @unavailable("releasing a delivery")
     async def release(self, delivery_id: str) -> None:
         await self._release(args=[self._prefix, _now_ms(), delivery_id])
 
+    @unavailable("moving a delivery to the dead-letter queue")
     async def bury(self, delivery_id: str, error: dict[str, Any]) -> None:
         await self._bury(args=[self._prefix, _now_ms(), delivery_id, orjson.dumps(error)])
 
+    @unavailable("returning leases to the queue")
     async def reclaim(self) -> int:
         """The leases this host (its consumer name) held when it last stopped; the
         leases of other hosts that died are taken over by ``lease`` once they expire."""
         return int(await self._reclaim(args=[self._prefix, self._consumer]))
 
+    @unavailable("reading when a delayed delivery is due")
     async def next_due_ms(self, step: str, after_ms: int) -> int | None:
         due = cast(
             list[tuple[bytes, float]],
@@ -476,12 +484,14 @@ class RedisQueue:
         )
         return int(due[0][1]) if due else None
 
+    @unavailable("reading the dead-letter queue")
     async def dead_letters(self, step: str | None = None, limit: int = 100) -> list[DeadLetter]:
         key = self._key(f"dead:{step}" if step else "dead")
         ids = cast(list[bytes], await self._redis.zrange(key, 0, limit - 1))
         letters = [await self.dead_letter(i.decode()) for i in ids]
         return [letter for letter in letters if letter is not None]
 
+    @unavailable("reading a dead letter")
     async def dead_letter(self, delivery_id: str) -> DeadLetter | None:
         fields = (*_DEAD_FIELDS, *_DEAD_FIELDS_MORE)
         values = cast(
@@ -504,17 +514,21 @@ class RedisQueue:
             dead_ms=int(row["dead_ms"] or 0),
         )
 
+    @unavailable("replaying a dead letter")
     async def replay(self, delivery_id: str) -> str | None:
         step = await self._replay(args=[self._prefix, _now_ms(), delivery_id])
         return None if step is None else _text(step)
 
+    @unavailable("deleting a dead letter")
     async def delete_dead(self, delivery_id: str) -> bool:
         return bool(await self._delete_dead(args=[self._prefix, delivery_id]))
 
+    @unavailable("reading the queue")
     async def has_pending(self) -> bool:
         live = await self._redis.get(self._key("live"))
         return int(cast(bytes | None, live) or 0) > 0
 
+    @unavailable("counting the queue")
     async def counts(self) -> dict[str, dict[str, int]]:
         flat = await self._counts(args=[self._prefix, _now_ms()])
         out: dict[str, dict[str, int]] = {}
@@ -528,6 +542,7 @@ class RedisQueue:
             }
         return out
 
+    @unavailable("recording a cron tick")
     async def fire_cron(self, step: str, tick_ms: int, publication: Publication) -> bool:
         args = [
             self._prefix,
@@ -543,6 +558,7 @@ class RedisQueue:
         ]
         return bool(await self._fire_cron(args=args))
 
+    @unavailable("reading the last cron tick")
     async def last_cron_tick(self, step: str) -> int | None:
         value = cast(bytes | None, await self._redis.get(self._key(f"cron-last:{step}")))
         return None if value is None else int(value)

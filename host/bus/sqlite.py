@@ -1,7 +1,8 @@
 """QueueBackend on a SQLite file (the embedded default, ``.stephost/queue.db``).
 
 One host owns the file (``host.server`` takes a lock), so leases never expire
-while it runs; ``reclaim`` at start returns the leases of a host that died.
+while it runs; ``reclaim`` at start returns the leases of a host that died. A write
+that fails (disk full, read-only file) raises ``StorageError`` and changes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from ..sqlite import open_db
+from ..sqlite import open_db, transaction, writes
 from .base import DeadLetter, Delivery, Publication
 
 READY, LEASED, DEAD = 0, 1, 2
@@ -119,25 +120,34 @@ class SqliteQueue:
             if column not in columns:
                 self._db.execute(f"ALTER TABLE deliveries ADD COLUMN {definition}")
 
+    @writes("storing emitted messages")
     async def publish(self, batch: Sequence[Publication], dedup_window_ms: int) -> list[bool]:
-        duplicates, _ = self.publish_leasing(batch, dedup_window_ms, None)
+        duplicates, _ = self._publish(batch, dedup_window_ms, None)
         return duplicates
 
-    def publish_leasing(
+    @writes("storing emitted messages")
+    async def publish_leasing(
+        self,
+        batch: Sequence[Publication],
+        dedup_window_ms: int,
+        take: Callable[[str], int | None],
+    ) -> tuple[list[bool], list[Delivery]]:
+        """``publish``, and in the same transaction, lease the deliveries that ``take``
+        accepts: ``take(step)`` is asked for each delivery that is ready now and not in
+        a group, and answers the lease in milliseconds, or None to leave it queued."""
+        return self._publish(batch, dedup_window_ms, take)
+
+    def _publish(
         self,
         batch: Sequence[Publication],
         dedup_window_ms: int,
         take: Callable[[str], int | None] | None,
     ) -> tuple[list[bool], list[Delivery]]:
-        """``publish``, and in the same transaction, lease the deliveries that ``take``
-        accepts: ``take(step)`` is asked for each delivery that is ready now and not in
-        a group, and answers the lease in milliseconds, or None to leave it queued."""
         now = _now_ms()
         duplicates = []
         leased: list[Delivery] = []
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(db):
             for pub in batch:
                 if pub.idempotency_key and self._seen(pub, now, dedup_window_ms):
                     duplicates.append(True)
@@ -199,10 +209,6 @@ class SqliteQueue:
                     )
                 if queued:
                     db.executemany(_INSERT, queued)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return duplicates, leased
 
     def _seen(self, pub: Publication, now: int, window_ms: int) -> bool:
@@ -221,6 +227,7 @@ class SqliteQueue:
             self._db.execute("DELETE FROM dedup WHERE expires_ms <= ?", (now,))
         return False
 
+    @writes("leasing deliveries")
     async def lease(self, step: str, limit: int, lease_ms: int) -> list[Delivery]:
         now = _now_ms()
         rows = self._db.execute(
@@ -245,14 +252,15 @@ class SqliteQueue:
             for r in rows
         ]
 
+    @writes("acknowledging deliveries")
     async def ack(self, ids: Sequence[str]) -> None:
         if len(ids) == 1:
             self._db.execute("DELETE FROM deliveries WHERE id = ?", (int(ids[0]),))
             return
-        self._db.execute("BEGIN IMMEDIATE")
-        self._db.executemany("DELETE FROM deliveries WHERE id = ?", [(int(i),) for i in ids])
-        self._db.execute("COMMIT")
+        with transaction(self._db):
+            self._db.executemany("DELETE FROM deliveries WHERE id = ?", [(int(i),) for i in ids])
 
+    @writes("scheduling a retry")
     async def retry(self, delivery_id: str, delay_ms: int, error: dict[str, Any]) -> None:
         self._db.execute(
             "UPDATE deliveries SET status = 0, available_ms = ?, lease_until_ms = NULL, "
@@ -260,6 +268,7 @@ class SqliteQueue:
             (_now_ms() + delay_ms, orjson.dumps(error), int(delivery_id)),
         )
 
+    @writes("releasing a delivery")
     async def release(self, delivery_id: str) -> None:
         self._db.execute(
             "UPDATE deliveries SET status = 0, available_ms = ?, lease_until_ms = NULL, "
@@ -267,6 +276,7 @@ class SqliteQueue:
             (_now_ms(), int(delivery_id)),
         )
 
+    @writes("moving a delivery to the dead-letter queue")
     async def bury(self, delivery_id: str, error: dict[str, Any]) -> None:
         self._db.execute(
             "UPDATE deliveries SET status = 2, lease_until_ms = NULL, last_error = ?, "
@@ -274,6 +284,7 @@ class SqliteQueue:
             (orjson.dumps(error), _now_ms(), int(delivery_id)),
         )
 
+    @writes("returning leases to the queue")
     async def reclaim(self) -> int:
         return self._db.execute(
             "UPDATE deliveries SET status = 0, lease_until_ms = NULL, attempts = attempts - 1, "
@@ -309,6 +320,7 @@ class SqliteQueue:
         ).fetchone()
         return None if row is None else _dead(row)
 
+    @writes("replaying a dead letter")
     async def replay(self, delivery_id: str) -> str | None:
         row = self._db.execute(
             "UPDATE deliveries SET status = 0, attempts = 0, interruptions = 0, "
@@ -317,6 +329,7 @@ class SqliteQueue:
         ).fetchone()
         return None if row is None else str(row[0])
 
+    @writes("deleting a dead letter")
     async def delete_dead(self, delivery_id: str) -> bool:
         cursor = self._db.execute(
             "DELETE FROM deliveries WHERE id = ? AND status = 2", (_int(delivery_id),)
@@ -347,15 +360,14 @@ class SqliteQueue:
                 counts["dead"] += count
         return out
 
+    @writes("recording a cron tick")
     async def fire_cron(self, step: str, tick_ms: int, publication: Publication) -> bool:
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(db):
             row = db.execute(
                 "SELECT last_tick_ms FROM cron_ticks WHERE step = ?", (step,)
             ).fetchone()
             if row is not None and row[0] >= tick_ms:
-                db.execute("COMMIT")
                 return False
             db.execute(
                 "INSERT INTO cron_ticks (step, last_tick_ms) VALUES (?, ?) "
@@ -378,11 +390,7 @@ class SqliteQueue:
                     now,
                 ),
             )
-            db.execute("COMMIT")
             return True
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     async def last_cron_tick(self, step: str) -> int | None:
         row = self._db.execute(

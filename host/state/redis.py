@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from ..redis import KEY_PREFIX, Client
+from ..redis import KEY_PREFIX, Client, unavailable
 from .base import Items, Names
 
 _SET = """
@@ -43,24 +43,30 @@ class RedisStateStore:
     def _key(self, group: str) -> str:
         return self._prefix + group
 
+    @unavailable("reading state")
     async def get(self, group: str, key: str) -> bytes | None:
         # The client does not decode: replies are bytes.
         return cast(bytes | None, await self._redis.hget(self._key(group), key))
 
+    @unavailable("storing state")
     async def set(self, group: str, key: str, value: bytes) -> None:
         await self._set(keys=[self._key(group), self._groups_key], args=[key, value, group])
 
+    @unavailable("deleting state")
     async def delete(self, group: str, key: str) -> bool:
         deleted = await self._delete(keys=[self._key(group), self._groups_key], args=[key, group])
         return bool(deleted)
 
+    @unavailable("listing state")
     async def list(self, group: str) -> Items:
         items = cast(dict[bytes, bytes], await self._redis.hgetall(self._key(group)))
         return sorted((key.decode(), value) for key, value in items.items())
 
+    @unavailable("clearing state")
     async def clear(self, group: str) -> int:
         return int(await self._clear(keys=[self._key(group), self._groups_key], args=[group]))
 
+    @unavailable("listing state groups")
     async def groups(self) -> Names:
         names = cast(set[bytes], await self._redis.smembers(self._groups_key))
         return sorted(name.decode() for name in names)

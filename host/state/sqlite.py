@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from ..bus.batcher import Batcher
-from ..sqlite import open_db
+from ..sqlite import open_db, transaction, writes
 from .base import Items, Names
 
 _UPSERT = (
@@ -43,13 +43,13 @@ class SqliteStateStore:
         self._db.executescript(_SCHEMA)
         self._writes: Batcher[_Write, int] = Batcher(self._write)
 
+    @writes("storing state")
     async def _write(self, batch: list[_Write]) -> list[int]:
         """One transaction for the batch; each write's count of rows it changed."""
         db = self._db
         now = int(time.time() * 1000)
         changed = []
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(db):
             for op, group, key, value in batch:
                 if op == "set":
                     db.execute(_UPSERT, (group, key, value, now))
@@ -59,10 +59,6 @@ class SqliteStateStore:
                     changed.append(cursor.rowcount)
                 else:
                     changed.append(db.execute("DELETE FROM state WHERE grp = ?", (group,)).rowcount)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return changed
 
     async def get(self, group: str, key: str) -> bytes | None:

@@ -217,3 +217,40 @@ def test_kill_9_of_one_of_two_hosts_mid_burst_loses_no_event(
     print(f"{BURST} events, {duplicates} handled twice after the kill -9")
     assert len(handled) == BURST
     assert duplicates <= 16 * 2  # at most what the victim held (its leases, its unsent acks)
+
+
+def test_redis_stopped_mid_burst_is_a_503_and_loses_nothing_acknowledged(
+    make_app: Start, tmp_path: Path
+) -> None:
+    import httpx
+
+    from tests.redis_server import RedisServer, missing_redis
+
+    if missing_redis():
+        pytest.skip(str(missing_redis()))
+    # Its own server, with the append-only file (fsync always): it is stopped and started.
+    server = RedisServer(tmp_path / "redis", persistent=True).start()
+    try:
+        project = write_project(tmp_path / "p", PROJECT)
+        app = make_app(project, copy=False, env={"STEPHOST_BACKEND_URL": server.url})
+        accepted: list[str] = []
+
+        def order(i: int) -> httpx.Response:
+            response = app.post(f"/orders/o{i}")
+            if response.status_code == 202:
+                accepted.append(f"o{i}")
+            return response
+
+        assert all(order(i).status_code == 202 for i in range(50))
+        server.stop()
+        refused = [order(i) for i in range(50, 70)]
+        assert [r.status_code for r in refused] == [503] * 20  # neither a hang nor a 500
+        assert refused[0].json()["error"]["code"] == "STORAGE_UNAVAILABLE"
+        server.start()
+        assert all(order(i).status_code == 202 for i in range(70, 120))
+        app.wait_idle(timeout_s=60)
+        counted = {item["key"] for item in app.state.list("counted")}
+        assert counted == set(accepted)  # every acknowledged order was handled
+        assert len(accepted) == 100
+    finally:
+        server.stop()
