@@ -22,6 +22,7 @@
     │   └── UnknownTopicError    404   nobody subscribes to the topic
     ├── MethodNotAllowedError    405
     ├── StorageError             503   a durable write failed (disk full, read-only)
+    ├── QueueFullError           503   a subscriber of the topic has max_queue_depth waiting
     ├── StepFailedError          500   a handler failed (carries the runtime's Failure);
     │                                  503 when it failed on the host being unavailable
     └── TransportError                 no answer came from a runtime (step: which step)
@@ -200,9 +201,21 @@ class StorageError(HostError):
     code = "STORAGE_UNAVAILABLE"
 
 
+class QueueFullError(HostError):
+    """An emit refused: a step subscribed to its topic has too many deliveries waiting.
+    Nothing was stored; trying again later may work."""
+
+    status = 503
+    code = "QUEUE_FULL"
+
+
 # Codes of host calls a handler may let through, and the status its client then gets:
 # the host cannot take more now (503), or the handler's message was too large (413).
-CALL_FAILURE_STATUS = {StorageError.code: 503, MessageTooLargeError.code: 413}
+CALL_FAILURE_STATUS = {
+    StorageError.code: 503,
+    QueueFullError.code: 503,
+    MessageTooLargeError.code: 413,
+}
 
 
 class StepFailedError(HostError):

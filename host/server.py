@@ -147,7 +147,10 @@ class Host:
             self.runtimes.pool,
             dedup_window_ms=int(self.settings.dedup_window_s * 1000),
             max_message_bytes=self.settings.max_message_bytes,
+            max_queue_depth=self.settings.max_queue_depth,
         )
+        depths = asyncio.create_task(self.bus.watch_depths(), name="queue-depths")
+        stack.callback(depths.cancel)
         stack.push_async_callback(self.bus.stop)  # flushes what is batched: after the runtimes
         self.cron = CronScheduler(self.bus, queue)
         if not self.languages:

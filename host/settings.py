@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     keep_alive_timeout_s: float = Field(default=5.0, gt=0)
     # The largest message between host and runtimes (an event's data, a result, a
     # call); below gRPC's 64 MiB, so a bigger one fails alone instead of the stream.
+    # Deliveries a step may have waiting; an emit to its topics over it fails (503).
+    max_queue_depth: int = Field(default=100_000, ge=1)
     max_message_bytes: int = Field(default=16 * 1024 * 1024, ge=64 * 1024, le=48 * 1024 * 1024)
     log_level: Literal["debug", "info", "warn", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"

@@ -267,6 +267,13 @@ class StephostApp:
         result: dict[str, Any] = response.json()
         return result
 
+    def create_api_key(self, name: str) -> str:
+        """A new API key in this host's data folder (for api steps with `auth` of type
+        apiKey); the running host accepts it from the next request on."""
+        from .auth.keys import ApiKeyStore
+
+        return ApiKeyStore(self.data_dir).create(name)
+
     def runtime_pids(self, language: str) -> list[int]:
         return [r["pid"] for r in self.health()["runtimes"] if r["language"] == language]
 

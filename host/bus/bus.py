@@ -51,6 +51,7 @@ from ..telemetry import (
 )
 from .base import DeadLetter, Delivery, Publication, QueueBackend
 from .batcher import Batcher
+from .depth import QueueDepths
 from .settling import Settlements
 
 MAX_BACKOFF_MS = 5 * 60 * 1000
@@ -62,6 +63,9 @@ LEASE_RETRY_MS = 250
 MAX_LEASE_RETRY_MS = 5_000
 RECENT_MESSAGES = 10_000
 DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_QUEUE_DEPTH = 100_000
+# How often the queue depths are read again from the queue itself.
+DEPTH_REFRESH_S = 5.0
 
 log = get_logger(component="bus")
 
@@ -115,8 +119,10 @@ class EventBus:
         *,
         dedup_window_ms: int,
         max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+        max_queue_depth: int = DEFAULT_MAX_QUEUE_DEPTH,
     ) -> None:
         self.queue = queue
+        self.depths = QueueDepths(max_queue_depth)
         self.max_message_bytes = max_message_bytes
         self.pool = pool
         self.catalog = Catalog()
@@ -212,6 +218,7 @@ class EventBus:
         message_id = new_message_id()
         duplicate = False
         if steps:
+            self.depths.check(topic, steps)
             publication = Publication(
                 message_id=message_id,
                 topic=topic,
@@ -235,6 +242,8 @@ class EventBus:
                     error=exc.message,
                 )
                 raise
+            if not duplicate:
+                self.depths.added(steps)
         if not duplicate:
             self.recent.append(
                 EmittedMessage(message_id, topic, data, trace_id, emitted_by, time.time() * 1000)
@@ -262,7 +271,17 @@ class EventBus:
         if worker is not None:
             worker.wake()
 
+    async def watch_depths(self) -> None:
+        """Keep the queue depths true to the queue (run as a task while serving)."""
+        while True:
+            try:
+                self.depths.load(await self.queue.counts())
+            except Exception as exc:  # the counts kept in memory stand meanwhile
+                log.warning("queue depths not read", error=repr(exc))
+            await asyncio.sleep(DEPTH_REFRESH_S)
+
     def ack(self, delivery: Delivery) -> None:
+        self.depths.done(delivery.step)
         self._acks.submit(delivery.id).add_done_callback(partial(self._acked, delivery.id))
 
     def _acked(self, delivery_id: str, future: asyncio.Future[None]) -> None:
@@ -598,6 +617,7 @@ class StepWorker:
             )
             return
         await settle("bury", partial(queue.bury, delivery.id, error))
+        self.bus.depths.done(delivery.step)
         log.error(
             f"{delivery.trigger} moved to the dead-letter queue",
             **fields,

@@ -8,7 +8,8 @@ entry carries only the id:
                 place in ``delayed:<step>`` (a sorted set by due time), or behind the
                 group's head in ``g:<step>:<group>`` (a list: one group in flight)
     lease    -> due delays moved to the stream; entries whose lease expired taken
-                over (XAUTOCLAIM: their host died); then new ones read (XREADGROUP)
+                over (XAUTOCLAIM: their host died; at most once a second per step);
+                then new ones read (XREADGROUP); the earliest delay read for next_due_ms
     ack      -> XACK + XDEL, the hash deleted; the group's next one enqueued
     retry    -> XACK + XDEL, back into ``delayed:<step>`` (retry and release act on
                 leased deliveries only: a late call from a host whose lease expired
@@ -33,6 +34,8 @@ import orjson
 from ..redis import KEY_PREFIX, Client, unavailable
 from .base import DeadLetter, Delivery, Publication
 
+# How often a host looks for expired leases of a step (those of a host that died).
+CLAIM_EVERY_MS = 1000
 # How long a cron tick's lock is held: longer than any clock skew between hosts.
 CRON_LOCK_MS = 3600 * 1000
 
@@ -170,18 +173,19 @@ _FIELDS = (
     "tracestate",
 )
 
-# ARGV: prefix, step, limit, lease_ms, now, consumer. Returns, per delivery, its id
-# then the fields of _FIELDS in that order.
+# ARGV: prefix, step, limit, lease_ms, now, consumer, claim ('1': take over expired
+# leases too). Returns when the earliest delayed delivery is due ('' when none), then
+# per delivery its id and the fields of _FIELDS in that order.
 _LEASE = """
 local step, limit, lease_ms, now, consumer =
   ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6]
-if redis.call('SISMEMBER', P .. 'steps', step) == 0 then return {} end
+if redis.call('SISMEMBER', P .. 'steps', step) == 0 then return {''} end
 local delayed = P .. 'delayed:' .. step
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, 1000)) do
   redis.call('ZREM', delayed, id)
   if redis.call('HGET', P .. 'd:' .. id, 'status') == 'delayed' then to_stream(id, step) end
 end
-local out = {}
+local out = {''}
 local function take(entry, id, claimed)
   local h = P .. 'd:' .. id
   local status = redis.call('HGET', h, 'status')
@@ -204,12 +208,14 @@ local function take(entry, id, claimed)
     'group_id', 'attempts', 'interruptions', 'created_ms', 'tracestate')
   for _, v in ipairs(f) do out[#out + 1] = v end
 end
-local claimed = redis.call('XAUTOCLAIM', stream(step), GROUP, consumer, lease_ms, '0-0',
-  'COUNT', limit)
-for _, e in ipairs(claimed[2]) do
-  if e[2] then take(e[1], e[2][2], true) end
+if ARGV[7] == '1' then
+  local claimed = redis.call('XAUTOCLAIM', stream(step), GROUP, consumer, lease_ms, '0-0',
+    'COUNT', limit)
+  for _, e in ipairs(claimed[2]) do
+    if e[2] then take(e[1], e[2][2], true) end
+  end
 end
-local room = limit - math.floor(#out / 11)
+local room = limit - math.floor((#out - 1) / 11)
 if room > 0 then
   local read = redis.call('XREADGROUP', 'GROUP', GROUP, consumer, 'COUNT', room,
     'STREAMS', stream(step), '>')
@@ -217,6 +223,8 @@ if room > 0 then
     for _, e in ipairs(read[1][2]) do take(e[1], e[2][2], false) end
   end
 end
+local due = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
+if due[2] then out[1] = due[2] end
 return out
 """
 
@@ -383,6 +391,8 @@ class RedisQueue:
         self._redis = client
         self._consumer = consumer
         self._prefix = prefix
+        self._claimed: dict[str, int] = {}  # per step, when expired leases were last taken
+        self._due: dict[str, int | None] = {}  # per step, the earliest delay, as leased
 
         def script(body: str) -> Any:
             return client.register_script(_PRELUDE + body)
@@ -428,8 +438,14 @@ class RedisQueue:
     async def lease(self, step: str, limit: int, lease_ms: int) -> list[Delivery]:
         if limit <= 0:
             return []
-        args = [self._prefix, step, limit, lease_ms, _now_ms(), self._consumer]
-        flat = await self._lease(args=args)
+        now = _now_ms()
+        # Taking over expired leases scans the pending entries: once a second is enough.
+        claim = now - self._claimed.get(step, 0) >= min(CLAIM_EVERY_MS, lease_ms)
+        if claim:
+            self._claimed[step] = now
+        args = [self._prefix, step, limit, lease_ms, now, self._consumer, int(claim)]
+        due, *flat = await self._lease(args=args)
+        self._due[step] = int(float(due)) if due else None
         width = 1 + len(_FIELDS)
         deliveries = [
             Delivery(
@@ -476,6 +492,10 @@ class RedisQueue:
 
     @unavailable("reading when a delayed delivery is due")
     async def next_due_ms(self, step: str, after_ms: int) -> int | None:
+        if step in self._due:  # the lease just before read it, in the same script
+            cached = self._due.pop(step)
+            if cached is None or cached > after_ms:
+                return cached
         due = cast(
             list[tuple[bytes, float]],
             await self._redis.zrangebyscore(

@@ -1,8 +1,9 @@
 """StateStore on Redis: a hash per group (``stephost:state:<group>``).
 
-A set names the groups that have keys, kept in step with the hashes by Lua
-scripts, so ``groups`` needs no SCAN. Each call is one atomic Redis operation,
-which is what keeps concurrent writers from different hosts correct.
+A set names the groups that have keys, kept in step with the hashes by a
+transaction (set) or Lua scripts (delete, clear), so ``groups`` needs no SCAN.
+Each call is one atomic Redis operation, which is what keeps concurrent writers
+from different hosts correct.
 """
 
 from __future__ import annotations
@@ -11,11 +12,6 @@ from typing import cast
 
 from ..redis import KEY_PREFIX, Client, unavailable
 from .base import Items, Names
-
-_SET = """
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[3])
-"""
 
 _DELETE = """
 local deleted = redis.call('HDEL', KEYS[1], ARGV[1])
@@ -36,7 +32,6 @@ class RedisStateStore:
         self._redis = client
         self._prefix = f"{prefix}state:"
         self._groups_key = f"{prefix}state-groups"
-        self._set = client.register_script(_SET)
         self._delete = client.register_script(_DELETE)
         self._clear = client.register_script(_CLEAR)
 
@@ -50,7 +45,11 @@ class RedisStateStore:
 
     @unavailable("storing state")
     async def set(self, group: str, key: str, value: bytes) -> None:
-        await self._set(keys=[self._key(group), self._groups_key], args=[key, value, group])
+        # One round trip, atomic (MULTI/EXEC): the set of groups never names an empty one.
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self._key(group), key, value)
+            pipe.sadd(self._groups_key, group)
+            await pipe.execute()
 
     @unavailable("deleting state")
     async def delete(self, group: str, key: str) -> bool:
