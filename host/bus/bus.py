@@ -55,7 +55,10 @@ from .depth import QueueDepths
 from .settling import Settlements
 
 MAX_BACKOFF_MS = 5 * 60 * 1000
-# A delivery whose runtime dies under it this many times is a poison message.
+# A delivery whose runtime dies under it this many times is a poison message. A death
+# counts against a delivery only when it ran alone on its runtime: after a death shared
+# with others, each of them runs alone until it succeeds (``RuntimePool.invoke(alone=)``),
+# so a message that kills its runtime never takes the innocent ones with it.
 MAX_INTERRUPTIONS = 3
 LEASE_MARGIN_MS = 60_000
 # A worker whose lease failed tries again after this, doubling up to the maximum.
@@ -525,7 +528,9 @@ class StepWorker:
                 tracestate=delivery.tracestate if parent else "",
             )
             try:
-                failure = (await self.bus.pool.invoke(invocation)).failure
+                # Interrupted before: a suspect of its runtime's death, so it runs alone.
+                alone = delivery.interruptions > 0
+                failure = (await self.bus.pool.invoke(invocation, alone=alone)).failure
             except TransportError as exc:
                 failure = exc
         duration_ms = (time.perf_counter() - started) * 1000
@@ -587,7 +592,7 @@ class StepWorker:
             log.warning("delivery waiting for a runtime", **fields, error=problem.message)
             return
         if isinstance(problem, RuntimeLostError) and (
-            delivery.interruptions + 1 < MAX_INTERRUPTIONS
+            not problem.alone or delivery.interruptions + 1 < MAX_INTERRUPTIONS
         ):
             await settle("release", partial(queue.release, delivery.id))
             log.warning("runtime lost; delivery released", **fields, error=problem.message)
@@ -602,7 +607,7 @@ class StepWorker:
         if isinstance(problem, RuntimeLostError):
             error["message"] = (
                 f"the runtime went away {MAX_INTERRUPTIONS} times while running this "
-                f"delivery; last: {failure.message}"
+                f"delivery, the last time with nothing else running; last: {failure.message}"
             )
         elif failure.retryable and delivery.attempt < step.max_attempts:
             delay = backoff_ms(step, delivery.attempt)
