@@ -39,7 +39,7 @@ from ..errors import (
 )
 from ..invocation import Invocation
 from ..model import Failure
-from ..runtimes.pool import RuntimePool
+from ..runtimes.pool import UNLIMITED, RuntimePool
 from ..telemetry import (
     Span,
     get_logger,
@@ -139,7 +139,39 @@ class EventBus:
         pool.add_listener(lambda _conn, _attached: self.wake_all())
 
     async def _publish(self, batch: list[Publication]) -> list[bool]:
-        return await self.queue.publish(batch, self._dedup_window_ms)
+        """Store the batch; a delivery whose worker has a free slot (and nothing queued
+        before it) is leased in the same transaction and handed to the worker at once,
+        when the backend can (SQLite); the other subscribers' workers are woken."""
+        leasing = getattr(self.queue, "publish_leasing", None)
+        if leasing is None:
+            duplicates: list[bool] = await self.queue.publish(batch, self._dedup_window_ms)
+            leased: list[Delivery] = []
+        else:
+            taken: list[StepWorker] = []
+
+            def take(step: str) -> int | None:
+                worker = self.workers.get(step)
+                if worker is None or not worker.take_slot():
+                    return None
+                taken.append(worker)
+                return worker.step.timeout_ms + LEASE_MARGIN_MS
+
+            try:
+                duplicates, leased = await leasing(batch, self._dedup_window_ms, take)
+            except BaseException:
+                for worker in taken:
+                    worker.give_back_slot()
+                raise
+            for delivery in leased:
+                self.workers[delivery.step].run(delivery)
+        handed = {(d.message_id, d.step) for d in leased}
+        for publication, duplicate in zip(batch, duplicates, strict=True):
+            if duplicate:
+                continue
+            for name in publication.steps:
+                if (publication.message_id, name) not in handed:
+                    self._wake(name)
+        return duplicates
 
     async def _ack(self, ids: list[str]) -> list[None]:
         await self.queue.ack(ids)
@@ -204,7 +236,7 @@ class EventBus:
                 delays_ms=self.catalog.delays.get(topic, ()),
             )
             try:
-                duplicate = await self._publisher.submit(publication)
+                duplicate = await self._publisher.submit(publication)  # wakes the subscribers
             except StorageError as exc:
                 log.error(
                     "emit not stored",
@@ -216,10 +248,6 @@ class EventBus:
                 raise
             if not duplicate:
                 self.depths.added(steps)
-                for name in steps:
-                    worker = self.workers.get(name)
-                    if worker is not None:
-                        worker.wake()
         if not duplicate:
             self.recent.append(
                 EmittedMessage(message_id, topic, data, trace_id, emitted_by, time.time() * 1000)
@@ -340,18 +368,53 @@ class StepWorker:
         self.failed = 0
         self._wake = asyncio.Event()
         self._awaiting_room = False
+        # Nothing of this step is ready in the queue: the last lease found less than it
+        # asked for and nothing was queued since, so a new message may skip the queue.
+        self._caught_up = False
+        self._hands_off = hasattr(bus.queue, "publish_leasing")
         self._lease_failures = 0
         self._limiter: RateLimiter | None = None
         self._stopped = False
         self._stopping = asyncio.Event()  # wakes deliveries held for a token
         self._task: asyncio.Task[None] | None = None
-        self._running: set[asyncio.Task[None]] = set()
+        self._running: set[asyncio.Task[bool]] = set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name=f"worker:{self.step.name}")
 
     def wake(self) -> None:
+        """Something may be ready in the queue for this step."""
+        self._caught_up = False
         self._wake.set()
+
+    @property
+    def caught_up(self) -> bool:
+        return self._caught_up
+
+    def take_slot(self) -> bool:
+        """Reserve a slot for a delivery leased as it is stored: only while nothing of
+        this step waits in the queue, a slot is free, and its runtimes take any number
+        (a bounded one, Ruby's, gets its deliveries through the queue)."""
+        if (
+            not self._caught_up
+            or self._stopped
+            or self.step.rate_limit is not None  # throttled: through the queue, by tokens
+            or self.in_flight >= self.step.concurrency
+            or self.bus.pool.room(self.step.name) < UNLIMITED
+        ):
+            return False
+        self.in_flight += 1
+        return True
+
+    def give_back_slot(self) -> None:
+        self.in_flight -= 1
+        self._wake.set()
+
+    def run(self, delivery: Delivery) -> None:
+        """Run a leased delivery; its slot is counted in ``in_flight`` already."""
+        task = asyncio.create_task(self._run(delivery))
+        self._running.add(task)
+        task.add_done_callback(self._finished)
 
     def _room_again(self) -> None:
         self._awaiting_room = False
@@ -412,15 +475,19 @@ class StepWorker:
                     if limiter is not None and not limiter.keyed:
                         limiter.take(delivery.data, now)
                     self.in_flight += 1
-                    task = asyncio.create_task(self._run(delivery))
-                    self._running.add(task)
-                    task.add_done_callback(self._finished)
+                    self.run(delivery)
                 if len(batch) == free:
                     continue  # there may be more
                 try:
                     next_due = await queue.next_due_ms(self.step.name, now)
+                    self._caught_up = (  # only where new messages can skip the queue
+                        self._hands_off
+                        and not self._wake.is_set()
+                        and (next_due is None or next_due > now)
+                    )
                 except Exception as exc:  # the store went away after the lease: try later
                     next_due = now + self._lease_failed(exc)
+                    self._caught_up = False
                 if queue.poll_ms is not None:  # other hosts add work too: look again
                     next_due = min(next_due or now + queue.poll_ms, now + queue.poll_ms)
             wake_at = min((t for t in (next_due, token_due) if t is not None), default=None)
@@ -465,16 +532,21 @@ class StepWorker:
             )
         return delay
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _finished(self, task: asyncio.Task[bool]) -> None:
         self._running.discard(task)
         self.in_flight -= 1
-        self._wake.set()
-        if not task.cancelled() and task.exception() is not None:
+        crashed = not task.cancelled() and task.exception() is not None
+        if crashed:
             log.error("delivery crashed", step=self.step.name, error=repr(task.exception()))
+        # Caught up and done without touching the queue: nothing there waits for the slot.
+        if task.cancelled() or crashed or task.result() or not self._caught_up:
+            self.wake()
 
-    async def _run(self, delivery: Delivery) -> None:
+    async def _run(self, delivery: Delivery) -> bool:
+        """Run one delivery to its end; whether the queue may hold something newly
+        ready for this step (it failed, or the next of its group may go now)."""
         if not await self._hold_for_token(delivery):
-            return
+            return True  # back in the queue
         step = self.step
         parent = parse_traceparent(delivery.traceparent)
         trace_id, parent_id = parent if parent else (new_trace_id(), "")
@@ -534,6 +606,7 @@ class StepWorker:
                 error=_failure_json(step, failure),
             )
         )
+        return failure is not None or bool(delivery.group_id)
 
     def _check_input(self, step: StepConfig, delivery: Delivery) -> Failure | None:
         if step.input_schema is None or delivery.trigger != "event":
