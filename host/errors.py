@@ -251,8 +251,15 @@ class RuntimeUnavailableError(TransportError):
 
 
 class RuntimeLostError(TransportError):
+    """``alone``: the invocation was the only one in flight on that runtime, so the
+    runtime's death may be blamed on it; with others beside it, any of them may be."""
+
     status = 503
     code = "RUNTIME_LOST"
+
+    def __init__(self, message: str, *, step: str, alone: bool = True) -> None:
+        super().__init__(message, step=step)
+        self.alone = alone
 
 
 class InvocationTimeoutError(TransportError):

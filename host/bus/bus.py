@@ -39,7 +39,7 @@ from ..errors import (
 )
 from ..invocation import Invocation
 from ..model import Failure
-from ..runtimes.pool import RuntimePool
+from ..runtimes.pool import UNLIMITED, RuntimePool
 from ..telemetry import (
     Span,
     get_logger,
@@ -52,10 +52,14 @@ from ..telemetry import (
 from .base import DeadLetter, Delivery, Publication, QueueBackend
 from .batcher import Batcher
 from .depth import QueueDepths
+from .ratelimit import RateLimiter
 from .settling import Settlements
 
 MAX_BACKOFF_MS = 5 * 60 * 1000
-# A delivery whose runtime dies under it this many times is a poison message.
+# A delivery whose runtime dies under it this many times is a poison message. A death
+# counts against a delivery only when it ran alone on its runtime: after a death shared
+# with others, each of them runs alone until it succeeds (``RuntimePool.invoke(alone=)``),
+# so a message that kills its runtime never takes the innocent ones with it.
 MAX_INTERRUPTIONS = 3
 LEASE_MARGIN_MS = 60_000
 # A worker whose lease failed tries again after this, doubling up to the maximum.
@@ -135,7 +139,39 @@ class EventBus:
         pool.add_listener(lambda _conn, _attached: self.wake_all())
 
     async def _publish(self, batch: list[Publication]) -> list[bool]:
-        return await self.queue.publish(batch, self._dedup_window_ms)
+        """Store the batch; a delivery whose worker has a free slot (and nothing queued
+        before it) is leased in the same transaction and handed to the worker at once,
+        when the backend can (SQLite); the other subscribers' workers are woken."""
+        leasing = getattr(self.queue, "publish_leasing", None)
+        if leasing is None:
+            duplicates: list[bool] = await self.queue.publish(batch, self._dedup_window_ms)
+            leased: list[Delivery] = []
+        else:
+            taken: list[StepWorker] = []
+
+            def take(step: str) -> int | None:
+                worker = self.workers.get(step)
+                if worker is None or not worker.take_slot():
+                    return None
+                taken.append(worker)
+                return worker.step.timeout_ms + LEASE_MARGIN_MS
+
+            try:
+                duplicates, leased = await leasing(batch, self._dedup_window_ms, take)
+            except BaseException:
+                for worker in taken:
+                    worker.give_back_slot()
+                raise
+            for delivery in leased:
+                self.workers[delivery.step].run(delivery)
+        handed = {(d.message_id, d.step) for d in leased}
+        for publication, duplicate in zip(batch, duplicates, strict=True):
+            if duplicate:
+                continue
+            for name in publication.steps:
+                if (publication.message_id, name) not in handed:
+                    self._wake(name)
+        return duplicates
 
     async def _ack(self, ids: list[str]) -> list[None]:
         await self.queue.ack(ids)
@@ -200,7 +236,7 @@ class EventBus:
                 delays_ms=self.catalog.delays.get(topic, ()),
             )
             try:
-                duplicate = await self._publisher.submit(publication)
+                duplicate = await self._publisher.submit(publication)  # wakes the subscribers
             except StorageError as exc:
                 log.error(
                     "emit not stored",
@@ -212,10 +248,6 @@ class EventBus:
                 raise
             if not duplicate:
                 self.depths.added(steps)
-                for name in steps:
-                    worker = self.workers.get(name)
-                    if worker is not None:
-                        worker.wake()
         if not duplicate:
             self.recent.append(
                 EmittedMessage(message_id, topic, data, trace_id, emitted_by, time.time() * 1000)
@@ -336,16 +368,53 @@ class StepWorker:
         self.failed = 0
         self._wake = asyncio.Event()
         self._awaiting_room = False
+        # Nothing of this step is ready in the queue: the last lease found less than it
+        # asked for and nothing was queued since, so a new message may skip the queue.
+        self._caught_up = False
+        self._hands_off = hasattr(bus.queue, "publish_leasing")
         self._lease_failures = 0
+        self._limiter: RateLimiter | None = None
         self._stopped = False
+        self._stopping = asyncio.Event()  # wakes deliveries held for a token
         self._task: asyncio.Task[None] | None = None
-        self._running: set[asyncio.Task[None]] = set()
+        self._running: set[asyncio.Task[bool]] = set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name=f"worker:{self.step.name}")
 
     def wake(self) -> None:
+        """Something may be ready in the queue for this step."""
+        self._caught_up = False
         self._wake.set()
+
+    @property
+    def caught_up(self) -> bool:
+        return self._caught_up
+
+    def take_slot(self) -> bool:
+        """Reserve a slot for a delivery leased as it is stored: only while nothing of
+        this step waits in the queue, a slot is free, and its runtimes take any number
+        (a bounded one, Ruby's, gets its deliveries through the queue)."""
+        if (
+            not self._caught_up
+            or self._stopped
+            or self.step.rate_limit is not None  # throttled: through the queue, by tokens
+            or self.in_flight >= self.step.concurrency
+            or self.bus.pool.room(self.step.name) < UNLIMITED
+        ):
+            return False
+        self.in_flight += 1
+        return True
+
+    def give_back_slot(self) -> None:
+        self.in_flight -= 1
+        self._wake.set()
+
+    def run(self, delivery: Delivery) -> None:
+        """Run a leased delivery; its slot is counted in ``in_flight`` already."""
+        task = asyncio.create_task(self._run(delivery))
+        self._running.add(task)
+        task.add_done_callback(self._finished)
 
     def _room_again(self) -> None:
         self._awaiting_room = False
@@ -353,6 +422,7 @@ class StepWorker:
 
     def stop(self) -> None:
         self._stopped = True
+        self._stopping.set()
         self._wake.set()
 
     async def finished(self) -> None:
@@ -376,6 +446,12 @@ class StepWorker:
                 if not self._awaiting_room:
                     self._awaiting_room = True
                     self.bus.pool.when_room(self._room_again)
+            token_due = None  # a step-wide rate limit: lease only what has a token
+            limiter = self._rate_limiter(now)
+            if limiter is not None and not limiter.keyed and limiter.available(now) < free:
+                free = limiter.available(now)
+                if free == 0:
+                    token_due = now + int(limiter.until_token(now)) + 1
             # Lease in batches: wait for a quarter of the slots to free up (one query
             # per batch, not per delivery), unless nothing runs or a delay expired.
             quarter = self.step.concurrency // 4
@@ -396,22 +472,53 @@ class StepWorker:
                     log.info("leasing works again", step=self.step.name)
                     self._lease_failures = 0
                 for delivery in batch:
+                    if limiter is not None and not limiter.keyed:
+                        limiter.take(delivery.data, now)
                     self.in_flight += 1
-                    task = asyncio.create_task(self._run(delivery))
-                    self._running.add(task)
-                    task.add_done_callback(self._finished)
+                    self.run(delivery)
                 if len(batch) == free:
                     continue  # there may be more
                 try:
                     next_due = await queue.next_due_ms(self.step.name, now)
+                    self._caught_up = (  # only where new messages can skip the queue
+                        self._hands_off
+                        and not self._wake.is_set()
+                        and (next_due is None or next_due > now)
+                    )
                 except Exception as exc:  # the store went away after the lease: try later
                     next_due = now + self._lease_failed(exc)
+                    self._caught_up = False
                 if queue.poll_ms is not None:  # other hosts add work too: look again
                     next_due = min(next_due or now + queue.poll_ms, now + queue.poll_ms)
-            timeout = None if next_due is None else max(0.0, (next_due - now) / 1000)
+            wake_at = min((t for t in (next_due, token_due) if t is not None), default=None)
+            timeout = None if wake_at is None else max(0.0, (wake_at - now) / 1000)
             if not self._wake.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
+
+    def _rate_limiter(self, now_ms: float) -> RateLimiter | None:
+        """The step's rate limiter (anew when its ``rateLimit`` changed)."""
+        rate = self.step.rate_limit
+        if rate is None:
+            self._limiter = None
+        elif self._limiter is None or self._limiter.rate != rate:
+            self._limiter = RateLimiter(rate, now_ms)
+        return self._limiter
+
+    async def _hold_for_token(self, delivery: Delivery) -> bool:
+        """A keyed rate limit: wait until the delivery's key has a token. False when the
+        worker stopped first: the delivery went back to the queue, not run."""
+        limiter = self._limiter
+        if limiter is None or not limiter.keyed:
+            return True
+        while (wait_ms := limiter.take(delivery.data, time.time() * 1000)) > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), wait_ms / 1000)
+            if self._stopped:
+                release = partial(self.bus.queue.release, delivery.id)
+                await self.bus.settlements.run("release", release)
+                return False
+        return True
 
     def _lease_failed(self, exc: Exception) -> int:
         """Log the failure (once per outage); how long to wait before trying again."""
@@ -425,14 +532,21 @@ class StepWorker:
             )
         return delay
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _finished(self, task: asyncio.Task[bool]) -> None:
         self._running.discard(task)
         self.in_flight -= 1
-        self._wake.set()
-        if not task.cancelled() and task.exception() is not None:
+        crashed = not task.cancelled() and task.exception() is not None
+        if crashed:
             log.error("delivery crashed", step=self.step.name, error=repr(task.exception()))
+        # Caught up and done without touching the queue: nothing there waits for the slot.
+        if task.cancelled() or crashed or task.result() or not self._caught_up:
+            self.wake()
 
-    async def _run(self, delivery: Delivery) -> None:
+    async def _run(self, delivery: Delivery) -> bool:
+        """Run one delivery to its end; whether the queue may hold something newly
+        ready for this step (it failed, or the next of its group may go now)."""
+        if not await self._hold_for_token(delivery):
+            return True  # back in the queue
         step = self.step
         parent = parse_traceparent(delivery.traceparent)
         trace_id, parent_id = parent if parent else (new_trace_id(), "")
@@ -454,7 +568,9 @@ class StepWorker:
                 tracestate=delivery.tracestate if parent else "",
             )
             try:
-                failure = (await self.bus.pool.invoke(invocation)).failure
+                # Interrupted before: a suspect of its runtime's death, so it runs alone.
+                alone = delivery.interruptions > 0
+                failure = (await self.bus.pool.invoke(invocation, alone=alone)).failure
             except TransportError as exc:
                 failure = exc
         duration_ms = (time.perf_counter() - started) * 1000
@@ -490,6 +606,7 @@ class StepWorker:
                 error=_failure_json(step, failure),
             )
         )
+        return failure is not None or bool(delivery.group_id)
 
     def _check_input(self, step: StepConfig, delivery: Delivery) -> Failure | None:
         if step.input_schema is None or delivery.trigger != "event":
@@ -515,7 +632,7 @@ class StepWorker:
             log.warning("delivery waiting for a runtime", **fields, error=problem.message)
             return
         if isinstance(problem, RuntimeLostError) and (
-            delivery.interruptions + 1 < MAX_INTERRUPTIONS
+            not problem.alone or delivery.interruptions + 1 < MAX_INTERRUPTIONS
         ):
             await settle("release", partial(queue.release, delivery.id))
             log.warning("runtime lost; delivery released", **fields, error=problem.message)
@@ -530,7 +647,7 @@ class StepWorker:
         if isinstance(problem, RuntimeLostError):
             error["message"] = (
                 f"the runtime went away {MAX_INTERRUPTIONS} times while running this "
-                f"delivery; last: {failure.message}"
+                f"delivery, the last time with nothing else running; last: {failure.message}"
             )
         elif failure.retryable and delivery.attempt < step.max_attempts:
             delay = backoff_ms(step, delivery.attempt)

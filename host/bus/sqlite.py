@@ -8,7 +8,7 @@ that fails (disk full, read-only file) raises ``StorageError`` and changes nothi
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,12 @@ _ADDED_COLUMNS = {"tracestate": "tracestate TEXT NOT NULL DEFAULT ''"}
 _INSERT = (
     "INSERT INTO deliveries (message_id, step, topic, trigger, data, traceparent, tracestate, "
     "group_id, status, available_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+)
+# A delivery leased as it is stored (its step's worker had a free slot): attempt 1.
+_INSERT_LEASED = (
+    "INSERT INTO deliveries (message_id, step, topic, trigger, data, traceparent, tracestate, "
+    "status, attempts, available_ms, lease_until_ms, created_ms) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?)"
 )
 
 # Within a group only the oldest unfinished delivery may be leased, so a group's
@@ -116,8 +122,30 @@ class SqliteQueue:
 
     @writes("storing emitted messages")
     async def publish(self, batch: Sequence[Publication], dedup_window_ms: int) -> list[bool]:
+        duplicates, _ = self._publish(batch, dedup_window_ms, None)
+        return duplicates
+
+    @writes("storing emitted messages")
+    async def publish_leasing(
+        self,
+        batch: Sequence[Publication],
+        dedup_window_ms: int,
+        take: Callable[[str], int | None],
+    ) -> tuple[list[bool], list[Delivery]]:
+        """``publish``, and in the same transaction, lease the deliveries that ``take``
+        accepts: ``take(step)`` is asked for each delivery that is ready now and not in
+        a group, and answers the lease in milliseconds, or None to leave it queued."""
+        return self._publish(batch, dedup_window_ms, take)
+
+    def _publish(
+        self,
+        batch: Sequence[Publication],
+        dedup_window_ms: int,
+        take: Callable[[str], int | None] | None,
+    ) -> tuple[list[bool], list[Delivery]]:
         now = _now_ms()
         duplicates = []
+        leased: list[Delivery] = []
         db = self._db
         with transaction(db):
             for pub in batch:
@@ -128,9 +156,28 @@ class SqliteQueue:
                 available = pub.available_ms or now
                 group = pub.group_id or None
                 delays = pub.delays_ms or (0,) * len(pub.steps)
-                db.executemany(
-                    _INSERT,
-                    [
+                queued = []
+                for step, delay in zip(pub.steps, delays, strict=True):
+                    ready = available + delay <= now and group is None
+                    lease_ms = take(step) if take is not None and ready else None
+                    if lease_ms is None:
+                        queued.append(
+                            (
+                                pub.message_id,
+                                step,
+                                pub.topic,
+                                pub.trigger,
+                                pub.data,
+                                pub.traceparent,
+                                pub.tracestate,
+                                group,
+                                available + delay,
+                                now,
+                            )
+                        )
+                        continue
+                    cursor = db.execute(
+                        _INSERT_LEASED,
                         (
                             pub.message_id,
                             step,
@@ -139,14 +186,30 @@ class SqliteQueue:
                             pub.data,
                             pub.traceparent,
                             pub.tracestate,
-                            group,
-                            available + delay,
                             now,
+                            now + lease_ms,
+                            now,
+                        ),
+                    )
+                    leased.append(
+                        Delivery(
+                            id=str(cursor.lastrowid),
+                            message_id=pub.message_id,
+                            step=step,
+                            topic=pub.topic,
+                            trigger=pub.trigger,
+                            data=pub.data,
+                            traceparent=pub.traceparent,
+                            group_id="",
+                            attempt=1,
+                            interruptions=0,
+                            created_ms=now,
+                            tracestate=pub.tracestate,
                         )
-                        for step, delay in zip(pub.steps, delays, strict=True)
-                    ],
-                )
-        return duplicates
+                    )
+                if queued:
+                    db.executemany(_INSERT, queued)
+        return duplicates, leased
 
     def _seen(self, pub: Publication, now: int, window_ms: int) -> bool:
         row = self._db.execute(
