@@ -105,3 +105,51 @@ def test_a_request_must_fit_in_one_message(tmp_path: Path, monkeypatch: pytest.M
         load_settings(tmp_path)
     monkeypatch.setenv("STEPHOST_MAX_MESSAGE_BYTES", str(24 * 1024 * 1024))
     assert load_settings(tmp_path).max_message_bytes == 24 * 1024 * 1024
+
+
+def test_a_crash_of_the_host_is_a_json_500_with_the_trace_id() -> None:
+    """Whatever escapes the host's own code while serving an api step (a bug) still
+    answers in the JSON error shape with x-trace-id, never uvicorn's plain-text page."""
+    import asyncio
+    from typing import Any
+
+    import orjson
+
+    from stephost_host.catalog import Catalog, parse_step
+    from stephost_host.http.app import HostApp
+
+    class BrokenPool:
+        async def invoke(self, *_args: Any, **_kwargs: Any) -> Any:
+            raise RuntimeError("a bug in the host")
+
+    async def admin(*_args: Any) -> None:
+        raise AssertionError("not the admin's request")
+
+    async def go() -> list[dict[str, Any]]:
+        app = HostApp(BrokenPool(), admin, 1000)  # type: ignore[arg-type]
+        api = parse_step(
+            {"type": "api", "name": "A", "method": "GET", "path": "/a"}, language="python", file="f"
+        )
+        app.apply(Catalog(steps={"A": api}))
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": "/a", "headers": [], "query_string": b""}
+        await app(scope, receive, send)
+        return sent
+
+    start, body = asyncio.run(go())
+    headers = dict(start["headers"])
+    error = orjson.loads(body["body"])["error"]
+    assert start["status"] == 500
+    assert headers[b"content-type"] == b"application/json"
+    assert error == {
+        "code": "INTERNAL",
+        "message": "internal error: RuntimeError",
+        "traceId": headers[b"x-trace-id"].decode(),
+    }
