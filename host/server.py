@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, motia
+from .admin_tokens import TokenStore
 from .auth.keys import ApiKeyStore
 from .bridge.connection import RuntimeConnection
 from .bus.base import QueueBackend
@@ -32,7 +33,7 @@ from .contracts import Contracts
 from .cron import CronScheduler
 from .devmode import DevMode
 from .errors import DuplicateStepError, ProjectError
-from .http.access import without_admin
+from .http.access import admin_listener, api_surface
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
 from .http.auth import Authenticator
 from .lifecycle import DataDirLock, Runtimes, bind_http, settle_gc
@@ -74,6 +75,7 @@ class Host:
         self._stack = contextlib.AsyncExitStack()
         self._dev: DevMode | None = None
         self._server: Any = None  # uvicorn.Server, imported when serving
+        self._admin_server: Any = None  # the admin listener's
         self._reported: set[tuple[str, str]] = set()
         self._started = False
         # What each language's serving runtime announced.
@@ -162,7 +164,7 @@ class Host:
         from .http.admin import build_admin
 
         self.admin = build_admin(self)
-        admin = self.admin if self.settings.admin else without_admin(self.admin)
+        admin = api_surface(self.admin, admin_on=self.settings.admin)
         keys = ApiKeyStore(self.settings.data_dir, self.settings.api_keys)
         auth = Authenticator(self.project, keys, self.runtimes.pool)
         self.app = HostApp(
@@ -280,8 +282,11 @@ class Host:
             out[step.language] = out.get(step.language, 0) + 1
         return out
 
-    async def serve(self, sock: socket.socket, *, watch: bool = False) -> None:
-        """Serve HTTP on ``sock`` until SIGINT/SIGTERM (or ``shutdown()``)."""
+    async def serve(
+        self, sock: socket.socket, admin_sock: socket.socket | None = None, *, watch: bool = False
+    ) -> None:
+        """Serve the api steps on ``sock`` and the admin API on ``admin_sock`` (none: no
+        admin listener) until SIGINT/SIGTERM (or ``shutdown()``)."""
         from .http.limits import HttpLimits
         from .http.serving import make_server
 
@@ -291,6 +296,15 @@ class Host:
             s.max_header_count, s.max_header_bytes, s.header_timeout_s, s.body_timeout_s
         )
         self._server = make_server(counted, s.drain_grace_s, limits, s.keep_alive_timeout_s)
+        servers = [self._server.serve(sockets=[sock])]
+        admin_url = ""
+        if admin_sock is not None:
+            tokens = TokenStore(s.data_dir) if s.admin_tokens_required else None
+            admin = self.metrics.counting_responses(admin_listener(self.admin, tokens), ("",))
+            self._admin_server = make_server(admin, s.drain_grace_s, limits, s.keep_alive_timeout_s)
+            servers.append(self._admin_server.serve(sockets=[admin_sock]))
+            admin_host, admin_port = admin_sock.getsockname()[:2]
+            admin_url = f"http://{_url_host(admin_host)}:{admin_port}"
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.shutdown)
@@ -307,21 +321,23 @@ class Host:
             )
         log.info(
             "stephost is serving",
-            url=f"http://{host}:{port}",
-            workbench=f"http://{host}:{port}/_stephost/ui/" if self.settings.admin else "off",
+            url=f"http://{_url_host(host)}:{port}",
+            admin_url=admin_url or "off",
+            workbench=f"{admin_url}/_stephost/ui/" if admin_url else "off",
             steps=len(self.catalog.steps),
             languages=self.counts(),
             problems=len(self.catalog.problems),
             startup_s=round(time.time() - self.started_at, 3),
         )
-        await self._server.serve(sockets=[sock])
+        await asyncio.gather(*servers)
 
     def shutdown(self) -> None:
         """Stop serving (a second call stops at once, without waiting for requests)."""
-        if self._server is not None:
-            if self._server.should_exit:
-                self._server.force_exit = True
-            self._server.should_exit = True
+        for server in (self._server, self._admin_server):
+            if server is not None:
+                if server.should_exit:
+                    server.force_exit = True
+                server.should_exit = True
 
     async def stop(self) -> None:
         """Undo what ``start`` (and ``serve``) did, last first."""
@@ -337,3 +353,8 @@ class Host:
             "steps": len(self.catalog.steps),
             "problems": [p.to_json() for p in self.catalog.problems],
         }
+
+
+def _url_host(host: str) -> str:
+    """``host`` as a URL has it (an IPv6 address in brackets)."""
+    return f"[{host}]" if ":" in host else host

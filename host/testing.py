@@ -1,5 +1,7 @@
-"""Drive a real host from tests: ``StephostApp`` starts ``stephost start`` on a free
-port with a fresh data folder, and offers the verbs a test needs.
+"""Drive a real host from tests: ``StephostApp`` starts ``stephost start`` on free
+ports (the api listener's, ``url``, and the admin listener's, ``admin_url``) with a
+fresh data folder, and offers the verbs a test needs; ``/_stephost/`` requests go to
+the admin listener.
 
     with StephostApp(Path("my-project")) as app:
         response = app.post("/orders", json={"item": "book"})
@@ -77,7 +79,10 @@ class StephostApp:
         start_timeout_s: float = 60.0,
         args: tuple[str, ...] = (),
         command: str = "start",
+        token: str = "",
     ) -> None:
+        """``token``: a bearer token the admin requests carry (when the admin listener
+        needs one: off loopback, or ``admin_auth = "token"``)."""
         self.project = Path(project).resolve()
         self._env = env or {}
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -88,13 +93,16 @@ class StephostApp:
         self._start_timeout_s = start_timeout_s
         self._args = args
         self._command = command
+        self.token = token
         self.process: subprocess.Popen[bytes] | None = None
         self.lines: list[dict[str, Any]] = []
         self.raw_output: list[str] = []
         self._ready = threading.Event()
         self._reader: threading.Thread | None = None
-        self.url = ""
+        self.url = ""  # the api listener
+        self.admin_url = ""  # the admin listener ("" when the host has none)
         self.http: httpx.Client | None = None
+        self.admin_http: httpx.Client | None = None
         self.state = _State(self)
 
     # -- lifecycle -------------------------------------------------------------
@@ -125,6 +133,9 @@ class StephostApp:
                 self.stop()
                 raise HarnessError(f"the host did not start; its output:\n{output}")
         self.http = httpx.Client(base_url=self.url, timeout=30)
+        if self.admin_url:
+            headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
+            self.admin_http = httpx.Client(base_url=self.admin_url, timeout=30, headers=headers)
         return self
 
     def _read_output(self) -> None:
@@ -141,12 +152,15 @@ class StephostApp:
             self.lines.append(line)
             if line.get("event") == "stephost is serving":
                 self.url = line["url"]
+                admin_url = line.get("admin_url", "off")
+                self.admin_url = "" if admin_url == "off" else admin_url
                 self._ready.set()
 
     def stop(self, sig: int = signal.SIGTERM, timeout_s: float = 20.0) -> int | None:
-        if self.http is not None:
-            self.http.close()
-            self.http = None
+        for client in (self.http, self.admin_http):
+            if client is not None:
+                client.close()
+        self.http = self.admin_http = None
         code = None
         if self.process is not None:
             if self.process.poll() is None:
@@ -179,6 +193,14 @@ class StephostApp:
     # -- HTTP ------------------------------------------------------------------
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A request to the api listener, or to the admin listener for ``/_stephost/``
+        paths (``api_request`` sends those to the api listener too)."""
+        if path.startswith("/_stephost/") and self.admin_http is not None:
+            return self.admin_http.request(method, path, **kwargs)
+        return self.api_request(method, path, **kwargs)
+
+    def api_request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A request to the api listener, whatever the path."""
         if self.http is None:
             raise HarnessError("the host is not running")
         return self.http.request(method, path, **kwargs)

@@ -139,6 +139,11 @@ export interface Context {
   readonly deadline: Date | undefined
   /** Aborted when the host stops waiting (the timeout passed, or the HTTP client went away). */
   readonly signal: AbortSignal
+  /**
+   * Who called, as the api step's `auth` accepted them: `{type: 'apiKey', name}`,
+   * `{type: 'jwt', subject, claims}`, or what its auth step returned; null without auth.
+   */
+  readonly auth: unknown
 }
 
 /** An api step's handler. */
@@ -152,6 +157,16 @@ export type EventHandler<Data = unknown> = (data: Data, ctx: Context) => void | 
 
 /** A cron step's handler. */
 export type CronHandler = (ctx: Context) => void | Promise<void>
+
+/**
+ * An auth step's handler: it gets an api request (without its body) and returns the
+ * principal (what the api handler reads as `ctx.auth`), or null to refuse it (401).
+ * Throw `new StepError(message, { code: 'FORBIDDEN' })` to refuse it with 403.
+ */
+export type AuthHandler<Principal = unknown> = (
+  req: ApiRequest<null>,
+  ctx: Context,
+) => Principal | null | Promise<Principal | null>
 
 /** A JSON Schema object, or a zod schema (turned into JSON Schema when the step loads). */
 export type Schema = object
@@ -174,8 +189,26 @@ interface BaseConfig {
   concurrency?: number
 }
 
+/** An api step's `auth`: who may call it. */
+export type AuthSpec =
+  | { type: 'apiKey'; in?: 'header' | 'query'; name?: string; keys?: string[] }
+  | {
+      type: 'jwt'
+      algorithms: Array<'HS256' | 'RS256' | 'ES256'>
+      secretEnv?: string
+      keyFile?: string
+      jwksUrl?: string
+      audience?: string | string[]
+      issuer?: string
+      leeway?: number
+      scopes?: string[]
+    }
+  | { type: 'step'; step: string }
+
 export interface ApiConfig extends BaseConfig {
   type: 'api'
+  /** Who may call it; the handler reads the principal as `ctx.auth`. */
+  auth?: AuthSpec
   method: HttpMethod
   /** `/orders/:id` or `/orders/{id}`. */
   path: string
@@ -211,7 +244,12 @@ export interface NoopConfig extends BaseConfig {
   subscribes?: string[]
 }
 
-export type StepConfig = ApiConfig | EventConfig | CronConfig | NoopConfig
+/** A custom auth step, named by api steps' `auth: {type: 'step', step}` (see AuthHandler). */
+export interface AuthConfig extends BaseConfig {
+  type: 'auth'
+}
+
+export type StepConfig = ApiConfig | EventConfig | CronConfig | NoopConfig | AuthConfig
 
 /** Options of `new StepError(message, options)`. */
 export interface StepErrorOptions {
