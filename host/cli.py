@@ -371,7 +371,13 @@ def state_set(
 ) -> None:
     """Write one value."""
     _parse_json(value, "VALUE")
-    _call(url, "PUT", f"/state/{group}/{key}", content=value.encode())
+    _call(
+        url,
+        "PUT",
+        f"/state/{group}/{key}",
+        content=value.encode(),
+        headers={"content-type": "application/json"},
+    )
     typer.echo(f"set {group}/{key}")
 
 

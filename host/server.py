@@ -36,6 +36,7 @@ from .errors import DuplicateStepError, ProjectError
 from .http.access import admin_listener, api_surface
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
 from .http.auth import Authenticator
+from .http.guard import AdminGuard
 from .lifecycle import DataDirLock, Runtimes, bind_http, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, RuntimeInfo
@@ -299,8 +300,13 @@ class Host:
         servers = [self._server.serve(sockets=[sock])]
         admin_url = ""
         if admin_sock is not None:
-            tokens = TokenStore(s.data_dir) if s.admin_tokens_required else None
-            admin = self.metrics.counting_responses(admin_listener(self.admin, tokens), ("",))
+            guard = AdminGuard(
+                allowed_hosts=frozenset(h.lower() for h in s.admin_allowed_hosts),
+                tokens=TokenStore(s.data_dir) if s.admin_tokens_required else None,
+                max_body_bytes=s.max_body_bytes,
+                max_json_depth=s.max_json_depth,
+            )
+            admin = self.metrics.counting_responses(admin_listener(self.admin, guard), ("",))
             self._admin_server = make_server(admin, s.drain_grace_s, limits, s.keep_alive_timeout_s)
             servers.append(self._admin_server.serve(sockets=[admin_sock]))
             admin_host, admin_port = admin_sock.getsockname()[:2]

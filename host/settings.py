@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     admin_port: int = Field(default=3112, ge=0, le=65535)  # unset: port + 1 (see below)
     # auto: the admin listener needs a bearer token when it is off loopback; token: always.
     admin_auth: Literal["auto", "token"] = "auto"
+    # Host names the admin listener answers to, beside IP addresses and localhost.
+    admin_allowed_hosts: list[str] = Field(default_factory=list)
     # An unknown key in a step config makes the step a load problem (else a warning).
     strict: bool = False
     cors: CorsSettings = Field(default_factory=CorsSettings)

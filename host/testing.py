@@ -59,7 +59,10 @@ class _State:
 
     def set(self, group: str, key: str, value: Any) -> None:
         self._app.request(
-            "PUT", f"/_stephost/state/{group}/{key}", content=orjson.dumps(value)
+            "PUT",
+            f"/_stephost/state/{group}/{key}",
+            content=orjson.dumps(value),
+            headers={"content-type": "application/json"},
         ).raise_for_status()
 
     def list(self, group: str) -> list[dict[str, Any]]:

@@ -21,8 +21,9 @@ from typing import Any
 
 import orjson
 
-from ..admin_tokens import Role, TokenStore, allows
+from ..errors import HostError
 from .app import ADMIN_PREFIX, _add_trace_header, _trace_of
+from .guard import AdminGuard
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Any]]
@@ -31,8 +32,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # The one admin path the api listener serves: stream subscriptions (WebSocket).
 PUBLIC_STREAMS = f"{ADMIN_PREFIX}/streams/"
-# Writes that change the host's settings (beside every DELETE) need the admin role.
-ADMIN_ONLY_PATHS = frozenset({f"{ADMIN_PREFIX}/layout"})
 
 
 def _not_here(message: str) -> ASGIApp:
@@ -70,68 +69,36 @@ def api_surface(admin: ASGIApp, *, admin_on: bool = True) -> ASGIApp:
     return guarded
 
 
-def needed_role(scope: Scope) -> Role:
-    """The role a request to the admin listener needs."""
-    method = str(scope.get("method", "GET"))
-    if scope["type"] == "websocket" or method in ("GET", "HEAD", "OPTIONS"):
-        return "viewer"
-    if method == "DELETE" or scope.get("path") in ADMIN_ONLY_PATHS:
-        return "admin"
-    return "operator"
+async def _refuse(scope: Scope, send: Send, error: HostError) -> None:
+    """``error`` as the answer: our error shape (HTTP), or a closed WebSocket."""
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008, "reason": error.message[:120]})
+        return
+    body = orjson.dumps(error.to_json())
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    if error.status == 401:
+        headers.append((b"www-authenticate", b'Bearer realm="stephost admin"'))
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
-def _refusal(status: int, code: str, message: str) -> ASGIApp:
-    body = orjson.dumps({"error": {"code": code, "message": message}})
-
-    async def answer(scope: Scope, _receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 1008, "reason": message[:120]})
-            return
-        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
-        if status == 401:
-            headers.append((b"www-authenticate", b'Bearer realm="stephost admin"'))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-
-    return answer
-
-
-def _bearer(scope: Scope) -> str:
-    for name, value in scope.get("headers", ()):
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            return token.strip() if scheme.lower() == "bearer" else ""
-    return ""
-
-
-def admin_listener(admin: ASGIApp, tokens: TokenStore | None = None) -> ASGIApp:
-    """The admin listener's app: ``admin``, each HTTP response with its ``x-trace-id``.
-    With ``tokens``, every request needs a bearer token whose role allows it (401
-    without one, 403 when its role is too weak)."""
-    missing = _refusal(
-        401,
-        "UNAUTHENTICATED",
-        "the admin API needs a bearer token here (Authorization: Bearer <token>); "
-        "make one with `stephost token create --role viewer|operator|admin`",
-    )
+def admin_listener(admin: ASGIApp, guard: AdminGuard) -> ASGIApp:
+    """The admin listener's app: ``admin``, behind ``guard``'s checks (Host, Origin,
+    token and role, JSON bodies within bounds), each HTTP response with its
+    ``x-trace-id``."""
 
     async def serve(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await admin(scope, receive, send)
             return
-        if tokens is not None:
-            token = tokens.find(_bearer(scope))
-            if token is None:
-                await missing(scope, receive, send)
-                return
-            needed = needed_role(scope)
-            if not allows(token.role, needed):
-                message = (
-                    f"{scope.get('method', 'WEBSOCKET')} {scope['path']} needs the {needed} "
-                    f"role; this token ({token.id}) is a {token.role}'s"
-                )
-                await _refusal(403, "FORBIDDEN", message)(scope, receive, send)
-                return
+        try:
+            guard.check_host(scope)
+            guard.check_origin(scope)
+            guard.check_token(scope)
+            receive = await guard.checked_body(scope, receive)
+        except HostError as exc:
+            await _refuse(scope, send, exc)
+            return
         if scope["type"] == "http":
             trace_id = _trace_of(scope)[0]
             scope.setdefault("state", {})["trace_id"] = trace_id

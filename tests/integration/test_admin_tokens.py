@@ -121,8 +121,8 @@ def test_refusals_say_what_is_needed(app: StephostApp, tokens: dict[str, str]) -
 
 def test_live_feeds_need_a_viewer_token(app: StephostApp, tokens: dict[str, str]) -> None:
     url = app.admin_url.replace("http://", "ws://") + "/_stephost/live/counters"
-    with pytest.raises(InvalidStatus) as refused:
-        connect(url, open_timeout=5).close()
+    with pytest.raises(InvalidStatus) as refused, connect(url, open_timeout=5):
+        pass
     assert refused.value.response.status_code == 403
     with connect(url, additional_headers={"authorization": f"Bearer {tokens['viewer']}"}) as ws:
         assert ws.recv(timeout=5)
