@@ -13,7 +13,7 @@ from fastapi import Path, Query
 
 MAX_NAME = 256  # a topic, step, group, key, stream, id or search text
 MAX_DELAY_MS = 30 * 24 * 3600 * 1000  # 30 days
-MAX_LIMIT = 10_000  # items one listing returns
+MAX_LIMIT = 100_000  # items one listing returns
 MAX_IDS = 1000  # ids one request names
 
 Name = Annotated[str, Path(min_length=1, max_length=MAX_NAME)]

@@ -112,7 +112,7 @@ class AdminGuard:
         while more:
             message = await receive()
             if message["type"] != "http.request":  # the client went away
-                return _replay_message(message, receive)
+                return _replay(message, receive)
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body_bytes:
@@ -138,7 +138,8 @@ class AdminGuard:
                     f"the body is not valid JSON (NaN and Infinity are not JSON): {exc}"
                 ) from None
             check_json(raw, value, self.max_json_depth)
-        return _replay(chunks, receive)
+        whole = {"type": "http.request", "body": raw, "more_body": False}
+        return _replay(whole, receive)
 
 
 def needed_role(scope: Scope) -> Role:
@@ -151,9 +152,9 @@ def needed_role(scope: Scope) -> Role:
     return "operator"
 
 
-def _replay(chunks: list[bytes], receive: Receive) -> Receive:
-    """A ``receive`` that gives the body read already (as one message), then what
-    ``receive`` gives (a disconnect, when it comes)."""
+def _replay(first: Any, receive: Receive) -> Receive:
+    """A ``receive`` that gives ``first`` (the message read already: the whole body, or
+    the disconnect that came instead), then what ``receive`` gives."""
     sent = False
 
     async def replay() -> Any:
@@ -161,20 +162,7 @@ def _replay(chunks: list[bytes], receive: Receive) -> Receive:
         if sent:
             return await receive()
         sent = True
-        return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-
-    return replay
-
-
-def _replay_message(message: Any, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Any:
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return message
+        return first
 
     return replay
 

@@ -24,7 +24,7 @@ from ..bus.bus import EventBus, new_message_id
 from ..catalog import Catalog, StepConfig
 from ..contracts import Contracts
 from ..cron import CronScheduler, next_tick
-from ..errors import NotFoundError, ValidationError
+from ..errors import NotFoundError, RequestError, ValidationError
 from ..http.app import ADMIN_PREFIX
 from ..http.bounds import Limit, Name, Text
 from ..metrics import INVOCATION_KINDS, HostMetrics, Snapshot
@@ -354,14 +354,18 @@ def build_router(host: WorkbenchHost) -> APIRouter:
         transport = httpx.ASGITransport(app=host.app)
         started = time.perf_counter()
         async with httpx.AsyncClient(transport=transport, base_url="http://stephost") as client:
-            response = await client.request(
-                body.method.upper(),
-                body.path,
-                params=body.query,
-                headers=body.headers,
-                content=body.body.encode() if body.body is not None else None,
-                timeout=SEND_TIMEOUT_S,
-            )
+            try:
+                response = await client.request(
+                    body.method.upper(),
+                    body.path,
+                    params=body.query,
+                    headers=body.headers,
+                    content=body.body.encode() if body.body is not None else None,
+                    timeout=SEND_TIMEOUT_S,
+                )
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+                # a path, method or header no HTTP request can carry (schemathesis found it)
+                raise RequestError(f"the request cannot be sent: {exc}") from None
         duration_ms = (time.perf_counter() - started) * 1000
         return _json(
             {
