@@ -84,8 +84,13 @@ proto: python-deps
 proto-check: python-deps
 	$(BIN)/python scripts/gen_proto.py --check
 
+# `make bench ONLY=flow,chain` runs some parts; `make bench AGAINST=<git rev>` measures that
+# revision's host beside this tree's in the same run (see bench/run.py). A full run also
+# runs bench/scale.py (Redis against SQLite, 1 and 2 workers).
 bench: install
-	$(BIN)/python bench/run.py
+	@sh scripts/ensure_wrk.sh
+	$(BIN)/python bench/run.py $(if $(ONLY),--only $(ONLY)) $(if $(AGAINST),--against $(AGAINST))
+	$(if $(ONLY),,$(BIN)/python bench/scale.py)
 
 clean:
 	rm -rf $(VENV) $(NODE_BRIDGE)/node_modules $(WORKBENCH)/node_modules $(WORKBENCH_DIST) \

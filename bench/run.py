@@ -6,18 +6,25 @@
     (b) durable events/s through one hop and through a 2-hop chain to a no-op step;
     (c) cold start of `stephost start` on the example until its first 2xx;
     (d) peak RSS of the host and each runtime;
-    (e) the example's order flow with the Workbench open vs closed (bench/workbench.py).
+    (e) the example's order flow with the Workbench open vs closed (bench/workbench.py);
+    (f) the issue's flow through three languages, CPU per flow, RSS (bench/flow.py);
+    (g) a 40-hop chain with 10 ms of async work per hop (bench/flow.py).
 
 Every language with a project under bench/projects/ (and a toolchain here) is run.
-Results are printed as a table and written to bench/results/latest.json.
+``--only flow,chain`` runs some parts (api, cold, workbench, flow, chain). ``--against REF``
+runs the parts behind the targets table a second time, in the same run, with the host and
+the runtimes of the git revision REF, so that the table shows both side by side.
+Results are printed as tables and written to bench/results/latest.{json,md}.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import os
+import platform
 import re
 import shutil
 import signal
@@ -40,6 +47,11 @@ BODY = '{"item":"book","quantity":2,"tags":["a","b"],"note":"benchmark"}'
 sys.path.insert(0, str(ROOT))
 
 from tests.toolchains import missing_toolchain  # noqa: E402
+
+PARTS = ("api", "cold", "workbench", "flow", "chain")
+# Merged into the environment of every process the bench starts: `--against` points
+# PYTHONPATH at another revision's host and SDK.
+EXTRA_ENV: dict[str, str] = {}
 
 
 def free_port() -> int:
@@ -65,7 +77,7 @@ def process(args: list[str], cwd: Path, env: dict[str, str], log: Path) -> Itera
         proc = subprocess.Popen(
             args,
             cwd=cwd,
-            env={**os.environ, **env},
+            env={**os.environ, **EXTRA_ENV, **env},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -265,20 +277,185 @@ def report(baseline: dict[str, Any], results: dict[str, Any], cold: dict[str, li
     return "\n".join(lines)
 
 
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = os.getloadavg()[0]
+    return f"{platform.node()}, {os.cpu_count()} x {cpu}, load {load:.1f} at start; {now}"
+
+
+def measure(args: argparse.Namespace, part: str, languages: list[str], tmp: Path) -> dict[str, Any]:
+    """One part, against the code the processes import (see EXTRA_ENV)."""
+    from bench.flow import chain_bench, flow_bench, write_chain_project
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    out: dict[str, Any] = {}
+    script = tmp / "post.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = '{BODY}'\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+    )
+    chain_project = write_chain_project(tmp / "chain-project")
+    if part == "api":
+        port = free_port()
+        baseline_cmd = [sys.executable, str(ROOT / "bench" / "baseline.py"), str(port)]
+        with process(baseline_cmd, ROOT, {}, tmp / "baseline.log") as pid:
+            wait_http(f"http://127.0.0.1:{port}/docs")
+            baseline: dict[str, Any] = load(f"http://127.0.0.1:{port}/echo", args.seconds, script)
+            baseline["rss_mb"] = peak_rss_mb(pid)
+        out["baseline"] = baseline
+        out["results"] = {lang: bench_language(lang, args, script, tmp) for lang in languages}
+    elif part == "cold":
+        out["cold_start_s"] = {
+            "examples/shop (python, node, ruby)": cold_start(
+                tmp, args.cold_runs, EXAMPLE, "/orders", {"item": "x", "quantity": 1}
+            ),
+            "bench/projects/python (python only)": cold_start(
+                tmp, args.cold_runs, PROJECTS / "python", "/echo", {"hello": 1}
+            ),
+            "a 41-step project (python)": cold_start(
+                tmp, args.cold_runs, chain_project, "/chain", {}
+            ),
+        }
+    elif part == "flow":
+        out["flow"] = flow_bench(tmp, args.flow_seconds, args.log_level)
+    elif part == "chain":
+        out["chain_s"] = chain_bench(tmp, chain_project, args.chain_runs)
+    return out
+
+
+def targets(r: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(what, measured, target) for every issue target the run measured."""
+    rows: list[tuple[str, str, str]] = []
+    if "flow" in r:
+        f = r["flow"]
+        cpu = f["cpu_ms_per_flow"]
+        rows.append(
+            (
+                "flow, wrk c=16, flows/s until drained",
+                f"{f['flows_per_s']:.0f} ({f['flows']} flows, none lost)",
+                "≥ 750, none lost",
+            )
+        )
+        rows.append(
+            (
+                "CPU ms per flow: " + " / ".join(cpu),
+                " / ".join(f"{v:.2f}" for v in cpu.values()),
+                "host ≤ 1.2",
+            )
+        )
+        rows.append(
+            (
+                "RSS MB, host + runtimes, idle / at c=64",
+                f"{f['rss_idle_total_mb']:.0f} / {f['rss_c64_total_mb']:.0f}",
+                "≤ 200 / ≤ 300",
+            )
+        )
+    if "chain_s" in r:
+        rows.append(
+            (
+                "40-hop chain, 10 ms async work per hop, s (median)",
+                f"{statistics.median(r['chain_s']):.3f}",
+                "≤ 0.45",
+            )
+        )
+    cold = r.get("cold_start_s", {})
+    for name, target in (
+        ("bench/projects/python (python only)", "≤ 0.5"),
+        ("examples/shop (python, node, ruby)", "≤ 0.8"),
+        ("a 41-step project (python)", "≤ 1.0"),
+    ):
+        if name in cold:
+            rows.append(
+                (
+                    f"cold start to first 2xx, {name}, s (median)",
+                    f"{statistics.median(cold[name]):.3f}",
+                    target,
+                )
+            )
+    if "results" in r and "python" in r["results"]:
+        py, base = r["results"]["python"], r["baseline"]
+        added = py["api"]["c1"]["p50_ms"] - base["c1"]["p50_ms"]
+        rows.append(
+            (
+                "api hop (python): p50 added at c=1; req/s at c=32 vs plain FastAPI",
+                f"{added:+.3f} ms; {ratio(py['api']['c32']['rps'], base['c32']['rps'])}",
+                "≤ +0.3 ms; ≥ 90%",
+            )
+        )
+        rows.append(
+            (
+                "durable events/s, one hop, a handler emitting 20,000",
+                f"{py['events_1hop']:.0f}",
+                "≥ 10,000",
+            )
+        )
+    return rows
+
+
+def report_targets(ours: dict[str, Any], against: dict[str, Any] | None, ref: str) -> str:
+    lines = [f"## Targets (issue 9): {machine()}", ""]
+    theirs = dict(((w, m) for w, m, _ in targets(against))) if against is not None else {}
+    header = "| what | this tree |" + (f" {ref} (same run) |" if against is not None else "")
+    lines += [header + " target |", "|---|---|" + ("---|" if against is not None else "") + "---|"]
+    for what, measured, target in targets(ours):
+        other = f" {theirs.get(what, '-')} |" if against is not None else ""
+        lines.append(f"| {what} | {measured} |{other} {target} |")
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def revision(ref: str, tmp: Path) -> Iterator[Path]:
+    """A checkout of ``ref``; with the PYTHONPATH it yields, processes import its host
+    and SDK (and run its runtimes)."""
+    tree = tmp / "against"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(tree), ref],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    try:
+        modules = ROOT / "bridges" / "node" / "node_modules"
+        (tree / "bridges" / "node" / "node_modules").symlink_to(modules)
+        shim = tmp / "against-path"
+        shim.mkdir()
+        (shim / "stephost_host").symlink_to(tree / "host")
+        (shim / "stephost").symlink_to(tree / "sdk_python" / "stephost")
+        yield shim
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--languages", default="", help="comma-separated (default: every project)")
+    parser.add_argument("--only", default="", help=f"comma-separated parts of {', '.join(PARTS)}")
+    parser.add_argument("--against", default="", help="a git revision to measure beside this tree")
     parser.add_argument("--seconds", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--flow-seconds", type=int, default=10, help="seconds of the flow run")
     parser.add_argument("--events", type=int, default=20_000, help="events per burst")
     parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--chain-runs", type=int, default=5)
     parser.add_argument("--log-level", default="info", help="the host's log level during the run")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench needs wrk: apt-get install wrk")
+    parts = {p for p in args.only.split(",") if p} or set(PARTS)
+    if parts - set(PARTS):
+        sys.exit(f"unknown parts {sorted(parts - set(PARTS))}; the parts are {', '.join(PARTS)}")
     wanted = [lang for lang in args.languages.split(",") if lang] or sorted(
-        p.name for p in PROJECTS.iterdir() if (p / "steps").is_dir()
+        p.name for p in PROJECTS.iterdir() if (p / "steps").is_dir() and p.name != "flow"
     )
     languages = []
     for language in wanted:
@@ -289,42 +466,38 @@ def main() -> None:
             languages.append(language)
     with tempfile.TemporaryDirectory(prefix="stephost-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        script = tmp / "post.lua"
-        script.write_text(
-            'wrk.method = "POST"\n'
-            f"wrk.body = '{BODY}'\n"
-            'wrk.headers["Content-Type"] = "application/json"\n'
-        )
-        port = free_port()
-        baseline_cmd = [sys.executable, str(ROOT / "bench" / "baseline.py"), str(port)]
-        with process(baseline_cmd, ROOT, {}, tmp / "baseline.log") as pid:
-            wait_http(f"http://127.0.0.1:{port}/docs")
-            baseline: dict[str, Any] = load(f"http://127.0.0.1:{port}/echo", args.seconds, script)
-            baseline["rss_mb"] = peak_rss_mb(pid)
-        results = {lang: bench_language(lang, args, script, tmp) for lang in languages}
-        cold = {
-            "examples/shop (python, node, ruby)": cold_start(
-                tmp, args.cold_runs, EXAMPLE, "/orders", {"item": "x", "quantity": 1}
-            ),
-            "bench/projects/python (python only)": cold_start(
-                tmp, args.cold_runs, PROJECTS / "python", "/echo", {"hello": 1}
-            ),
-        }
-        from bench.workbench import report_workbench, workbench_overhead
+        ours: dict[str, Any] = {}
+        against: dict[str, Any] | None = None
+        with contextlib.ExitStack() as stack:
+            shim = stack.enter_context(revision(args.against, tmp)) if args.against else None
+            if shim is not None:
+                against = {}
+            # Part by part, this tree then the other revision, so both meet the same load.
+            for part in [p for p in PARTS if p in parts and p != "workbench"]:
+                ours.update(measure(args, part, languages, tmp / "ours"))
+                if shim is not None and against is not None:
+                    EXTRA_ENV["PYTHONPATH"] = str(shim)
+                    try:
+                        against.update(measure(args, part, ["python"], tmp / "against-run"))
+                    finally:
+                        EXTRA_ENV.pop("PYTHONPATH")
+        workbench = None
+        if "workbench" in parts:
+            from bench.workbench import report_workbench, workbench_overhead
 
-        workbench = workbench_overhead(tmp, seconds=2 * args.seconds)
-    table = "\n".join([report(baseline, results, cold), *report_workbench(workbench)])
+            workbench = workbench_overhead(tmp, seconds=2 * args.seconds)
+    sections = [report_targets(ours, against, args.against)]
+    if "api" in parts:
+        sections.append(report(ours["baseline"], ours["results"], ours.get("cold_start_s", {})))
+    if workbench is not None:
+        sections.append("\n".join(report_workbench(workbench)))
+    table = "\n\n".join(sections)
     print(table)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(
         json.dumps(
-            {
-                "baseline": baseline,
-                "results": results,
-                "cold_start_s": cold,
-                "workbench": workbench,
-            },
+            {"machine": machine(), "ours": ours, "against": against, "workbench": workbench},
             indent=2,
         )
     )

@@ -19,7 +19,7 @@ from .invocation import Invocation
 from .model import RuntimeInfo
 from .state.base import StateStore
 from .streams import StreamHub
-from .telemetry import get_logger, make_traceparent
+from .telemetry import get_logger, level_enabled, make_traceparent
 
 log = get_logger(component="handler")
 _LEVELS = {
@@ -106,6 +106,9 @@ class HostCalls:
         return await self._streams.items(stream, group)
 
     def log(self, runtime: RuntimeInfo, invocation: Invocation | None, line: LogLine) -> None:
+        level = _LEVELS.get(line.level.lower(), "info")
+        if not level_enabled(level):
+            return  # below the host's level: nothing to decode
         fields: dict[str, Any] = {}
         if line.fields:
             try:
@@ -121,5 +124,4 @@ class HostCalls:
             fields["step"] = invocation.step.name
             fields["trace_id"] = invocation.trace_id
             fields["span_id"] = invocation.span_id
-        method = getattr(log, _LEVELS.get(line.level.lower(), "info"))
-        method(line.message, **fields)
+        getattr(log, level)(line.message, **fields)

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from croniter import croniter
 
 from . import motia
 from .auth.config import AuthConfigError, AuthSpec, StepAuth, parse_auth
@@ -186,6 +185,8 @@ def valid_cron(expression: Any) -> str:
             f"`cron` {expression!r} must have 5 fields (minute hour day month weekday) "
             "or 6 (second first)"
         )
+    from croniter import croniter  # on first use: most projects have no cron step
+
     if not croniter.is_valid(expression, second_at_beginning=len(fields) == 6):
         raise ConfigError(f"`cron` {expression!r} is not a valid cron expression")
     return expression

@@ -95,6 +95,7 @@ def _serve(
     watch: bool,
     strict: bool = False,
     admin: tuple[str | None, int | None] = (None, None),
+    workers: int | None = None,
 ) -> None:
     from .errors import ProjectError
     from .server import Host, bind_http
@@ -110,14 +111,26 @@ def _serve(
             strict=strict or None,
             admin_host=admin[0],
             admin_port=admin[1],
+            workers=workers,
         )
     except ProjectError as exc:
         fail(exc.message)
     configure_logging(settings.log_level, settings.log_format)
+    from .workers import WorkerParent, check_workers, listen_socket, worker_index
+
+    inherited = listen_socket()
+    if settings.workers > 1 and not watch and inherited is None:
+        try:
+            check_workers(settings)
+            parent = WorkerParent(project, settings, ["--strict"] if strict else [])
+        except ProjectError as exc:
+            fail(exc.message)
+        raise SystemExit(parent.run())
     admin_sock = None
     try:
-        sock = bind_http(settings.host, settings.port)
-        if settings.admin:
+        sock = inherited or bind_http(settings.host, settings.port)
+        # With workers, the first one serves the admin listener (the others have none).
+        if settings.admin and worker_index() == 0:
             admin_sock = bind_http(
                 settings.admin_host, settings.admin_listen_port, flag="--admin-port"
             )
@@ -165,9 +178,27 @@ def start(
     strict: StrictOpt = False,
     admin_port: AdminPortOpt = None,
     admin_host: AdminHostOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Host processes sharing the port (more than 1 needs a Redis backend).",
+            show_default="1, or workers in stephost.toml",
+        ),
+    ] = None,
 ) -> None:
     """Serve the project (production: no file watching)."""
-    _serve(project, host, port, watch=False, strict=strict, admin=(admin_host, admin_port))
+    _serve(
+        project,
+        host,
+        port,
+        watch=False,
+        strict=strict,
+        admin=(admin_host, admin_port),
+        workers=workers,
+    )
 
 
 @app.command()

@@ -14,8 +14,6 @@ import asyncio
 import time
 from datetime import datetime
 
-from croniter import croniter
-
 from .bus.base import QueueBackend
 from .bus.bus import EventBus
 from .catalog import Catalog, StepConfig
@@ -26,6 +24,8 @@ log = get_logger(component="cron")
 
 def next_tick(expression: str, after: float) -> float:
     """The first tick of ``expression`` strictly after ``after`` (Unix seconds)."""
+    from croniter import croniter  # on first use: most projects have no cron step
+
     seconds_first = len(expression.split()) == 6
     start = datetime.fromtimestamp(after).astimezone()
     schedule = croniter(expression, start, second_at_beginning=seconds_first)

@@ -18,7 +18,6 @@ from typing import Protocol
 from .catalog import Catalog
 from .contracts import Contracts
 from .errors import ProjectError
-from .gen.motia import TYPES_FILE, sync_types, wants_types
 from .runtimes.languages import language_of_source, step_files
 from .settings import CONFIG_FILE, Settings
 from .telemetry import get_logger
@@ -119,6 +118,8 @@ class DevMode:
     def _generates(self) -> bool:
         """Generated types are kept fresh once the project uses them (a Motia project's
         types.d.ts included)."""
+        from .gen.motia import TYPES_FILE  # the generators load only when they are needed
+
         host = self._host
         return (
             (host.project / host.settings.gen_dir).is_dir()
@@ -131,6 +132,7 @@ class DevMode:
         not load, the step types stay as they are (a catalog with steps missing would write
         fewer of them than the last generation has); the message classes of contracts/ are
         written all the same."""
+        from .gen.motia import TYPES_FILE, sync_types, wants_types
         from .gen.run import gen_languages, generate
 
         host = self._host

@@ -13,6 +13,7 @@
     │   ├── JsonTooDeepError     400   JSON nested deeper than the bound
     │   ├── RequestTimeoutError  408   the request did not arrive in time
     │   ├── PayloadTooLargeError 413
+    │   │   └── MessageTooLargeError 413  a message over max_message_bytes (emit, result)
     │   ├── UnsupportedMediaTypeError 415
     │   └── HeadersTooLargeError 431   too many headers, or too many bytes of them
     ├── UnauthorizedError        401   an api step's credential is missing or invalid
@@ -20,7 +21,10 @@
     ├── NotFoundError            404   no route, state key, DLQ entry, ...
     │   └── UnknownTopicError    404   nobody subscribes to the topic
     ├── MethodNotAllowedError    405
-    ├── StepFailedError          500   a handler failed (carries the runtime's Failure)
+    ├── StorageError             503   a durable write failed (disk full, read-only)
+    ├── QueueFullError           503   a subscriber of the topic has max_queue_depth waiting
+    ├── StepFailedError          500   a handler failed (carries the runtime's Failure);
+    │                                  503 when it failed on the host being unavailable
     └── TransportError                 no answer came from a runtime (step: which step)
         ├── RuntimeUnavailableError 503  no runtime could take the step in time
         ├── RuntimeLostError     503   the runtime went away while running it
@@ -58,8 +62,9 @@ class HostError(Exception):
         return {"error": error}
 
     def response_headers(self) -> list[tuple[bytes, bytes]]:
-        """Headers the HTTP answer carries besides the JSON body's."""
-        return []
+        """Headers the HTTP answer carries besides the JSON body's: a 503 says "the host
+        cannot take this now", so it tells the client when to try again."""
+        return [(b"retry-after", b"1")] if self.status == 503 else []
 
     def as_failure(self, step: str = "", *, retryable: bool = False) -> Failure:
         """This error in the shape every failure takes at the boundary (for a handler
@@ -138,6 +143,13 @@ class PayloadTooLargeError(RequestError):
     code = "PAYLOAD_TOO_LARGE"
 
 
+class MessageTooLargeError(PayloadTooLargeError):
+    """A message bigger than ``max_message_bytes``: refused before it is stored or sent,
+    so that only the call that made it fails."""
+
+    code = "MESSAGE_TOO_LARGE"
+
+
 class HeadersTooLargeError(RequestError):
     status = 431
     code = "HEADERS_TOO_LARGE"
@@ -181,12 +193,38 @@ class UnknownTopicError(NotFoundError):
     code = "UNKNOWN_TOPIC"
 
 
+class StorageError(HostError):
+    """A durable write failed (disk full, read-only, I/O error): nothing was stored, and
+    trying again later may work."""
+
+    status = 503
+    code = "STORAGE_UNAVAILABLE"
+
+
+class QueueFullError(HostError):
+    """An emit refused: a step subscribed to its topic has too many deliveries waiting.
+    Nothing was stored; trying again later may work."""
+
+    status = 503
+    code = "QUEUE_FULL"
+
+
+# Codes of host calls a handler may let through, and the status its client then gets:
+# the host cannot take more now (503), or the handler's message was too large (413).
+CALL_FAILURE_STATUS = {
+    StorageError.code: 503,
+    QueueFullError.code: 503,
+    MessageTooLargeError.code: 413,
+}
+
+
 class StepFailedError(HostError):
     """A handler failed; the client sees code, message and step, never the stack."""
 
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.message, code=failure.code)
         self.failure = failure
+        self.status = CALL_FAILURE_STATUS.get(failure.code, 500)
 
     def to_json(self, trace_id: str = "") -> dict[str, Any]:
         body = super().to_json(trace_id)
@@ -213,8 +251,15 @@ class RuntimeUnavailableError(TransportError):
 
 
 class RuntimeLostError(TransportError):
+    """``alone``: the invocation was the only one in flight on that runtime, so the
+    runtime's death may be blamed on it; with others beside it, any of them may be."""
+
     status = 503
     code = "RUNTIME_LOST"
+
+    def __init__(self, message: str, *, step: str, alone: bool = True) -> None:
+        super().__init__(message, step=step)
+        self.alone = alone
 
 
 class InvocationTimeoutError(TransportError):

@@ -6,6 +6,7 @@
   only by the keys the supervisor hands its children), the pool that routes to them
   and the supervisor of their processes, started and stopped as one (the host and
   `stephost gen`'s probe both use it).
+- ``data_dir_errors``: a data folder the host cannot use is a one-line error.
 - ``settle_gc`` keeps the garbage collector off the request path once all is loaded.
 """
 
@@ -18,13 +19,15 @@ import gc
 import os
 import shutil
 import socket
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from .bridge.admission import Admission
 from .bridge.calls import HostServices
 from .bridge.connection import RuntimeConnection
 from .bridge.gateway import Gateway, local_address
-from .errors import PortInUseError, ProjectError
+from .errors import PortInUseError, ProjectError, StorageError
 from .model import RuntimeInfo
 from .runtimes.pool import RuntimePool
 from .runtimes.supervisor import ManagedRuntime, RuntimeSupervisor
@@ -49,6 +52,20 @@ def bind_http(host: str, port: int, flag: str = "--port") -> socket.socket:
     sock.listen(2048)
     sock.setblocking(False)
     return sock
+
+
+@contextlib.contextmanager
+def data_dir_errors(data_dir: Path) -> Iterator[None]:
+    """A data folder the host cannot write (read-only, not a folder, full) raises a
+    ProjectError that says which folder and why, in one line."""
+    try:
+        yield
+    except (OSError, sqlite3.Error, StorageError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ProjectError(
+            f"cannot use the data folder {data_dir}: {reason}; give the host a folder it "
+            "can write (STEPHOST_DATA_DIR or data_dir in stephost.toml)"
+        ) from None
 
 
 def settle_gc() -> None:

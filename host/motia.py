@@ -11,7 +11,6 @@ over the one ``infrastructure`` maps to.
 
 from __future__ import annotations
 
-import importlib.metadata
 import re
 import sys
 from dataclasses import dataclass
@@ -250,6 +249,8 @@ def _requirement_notes(project: Path) -> list[Note]:
     path = project / "requirements.txt"
     if not path.is_file():
         return []
+    import importlib.metadata  # on first use: it is slow to import
+
     notes = []
     for line in path.read_text(errors="replace").splitlines():
         match = _REQUIREMENT.match(line.split("#", 1)[0])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
-from jsonschema import SchemaError
-from jsonschema.protocols import Validator
-from jsonschema.validators import validator_for
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 
 class PayloadCheck(Protocol):
@@ -33,6 +33,11 @@ class SchemaCheck:
     __slots__ = ("_validator", "schema")
 
     def __init__(self, schema: dict[str, Any]) -> None:
+        # jsonschema is imported on first use: the host's start launches the runtimes
+        # before any schema is compiled, and a project may declare none.
+        from jsonschema import SchemaError
+        from jsonschema.validators import validator_for
+
         cls = validator_for(schema)
         try:
             cls.check_schema(schema)

@@ -23,10 +23,10 @@ from typing import Any
 from . import __version__, motia
 from .admin_tokens import TokenStore
 from .auth.keys import ApiKeyStore
+from .backends import open_backends
 from .bridge.connection import RuntimeConnection
 from .bus.base import QueueBackend
 from .bus.bus import EventBus
-from .bus.sqlite import SqliteQueue
 from .calls import HostCalls
 from .catalog import Catalog, LoadProblem
 from .contracts import Contracts
@@ -37,7 +37,7 @@ from .http.access import admin_listener, api_surface
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
 from .http.auth import Authenticator
 from .http.guard import AdminGuard
-from .lifecycle import DataDirLock, Runtimes, bind_http, settle_gc
+from .lifecycle import Runtimes, bind_http, data_dir_errors, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, RuntimeInfo
 from .runtimes.languages import STEP_DIRS, step_dirs, step_files
@@ -45,7 +45,6 @@ from .runtimes.pool import RuntimePool
 from .runtimes.supervisor import RuntimeSupervisor
 from .settings import Settings
 from .state.base import StateStore
-from .state.sqlite import SqliteStateStore
 from .streams import StreamHub
 from .telemetry import get_logger, recent_logs, spans
 
@@ -125,28 +124,36 @@ class Host:
         stack.callback(spans.listeners.remove, self.metrics.observe)
         self._dev = DevMode(self)  # its snapshot: changes made while starting count too
         self.languages = sorted(step_files(self.project))
-        data_dir = self.settings.data_dir
-        lock = DataDirLock(data_dir)
         stack.callback(log.info, "stephost stopped")
-        stack.callback(lock.release)
-        self.state = SqliteStateStore(data_dir / "state.db")
-        stack.push_async_callback(self.state.close)
-        queue = SqliteQueue(data_dir / "queue.db")
-        stack.push_async_callback(queue.close)
-        reclaimed = await queue.reclaim()
+        with data_dir_errors(self.settings.data_dir):
+            backends = await open_backends(self.settings, stack)
+            reclaimed = await backends.queue.reclaim()
+        log.info("backend open", backend=backends.description)
+        self.state, queue = backends.state, backends.queue
         if reclaimed:
             log.info("deliveries of a previous run returned to the queue", count=reclaimed)
-        self.streams = StreamHub(self.state)
+        self.streams = StreamHub(self.state, backends.relay)
+        await self.streams.start()
         self.runtimes = Runtimes(
             self.project,
             self.settings,
             processes={lang: self.settings.runtime(lang).processes for lang in self.languages},
             drain_grace_s=self.settings.drain_grace_s,
-            env={"STEPHOST_GEN_DIR": self.settings.gen_dir},
+            env={
+                "STEPHOST_GEN_DIR": self.settings.gen_dir,
+                # Runtimes check what they send against it, before sending.
+                "STEPHOST_MAX_MESSAGE_BYTES": str(self.settings.max_message_bytes),
+            },
         )
         self.bus = EventBus(
-            queue, self.runtimes.pool, dedup_window_ms=int(self.settings.dedup_window_s * 1000)
+            queue,
+            self.runtimes.pool,
+            dedup_window_ms=int(self.settings.dedup_window_s * 1000),
+            max_message_bytes=self.settings.max_message_bytes,
+            max_queue_depth=self.settings.max_queue_depth,
         )
+        depths = asyncio.create_task(self.bus.watch_depths(), name="queue-depths")
+        stack.callback(depths.cancel)
         stack.push_async_callback(self.bus.stop)  # flushes what is batched: after the runtimes
         self.cron = CronScheduler(self.bus, queue)
         if not self.languages:
@@ -328,8 +335,7 @@ class Host:
         log.info(
             "stephost is serving",
             url=f"http://{_url_host(host)}:{port}",
-            admin_url=admin_url or "off",
-            workbench=f"{admin_url}/_stephost/ui/" if admin_url else "off",
+            **_admin_fields(admin_url, self.settings.admin),
             steps=len(self.catalog.steps),
             languages=self.counts(),
             problems=len(self.catalog.problems),
@@ -364,3 +370,11 @@ class Host:
 def _url_host(host: str) -> str:
     """``host`` as a URL has it (an IPv6 address in brackets)."""
     return f"[{host}]" if ":" in host else host
+
+
+def _admin_fields(admin_url: str, admin_on: bool) -> dict[str, str]:
+    """What the "serving" line says of the admin listener: its address, "off", or
+    nothing (another worker serves it)."""
+    if admin_url:
+        return {"admin_url": admin_url, "workbench": f"{admin_url}/_stephost/ui/"}
+    return {} if admin_on else {"admin_url": "off", "workbench": "off"}

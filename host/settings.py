@@ -12,13 +12,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .admin_tokens import TokenStore
 from .errors import ProjectError
 
 CONFIG_FILE = "stephost.toml"
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class RuntimeSettings(BaseModel):
@@ -67,6 +68,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=3111, ge=0, le=65535)
     data_dir: Path = Path(".stephost")
+    # Where state and the queue live: empty for SQLite files in data_dir, or a Redis URL
+    # (redis://, rediss://, unix://) that several hosts share. `backend` in the file.
+    backend_url: str = ""
+    # Host processes of `stephost start`, sharing the port and the backend (N > 1: Redis).
+    workers: int = Field(default=1, ge=1, le=64)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     # Request limits (README "Limits"): over them a request gets a 4xx, nothing runs.
     max_header_count: int = Field(default=100, ge=1)
@@ -75,6 +81,11 @@ class Settings(BaseSettings):
     header_timeout_s: float = Field(default=10.0, gt=0)
     body_timeout_s: float = Field(default=30.0, gt=0)
     keep_alive_timeout_s: float = Field(default=5.0, gt=0)
+    # The largest message between host and runtimes (an event's data, a result, a
+    # call); below gRPC's 64 MiB, so a bigger one fails alone instead of the stream.
+    # Deliveries a step may have waiting; an emit to its topics over it fails (503).
+    max_queue_depth: int = Field(default=100_000, ge=1)
+    max_message_bytes: int = Field(default=16 * 1024 * 1024, ge=64 * 1024, le=48 * 1024 * 1024)
     log_level: Literal["debug", "info", "warn", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     runtimes: dict[str, RuntimeSettings] = Field(default_factory=dict)
@@ -102,6 +113,29 @@ class Settings(BaseSettings):
     cors: CorsSettings = Field(default_factory=CorsSettings)
     # API keys besides the data folder's: key name -> the environment variable holding it.
     api_keys: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("backend_url")
+    @classmethod
+    def _known_backend(cls, url: str) -> str:
+        if url in ("", "sqlite") or url.startswith(REDIS_SCHEMES):
+            return "" if url == "sqlite" else url
+        raise ValueError(
+            f"{url!r} is not a backend: use a Redis URL (redis://host:6379/0, "
+            "rediss://… or unix://…), or leave it out for SQLite"
+        )
+
+    @model_validator(mode="after")
+    def _requests_fit_in_a_message(self) -> Settings:
+        # An api request travels to its runtime as one message: body, headers and room
+        # for the rest of it.
+        needed = self.max_body_bytes + self.max_header_bytes + 64 * 1024
+        if needed > self.max_message_bytes:
+            raise ValueError(
+                f"max_body_bytes ({self.max_body_bytes}) + max_header_bytes "
+                f"({self.max_header_bytes}) + 64 KiB must fit in max_message_bytes "
+                f"({self.max_message_bytes}): lower the first or raise the last"
+            )
+        return self
 
     @classmethod
     def settings_customise_sources(
@@ -143,6 +177,8 @@ def load_settings(project: Path, *, serving: bool = True, **overrides: Any) -> S
             file_values = tomllib.loads(config_file.read_text())
         except tomllib.TOMLDecodeError as exc:
             raise ProjectError(f"{config_file}: {exc}") from None
+        if "backend" in file_values:  # the file's short name for backend_url
+            file_values["backend_url"] = file_values.pop("backend")
     try:
         settings = Settings(**file_values)
     except ValidationError as exc:

@@ -10,14 +10,18 @@ the spans the host records, grouped by trace: both bounded by count and by age
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import logging
 import os
+import random
 import sys
+import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TextIO
+from typing import Any, BinaryIO, Protocol, TextIO
 
 import orjson
 import structlog
@@ -29,12 +33,17 @@ RECENT_SPANS = 20_000
 RETENTION_AGE_S = 3600.0
 
 
+# Trace and span ids need to be unique, not secret: a seeded PRNG instead of a system
+# call per id (OpenTelemetry's SDK makes the same choice).
+_ids = random.Random(os.urandom(16))
+
+
 def new_trace_id() -> str:
-    return os.urandom(16).hex()
+    return f"{_ids.getrandbits(128) or 1:032x}"
 
 
 def new_span_id() -> str:
-    return os.urandom(8).hex()
+    return f"{_ids.getrandbits(64) or 1:016x}"
 
 
 def make_traceparent(trace_id: str, span_id: str) -> str:
@@ -252,8 +261,50 @@ def _orjson_dumps(event: dict[str, Any], **_kw: Any) -> bytes:
     return orjson.dumps(event, default=str)
 
 
+class LineWriter:
+    """The host's JSON log output: the lines logged during one turn of the event loop
+    are written together (one write for a burst), at the end of that turn; with no loop
+    running, at once. What is still buffered at exit is written then."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out = out
+        self._lines: list[bytes] = []
+        self._lock = threading.Lock()  # a library may log from a thread of its own
+        atexit.register(self.flush)
+
+    def msg(self, line: bytes) -> None:
+        with self._lock:
+            self._lines.append(line)
+            if len(self._lines) > 1:
+                return  # a flush is due already
+        try:
+            asyncio.get_running_loop().call_soon(self.flush)
+        except RuntimeError:
+            self.flush()
+
+    debug = info = warning = warn = error = critical = exception = fatal = failure = err = msg
+
+    def flush(self) -> None:
+        with self._lock:
+            lines, self._lines = self._lines, []
+        if lines:
+            lines.append(b"")
+            self._out.write(b"\n".join(lines))
+            self._out.flush()
+
+
+_min_level = LEVELS["info"]
+
+
+def level_enabled(level: str) -> bool:
+    """Whether a line at ``level`` (debug, info, warn(ing), error) would be written."""
+    return LEVELS.get(level, 20) >= _min_level
+
+
 def configure_logging(level: str = "info", fmt: str = "auto", stream: TextIO | None = None) -> None:
     """Set up structlog for the host process (call once, early)."""
+    global _min_level
+    _min_level = LEVELS.get(level.lower(), 20)
     out = stream or sys.stdout
     console = fmt == "console" or (fmt == "auto" and out.isatty())
     processors: list[Any] = [
@@ -269,10 +320,11 @@ def configure_logging(level: str = "info", fmt: str = "auto", stream: TextIO | N
     else:
         processors.append(structlog.processors.JSONRenderer(serializer=_orjson_dumps))
         binary: Any = getattr(out, "buffer", None) or out
-        factory = structlog.BytesLoggerFactory(binary)
+        writer = LineWriter(binary)
+        factory = lambda *_args: writer  # noqa: E731
     structlog.configure(
         processors=processors,
-        wrapper_class=structlog.make_filtering_bound_logger(LEVELS.get(level.lower(), 20)),
+        wrapper_class=structlog.make_filtering_bound_logger(_min_level),
         logger_factory=factory,
         cache_logger_on_first_use=True,
     )

@@ -154,10 +154,11 @@ class StephostApp:
                 continue
             self.lines.append(line)
             if line.get("event") == "stephost is serving":
-                self.url = line["url"]
-                admin_url = line.get("admin_url", "off")
-                self.admin_url = "" if admin_url == "off" else admin_url
-                self._ready.set()
+                self.url = self.url or line["url"]
+                # With workers, only the first one says where the admin listener is.
+                if "admin_url" in line:
+                    self.admin_url = "" if line["admin_url"] == "off" else line["admin_url"]
+                    self._ready.set()
 
     def stop(self, sig: int = signal.SIGTERM, timeout_s: float = 20.0) -> int | None:
         for client in (self.http, self.admin_http):
@@ -291,6 +292,13 @@ class StephostApp:
             raise HarnessError(f"cron run {name} failed: {response.status_code} {response.text}")
         result: dict[str, Any] = response.json()
         return result
+
+    def create_api_key(self, name: str) -> str:
+        """A new API key in this host's data folder (for api steps with `auth` of type
+        apiKey); the running host accepts it from the next request on."""
+        from .auth.keys import ApiKeyStore
+
+        return ApiKeyStore(self.data_dir).create(name)
 
     def runtime_pids(self, language: str) -> list[int]:
         return [r["pid"] for r in self.health()["runtimes"] if r["language"] == language]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .gen.motia import TYPES_FILE
 from .runtimes.languages import SKIPPED_DIRS
 from .settings import CONFIG_FILE, Settings
 
@@ -26,6 +25,8 @@ class ProjectFiles:
     """The files of a project that `stephost dev` reacts to."""
 
     def __init__(self, project: Path, settings: Settings) -> None:
+        from .gen.motia import TYPES_FILE  # the generators load only when they are needed
+
         self.project = project
         self.contracts = project / settings.contracts_dir
         self._skipped = [

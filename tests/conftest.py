@@ -35,6 +35,25 @@ def redis_url(redis_server: RedisServer) -> str:
     return redis_server.url
 
 
+BACKENDS = ["sqlite", "redis"]
+
+
+def backend_env(request: pytest.FixtureRequest, backend: str) -> dict[str, str]:
+    """The environment that puts a host on ``backend``: SQLite (the default) or the
+    session's redis-server, emptied first."""
+    if backend == "sqlite":
+        return {}
+    server: RedisServer = request.getfixturevalue("redis_server")
+    server.flush()
+    return {"STEPHOST_BACKEND_URL": server.url}
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> dict[str, str]:
+    """A test that takes this runs once per backend; pass it as the host's ``env``."""
+    return backend_env(request, request.param)
+
+
 @pytest.fixture
 def make_app(tmp_path: Path) -> Iterator[Callable[..., StephostApp]]:
     """Start hosts on copies of projects (so tests may edit files); all stopped at the end."""

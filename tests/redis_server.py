@@ -67,6 +67,11 @@ class RedisServer:
         client.close()
         return self
 
+    @property
+    def pid(self) -> int:
+        assert self._process is not None, "the server is not running"
+        return self._process.pid
+
     def flush(self) -> None:
         with redis.Redis(host="127.0.0.1", port=self.port) as client:
             client.flushall()

@@ -47,6 +47,11 @@ class ApiKey:
     created_unix_s: float
     source: str = "file"  # "file" or "env"
 
+    @property
+    def principal(self) -> bytes:
+        """What a handler reads as ctx.auth, as JSON."""
+        return orjson.dumps({"type": "apiKey", "name": self.name})
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -65,6 +70,7 @@ class ApiKeyStore:
 
     def __init__(self, data_dir: Path, env_keys: Mapping[str, str] | None = None) -> None:
         self.path = data_dir / KEYS_FILE
+        self._file = str(self.path)  # os.stat on a str: no Path work per request
         self._env = self._from_env(env_keys or {})
         self._by_hash: dict[str, ApiKey] = {}
         self._seen: tuple[int, int] | None = None
@@ -85,8 +91,9 @@ class ApiKeyStore:
     def find(self, presented: str) -> ApiKey | None:
         """The key ``presented`` is, or None."""
         self._refresh()
-        found = self._by_hash.get(digest(presented))
-        return found if found is not None else self._env.get(digest(presented))
+        hashed = digest(presented)
+        found = self._by_hash.get(hashed)
+        return found if found is not None else self._env.get(hashed)
 
     def listed(self) -> list[ApiKey]:
         self._refresh()
@@ -119,7 +126,7 @@ class ApiKeyStore:
 
     def _refresh(self) -> None:
         try:
-            stat = self.path.stat()
+            stat = os.stat(self._file)
         except FileNotFoundError:
             self._by_hash, self._seen = {}, None
             return

@@ -71,6 +71,7 @@ class RuntimeConnection:
         self.in_flight: dict[int, InFlight] = {}
         self._finished: OrderedDict[int, Invocation] = OrderedDict()
         self.draining = False
+        self.reserved = False  # for one invocation that must run alone (RuntimePool.invoke)
         self.closed = False
         self.drained = asyncio.Event()
         self.connected_at = time.time()
@@ -90,6 +91,7 @@ class RuntimeConnection:
         return (
             not self.draining
             and not self.closed
+            and not self.reserved
             and (self.capacity == 0 or len(self.in_flight) < self.capacity)
         )
 
@@ -234,6 +236,7 @@ class RuntimeConnection:
         self.closed = True
         self._wake.set()
         pending, self.in_flight = self.in_flight, {}
+        alone = len(pending) == 1
         for entry in pending.values():
             entry.timer.cancel()
             step = entry.invocation.step.name
@@ -243,6 +246,7 @@ class RuntimeConnection:
                         f"the {self.language} runtime (pid {self.pid}) went away while "
                         f"running {step}: {reason}",
                         step=step,
+                        alone=alone,
                     )
                 )
         self._on_slot_free()

@@ -5,6 +5,12 @@ Shaped after consumer groups: a message is published once per subscribing step
 deliveries, acknowledges each on success, and on failure either schedules a
 retry, releases it untouched (its runtime died), or buries it in the
 dead-letter store. ``reclaim`` returns leases whose holder died.
+
+Faults: a write the store cannot make now (disk full, read-only, connection lost)
+raises ``host.errors.StorageError`` and changes nothing; the bus then fails the emit
+(503 to an api client), keeps a settling write (ack, retry, release, bury) and makes it
+again until it succeeds, and has a worker lease again with backoff. Any other
+exception is a bug. Each backend translates its own errors (SQLite: ``host.sqlite.writes``).
 """
 
 from __future__ import annotations

@@ -5,6 +5,12 @@ event or cron step has a ``StepWorker`` that leases up to ``concurrency`` of its
 deliveries, runs them through the runtime pool, and acknowledges, retries (with
 exponential backoff and jitter, up to ``maxAttempts`` attempts in all) or buries
 each one in the dead-letter queue.
+
+When the store refuses a write (disk full, read-only: ``StorageError``), an emit fails
+with that error (an api step's client gets 503), a settling write (ack, retry,
+release, bury) is kept and tried again until the store takes it (``Settlements``), and
+a worker whose lease failed tries again on its own, with backoff: nothing waits for a
+new emit to wake it.
 """
 
 from __future__ import annotations
@@ -16,21 +22,24 @@ import random
 import time
 from collections import deque
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
 
 from ..catalog import Catalog, StepConfig
 from ..errors import (
+    MessageTooLargeError,
     NotFoundError,
     RuntimeLostError,
     RuntimeUnavailableError,
+    StorageError,
     TransportError,
     ValidationError,
 )
 from ..invocation import Invocation
 from ..model import Failure
-from ..runtimes.pool import RuntimePool
+from ..runtimes.pool import UNLIMITED, RuntimePool
 from ..telemetry import (
     Span,
     get_logger,
@@ -42,12 +51,24 @@ from ..telemetry import (
 )
 from .base import DeadLetter, Delivery, Publication, QueueBackend
 from .batcher import Batcher
+from .depth import QueueDepths
+from .settling import Settlements
 
 MAX_BACKOFF_MS = 5 * 60 * 1000
-# A delivery whose runtime dies under it this many times is a poison message.
+# A delivery whose runtime dies under it this many times is a poison message. A death
+# counts against a delivery only when it ran alone on its runtime: after a death shared
+# with others, each of them runs alone until it succeeds (``RuntimePool.invoke(alone=)``),
+# so a message that kills its runtime never takes the innocent ones with it.
 MAX_INTERRUPTIONS = 3
 LEASE_MARGIN_MS = 60_000
+# A worker whose lease failed tries again after this, doubling up to the maximum.
+LEASE_RETRY_MS = 250
+MAX_LEASE_RETRY_MS = 5_000
 RECENT_MESSAGES = 10_000
+DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_QUEUE_DEPTH = 100_000
+# How often the queue depths are read again from the queue itself.
+DEPTH_REFRESH_S = 5.0
 
 log = get_logger(component="bus")
 
@@ -94,8 +115,18 @@ def _cron_run(step: StepConfig, trace_id: str) -> Publication:
 
 
 class EventBus:
-    def __init__(self, queue: QueueBackend, pool: RuntimePool, *, dedup_window_ms: int) -> None:
+    def __init__(
+        self,
+        queue: QueueBackend,
+        pool: RuntimePool,
+        *,
+        dedup_window_ms: int,
+        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+        max_queue_depth: int = DEFAULT_MAX_QUEUE_DEPTH,
+    ) -> None:
         self.queue = queue
+        self.depths = QueueDepths(max_queue_depth)
+        self.max_message_bytes = max_message_bytes
         self.pool = pool
         self.catalog = Catalog()
         self.workers: dict[str, StepWorker] = {}
@@ -103,10 +134,43 @@ class EventBus:
         self._dedup_window_ms = dedup_window_ms
         self._publisher: Batcher[Publication, bool] = Batcher(self._publish)
         self._acks: Batcher[str, None] = Batcher(self._ack)
+        self.settlements = Settlements(self.wake_all)
         pool.add_listener(lambda _conn, _attached: self.wake_all())
 
     async def _publish(self, batch: list[Publication]) -> list[bool]:
-        return await self.queue.publish(batch, self._dedup_window_ms)
+        """Store the batch; a delivery whose worker has a free slot (and nothing queued
+        before it) is leased in the same transaction and handed to the worker at once,
+        when the backend can (SQLite); the other subscribers' workers are woken."""
+        leasing = getattr(self.queue, "publish_leasing", None)
+        if leasing is None:
+            duplicates: list[bool] = await self.queue.publish(batch, self._dedup_window_ms)
+            leased: list[Delivery] = []
+        else:
+            taken: list[StepWorker] = []
+
+            def take(step: str) -> int | None:
+                worker = self.workers.get(step)
+                if worker is None or not worker.take_slot():
+                    return None
+                taken.append(worker)
+                return worker.step.timeout_ms + LEASE_MARGIN_MS
+
+            try:
+                duplicates, leased = await leasing(batch, self._dedup_window_ms, take)
+            except BaseException:
+                for worker in taken:
+                    worker.give_back_slot()
+                raise
+            for delivery in leased:
+                self.workers[delivery.step].run(delivery)
+        handed = {(d.message_id, d.step) for d in leased}
+        for publication, duplicate in zip(batch, duplicates, strict=True):
+            if duplicate:
+                continue
+            for name in publication.steps:
+                if (publication.message_id, name) not in handed:
+                    self._wake(name)
+        return duplicates
 
     async def _ack(self, ids: list[str]) -> list[None]:
         await self.queue.ack(ids)
@@ -146,11 +210,18 @@ class EventBus:
         delay_ms: int = 0,
         tracestate: str = "",
     ) -> EmitResult:
-        """Store ``data`` for every step subscribed to ``topic``; durable on return."""
+        """Store ``data`` for every step subscribed to ``topic``; durable on return.
+        Data over ``max_message_bytes`` is refused: it could not reach a runtime."""
+        if len(data) > self.max_message_bytes:
+            raise MessageTooLargeError(
+                f"the data emitted on {topic!r} is {len(data)} bytes; the limit is "
+                f"{self.max_message_bytes} bytes (max_message_bytes)"
+            )
         steps = tuple(s.name for s in self.catalog.subscribers(topic))
         message_id = new_message_id()
         duplicate = False
         if steps:
+            self.depths.check(topic, steps)
             publication = Publication(
                 message_id=message_id,
                 topic=topic,
@@ -163,12 +234,19 @@ class EventBus:
                 available_ms=int(time.time() * 1000) + delay_ms if delay_ms else 0,
                 delays_ms=self.catalog.delays.get(topic, ()),
             )
-            duplicate = await self._publisher.submit(publication)
+            try:
+                duplicate = await self._publisher.submit(publication)  # wakes the subscribers
+            except StorageError as exc:
+                log.error(
+                    "emit not stored",
+                    topic=topic,
+                    step=emitted_by,
+                    trace_id=trace_id,
+                    error=exc.message,
+                )
+                raise
             if not duplicate:
-                for name in steps:
-                    worker = self.workers.get(name)
-                    if worker is not None:
-                        worker.wake()
+                self.depths.added(steps)
         if not duplicate:
             self.recent.append(
                 EmittedMessage(message_id, topic, data, trace_id, emitted_by, time.time() * 1000)
@@ -196,8 +274,25 @@ class EventBus:
         if worker is not None:
             worker.wake()
 
+    async def watch_depths(self) -> None:
+        """Keep the queue depths true to the queue (run as a task while serving)."""
+        while True:
+            try:
+                self.depths.load(await self.queue.counts())
+            except Exception as exc:  # the counts kept in memory stand meanwhile
+                log.warning("queue depths not read", error=repr(exc))
+            await asyncio.sleep(DEPTH_REFRESH_S)
+
     def ack(self, delivery: Delivery) -> None:
-        self._acks.submit(delivery.id)
+        self.depths.done(delivery.step)
+        self._acks.submit(delivery.id).add_done_callback(partial(self._acked, delivery.id))
+
+    def _acked(self, delivery_id: str, future: asyncio.Future[None]) -> None:
+        error = None if future.cancelled() else future.exception()
+        if isinstance(error, StorageError):
+            self.settlements.later("ack", partial(self.queue.ack, [delivery_id]), error)
+        elif error is not None:
+            log.error("ack failed", delivery_id=delivery_id, error=repr(error))
 
     # -- the dead-letter queue ---------------------------------------------------
 
@@ -258,6 +353,7 @@ class EventBus:
         await asyncio.gather(*(w.finished() for w in self.workers.values()))
         await self._publisher.drain()
         await self._acks.drain()
+        await self.settlements.drain()
 
 
 class StepWorker:
@@ -271,15 +367,50 @@ class StepWorker:
         self.failed = 0
         self._wake = asyncio.Event()
         self._awaiting_room = False
+        # Nothing of this step is ready in the queue: the last lease found less than it
+        # asked for and nothing was queued since, so a new message may skip the queue.
+        self._caught_up = False
+        self._hands_off = hasattr(bus.queue, "publish_leasing")
+        self._lease_failures = 0
         self._stopped = False
         self._task: asyncio.Task[None] | None = None
-        self._running: set[asyncio.Task[None]] = set()
+        self._running: set[asyncio.Task[bool]] = set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name=f"worker:{self.step.name}")
 
     def wake(self) -> None:
+        """Something may be ready in the queue for this step."""
+        self._caught_up = False
         self._wake.set()
+
+    @property
+    def caught_up(self) -> bool:
+        return self._caught_up
+
+    def take_slot(self) -> bool:
+        """Reserve a slot for a delivery leased as it is stored: only while nothing of
+        this step waits in the queue, a slot is free, and its runtimes take any number
+        (a bounded one, Ruby's, gets its deliveries through the queue)."""
+        if (
+            not self._caught_up
+            or self._stopped
+            or self.in_flight >= self.step.concurrency
+            or self.bus.pool.room(self.step.name) < UNLIMITED
+        ):
+            return False
+        self.in_flight += 1
+        return True
+
+    def give_back_slot(self) -> None:
+        self.in_flight -= 1
+        self._wake.set()
+
+    def run(self, delivery: Delivery) -> None:
+        """Run a leased delivery; its slot is counted in ``in_flight`` already."""
+        task = asyncio.create_task(self._run(delivery))
+        self._running.add(task)
+        task.add_done_callback(self._finished)
 
     def _room_again(self) -> None:
         self._awaiting_room = False
@@ -320,17 +451,30 @@ class StepWorker:
                     batch = await queue.lease(
                         self.step.name, free, self.step.timeout_ms + LEASE_MARGIN_MS
                     )
-                except Exception:
-                    log.exception("lease failed", step=self.step.name)
-                    batch = []
+                except Exception as exc:
+                    delay_s = self._lease_failed(exc) / 1000
+                    self._wake.clear()  # an emit (or stop) meanwhile: look again at once
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), delay_s)
+                    continue
+                if self._lease_failures:
+                    log.info("leasing works again", step=self.step.name)
+                    self._lease_failures = 0
                 for delivery in batch:
                     self.in_flight += 1
-                    task = asyncio.create_task(self._run(delivery))
-                    self._running.add(task)
-                    task.add_done_callback(self._finished)
+                    self.run(delivery)
                 if len(batch) == free:
                     continue  # there may be more
-                next_due = await queue.next_due_ms(self.step.name, now)
+                try:
+                    next_due = await queue.next_due_ms(self.step.name, now)
+                    self._caught_up = (  # only where new messages can skip the queue
+                        self._hands_off
+                        and not self._wake.is_set()
+                        and (next_due is None or next_due > now)
+                    )
+                except Exception as exc:  # the store went away after the lease: try later
+                    next_due = now + self._lease_failed(exc)
+                    self._caught_up = False
                 if queue.poll_ms is not None:  # other hosts add work too: look again
                     next_due = min(next_due or now + queue.poll_ms, now + queue.poll_ms)
             timeout = None if next_due is None else max(0.0, (next_due - now) / 1000)
@@ -338,14 +482,31 @@ class StepWorker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _lease_failed(self, exc: Exception) -> int:
+        """Log the failure (once per outage); how long to wait before trying again."""
+        self._lease_failures += 1
+        delay: int = min(LEASE_RETRY_MS * 2 ** (self._lease_failures - 1), MAX_LEASE_RETRY_MS)
+        if self._lease_failures == 1:
+            log.error(
+                "lease failed; trying again until it works",
+                step=self.step.name,
+                error=exc.message if isinstance(exc, StorageError) else repr(exc),
+            )
+        return delay
+
+    def _finished(self, task: asyncio.Task[bool]) -> None:
         self._running.discard(task)
         self.in_flight -= 1
-        self._wake.set()
-        if not task.cancelled() and task.exception() is not None:
+        crashed = not task.cancelled() and task.exception() is not None
+        if crashed:
             log.error("delivery crashed", step=self.step.name, error=repr(task.exception()))
+        # Caught up and done without touching the queue: nothing there waits for the slot.
+        if task.cancelled() or crashed or task.result() or not self._caught_up:
+            self.wake()
 
-    async def _run(self, delivery: Delivery) -> None:
+    async def _run(self, delivery: Delivery) -> bool:
+        """Run one delivery to its end; whether the queue may hold something newly
+        ready for this step (it failed, or the next of its group may go now)."""
         step = self.step
         parent = parse_traceparent(delivery.traceparent)
         trace_id, parent_id = parent if parent else (new_trace_id(), "")
@@ -367,7 +528,9 @@ class StepWorker:
                 tracestate=delivery.tracestate if parent else "",
             )
             try:
-                failure = (await self.bus.pool.invoke(invocation)).failure
+                # Interrupted before: a suspect of its runtime's death, so it runs alone.
+                alone = delivery.interruptions > 0
+                failure = (await self.bus.pool.invoke(invocation, alone=alone)).failure
             except TransportError as exc:
                 failure = exc
         duration_ms = (time.perf_counter() - started) * 1000
@@ -403,6 +566,7 @@ class StepWorker:
                 error=_failure_json(step, failure),
             )
         )
+        return failure is not None or bool(delivery.group_id)
 
     def _check_input(self, step: StepConfig, delivery: Delivery) -> Failure | None:
         if step.input_schema is None or delivery.trigger != "event":
@@ -422,14 +586,15 @@ class StepWorker:
     ) -> None:
         """Release, retry or bury the delivery: the one place that decides."""
         queue = self.bus.queue
+        settle = self.bus.settlements.run
         if isinstance(problem, RuntimeUnavailableError):
-            await queue.release(delivery.id)
+            await settle("release", partial(queue.release, delivery.id))
             log.warning("delivery waiting for a runtime", **fields, error=problem.message)
             return
         if isinstance(problem, RuntimeLostError) and (
-            delivery.interruptions + 1 < MAX_INTERRUPTIONS
+            not problem.alone or delivery.interruptions + 1 < MAX_INTERRUPTIONS
         ):
-            await queue.release(delivery.id)
+            await settle("release", partial(queue.release, delivery.id))
             log.warning("runtime lost; delivery released", **fields, error=problem.message)
             return
         # Any other transport failure (a timeout) is retried like a handler's failure.
@@ -442,11 +607,11 @@ class StepWorker:
         if isinstance(problem, RuntimeLostError):
             error["message"] = (
                 f"the runtime went away {MAX_INTERRUPTIONS} times while running this "
-                f"delivery; last: {failure.message}"
+                f"delivery, the last time with nothing else running; last: {failure.message}"
             )
         elif failure.retryable and delivery.attempt < step.max_attempts:
             delay = backoff_ms(step, delivery.attempt)
-            await queue.retry(delivery.id, delay, error)
+            await settle("retry", partial(queue.retry, delivery.id, delay, error))
             self.wake()  # so the loop learns when the retry is due
             log.warning(
                 f"{delivery.trigger} failed; retrying",
@@ -456,7 +621,8 @@ class StepWorker:
                 error=error,
             )
             return
-        await queue.bury(delivery.id, error)
+        await settle("bury", partial(queue.bury, delivery.id, error))
+        self.bus.depths.done(delivery.step)
         log.error(
             f"{delivery.trigger} moved to the dead-letter queue",
             **fields,

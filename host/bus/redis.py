@@ -8,7 +8,8 @@ entry carries only the id:
                 place in ``delayed:<step>`` (a sorted set by due time), or behind the
                 group's head in ``g:<step>:<group>`` (a list: one group in flight)
     lease    -> due delays moved to the stream; entries whose lease expired taken
-                over (XAUTOCLAIM: their host died); then new ones read (XREADGROUP)
+                over (XAUTOCLAIM: their host died; at most once a second per step);
+                then new ones read (XREADGROUP); the earliest delay read for next_due_ms
     ack      -> XACK + XDEL, the hash deleted; the group's next one enqueued
     retry    -> XACK + XDEL, back into ``delayed:<step>`` (retry and release act on
                 leased deliveries only: a late call from a host whose lease expired
@@ -22,6 +23,7 @@ so this needs one Redis (or a primary with replicas), not Redis Cluster.
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from collections.abc import Sequence
@@ -29,9 +31,11 @@ from typing import Any, cast
 
 import orjson
 
-from ..redis import KEY_PREFIX, Client
+from ..redis import KEY_PREFIX, Client, unavailable
 from .base import DeadLetter, Delivery, Publication
 
+# How often a host looks for expired leases of a step (those of a host that died).
+CLAIM_EVERY_MS = 1000
 # How long a cron tick's lock is held: longer than any clock skew between hosts.
 CRON_LOCK_MS = 3600 * 1000
 
@@ -169,18 +173,19 @@ _FIELDS = (
     "tracestate",
 )
 
-# ARGV: prefix, step, limit, lease_ms, now, consumer. Returns, per delivery, its id
-# then the fields of _FIELDS in that order.
+# ARGV: prefix, step, limit, lease_ms, now, consumer, claim ('1': take over expired
+# leases too). Returns when the earliest delayed delivery is due ('' when none), then
+# per delivery its id and the fields of _FIELDS in that order.
 _LEASE = """
 local step, limit, lease_ms, now, consumer =
   ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6]
-if redis.call('SISMEMBER', P .. 'steps', step) == 0 then return {} end
+if redis.call('SISMEMBER', P .. 'steps', step) == 0 then return {''} end
 local delayed = P .. 'delayed:' .. step
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, 1000)) do
   redis.call('ZREM', delayed, id)
   if redis.call('HGET', P .. 'd:' .. id, 'status') == 'delayed' then to_stream(id, step) end
 end
-local out = {}
+local out = {''}
 local function take(entry, id, claimed)
   local h = P .. 'd:' .. id
   local status = redis.call('HGET', h, 'status')
@@ -203,12 +208,14 @@ local function take(entry, id, claimed)
     'group_id', 'attempts', 'interruptions', 'created_ms', 'tracestate')
   for _, v in ipairs(f) do out[#out + 1] = v end
 end
-local claimed = redis.call('XAUTOCLAIM', stream(step), GROUP, consumer, lease_ms, '0-0',
-  'COUNT', limit)
-for _, e in ipairs(claimed[2]) do
-  if e[2] then take(e[1], e[2][2], true) end
+if ARGV[7] == '1' then
+  local claimed = redis.call('XAUTOCLAIM', stream(step), GROUP, consumer, lease_ms, '0-0',
+    'COUNT', limit)
+  for _, e in ipairs(claimed[2]) do
+    if e[2] then take(e[1], e[2][2], true) end
+  end
 end
-local room = limit - math.floor(#out / 11)
+local room = limit - math.floor((#out - 1) / 11)
 if room > 0 then
   local read = redis.call('XREADGROUP', 'GROUP', GROUP, consumer, 'COUNT', room,
     'STREAMS', stream(step), '>')
@@ -216,6 +223,8 @@ if room > 0 then
     for _, e in ipairs(read[1][2]) do take(e[1], e[2][2], false) end
   end
 end
+local due = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
+if due[2] then out[1] = due[2] end
 return out
 """
 
@@ -360,10 +369,13 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def default_consumer(port: int) -> str:
-    """A host's name in the consumer groups: the same across its restarts (so a restarted
-    host takes back at once what it held when it died), distinct between hosts."""
-    return f"{socket.gethostname()}:{port}"
+def default_consumer(port: int, worker: int = 0) -> str:
+    """A host's name in the consumer groups: the same across its restarts on a fixed
+    port (so a restarted host takes back at once what it held when it died), distinct
+    between hosts (and between the workers of one; see host.workers); with port 0 (any
+    free port), the process id distinguishes it."""
+    name = f"{socket.gethostname()}:{port or f'pid{os.getpid()}'}"
+    return f"{name}:w{worker}" if worker else name
 
 
 def _text(value: bytes | None) -> str:
@@ -379,6 +391,8 @@ class RedisQueue:
         self._redis = client
         self._consumer = consumer
         self._prefix = prefix
+        self._claimed: dict[str, int] = {}  # per step, when expired leases were last taken
+        self._due: dict[str, int | None] = {}  # per step, the earliest delay, as leased
 
         def script(body: str) -> Any:
             return client.register_script(_PRELUDE + body)
@@ -398,6 +412,7 @@ class RedisQueue:
     def _key(self, name: str) -> str:
         return self._prefix + name
 
+    @unavailable("storing emitted messages")
     async def publish(self, batch: Sequence[Publication], dedup_window_ms: int) -> list[bool]:
         args: list[Any] = [self._prefix, _now_ms(), dedup_window_ms, len(batch)]
         for pub in batch:
@@ -419,11 +434,18 @@ class RedisQueue:
         result = await self._publish(args=args)
         return [bool(flag) for flag in result]
 
+    @unavailable("leasing deliveries")
     async def lease(self, step: str, limit: int, lease_ms: int) -> list[Delivery]:
         if limit <= 0:
             return []
-        args = [self._prefix, step, limit, lease_ms, _now_ms(), self._consumer]
-        flat = await self._lease(args=args)
+        now = _now_ms()
+        # Taking over expired leases scans the pending entries: once a second is enough.
+        claim = now - self._claimed.get(step, 0) >= min(CLAIM_EVERY_MS, lease_ms)
+        if claim:
+            self._claimed[step] = now
+        args = [self._prefix, step, limit, lease_ms, now, self._consumer, int(claim)]
+        due, *flat = await self._lease(args=args)
+        self._due[step] = int(float(due)) if due else None
         width = 1 + len(_FIELDS)
         deliveries = [
             Delivery(
@@ -445,25 +467,35 @@ class RedisQueue:
         deliveries.sort(key=lambda d: int(d.id))
         return deliveries
 
+    @unavailable("acknowledging deliveries")
     async def ack(self, ids: Sequence[str]) -> None:
         await self._ack(args=[self._prefix, _now_ms(), *ids])
 
+    @unavailable("scheduling a retry")
     async def retry(self, delivery_id: str, delay_ms: int, error: dict[str, Any]) -> None:
         args = [self._prefix, _now_ms(), delivery_id, delay_ms, orjson.dumps(error)]
         await self._retry(args=args)
 
+    @unavailable("releasing a delivery")
     async def release(self, delivery_id: str) -> None:
         await self._release(args=[self._prefix, _now_ms(), delivery_id])
 
+    @unavailable("moving a delivery to the dead-letter queue")
     async def bury(self, delivery_id: str, error: dict[str, Any]) -> None:
         await self._bury(args=[self._prefix, _now_ms(), delivery_id, orjson.dumps(error)])
 
+    @unavailable("returning leases to the queue")
     async def reclaim(self) -> int:
         """The leases this host (its consumer name) held when it last stopped; the
         leases of other hosts that died are taken over by ``lease`` once they expire."""
         return int(await self._reclaim(args=[self._prefix, self._consumer]))
 
+    @unavailable("reading when a delayed delivery is due")
     async def next_due_ms(self, step: str, after_ms: int) -> int | None:
+        if step in self._due:  # the lease just before read it, in the same script
+            cached = self._due.pop(step)
+            if cached is None or cached > after_ms:
+                return cached
         due = cast(
             list[tuple[bytes, float]],
             await self._redis.zrangebyscore(
@@ -472,12 +504,14 @@ class RedisQueue:
         )
         return int(due[0][1]) if due else None
 
+    @unavailable("reading the dead-letter queue")
     async def dead_letters(self, step: str | None = None, limit: int = 100) -> list[DeadLetter]:
         key = self._key(f"dead:{step}" if step else "dead")
         ids = cast(list[bytes], await self._redis.zrange(key, 0, limit - 1))
         letters = [await self.dead_letter(i.decode()) for i in ids]
         return [letter for letter in letters if letter is not None]
 
+    @unavailable("reading a dead letter")
     async def dead_letter(self, delivery_id: str) -> DeadLetter | None:
         fields = (*_DEAD_FIELDS, *_DEAD_FIELDS_MORE)
         values = cast(
@@ -500,17 +534,21 @@ class RedisQueue:
             dead_ms=int(row["dead_ms"] or 0),
         )
 
+    @unavailable("replaying a dead letter")
     async def replay(self, delivery_id: str) -> str | None:
         step = await self._replay(args=[self._prefix, _now_ms(), delivery_id])
         return None if step is None else _text(step)
 
+    @unavailable("deleting a dead letter")
     async def delete_dead(self, delivery_id: str) -> bool:
         return bool(await self._delete_dead(args=[self._prefix, delivery_id]))
 
+    @unavailable("reading the queue")
     async def has_pending(self) -> bool:
         live = await self._redis.get(self._key("live"))
         return int(cast(bytes | None, live) or 0) > 0
 
+    @unavailable("counting the queue")
     async def counts(self) -> dict[str, dict[str, int]]:
         flat = await self._counts(args=[self._prefix, _now_ms()])
         out: dict[str, dict[str, int]] = {}
@@ -524,6 +562,7 @@ class RedisQueue:
             }
         return out
 
+    @unavailable("recording a cron tick")
     async def fire_cron(self, step: str, tick_ms: int, publication: Publication) -> bool:
         args = [
             self._prefix,
@@ -539,6 +578,7 @@ class RedisQueue:
         ]
         return bool(await self._fire_cron(args=args))
 
+    @unavailable("reading the last cron tick")
     async def last_cron_tick(self, step: str) -> int | None:
         value = cast(bytes | None, await self._redis.get(self._key(f"cron-last:{step}")))
         return None if value is None else int(value)

@@ -1,19 +1,20 @@
 """QueueBackend on a SQLite file (the embedded default, ``.stephost/queue.db``).
 
 One host owns the file (``host.server`` takes a lock), so leases never expire
-while it runs; ``reclaim`` at start returns the leases of a host that died.
+while it runs; ``reclaim`` at start returns the leases of a host that died. A write
+that fails (disk full, read-only file) raises ``StorageError`` and changes nothing.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from ..sqlite import open_db
+from ..sqlite import open_db, transaction, writes
 from .base import DeadLetter, Delivery, Publication
 
 READY, LEASED, DEAD = 0, 1, 2
@@ -60,6 +61,12 @@ _ADDED_COLUMNS = {"tracestate": "tracestate TEXT NOT NULL DEFAULT ''"}
 _INSERT = (
     "INSERT INTO deliveries (message_id, step, topic, trigger, data, traceparent, tracestate, "
     "group_id, status, available_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+)
+# A delivery leased as it is stored (its step's worker had a free slot): attempt 1.
+_INSERT_LEASED = (
+    "INSERT INTO deliveries (message_id, step, topic, trigger, data, traceparent, tracestate, "
+    "status, attempts, available_ms, lease_until_ms, created_ms) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?)"
 )
 
 # Within a group only the oldest unfinished delivery may be leased, so a group's
@@ -113,12 +120,34 @@ class SqliteQueue:
             if column not in columns:
                 self._db.execute(f"ALTER TABLE deliveries ADD COLUMN {definition}")
 
+    @writes("storing emitted messages")
     async def publish(self, batch: Sequence[Publication], dedup_window_ms: int) -> list[bool]:
+        duplicates, _ = self._publish(batch, dedup_window_ms, None)
+        return duplicates
+
+    @writes("storing emitted messages")
+    async def publish_leasing(
+        self,
+        batch: Sequence[Publication],
+        dedup_window_ms: int,
+        take: Callable[[str], int | None],
+    ) -> tuple[list[bool], list[Delivery]]:
+        """``publish``, and in the same transaction, lease the deliveries that ``take``
+        accepts: ``take(step)`` is asked for each delivery that is ready now and not in
+        a group, and answers the lease in milliseconds, or None to leave it queued."""
+        return self._publish(batch, dedup_window_ms, take)
+
+    def _publish(
+        self,
+        batch: Sequence[Publication],
+        dedup_window_ms: int,
+        take: Callable[[str], int | None] | None,
+    ) -> tuple[list[bool], list[Delivery]]:
         now = _now_ms()
         duplicates = []
+        leased: list[Delivery] = []
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(db):
             for pub in batch:
                 if pub.idempotency_key and self._seen(pub, now, dedup_window_ms):
                     duplicates.append(True)
@@ -127,9 +156,28 @@ class SqliteQueue:
                 available = pub.available_ms or now
                 group = pub.group_id or None
                 delays = pub.delays_ms or (0,) * len(pub.steps)
-                db.executemany(
-                    _INSERT,
-                    [
+                queued = []
+                for step, delay in zip(pub.steps, delays, strict=True):
+                    ready = available + delay <= now and group is None
+                    lease_ms = take(step) if take is not None and ready else None
+                    if lease_ms is None:
+                        queued.append(
+                            (
+                                pub.message_id,
+                                step,
+                                pub.topic,
+                                pub.trigger,
+                                pub.data,
+                                pub.traceparent,
+                                pub.tracestate,
+                                group,
+                                available + delay,
+                                now,
+                            )
+                        )
+                        continue
+                    cursor = db.execute(
+                        _INSERT_LEASED,
                         (
                             pub.message_id,
                             step,
@@ -138,18 +186,30 @@ class SqliteQueue:
                             pub.data,
                             pub.traceparent,
                             pub.tracestate,
-                            group,
-                            available + delay,
                             now,
+                            now + lease_ms,
+                            now,
+                        ),
+                    )
+                    leased.append(
+                        Delivery(
+                            id=str(cursor.lastrowid),
+                            message_id=pub.message_id,
+                            step=step,
+                            topic=pub.topic,
+                            trigger=pub.trigger,
+                            data=pub.data,
+                            traceparent=pub.traceparent,
+                            group_id="",
+                            attempt=1,
+                            interruptions=0,
+                            created_ms=now,
+                            tracestate=pub.tracestate,
                         )
-                        for step, delay in zip(pub.steps, delays, strict=True)
-                    ],
-                )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return duplicates
+                    )
+                if queued:
+                    db.executemany(_INSERT, queued)
+        return duplicates, leased
 
     def _seen(self, pub: Publication, now: int, window_ms: int) -> bool:
         row = self._db.execute(
@@ -167,6 +227,7 @@ class SqliteQueue:
             self._db.execute("DELETE FROM dedup WHERE expires_ms <= ?", (now,))
         return False
 
+    @writes("leasing deliveries")
     async def lease(self, step: str, limit: int, lease_ms: int) -> list[Delivery]:
         now = _now_ms()
         rows = self._db.execute(
@@ -191,14 +252,15 @@ class SqliteQueue:
             for r in rows
         ]
 
+    @writes("acknowledging deliveries")
     async def ack(self, ids: Sequence[str]) -> None:
         if len(ids) == 1:
             self._db.execute("DELETE FROM deliveries WHERE id = ?", (int(ids[0]),))
             return
-        self._db.execute("BEGIN IMMEDIATE")
-        self._db.executemany("DELETE FROM deliveries WHERE id = ?", [(int(i),) for i in ids])
-        self._db.execute("COMMIT")
+        with transaction(self._db):
+            self._db.executemany("DELETE FROM deliveries WHERE id = ?", [(int(i),) for i in ids])
 
+    @writes("scheduling a retry")
     async def retry(self, delivery_id: str, delay_ms: int, error: dict[str, Any]) -> None:
         self._db.execute(
             "UPDATE deliveries SET status = 0, available_ms = ?, lease_until_ms = NULL, "
@@ -206,6 +268,7 @@ class SqliteQueue:
             (_now_ms() + delay_ms, orjson.dumps(error), int(delivery_id)),
         )
 
+    @writes("releasing a delivery")
     async def release(self, delivery_id: str) -> None:
         self._db.execute(
             "UPDATE deliveries SET status = 0, available_ms = ?, lease_until_ms = NULL, "
@@ -213,6 +276,7 @@ class SqliteQueue:
             (_now_ms(), int(delivery_id)),
         )
 
+    @writes("moving a delivery to the dead-letter queue")
     async def bury(self, delivery_id: str, error: dict[str, Any]) -> None:
         self._db.execute(
             "UPDATE deliveries SET status = 2, lease_until_ms = NULL, last_error = ?, "
@@ -220,6 +284,7 @@ class SqliteQueue:
             (orjson.dumps(error), _now_ms(), int(delivery_id)),
         )
 
+    @writes("returning leases to the queue")
     async def reclaim(self) -> int:
         return self._db.execute(
             "UPDATE deliveries SET status = 0, lease_until_ms = NULL, attempts = attempts - 1, "
@@ -255,6 +320,7 @@ class SqliteQueue:
         ).fetchone()
         return None if row is None else _dead(row)
 
+    @writes("replaying a dead letter")
     async def replay(self, delivery_id: str) -> str | None:
         row = self._db.execute(
             "UPDATE deliveries SET status = 0, attempts = 0, interruptions = 0, "
@@ -263,6 +329,7 @@ class SqliteQueue:
         ).fetchone()
         return None if row is None else str(row[0])
 
+    @writes("deleting a dead letter")
     async def delete_dead(self, delivery_id: str) -> bool:
         cursor = self._db.execute(
             "DELETE FROM deliveries WHERE id = ? AND status = 2", (_int(delivery_id),)
@@ -293,15 +360,14 @@ class SqliteQueue:
                 counts["dead"] += count
         return out
 
+    @writes("recording a cron tick")
     async def fire_cron(self, step: str, tick_ms: int, publication: Publication) -> bool:
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(db):
             row = db.execute(
                 "SELECT last_tick_ms FROM cron_ticks WHERE step = ?", (step,)
             ).fetchone()
             if row is not None and row[0] >= tick_ms:
-                db.execute("COMMIT")
                 return False
             db.execute(
                 "INSERT INTO cron_ticks (step, last_tick_ms) VALUES (?, ?) "
@@ -324,11 +390,7 @@ class SqliteQueue:
                     now,
                 ),
             )
-            db.execute("COMMIT")
             return True
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     async def last_cron_tick(self, step: str) -> int | None:
         row = self._db.execute(

@@ -158,7 +158,9 @@ class _Generator:
         name = identifier(step.name)
         lines = []
         payload = _payload(step.input, step, "Data" if step.type != "api" else "Body", self)
-        if step.type == "api":
+        if step.type == "auth":
+            payload = "None"  # an auth step never sees the body
+        if step.type in ("api", "auth"):
             lines.append(
                 f"class {name}Request(Protocol):\n"
                 f'    """The request {step.name} gets ({step.file})."""\n\n'
@@ -176,6 +178,8 @@ class _Generator:
         if step.type == "api":
             args = f"{name}Request, {name}Context"
             result = "ApiResponse | dict[str, Any]"
+        elif step.type == "auth":  # the principal, or None to refuse the request
+            args, result = f"{name}Request, {name}Context", "Any"
         elif step.type == "event":
             args, result = f"{name}Input, {name}Context", "None"
         else:
@@ -194,7 +198,7 @@ class _Generator:
             f'    """The ctx {step.name} gets{" in a plain def handler" if sync else ""}: '
             f'emit takes only its declared topics."""\n\n'
             f"    trace_id: str\n    trace_state: str\n    attempt: int\n    step: str\n"
-            f"    deadline: datetime | None\n"
+            f"    deadline: datetime | None\n    auth: Any\n"
             f"    state: {kind}State\n    streams: {kind}Streams\n    logger: Logger\n\n"
             f"    @property\n    def cancelled(self) -> bool: ...\n"
         )

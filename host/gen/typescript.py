@@ -246,6 +246,8 @@ class _Generator:
             if body != f"{name}Body":  # else the JSON Schema's interface has that name
                 lines.append(f"export type {name}Body = {body}\n")
             lines.append(f"export type {name}Request = ApiRequest<{name}Body>\n")
+        elif step.type == "auth":
+            lines.append(f"export type {name}Request = ApiRequest<null>\n")
         elif step.type == "event":
             data = self.payload(step.input, step, "Data", emit=False)
             if data != f"{name}Data":
@@ -272,6 +274,11 @@ class _Generator:
         elif step.type == "cron":
             lines.append(
                 f"export type {name}Handler = (ctx: {name}Context) => void | Promise<void>\n"
+            )
+        elif step.type == "auth":  # the principal, or null to refuse the request
+            lines.append(
+                f"export type {name}Handler = (req: {name}Request, ctx: {name}Context) => "
+                "unknown | Promise<unknown>\n"
             )
         return ["".join(lines)]
 

@@ -266,8 +266,9 @@ class HostApp:
     async def _fail(self, send: Send, step: StepConfig, failure: Failure, trace_id: str) -> int:
         self._log_failure(step, failure, trace_id)
         error = StepFailedError(failure)
-        await _send_json(send, error.status, error.to_json(trace_id), trace_id)
-        return error.status
+        status = error.status
+        await _send_json(send, status, error.to_json(trace_id), trace_id, error.response_headers())
+        return status
 
     def _log_failure(self, step: StepConfig, failure: Failure, trace_id: str) -> None:
         log.error(

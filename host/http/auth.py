@@ -79,25 +79,26 @@ class Authenticator:
         return b""
 
     def _api_key(self, spec: ApiKeyAuth, request: ApiRequest) -> bytes:
-        where = (
-            f"the {spec.name} header"
-            if spec.location == "header"
-            else f"the {spec.name} query parameter"
-        )
-        challenge = f'ApiKey {REALM}, in="{spec.location}", name="{spec.name}"'
         if spec.location == "header":
             presented = request.headers.get(spec.name, "")
         else:
             values = request.query_params.get(spec.name) or [""]
             presented = values[0]
-        if not presented:
-            raise UnauthorizedError(f"an API key is required in {where}", challenge=challenge)
-        key = self._keys.find(presented)
+        key = self._keys.find(presented) if presented else None
         if key is None:
-            raise UnauthorizedError(f"the API key in {where} is not valid", challenge=challenge)
+            where = (
+                f"the {spec.name} {'header' if spec.location == 'header' else 'query parameter'}"
+            )
+            challenge = f'ApiKey {REALM}, in="{spec.location}", name="{spec.name}"'
+            what = (
+                f"the API key in {where} is not valid"
+                if presented
+                else f"an API key is required in {where}"
+            )
+            raise UnauthorizedError(what, challenge=challenge)
         if spec.keys and key.name not in spec.keys:
             raise ForbiddenError(f"the API key {key.name!r} may not call this step")
-        return orjson.dumps({"type": "apiKey", "name": key.name})
+        return key.principal
 
     async def _jwt(self, step: StepConfig, spec: JwtAuth, request: ApiRequest) -> bytes:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 
 from ..bridge.connection import RuntimeConnection
 from ..errors import InvocationCancelledError, RuntimeUnavailableError
@@ -107,11 +108,17 @@ class RuntimePool:
         return any(not c.closed for c in self._by_step.get(step, ()))
 
     async def invoke(
-        self, invocation: Invocation, cancellation: Cancellation | None = None
+        self,
+        invocation: Invocation,
+        cancellation: Cancellation | None = None,
+        *,
+        alone: bool = False,
     ) -> Outcome:
         """Run the step once somewhere: what the handler did, or a TransportError when
         no runtime took it in time, it timed out, its runtime went away, or the caller
-        cancelled it."""
+        cancelled it. ``alone``: on a runtime with nothing else in flight, which takes
+        nothing else meanwhile (a suspect of a runtime's death: if it dies again, the
+        death is its own)."""
         step = invocation.step
         conn = self.pick(step.name)
         if conn is None:
@@ -126,12 +133,38 @@ class RuntimePool:
             raise InvocationCancelledError(
                 f"{step.name} was cancelled before it ran: {cancellation.reason}", step=step.name
             )
+        if alone:
+            conn.reserved = True
+            try:
+                await self._until_idle(conn, step.name)
+                return await self._run(conn, invocation, cancellation)
+            finally:
+                conn.reserved = False
+                self.slot_free()
+        return await self._run(conn, invocation, cancellation)
+
+    async def _run(
+        self, conn: RuntimeConnection, invocation: Invocation, cancellation: Cancellation | None
+    ) -> Outcome:
         entry = conn.invoke(invocation, cancellation)
         try:
             return await entry.future
         except asyncio.CancelledError:
             conn.cancel(entry.id, "the host stopped waiting")
             raise
+
+    async def _until_idle(self, conn: RuntimeConnection, step: str) -> None:
+        """Until ``conn`` has nothing in flight (it takes nothing new: it is reserved)."""
+        loop = asyncio.get_running_loop()
+        while conn.in_flight and not conn.closed:
+            freed: asyncio.Future[None] = loop.create_future()
+            self.when_room(partial(_resolve, freed))
+            await freed
+        if conn.closed:
+            raise RuntimeUnavailableError(
+                f"the {conn.language} runtime went away before {step} could run alone on it",
+                step=step,
+            )
 
     async def _wait_for(self, step: str) -> RuntimeConnection | None:
         loop = asyncio.get_running_loop()
@@ -151,3 +184,8 @@ class RuntimePool:
                 if self._waiters and conn.has_room:
                     self.slot_free()  # there may be room for the next waiter too
                 return conn
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)

@@ -1,21 +1,17 @@
 """StateStore on Redis: a hash per group (``stephost:state:<group>``).
 
-A set names the groups that have keys, kept in step with the hashes by Lua
-scripts, so ``groups`` needs no SCAN. Each call is one atomic Redis operation,
-which is what keeps concurrent writers from different hosts correct.
+A set names the groups that have keys, kept in step with the hashes by a
+transaction (set) or Lua scripts (delete, clear), so ``groups`` needs no SCAN.
+Each call is one atomic Redis operation, which is what keeps concurrent writers
+from different hosts correct.
 """
 
 from __future__ import annotations
 
 from typing import cast
 
-from ..redis import KEY_PREFIX, Client
+from ..redis import KEY_PREFIX, Client, unavailable
 from .base import Items, Names
-
-_SET = """
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[3])
-"""
 
 _DELETE = """
 local deleted = redis.call('HDEL', KEYS[1], ARGV[1])
@@ -36,31 +32,40 @@ class RedisStateStore:
         self._redis = client
         self._prefix = f"{prefix}state:"
         self._groups_key = f"{prefix}state-groups"
-        self._set = client.register_script(_SET)
         self._delete = client.register_script(_DELETE)
         self._clear = client.register_script(_CLEAR)
 
     def _key(self, group: str) -> str:
         return self._prefix + group
 
+    @unavailable("reading state")
     async def get(self, group: str, key: str) -> bytes | None:
         # The client does not decode: replies are bytes.
         return cast(bytes | None, await self._redis.hget(self._key(group), key))
 
+    @unavailable("storing state")
     async def set(self, group: str, key: str, value: bytes) -> None:
-        await self._set(keys=[self._key(group), self._groups_key], args=[key, value, group])
+        # One round trip, atomic (MULTI/EXEC): the set of groups never names an empty one.
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self._key(group), key, value)
+            pipe.sadd(self._groups_key, group)
+            await pipe.execute()
 
+    @unavailable("deleting state")
     async def delete(self, group: str, key: str) -> bool:
         deleted = await self._delete(keys=[self._key(group), self._groups_key], args=[key, group])
         return bool(deleted)
 
+    @unavailable("listing state")
     async def list(self, group: str) -> Items:
         items = cast(dict[bytes, bytes], await self._redis.hgetall(self._key(group)))
         return sorted((key.decode(), value) for key, value in items.items())
 
+    @unavailable("clearing state")
     async def clear(self, group: str) -> int:
         return int(await self._clear(keys=[self._key(group), self._groups_key], args=[group]))
 
+    @unavailable("listing state groups")
     async def groups(self) -> Names:
         names = cast(set[bytes], await self._redis.smembers(self._groups_key))
         return sorted(name.decode() for name in names)

@@ -1,12 +1,28 @@
-"""StateStore on a SQLite file (the embedded default, ``.stephost/state.db``)."""
+"""StateStore on a SQLite file (the embedded default, ``.stephost/state.db``).
+
+Writes (set, delete, clear) go through a group commit, as emits do: the writes made
+during one turn of the event loop share one transaction, in the order they were
+made, and each call returns once its transaction committed. So a handler still reads
+its own writes, and what ``set`` acknowledged survives a crash of the host.
+"""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from ..sqlite import open_db
+from ..bus.batcher import Batcher
+from ..sqlite import open_db, transaction, writes
 from .base import Items, Names
+
+_UPSERT = (
+    "INSERT INTO state (grp, key, value, updated_ms) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (grp, key) DO UPDATE SET value = excluded.value, "
+    "updated_ms = excluded.updated_ms"
+)
+# A write: ("set", group, key, value), ("delete", group, key, None) or
+# ("clear", group, "", None).
+_Write = tuple[str, str, str, bytes | None]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (
@@ -20,11 +36,30 @@ CREATE TABLE IF NOT EXISTS state (
 
 
 class SqliteStateStore:
-    """Each call is one short statement on the event loop's thread."""
+    """Reads are one short statement on the event loop's thread; writes are batched."""
 
     def __init__(self, path: Path) -> None:
         self._db = open_db(path)
         self._db.executescript(_SCHEMA)
+        self._writes: Batcher[_Write, int] = Batcher(self._write)
+
+    @writes("storing state")
+    async def _write(self, batch: list[_Write]) -> list[int]:
+        """One transaction for the batch; each write's count of rows it changed."""
+        db = self._db
+        now = int(time.time() * 1000)
+        changed = []
+        with transaction(db):
+            for op, group, key, value in batch:
+                if op == "set":
+                    db.execute(_UPSERT, (group, key, value, now))
+                    changed.append(1)
+                elif op == "delete":
+                    cursor = db.execute("DELETE FROM state WHERE grp = ? AND key = ?", (group, key))
+                    changed.append(cursor.rowcount)
+                else:
+                    changed.append(db.execute("DELETE FROM state WHERE grp = ?", (group,)).rowcount)
+        return changed
 
     async def get(self, group: str, key: str) -> bytes | None:
         row = self._db.execute(
@@ -33,16 +68,10 @@ class SqliteStateStore:
         return None if row is None else bytes(row[0])
 
     async def set(self, group: str, key: str, value: bytes) -> None:
-        self._db.execute(
-            "INSERT INTO state (grp, key, value, updated_ms) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (grp, key) DO UPDATE SET value = excluded.value, "
-            "updated_ms = excluded.updated_ms",
-            (group, key, value, int(time.time() * 1000)),
-        )
+        await self._writes.submit(("set", group, key, value))
 
     async def delete(self, group: str, key: str) -> bool:
-        cursor = self._db.execute("DELETE FROM state WHERE grp = ? AND key = ?", (group, key))
-        return cursor.rowcount > 0
+        return await self._writes.submit(("delete", group, key, None)) > 0
 
     async def list(self, group: str) -> Items:
         rows = self._db.execute(
@@ -51,10 +80,11 @@ class SqliteStateStore:
         return [(key, bytes(value)) for key, value in rows]
 
     async def clear(self, group: str) -> int:
-        return self._db.execute("DELETE FROM state WHERE grp = ?", (group,)).rowcount
+        return await self._writes.submit(("clear", group, "", None))
 
     async def groups(self) -> Names:
         return [row[0] for row in self._db.execute("SELECT DISTINCT grp FROM state ORDER BY grp")]
 
     async def close(self) -> None:
+        await self._writes.drain()
         self._db.close()

@@ -35,7 +35,7 @@ class ErrorBody(Model):
 
 class Step(Model):
     name: str
-    type: Literal["api", "event", "cron", "noop"]
+    type: Literal["api", "event", "cron", "noop", "auth"]
     language: str
     file: str
     flows: list[str]

@@ -17,6 +17,7 @@ import pytest
 
 from stephost_host.auth.keys import ApiKeyStore
 from stephost_host.testing import StephostApp
+from tests.conftest import BACKENDS, backend_env
 from tests.toolchains import missing_toolchain
 
 HERE = Path(__file__).parent
@@ -31,16 +32,21 @@ JWT_SECRET = "kitchen-sink-secret-of-32-bytes!"
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module", params=LANGUAGES)
+@pytest.fixture(
+    scope="module",
+    params=[(language, backend) for backend in BACKENDS for language in LANGUAGES],
+    ids=lambda param: "-".join(param),
+)
 def app(request: pytest.FixtureRequest) -> Iterator[StephostApp]:
-    reason = missing_toolchain(request.param)
+    language, backend = request.param
+    reason = missing_toolchain(language)
     if reason:
         pytest.skip(reason)
     with tempfile.TemporaryDirectory(prefix="stephost-ks-") as data:
         api_key = ApiKeyStore(Path(data)).create("ks-client")
-        env = {"KS_JWT_SECRET": JWT_SECRET}
-        with StephostApp(HERE / request.param, env=env, data_dir=Path(data)) as running:
-            running.language = request.param  # type: ignore[attr-defined]
+        env = {"KS_JWT_SECRET": JWT_SECRET, **backend_env(request, backend)}
+        with StephostApp(HERE / language, env=env, data_dir=Path(data)) as running:
+            running.language = language  # type: ignore[attr-defined]
             running.api_key = api_key  # type: ignore[attr-defined]
             yield running
 

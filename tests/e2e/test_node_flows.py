@@ -88,9 +88,9 @@ export const handler: EventHandler<{ id: string; double: number }> = async (data
 
 
 def test_ts_api_to_python_event_to_ts_event_shares_state_and_one_trace(
-    make_app: Start, tmp_path: Path
+    make_app: Start, backend: dict[str, str], tmp_path: Path
 ) -> None:
-    app = make_app(write_project(tmp_path / "p", CROSS))
+    app = make_app(write_project(tmp_path / "p", CROSS), env=backend)
     response = app.post("/jobs/j1", json={"n": 21})
     assert response.status_code == 202
     trace_id = response.headers["x-trace-id"]
@@ -138,9 +138,9 @@ export const handler: EventHandler<{ card: string }> = async (data) => {
 
 
 def test_ts_error_is_retried_then_dead_lettered_with_its_js_stack(
-    make_app: Start, tmp_path: Path
+    make_app: Start, backend: dict[str, str], tmp_path: Path
 ) -> None:
-    app = make_app(write_project(tmp_path / "p", FAILING))
+    app = make_app(write_project(tmp_path / "p", FAILING), env=backend)
     emitted = app.emit("charge", {"card": "4242"})
     app.wait_idle()
     (letter,) = app.dlq("Charge")
@@ -276,9 +276,9 @@ export const handler: EventHandler<{ i: number }> = async (data, ctx) => {
 
 
 def test_kill_9_of_the_node_runtime_mid_burst_loses_no_event(
-    make_app: Start, tmp_path: Path
+    make_app: Start, backend: dict[str, str], tmp_path: Path
 ) -> None:
-    app = make_app(write_project(tmp_path / "p", BURST))
+    app = make_app(write_project(tmp_path / "p", BURST), env=backend)
     assert_kill_9_loses_nothing(app, "node")
 
 

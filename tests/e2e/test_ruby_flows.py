@@ -100,12 +100,13 @@ async def handler(data: dict[str, Any], ctx: Context) -> None:
 
 @pytest.mark.parametrize("api_language", ["python", "node"])
 def test_api_to_ruby_event_to_python_event_shares_state_and_one_trace(
-    make_app: Start, tmp_path: Path, api_language: str
+    make_app: Start, backend: dict[str, str], tmp_path: Path, api_language: str
 ) -> None:
     if missing_toolchain(api_language):
         pytest.skip(str(missing_toolchain(api_language)))
     app = make_app(
-        write_project(tmp_path / "p", {**API_STEPS[api_language], **RUBY_AND_PYTHON_HOPS})
+        write_project(tmp_path / "p", {**API_STEPS[api_language], **RUBY_AND_PYTHON_HOPS}),
+        env=backend,
     )
     response = app.post("/jobs/j1", json={"n": 21})
     assert response.status_code == 202
@@ -133,10 +134,10 @@ def test_api_to_ruby_event_to_python_event_shares_state_and_one_trace(
     assert {"CreateJob", "EnrichJob", "FinishJob"} <= spans
 
 
-def test_the_shop_example_awards_points_in_ruby(make_app: Start) -> None:
+def test_the_shop_example_awards_points_in_ruby(make_app: Start, backend: dict[str, str]) -> None:
     if missing_toolchain("node"):  # the example has TypeScript steps too
         pytest.skip(str(missing_toolchain("node")))
-    app = make_app(ROOT / "examples" / "shop")
+    app = make_app(ROOT / "examples" / "shop", env=backend)
     response = app.post("/orders", json={"item": "kite", "quantity": 3})
     order_id = response.json()["id"]
     trace_id = response.headers["x-trace-id"]
@@ -171,9 +172,9 @@ end
 
 
 def test_ruby_error_is_retried_then_dead_lettered_with_its_backtrace(
-    make_app: Start, tmp_path: Path
+    make_app: Start, backend: dict[str, str], tmp_path: Path
 ) -> None:
-    app = make_app(write_project(tmp_path / "p", CHARGE))
+    app = make_app(write_project(tmp_path / "p", CHARGE), env=backend)
     emitted = app.emit("charge", {"card": "4242"})
     app.wait_idle()
     (letter,) = app.dlq("Charge")
@@ -289,9 +290,9 @@ end
 
 
 def test_kill_9_of_the_ruby_runtime_mid_burst_loses_no_event(
-    make_app: Start, tmp_path: Path
+    make_app: Start, backend: dict[str, str], tmp_path: Path
 ) -> None:
-    app = make_app(write_project(tmp_path / "p", BURST))
+    app = make_app(write_project(tmp_path / "p", BURST), env=backend)
     assert_kill_9_loses_nothing(app, "ruby")
 
 

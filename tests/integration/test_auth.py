@@ -175,6 +175,12 @@ def test_api_key_from_the_store_lets_in(setup: Setup) -> None:
     assert setup.ci_key.startswith("shk_")
 
 
+def test_the_harness_makes_keys_for_project_tests(setup: Setup) -> None:
+    key = setup.app.create_api_key("from-a-test")
+    response = setup.app.get("/keyed", headers={"x-api-key": key})
+    assert response.json() == {"auth": {"type": "apiKey", "name": "from-a-test"}}
+
+
 def test_missing_and_unknown_api_keys_are_401_and_no_handler_runs(setup: Setup) -> None:
     app = setup.app
     missing = app.get("/keyed")

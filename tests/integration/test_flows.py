@@ -18,8 +18,8 @@ pytestmark = pytest.mark.integration
 Start = Callable[..., StephostApp]
 
 
-def test_example_api_emit_event_state(make_app: Start) -> None:
-    app = make_app(ROOT / "examples" / "shop")
+def test_example_api_emit_event_state(make_app: Start, backend: dict[str, str]) -> None:
+    app = make_app(ROOT / "examples" / "shop", env=backend)
     response = app.post("/orders", json={"item": "book", "quantity": 3})
     assert response.status_code == 201
     order_id = response.json()["id"]
@@ -53,8 +53,10 @@ async def handler(data, ctx: Context) -> None:
 }
 
 
-def test_retries_exactly_max_attempts_then_dlq_then_replay(make_app: Start, tmp_path: Path) -> None:
-    app = make_app(write_project(tmp_path / "p", FLAKY))
+def test_retries_exactly_max_attempts_then_dlq_then_replay(
+    make_app: Start, backend: dict[str, str], tmp_path: Path
+) -> None:
+    app = make_app(write_project(tmp_path / "p", FLAKY), env=backend)
     app.state.set("switch", "broken", True)
     emitted = app.emit("job", {"id": "j1"})
     app.wait_idle()
@@ -81,8 +83,8 @@ def test_retries_exactly_max_attempts_then_dlq_then_replay(make_app: Start, tmp_
     assert app.post("/_stephost/dlq/999999/replay").status_code == 404
 
 
-def test_dlq_delete(make_app: Start, tmp_path: Path) -> None:
-    app = make_app(write_project(tmp_path / "p", FLAKY))
+def test_dlq_delete(make_app: Start, backend: dict[str, str], tmp_path: Path) -> None:
+    app = make_app(write_project(tmp_path / "p", FLAKY), env=backend)
     app.state.set("switch", "broken", True)
     app.emit("job", {"id": "j2"})
     app.wait_idle()
@@ -199,8 +201,10 @@ async def handler(data, ctx):
 }
 
 
-def test_group_id_orders_delivery_even_with_a_retry(make_app: Start, tmp_path: Path) -> None:
-    app = make_app(write_project(tmp_path / "p", ORDERED))
+def test_group_id_orders_delivery_even_with_a_retry(
+    make_app: Start, backend: dict[str, str], tmp_path: Path
+) -> None:
+    app = make_app(write_project(tmp_path / "p", ORDERED), env=backend)
     for n in range(12):
         for group in ("a", "b"):
             app.emit("seq", {"n": n, "group": group}, groupId=group)
@@ -223,8 +227,8 @@ async def handler(ctx):
 }
 
 
-def test_cron_fires_every_tick(make_app: Start, tmp_path: Path) -> None:
-    app = make_app(write_project(tmp_path / "p", CRON))
+def test_cron_fires_every_tick(make_app: Start, backend: dict[str, str], tmp_path: Path) -> None:
+    app = make_app(write_project(tmp_path / "p", CRON), env=backend)
     ticks = app.wait_for(
         lambda: len(app.state.get("cron", "ticks") or []) >= 3 and app.state.get("cron", "ticks"),
         timeout_s=15,
@@ -261,8 +265,10 @@ async def handler(data, ctx):
 }
 
 
-def test_kill_9_runtime_mid_burst_loses_nothing(make_app: Start, tmp_path: Path) -> None:
-    app = make_app(write_project(tmp_path / "p", BURST))
+def test_kill_9_runtime_mid_burst_loses_nothing(
+    make_app: Start, backend: dict[str, str], tmp_path: Path
+) -> None:
+    app = make_app(write_project(tmp_path / "p", BURST), env=backend)
     assert app.post("/burst", json={"count": 1000}).json() == {"emitted": 1000}
     (pid,) = app.runtime_pids("python")
     app.wait_for(lambda: app.stats()["steps"]["Work"]["handled"] >= 50, what="some events handled")
@@ -318,8 +324,10 @@ async def handler(data, ctx):
 }
 
 
-def test_idempotency_key_and_delay(make_app: Start, tmp_path: Path) -> None:
-    app = make_app(write_project(tmp_path / "p", IDEMPOTENT))
+def test_idempotency_key_and_delay(
+    make_app: Start, backend: dict[str, str], tmp_path: Path
+) -> None:
+    app = make_app(write_project(tmp_path / "p", IDEMPOTENT), env=backend)
     first = app.emit("hit", {}, idempotencyKey="order-1")
     second = app.emit("hit", {}, idempotencyKey="order-1")
     assert (first["duplicate"], second["duplicate"]) == (False, True)

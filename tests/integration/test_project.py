@@ -77,6 +77,27 @@ def test_port_in_use(tmp_path: Path) -> None:
     assert f"error: port {port} on 127.0.0.1 is already in use" in result.stderr
 
 
+def test_an_unreachable_redis_is_one_clear_line_at_start(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", {"steps/ok_step.py": OK_STEP})
+    with socket.socket() as unused:  # a port nobody listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    url = f"redis://:secret@127.0.0.1:{port}/0"
+    result = run_cli("start", "--port", "0", cwd=project, env={"STEPHOST_BACKEND_URL": url})
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: cannot reach Redis at redis://***@127.0.0.1:{port}/0")
+    assert "secret" not in result.stderr
+
+
+def test_a_backend_that_is_not_a_redis_url_is_refused(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", {"steps/ok_step.py": OK_STEP})
+    (project / "stephost.toml").write_text('backend = "postgres://db"\n')
+    result = run_cli("start", "--port", "0", cwd=project)
+    assert result.returncode == 1
+    assert "backend_url: Value error, 'postgres://db' is not a backend" in result.stderr
+
+
 def test_two_hosts_cannot_share_a_data_folder(make_app: Start, tmp_path: Path) -> None:
     project = write_project(tmp_path / "p", {"steps/ok_step.py": OK_STEP})
     app = make_app(project, copy=False)

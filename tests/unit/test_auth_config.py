@@ -11,7 +11,9 @@ import pytest
 from stephost_host.auth.config import ApiKeyAuth, JwtAuth, StepAuth
 from stephost_host.auth.keys import ApiKeyError, ApiKeyStore
 from stephost_host.catalog import Catalog, ConfigError, StepReport, parse_step
+from stephost_host.contracts import Contracts
 from stephost_host.errors import ProjectError
+from stephost_host.gen.run import render
 from stephost_host.settings import load_settings
 
 
@@ -143,3 +145,22 @@ def test_cors_with_credentials_needs_listed_origins(tmp_path: Path) -> None:
     (tmp_path / "stephost.toml").write_text('[cors]\nallow_origns = ["https://a"]\n')
     with pytest.raises(ProjectError, match=r"cors\.allow_origns"):
         load_settings(tmp_path)
+
+
+def test_stephost_gen_types_an_auth_step_and_ctx_auth() -> None:
+    reports = [
+        StepReport("python", "steps/gate_step.py", "Gate", {"type": "auth", "name": "Gate"}),
+        StepReport("node", "steps/gate.step.ts", "NodeGate", {"type": "auth", "name": "NodeGate"}),
+    ]
+    files = render(Catalog.build(reports, []), Contracts(), ["python", "node"])
+    python = files["python/stephost_types.py"].decode()
+    compile(python, "stephost_types.py", "exec")
+    assert "GateHandler: TypeAlias = Callable[[GateRequest, GateContext], Awaitable[Any]]" in python
+    assert "def body(self) -> None: ..." in python  # an auth step never sees the body
+    assert "    auth: Any\n" in python
+    typescript = files["ts/handlers.ts"].decode()
+    assert "export type NodeGateRequest = ApiRequest<null>" in typescript
+    assert (
+        "export type NodeGateHandler = (req: NodeGateRequest, ctx: NodeGateContext) => "
+        "unknown | Promise<unknown>"
+    ) in typescript

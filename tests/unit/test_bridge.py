@@ -19,7 +19,7 @@ from stephost_host.bridge.admission import Admission
 from stephost_host.bridge.calls import HostServices
 from stephost_host.bridge.fake import FakeRuntime, Received
 from stephost_host.bridge.gateway import Gateway
-from stephost_host.bus.base import Publication
+from stephost_host.bus.base import Delivery, Publication
 from stephost_host.bus.bus import EventBus
 from stephost_host.bus.sqlite import SqliteQueue
 from stephost_host.calls import HostCalls
@@ -462,6 +462,49 @@ def test_the_worker_keeps_a_groups_order(tmp_path: Path) -> None:
                 order.append(received.message_id)
                 await fake.answer(received.id)
             assert order == ["m0", "m1", "m2"]
+            await until_idle(bus)
+
+    run(go)
+
+
+def test_an_emit_to_a_caught_up_worker_is_leased_as_it_is_stored(tmp_path: Path) -> None:
+    """With a free slot and nothing queued before it, the delivery is stored already
+    leased (one transaction) and goes to the runtime; with no free slot, it queues."""
+
+    async def go() -> None:
+        config = step("Work", subscribes=("work",), concurrency=1)
+        async with worker_bus(tmp_path, config) as (pool, door, bus, queue):
+            fake = await runtime(door, pool, steps=["Work"])
+            worker = bus.workers["Work"]
+            async with asyncio.timeout(5):
+                while not worker.caught_up:  # noqa: ASYNC110 (its loop looked at the empty queue)
+                    await asyncio.sleep(0.01)
+            leases = 0
+            lease = queue.lease
+
+            async def counted_lease(step: str, limit: int, lease_ms: int) -> list[Delivery]:
+                nonlocal leases
+                leases += 1
+                return await lease(step, limit, lease_ms)
+
+            queue.lease = counted_lease  # type: ignore[method-assign]
+            traceparent = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
+            first = await bus.emit("work", b'{"i": 1}', traceparent=traceparent, trace_id=TRACE_ID)
+            assert (await queue.counts())["Work"] == {
+                "ready": 0,
+                "delayed": 0,
+                "leased": 1,
+                "dead": 0,
+            }
+            assert leases == 0  # stored leased: no lease query for it
+            second = await bus.emit("work", b'{"i": 2}', traceparent=traceparent, trace_id=TRACE_ID)
+            assert (await queue.counts())["Work"]["ready"] == 1  # the one slot is taken
+            received = await fake.next_invocation()
+            assert (received.message_id, received.attempt) == (first.message_id, 1)
+            await fake.answer(received.id)
+            received = await fake.next_invocation()
+            assert received.message_id == second.message_id
+            await fake.answer(received.id)
             await until_idle(bus)
 
     run(go)

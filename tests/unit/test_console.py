@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+
+import orjson
 
 from stephost_host.console import render_error, span_tree
 from stephost_host.telemetry import RecentLogs, configure_logging, get_logger
@@ -65,3 +68,22 @@ def test_an_error_renders_with_its_cause() -> None:
     assert text.splitlines()[0] == "  error     X TypeError: m  (node)"
     assert "      TypeError: card declined" in text
     assert text.splitlines()[-1] == "  caused by     Y n"
+
+
+def test_json_lines_of_one_loop_turn_are_written_together() -> None:
+    raw = io.BytesIO()
+    configure_logging("info", "json", io.TextIOWrapper(raw))
+    log = get_logger()
+
+    async def go() -> tuple[bytes, bytes]:
+        log.info("first")
+        log.debug("below the level")
+        log.warning("second")
+        during = raw.getvalue()
+        await asyncio.sleep(0)
+        return during, raw.getvalue()
+
+    during, after = asyncio.run(go())
+    assert during == b""
+    lines = [orjson.loads(line) for line in after.splitlines()]
+    assert [line["event"] for line in lines] == ["first", "second"]

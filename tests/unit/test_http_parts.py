@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from stephost_host.errors import InvalidJsonError, UnsupportedMediaTypeError
@@ -92,3 +94,14 @@ def test_integers_beyond_2_53_are_refused_naming_the_field() -> None:
         assert caught.value.errors[0]["path"] == "/items/1/a~1b"
         assert "beyond 2^53" in caught.value.errors[0]["message"]
         assert len(caught.value.message) < 400  # a 300-digit number is not echoed whole
+
+
+def test_a_request_must_fit_in_one_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stephost_host.errors import ProjectError
+    from stephost_host.settings import load_settings
+
+    monkeypatch.setenv("STEPHOST_MAX_BODY_BYTES", str(20 * 1024 * 1024))
+    with pytest.raises(ProjectError, match=r"must fit in max_message_bytes \(16777216\)"):
+        load_settings(tmp_path)
+    monkeypatch.setenv("STEPHOST_MAX_MESSAGE_BYTES", str(24 * 1024 * 1024))
+    assert load_settings(tmp_path).max_message_bytes == 24 * 1024 * 1024

@@ -96,3 +96,29 @@ def test_sqlite_state_survives_reopening(tmp_path: Path) -> None:
         assert await second.get("g", "k") == b'"kept"'
 
     asyncio.run(go())
+
+
+def test_sqlite_writes_of_one_turn_share_a_commit_in_order(tmp_path: Path) -> None:
+    """Writes made together are applied in the order they were made, each with its own
+    result, and are on disk (seen by another connection) once they return."""
+
+    async def go() -> None:
+        store = SqliteStateStore(tmp_path / "s.db")
+        await store.set("g", "gone", b"0")
+        results = await asyncio.gather(
+            store.set("g", "k", b"1"),
+            store.set("g", "k", b"2"),
+            store.delete("g", "gone"),
+            store.delete("g", "never"),
+            store.set("h", "x", b"3"),
+            store.clear("h"),
+            store.set("h", "y", b"4"),
+        )
+        assert results == [None, None, True, False, None, 1, None]
+        other = SqliteStateStore(tmp_path / "s.db")
+        assert await other.list("g") == [("k", b"2")]
+        assert await other.list("h") == [("y", b"4")]
+        await other.close()
+        await store.close()
+
+    asyncio.run(go())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -31,7 +32,21 @@ CHANNEL_OPTIONS = [
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
 ]
+# The largest single message the host takes (its max_message_bytes): a call or result
+# over it fails alone, with MESSAGE_TOO_LARGE, instead of breaking the stream.
+MESSAGE_LIMIT = int(os.environ.get("STEPHOST_MAX_MESSAGE_BYTES") or 16 * 1024 * 1024)
 _dumps = wire.dumps
+
+
+def _too_large(what: str, size: int) -> StepError:
+    return StepError(
+        f"{what} is {size} bytes; the host takes messages up to {MESSAGE_LIMIT} bytes "
+        "(max_message_bytes)",
+        code="MESSAGE_TOO_LARGE",
+        retryable=False,
+    )
+
+
 # The call metadata that carries the runtime's key (the host's bridge/admission.py).
 KEY_METADATA = "stephost-runtime-key"
 
@@ -140,11 +155,15 @@ class HostConnection:
     def send_output(self, invocation_id: int, value: Any) -> None:
         """The handler returned ``value`` (JSON)."""
         data = wire.dumps(value)
+        if len(data) > MESSAGE_LIMIT:
+            raise _too_large("the handler's result", len(data))
         wire.fill_output(self._next(), invocation_id, data)
 
     def send_response(self, invocation_id: int, response: ApiResponse) -> None:
         """An api handler returned ``response``."""
         body = wire.dumps(response.body)
+        if len(body) > MESSAGE_LIMIT:
+            raise _too_large("the response body", len(body))
         wire.fill_response(self._next(), invocation_id, response, body)
 
     def send_failure(self, invocation_id: int, exc: BaseException, step: str) -> None:
@@ -201,13 +220,16 @@ class HostConnection:
         if self.closed:
             raise StepError("the connection to the host closed", code="RUNTIME_LOST")
         call_id = next(self._call_ids)
+        message = runtime_pb2.RuntimeMessage(
+            call=calls_pb2.HostCall(call_id=call_id, invocation_id=invocation_id, **call)
+        )
+        size = message.ByteSize()
+        if size > MESSAGE_LIMIT:
+            kind = message.call.WhichOneof("call")
+            raise _too_large(f"this {kind} call", size)
         future: asyncio.Future[calls_pb2.HostCallReply] = self._loop.create_future()
         self._pending[call_id] = future
-        self.send(
-            runtime_pb2.RuntimeMessage(
-                call=calls_pb2.HostCall(call_id=call_id, invocation_id=invocation_id, **call)
-            )
-        )
+        self.send(message)
         reply = await future
         if reply.WhichOneof("reply") == "error":
             raise from_wire(reply.error)

@@ -20,6 +20,9 @@ import type { HostCall, HostCallReply, HostMessage, RuntimeMessage } from './wir
 
 // Payloads are bounded by the host's body limit; leave generous room for batches.
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+// The largest single message the host takes (its max_message_bytes): a call or result
+// over it fails alone, with MESSAGE_TOO_LARGE, instead of breaking the stream.
+const MESSAGE_LIMIT = Number(process.env.STEPHOST_MAX_MESSAGE_BYTES) || 16 * 1024 * 1024
 const CONNECT = '/stephost.v1.RuntimeService/Connect'
 // The call metadata that carries the runtime's key (the host's bridge/admission.py).
 const KEY_METADATA = 'stephost-runtime-key'
@@ -158,12 +161,17 @@ export class HostConnection implements HostLink {
 
   /** The handler returned `value` (JSON). */
   sendOutput(invocationId: number, value: unknown): void {
-    this.#send({ result: { invocationId, output: jsonBytes(value ?? null) } })
+    const output = jsonBytes(value ?? null)
+    if (output.length > MESSAGE_LIMIT) throw tooLarge("the handler's result", output.length)
+    this.#send({ result: { invocationId, output } })
   }
 
   /** An api handler returned `response` (checked: string headers). */
   sendResponse(invocationId: number, response: ApiResponse): void {
-    this.#send({ result: { invocationId, response: apiResponse(response) } })
+    const wire = apiResponse(response)
+    const size = wire.body?.length ?? 0
+    if (size > MESSAGE_LIMIT) throw tooLarge('the response body', size)
+    this.#send({ result: { invocationId, response: wire } })
   }
 
   /** The handler (or the runtime, for it) threw `error`. */
@@ -243,6 +251,8 @@ export class HostConnection implements HostLink {
   /** Send a call and wait for the host's reply; a reply carrying an error rejects. */
   async #request(call: HostCall): Promise<HostCallReply> {
     if (this.closed) throw lost()
+    const size = payloadBytes(call)
+    if (size > MESSAGE_LIMIT) throw tooLarge(`this ${callKind(call)} call`, size)
     const callId = this.#nextCallId++
     call.callId = callId
     const reply = await new Promise<HostCallReply>((resolve) => {
@@ -277,6 +287,30 @@ export class HostConnection implements HostLink {
     this.#client.close()
     dispatch?.closed(error)
   }
+}
+
+function tooLarge(what: string, size: number): StepError {
+  return new StepError(
+    `${what} is ${size} bytes; the host takes messages up to ${MESSAGE_LIMIT} bytes (max_message_bytes)`,
+    { code: 'MESSAGE_TOO_LARGE', retryable: false },
+  )
+}
+
+/** The bytes a call carries (its data and values): what may make it too large. */
+function payloadBytes(call: HostCall): number {
+  let size = 0
+  for (const value of Object.values(call)) {
+    if (value === null || typeof value !== 'object') continue
+    for (const field of Object.values(value as Record<string, unknown>)) {
+      if (field instanceof Uint8Array) size += field.length
+      else if (typeof field === 'string') size += field.length
+    }
+  }
+  return size
+}
+
+function callKind(call: HostCall): string {
+  return Object.keys(call).find((key) => key !== 'callId' && key !== 'invocationId') ?? 'host'
 }
 
 function lost(): StepError {

@@ -52,6 +52,7 @@ class AuditOrderContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: State
     streams: Streams
     logger: Logger
@@ -71,6 +72,7 @@ class AuditOrderSyncContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: SyncState
     streams: SyncStreams
     logger: Logger
@@ -108,6 +110,7 @@ class CreateOrderContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: State
     streams: Streams
     logger: Logger
@@ -127,6 +130,7 @@ class CreateOrderSyncContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: SyncState
     streams: SyncStreams
     logger: Logger
@@ -164,6 +168,7 @@ class GetOrderContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: State
     streams: Streams
     logger: Logger
@@ -181,6 +186,7 @@ class GetOrderSyncContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: SyncState
     streams: SyncStreams
     logger: Logger
@@ -216,6 +222,7 @@ class GetOrderAuditContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: State
     streams: Streams
     logger: Logger
@@ -233,6 +240,7 @@ class GetOrderAuditSyncContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: SyncState
     streams: SyncStreams
     logger: Logger
@@ -254,6 +262,7 @@ class NotifyCustomerContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: State
     streams: Streams
     logger: Logger
@@ -271,6 +280,7 @@ class NotifyCustomerSyncContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: SyncState
     streams: SyncStreams
     logger: Logger
@@ -290,6 +300,7 @@ class OrderReportContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: State
     streams: Streams
     logger: Logger
@@ -307,6 +318,7 @@ class OrderReportSyncContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: SyncState
     streams: SyncStreams
     logger: Logger
@@ -328,6 +340,7 @@ class RewardOrderContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: State
     streams: Streams
     logger: Logger
@@ -345,6 +358,7 @@ class RewardOrderSyncContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: SyncState
     streams: SyncStreams
     logger: Logger
@@ -366,6 +380,7 @@ class ScoreOrderContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: State
     streams: Streams
     logger: Logger
@@ -385,6 +400,7 @@ class ScoreOrderSyncContext(Protocol):
     attempt: int
     step: str
     deadline: datetime | None
+    auth: Any
     state: SyncState
     streams: SyncStreams
     logger: Logger

@@ -65,6 +65,11 @@ module Stephost
       MAX_MESSAGE_BYTES = 64 * 1024 * 1024
       CHANNEL_ARGS = { 'grpc.max_send_message_length' => MAX_MESSAGE_BYTES,
                        'grpc.max_receive_message_length' => MAX_MESSAGE_BYTES }.freeze
+      # The largest single message the host takes (its max_message_bytes): a call or
+      # result over it fails alone, with MESSAGE_TOO_LARGE, instead of breaking the stream.
+      MESSAGE_LIMIT = ENV.fetch('STEPHOST_MAX_MESSAGE_BYTES', '').then { |v| v.match?(/\A\d+\z/) ? v.to_i : 16 << 20 }
+      # The fields of a call that carry its data.
+      DATA_FIELDS = %i[data value event].freeze
 
       # key: what lets the runtime through the host's gateway (STEPHOST_RUNTIME_KEY).
       def initialize(address, key = '')
@@ -127,12 +132,19 @@ module Stephost
 
       # The handler returned `value` (JSON, or a generated message).
       def send_output(invocation_id, value)
-        send_message(V1::RuntimeMessage.new(result: { invocation_id: invocation_id, output: Bridge.dump(value) }))
+        output = Bridge.dump(value)
+        raise too_large("the handler's result", output.bytesize) if output.bytesize > MESSAGE_LIMIT
+
+        send_message(V1::RuntimeMessage.new(result: { invocation_id: invocation_id, output: output }))
       end
 
       # An api handler returned `response` (checked: see Runtime.api_response).
       def send_response(invocation_id, response)
-        result = { invocation_id: invocation_id, response: Bridge.api_response(response) }
+        wire = Bridge.api_response(response)
+        size = wire[:body].to_s.bytesize
+        raise too_large('the response body', size) if size > MESSAGE_LIMIT
+
+        result = { invocation_id: invocation_id, response: wire }
         send_message(V1::RuntimeMessage.new(result: result))
       end
 
@@ -219,6 +231,9 @@ module Stephost
       private
 
       def request(invocation_id, kind, payload)
+        size = DATA_FIELDS.sum { |field| payload.respond_to?(field) ? payload.public_send(field).to_s.bytesize : 0 }
+        raise too_large("this #{kind} call", size) if size > MESSAGE_LIMIT
+
         slot = Queue.new
         call_id = nil
         @lock.synchronize do
@@ -237,6 +252,11 @@ module Stephost
       rescue Exception # Cancelled included: forget the call
         @lock.synchronize { @pending.delete(call_id) } if call_id
         raise
+      end
+
+      def too_large(what, size)
+        Stephost::StepError.new("#{what} is #{size} bytes; the host takes messages up to #{MESSAGE_LIMIT} bytes " \
+                                '(max_message_bytes)', code: 'MESSAGE_TOO_LARGE', retryable: false)
       end
 
       def lost

@@ -1160,7 +1160,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "api" | "event" | "cron" | "noop";
+            type: "api" | "event" | "cron" | "noop" | "auth";
         };
         /** StepCounters */
         StepCounters: {
