@@ -59,12 +59,23 @@ CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     "maxAttempts": ("event", "cron"),
     "backoffMs": ("event", "cron"),
     "delayMs": ("event",),
+    "rateLimit": ("event",),  # see host/bus/ratelimit.py
     "infrastructure": ("event", "cron"),  # Motia: handler and queue settings
     "cron": ("cron",),
 }
 # The keys of an `emits` entry given as an object.
 EMIT_KEYS = ("topic", "type", "schema", "label", "conditional")  # label, conditional: Motia
 _PARAM = re.compile(r"^(?::([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$")
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """An event step's ``rateLimit``: ``limit`` runs per ``period_ms``, per value of the
+    data's field ``key`` when there is one."""
+
+    limit: int
+    period_ms: int
+    key: str = ""  # a field of the data ("customerId", or a JSON pointer "/a/b")
 
 
 class ConfigError(Exception):
@@ -103,6 +114,7 @@ class StepConfig:
     timeout_ms: int = DEFAULT_TIMEOUT_MS
     concurrency: int = 0
     delay_ms: int = 0  # each message waits this long before it is delivered to the step
+    rate_limit: RateLimit | None = None
     auth: AuthSpec | None = None  # api: the credential it requires (None: open)
     # Keys the config should not have (typos, most likely), each with a "did you mean".
     config_warnings: tuple[str, ...] = ()
@@ -270,6 +282,26 @@ def _emits(
     return frozenset(topics), checks
 
 
+def _rate_limit(raw: dict[str, Any]) -> RateLimit | None:
+    value = raw.get("rateLimit")
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"limit", "periodMs", "key"}:
+        raise ConfigError(
+            '`rateLimit` must be {"limit": N, "periodMs": MS} with an optional "key" '
+            f"(a field of the data), got {value!r}"
+        )
+    key = value.get("key", "")
+    if not isinstance(key, str):
+        raise ConfigError(f"`rateLimit.key` must be a field name, got {key!r}")
+    try:
+        return RateLimit(
+            _positive_int(value, "limit", 0), _positive_int(value, "periodMs", 1000), key
+        )
+    except ConfigError as exc:
+        raise ConfigError(f"rateLimit: {exc}") from None
+
+
 def _positive_int(raw: dict[str, Any], key: str, default: int, minimum: int = 1) -> int:
     value = raw.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -361,6 +393,7 @@ def parse_step(
             **common,
             **retry,
             delay_ms=_positive_int(settings, "delayMs", 0, minimum=0),
+            rate_limit=_rate_limit(raw),
             subscribes=_str_list(raw, "subscribes", required=True),
             input_schema=_check(raw, "input", contracts),
         )

@@ -52,6 +52,7 @@ from ..telemetry import (
 from .base import DeadLetter, Delivery, Publication, QueueBackend
 from .batcher import Batcher
 from .depth import QueueDepths
+from .ratelimit import RateLimiter
 from .settling import Settlements
 
 MAX_BACKOFF_MS = 5 * 60 * 1000
@@ -372,7 +373,9 @@ class StepWorker:
         self._caught_up = False
         self._hands_off = hasattr(bus.queue, "publish_leasing")
         self._lease_failures = 0
+        self._limiter: RateLimiter | None = None
         self._stopped = False
+        self._stopping = asyncio.Event()  # wakes deliveries held for a token
         self._task: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[bool]] = set()
 
@@ -395,6 +398,7 @@ class StepWorker:
         if (
             not self._caught_up
             or self._stopped
+            or self.step.rate_limit is not None  # throttled: through the queue, by tokens
             or self.in_flight >= self.step.concurrency
             or self.bus.pool.room(self.step.name) < UNLIMITED
         ):
@@ -418,6 +422,7 @@ class StepWorker:
 
     def stop(self) -> None:
         self._stopped = True
+        self._stopping.set()
         self._wake.set()
 
     async def finished(self) -> None:
@@ -441,6 +446,12 @@ class StepWorker:
                 if not self._awaiting_room:
                     self._awaiting_room = True
                     self.bus.pool.when_room(self._room_again)
+            token_due = None  # a step-wide rate limit: lease only what has a token
+            limiter = self._rate_limiter(now)
+            if limiter is not None and not limiter.keyed and limiter.available(now) < free:
+                free = limiter.available(now)
+                if free == 0:
+                    token_due = now + int(limiter.until_token(now)) + 1
             # Lease in batches: wait for a quarter of the slots to free up (one query
             # per batch, not per delivery), unless nothing runs or a delay expired.
             quarter = self.step.concurrency // 4
@@ -461,6 +472,8 @@ class StepWorker:
                     log.info("leasing works again", step=self.step.name)
                     self._lease_failures = 0
                 for delivery in batch:
+                    if limiter is not None and not limiter.keyed:
+                        limiter.take(delivery.data, now)
                     self.in_flight += 1
                     self.run(delivery)
                 if len(batch) == free:
@@ -477,10 +490,35 @@ class StepWorker:
                     self._caught_up = False
                 if queue.poll_ms is not None:  # other hosts add work too: look again
                     next_due = min(next_due or now + queue.poll_ms, now + queue.poll_ms)
-            timeout = None if next_due is None else max(0.0, (next_due - now) / 1000)
+            wake_at = min((t for t in (next_due, token_due) if t is not None), default=None)
+            timeout = None if wake_at is None else max(0.0, (wake_at - now) / 1000)
             if not self._wake.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
+
+    def _rate_limiter(self, now_ms: float) -> RateLimiter | None:
+        """The step's rate limiter (anew when its ``rateLimit`` changed)."""
+        rate = self.step.rate_limit
+        if rate is None:
+            self._limiter = None
+        elif self._limiter is None or self._limiter.rate != rate:
+            self._limiter = RateLimiter(rate, now_ms)
+        return self._limiter
+
+    async def _hold_for_token(self, delivery: Delivery) -> bool:
+        """A keyed rate limit: wait until the delivery's key has a token. False when the
+        worker stopped first: the delivery went back to the queue, not run."""
+        limiter = self._limiter
+        if limiter is None or not limiter.keyed:
+            return True
+        while (wait_ms := limiter.take(delivery.data, time.time() * 1000)) > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), wait_ms / 1000)
+            if self._stopped:
+                release = partial(self.bus.queue.release, delivery.id)
+                await self.bus.settlements.run("release", release)
+                return False
+        return True
 
     def _lease_failed(self, exc: Exception) -> int:
         """Log the failure (once per outage); how long to wait before trying again."""
@@ -507,6 +545,8 @@ class StepWorker:
     async def _run(self, delivery: Delivery) -> bool:
         """Run one delivery to its end; whether the queue may hold something newly
         ready for this step (it failed, or the next of its group may go now)."""
+        if not await self._hold_for_token(delivery):
+            return True  # back in the queue
         step = self.step
         parent = parse_traceparent(delivery.traceparent)
         trace_id, parent_id = parent if parent else (new_trace_id(), "")

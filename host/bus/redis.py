@@ -16,9 +16,10 @@ entry carries only the id:
                 and was taken over changes nothing)
     bury     -> XACK + XDEL, kept in ``dead:<step>`` (sorted by id) for the DLQ
 
-Every operation is one Lua script, so it is atomic across hosts; a publish batch is
-one script, so one write to the append-only file. Keys are built inside the scripts,
-so this needs one Redis (or a primary with replicas), not Redis Cluster.
+Every operation that changes the queue is one Lua script, so it is atomic across
+hosts; a publish batch is one script, so one write to the append-only file. Keys are
+built inside the scripts, so this needs one Redis (or a primary with replicas), not
+Redis Cluster.
 """
 
 from __future__ import annotations

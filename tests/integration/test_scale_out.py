@@ -58,9 +58,10 @@ def test_two_hosts_on_one_redis_share_one_project(
     from websockets.sync.client import connect
 
     project = write_project(tmp_path / "p", PROJECT)
-    env = {"STEPHOST_BACKEND_URL": redis_url}
-    first = make_app(project, copy=False, env=env)
-    second = make_app(project, copy=False, env=env)
+    (project / "stephost.toml").write_text(f'backend = "{redis_url}"\n')  # no env needed
+    first = make_app(project, copy=False)
+    second = make_app(project, copy=False)
+    assert any(line.get("backend", "").startswith("redis ") for line in first.logs())
 
     for i in range(ORDERS):
         app = (first, second)[i % 2]
