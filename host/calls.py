@@ -14,7 +14,7 @@ import orjson
 
 from .bridge.calls import EmitCall, EmitReceipt, LogLine
 from .bus.bus import EventBus
-from .errors import CallRefusedError, ValidationError
+from .errors import CallRefusedError, MessageTooLargeError, ValidationError
 from .invocation import Invocation
 from .model import RuntimeInfo
 from .state.base import StateStore
@@ -76,7 +76,10 @@ class HostCalls:
         return EmitReceipt(result.message_id, result.duplicate)
 
     async def state_get(self, group: str, key: str) -> bytes | None:
-        return await self._state.get(group, key)
+        value = await self._state.get(group, key)
+        if value is not None:
+            self._fits(f"the state value {group}/{key}", len(value))
+        return value
 
     async def state_set(self, group: str, key: str, value: bytes) -> None:
         await self._state.set(group, key, value)
@@ -85,7 +88,9 @@ class HostCalls:
         return await self._state.delete(group, key)
 
     async def state_list(self, group: str) -> list[tuple[str, bytes]]:
-        return await self._state.list(group)
+        items = await self._state.list(group)
+        self._fits(f"the state group {group!r}", sum(len(k) + len(v) for k, v in items))
+        return items
 
     async def state_clear(self, group: str) -> int:
         return await self._state.clear(group)
@@ -103,7 +108,18 @@ class HostCalls:
         return await self._streams.get(stream, group, item_id)
 
     async def stream_list(self, stream: str, group: str) -> list[tuple[str, bytes]]:
-        return await self._streams.items(stream, group)
+        items = await self._streams.items(stream, group)
+        self._fits(f"the stream group {stream}/{group}", sum(len(k) + len(v) for k, v in items))
+        return items
+
+    def _fits(self, what: str, size: int) -> None:
+        """A reply must fit in one message to the runtime (max_message_bytes)."""
+        if size > self._bus.max_message_bytes:
+            raise MessageTooLargeError(
+                f"{what} is {size} bytes, more than one message to a runtime may carry "
+                f"({self._bus.max_message_bytes} bytes, max_message_bytes); read its "
+                "values one at a time"
+            )
 
     def log(self, runtime: RuntimeInfo, invocation: Invocation | None, line: LogLine) -> None:
         level = _LEVELS.get(line.level.lower(), "info")

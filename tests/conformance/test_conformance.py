@@ -189,6 +189,18 @@ def test_emit_outside_emits_fails_in_the_handler(app: StephostApp) -> None:
     assert "ks.undeclared" in body["message"]
 
 
+def test_a_message_over_the_limit_fails_alone(app: StephostApp) -> None:
+    pid = app.health()["runtimes"][0]["pid"]
+    body = app.post("/ks/x", json={"action": "emit_big", "mb": 20}).json()
+    assert body["code"] == "MESSAGE_TOO_LARGE", body
+    assert "the host takes messages up to 16777216 bytes" in body["message"]
+    big = app.post("/ks/x", json={"action": "respond_big", "mb": 20})
+    assert big.status_code == 413
+    assert big.json()["error"]["code"] == "MESSAGE_TOO_LARGE"
+    assert app.post("/ks/x", json={"action": "echo"}).status_code == 200
+    assert app.health()["runtimes"][0]["pid"] == pid  # the runtime never went away
+
+
 def test_state_operations(app: StephostApp) -> None:
     group = f"ks-state-{lang(app)}"
     body = app.post("/ks/x", json={"action": "state", "group": group}).json()

@@ -363,6 +363,25 @@ def test_host_calls_for_no_invocation_of_the_connection_are_refused(
     run(go)
 
 
+def test_a_reply_too_large_for_one_message_fails_that_call_alone(tmp_path: Path) -> None:
+    async def go() -> None:
+        async with host(tmp_path) as (pool, door, bus):
+            bus.max_message_bytes = 100
+            fake = await runtime(door, pool)
+            call = asyncio.create_task(pool.invoke(invocation(step())))
+            n = (await fake.next_invocation()).id
+            for key in ("a", "b"):
+                await fake.call(n, "state_set", group="g", key=key, value=b'"' + b"v" * 60 + b'"')
+            refused = await fake.call(n, "state_list", group="g")
+            assert refused["error"]["code"] == "MESSAGE_TOO_LARGE"
+            assert "the state group 'g' is 126 bytes" in refused["error"]["message"]
+            assert (await fake.call(n, "state_get", group="g", key="a")).found  # one fits
+            await fake.answer(n)
+            await call
+
+    run(go)
+
+
 def test_an_emit_is_checked_against_the_calling_step_and_carries_its_trace(
     tmp_path: Path,
 ) -> None:

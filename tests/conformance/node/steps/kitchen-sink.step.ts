@@ -12,6 +12,7 @@ type Body = {
   body?: unknown
   headers?: Record<string, string>
   ms?: number
+  mb?: number
   data?: unknown
   group?: string
   marker?: string
@@ -51,6 +52,16 @@ export const handler: ApiHandler<Body | null> = async (req, ctx) => {
       return { status: 200, body: { slept: body.ms } }
     case 'emit':
       return { status: 200, body: { messageId: await ctx.emit('ks.out', body.data) } }
+    case 'emit_big': // over max_message_bytes: refused before it is sent
+      try {
+        await ctx.emit('ks.out', 'x'.repeat((body.mb ?? 0) * 1024 * 1024))
+      } catch (error) {
+        if (error instanceof StepError) return { status: 200, body: { code: error.code, message: error.message } }
+        throw error
+      }
+      return { status: 500, body: { error: 'emit did not fail' } }
+    case 'respond_big':
+      return { status: 200, body: 'y'.repeat((body.mb ?? 0) * 1024 * 1024) }
     case 'emit_undeclared':
       try {
         await ctx.emit('ks.undeclared', {})

@@ -39,6 +39,14 @@ async def handler(req: ApiRequest, ctx: Context) -> Any:
     if action == "emit":
         message_id = await ctx.emit("ks.out", body.get("data"))
         return ApiResponse(body={"messageId": message_id})
+    if action == "emit_big":  # over max_message_bytes: refused before it is sent
+        try:
+            await ctx.emit("ks.out", "x" * (body["mb"] << 20))
+        except StepError as exc:
+            return ApiResponse(body={"code": exc.code, "message": exc.message})
+        return ApiResponse(status=500, body={"error": "emit did not fail"})
+    if action == "respond_big":
+        return ApiResponse(body="y" * (body["mb"] << 20))
     if action == "emit_undeclared":
         try:
             await ctx.emit("ks.undeclared", {})

@@ -20,6 +20,8 @@ def handler(req, ctx)
     { status: 200, body: { slept: body['ms'] } }
   when 'emit' then { status: 200, body: { messageId: ctx.emit('ks.out', body['data']) } }
   when 'emit_undeclared' then emit_undeclared(ctx)
+  when 'emit_big' then emit_big(ctx, body['mb'])
+  when 'respond_big' then { status: 200, body: 'y' * (body['mb'] << 20) }
   when 'state' then { status: 200, body: state_roundtrip(ctx, body['group']) }
   when 'log'
     ctx.logger.info('kitchen sink log', marker: body['marker'])
@@ -53,6 +55,14 @@ def wait_for_cancel(ctx, key)
   { status: 200, body: { cancelled: false } }
 ensure
   ctx.state.set('ks-cancel', key, { cancelled: ctx.cancelled? })
+end
+
+# Over max_message_bytes: refused before it is sent.
+def emit_big(ctx, megabytes)
+  ctx.emit('ks.out', 'x' * (megabytes << 20))
+  { status: 500, body: { error: 'emit did not fail' } }
+rescue Stephost::StepError => e
+  { status: 200, body: { code: e.code, message: e.message } }
 end
 
 def emit_undeclared(ctx)

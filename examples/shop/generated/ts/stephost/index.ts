@@ -229,6 +229,8 @@ export interface EventConfig extends BaseConfig {
   typed?: boolean
   maxAttempts?: number
   backoffMs?: number
+  /** At most `limit` runs per `periodMs`; with `key` (a field of the data), per value of it. */
+  rateLimit?: { limit: number; periodMs: number; key?: string }
 }
 
 export interface CronConfig extends BaseConfig {
