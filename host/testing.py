@@ -14,11 +14,15 @@ Everything goes through real processes and the host's HTTP API; nothing is mocke
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import select
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -102,6 +106,7 @@ class StephostApp:
         self.raw_output: list[str] = []
         self._ready = threading.Event()
         self._reader: threading.Thread | None = None
+        self._output_lock = threading.Lock()  # held while the reader takes a chunk
         self.url = ""  # the api listener
         self.admin_url = ""  # the admin listener ("" when the host has none)
         self.http: httpx.Client | None = None
@@ -143,22 +148,52 @@ class StephostApp:
 
     def _read_output(self) -> None:
         assert self.process is not None and self.process.stdout is not None
-        for raw in self.process.stdout:
-            text = raw.decode("utf-8", "replace").rstrip()
-            self.raw_output.append(text)
-            try:
-                line = orjson.loads(text)
-            except orjson.JSONDecodeError:
-                continue
-            if not isinstance(line, dict):
-                continue
-            self.lines.append(line)
-            if line.get("event") == "stephost is serving":
-                self.url = self.url or line["url"]
-                # With workers, only the first one says where the admin listener is.
-                if "admin_url" in line:
-                    self.admin_url = "" if line["admin_url"] == "off" else line["admin_url"]
-                    self._ready.set()
+        fd = self.process.stdout.fileno()
+        pending = b""
+        while True:
+            select.select([fd], [], [])
+            # A chunk is read and split into lines under the lock, so that while the lock
+            # is free no byte the host wrote is half taken: _drain_output relies on it.
+            with self._output_lock:
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    if pending:
+                        self._take_line(pending)
+                    return
+                *complete, pending = (pending + chunk).split(b"\n")
+                for raw in complete:
+                    self._take_line(raw)
+
+    def _drain_output(self, timeout_s: float = 10.0) -> None:
+        """Until the reader has taken every line the host has written so far."""
+        assert self.process is not None and self.process.stdout is not None
+        fd = self.process.stdout.fileno()
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with self._output_lock:
+                if self._reader is None or not self._reader.is_alive():
+                    return
+                unread = fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0")
+                if struct.unpack("i", unread)[0] == 0:
+                    return
+            time.sleep(0.005)
+
+    def _take_line(self, raw: bytes) -> None:
+        text = raw.decode("utf-8", "replace").rstrip()
+        self.raw_output.append(text)
+        try:
+            line = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return
+        if not isinstance(line, dict):
+            return
+        self.lines.append(line)
+        if line.get("event") == "stephost is serving":
+            self.url = self.url or line["url"]
+            # With workers, only the first one says where the admin listener is.
+            if "admin_url" in line:
+                self.admin_url = "" if line["admin_url"] == "off" else line["admin_url"]
+                self._ready.set()
 
     def stop(self, sig: int = signal.SIGTERM, timeout_s: float = 20.0) -> int | None:
         for client in (self.http, self.admin_http):
@@ -237,10 +272,14 @@ class StephostApp:
         return result
 
     def wait_idle(self, timeout_s: float = 30.0) -> None:
-        """Until no delivery is queued, delayed, leased or running (dead letters aside)."""
+        """Until no delivery is queued, delayed, leased or running (dead letters aside), and
+        the log lines written until then have been read."""
         self.wait_for(
             lambda: self.get("/_stephost/idle").json()["idle"], timeout_s, "the host to be idle"
         )
+        # The lines of the work just finished are in the pipe by now (the host writes
+        # them before it answers); read them, so logs() right after sees them.
+        self._drain_output()
 
     def wait_for(
         self, condition: Callable[[], Any], timeout_s: float = 30.0, what: str = "condition"
