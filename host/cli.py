@@ -29,6 +29,11 @@ apikey_app = typer.Typer(
     help="API keys for api steps with `auth: {type: apiKey}`.", no_args_is_help=True
 )
 app.add_typer(apikey_app, name="apikey")
+token_app = typer.Typer(
+    help="Bearer tokens for the admin API (needed off loopback), with roles.",
+    no_args_is_help=True,
+)
+app.add_typer(token_app, name="token")
 
 ProjectOpt = Annotated[
     Path, typer.Option("--project", "-C", help="The project folder (holds steps/).")
@@ -44,12 +49,28 @@ HostOpt = Annotated[
         "--host", help="Interface to listen on (stephost.toml's host).", show_default="127.0.0.1"
     ),
 ]
+AdminPortOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--admin-port",
+        help="Port of the admin API and the Workbench (stephost.toml's admin_port).",
+        show_default="the api port + 1",
+    ),
+]
+AdminHostOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--admin-host",
+        help="Interface the admin API listens on (stephost.toml's admin_host).",
+        show_default="127.0.0.1",
+    ),
+]
 UrlOpt = Annotated[
     str | None,
     typer.Option(
         "--url",
-        help="The host to talk to.",
-        show_default="STEPHOST_URL, else the project's host and port",
+        help="The host's admin listener to talk to.",
+        show_default="STEPHOST_URL, else the project's admin_host and admin_port",
     ),
 ]
 
@@ -73,6 +94,7 @@ def _serve(
     port: int | None,
     watch: bool,
     strict: bool = False,
+    admin: tuple[str | None, int | None] = (None, None),
     workers: int | None = None,
 ) -> None:
     from .errors import ProjectError
@@ -83,12 +105,18 @@ def _serve(
     project = project.resolve()
     try:
         settings = load_settings(
-            project, host=host, port=port, strict=strict or None, workers=workers
+            project,
+            host=host,
+            port=port,
+            strict=strict or None,
+            admin_host=admin[0],
+            admin_port=admin[1],
+            workers=workers,
         )
     except ProjectError as exc:
         fail(exc.message)
     configure_logging(settings.log_level, settings.log_format)
-    from .workers import WorkerParent, check_workers, listen_socket
+    from .workers import WorkerParent, check_workers, listen_socket, worker_index
 
     inherited = listen_socket()
     if settings.workers > 1 and not watch and inherited is None:
@@ -98,8 +126,14 @@ def _serve(
         except ProjectError as exc:
             fail(exc.message)
         raise SystemExit(parent.run())
+    admin_sock = None
     try:
         sock = inherited or bind_http(settings.host, settings.port)
+        # With workers, the first one serves the admin listener (the others have none).
+        if settings.admin and worker_index() == 0:
+            admin_sock = bind_http(
+                settings.admin_host, settings.admin_listen_port, flag="--admin-port"
+            )
     except ProjectError as exc:
         fail(exc.message)
 
@@ -107,7 +141,7 @@ def _serve(
         server = Host(project, settings)
         try:
             await server.start()
-            await server.serve(sock, watch=watch)
+            await server.serve(sock, admin_sock, watch=watch)
         finally:
             await server.stop()
 
@@ -129,9 +163,11 @@ def dev(
     port: PortOpt = None,
     host: HostOpt = None,
     strict: StrictOpt = False,
+    admin_port: AdminPortOpt = None,
+    admin_host: AdminHostOpt = None,
 ) -> None:
     """Serve the project and reload runtimes when a step file changes."""
-    _serve(project, host, port, watch=True, strict=strict)
+    _serve(project, host, port, watch=True, strict=strict, admin=(admin_host, admin_port))
 
 
 @app.command()
@@ -140,6 +176,8 @@ def start(
     port: PortOpt = None,
     host: HostOpt = None,
     strict: StrictOpt = False,
+    admin_port: AdminPortOpt = None,
+    admin_host: AdminHostOpt = None,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -152,7 +190,15 @@ def start(
     ] = None,
 ) -> None:
     """Serve the project (production: no file watching)."""
-    _serve(project, host, port, watch=False, strict=strict, workers=workers)
+    _serve(
+        project,
+        host,
+        port,
+        watch=False,
+        strict=strict,
+        admin=(admin_host, admin_port),
+        workers=workers,
+    )
 
 
 @app.command()
@@ -259,11 +305,11 @@ def _client(url: str | None) -> Any:
         from .settings import load_settings
 
         try:
-            settings = load_settings(Path(".").resolve())
-            url = f"http://{settings.host}:{settings.port}"
+            settings = load_settings(Path(".").resolve(), serving=False)
+            url = f"http://{settings.admin_host}:{settings.admin_listen_port}"
         except Exception:
-            url = "http://127.0.0.1:3111"
-    return HostClient(url)
+            url = "http://127.0.0.1:3112"
+    return HostClient(url, token=os.environ.get("STEPHOST_TOKEN", ""))
 
 
 def _call(url: str | None, method: str, path: str, **kwargs: Any) -> Any:
@@ -356,7 +402,13 @@ def state_set(
 ) -> None:
     """Write one value."""
     _parse_json(value, "VALUE")
-    _call(url, "PUT", f"/state/{group}/{key}", content=value.encode())
+    _call(
+        url,
+        "PUT",
+        f"/state/{group}/{key}",
+        content=value.encode(),
+        headers={"content-type": "application/json"},
+    )
     typer.echo(f"set {group}/{key}")
 
 
@@ -480,7 +532,7 @@ def _api_keys(project: Path) -> Any:
     from .settings import load_settings
 
     try:
-        settings = load_settings(project.resolve())
+        settings = load_settings(project.resolve(), serving=False)
         store = ApiKeyStore(settings.data_dir, settings.api_keys)
     except ProjectError as exc:
         fail(exc.message)
@@ -523,6 +575,61 @@ def apikey_revoke(name: str, project: ProjectOpt = Path(".")) -> None:
     except ApiKeyError as exc:
         fail(exc.message)
     typer.echo(f"revoked {name}")
+
+
+def _admin_tokens(project: Path) -> Any:
+    from .admin_tokens import TokenStore
+    from .errors import ProjectError
+    from .settings import load_settings
+
+    try:
+        return TokenStore(load_settings(project.resolve(), serving=False).data_dir)
+    except ProjectError as exc:
+        fail(exc.message)
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[
+        str,
+        typer.Option(
+            "--role",
+            help="viewer (read), operator (emit, replay, cron, state), admin (delete, settings).",
+        ),
+    ],
+    name: Annotated[str, typer.Option("--name", help="A note: who or what it is for.")] = "",
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Make an admin token; it is printed once (the data folder keeps only its hash)."""
+    from .admin_tokens import TokenError
+
+    try:
+        _made, token = _admin_tokens(project).create(role, name)
+    except TokenError as exc:
+        fail(exc.message)
+    typer.echo(token)
+
+
+@token_app.command("list")
+def token_list(project: ProjectOpt = Path(".")) -> None:
+    """Every admin token's id, role, start and note (never the token)."""
+    rows = []
+    for token in _admin_tokens(project).listed():
+        when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(token.created_unix_s))
+        rows.append([token.id, token.role, f"{token.hint}...", token.name or "-", when])
+    _table(rows, ["ID", "ROLE", "TOKEN", "NAME", "CREATED (UTC)"])
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: str, project: ProjectOpt = Path(".")) -> None:
+    """Delete an admin token (by id); a running host refuses it from its next request on."""
+    from .admin_tokens import TokenError
+
+    try:
+        gone = _admin_tokens(project).revoke(token_id)
+    except TokenError as exc:
+        fail(exc.message)
+    typer.echo(f"revoked {gone.id} ({gone.role})")
 
 
 def main() -> None:

@@ -12,9 +12,12 @@ class ClientError(Exception):
 
 
 class HostClient:
-    def __init__(self, url: str, timeout_s: float = 10.0) -> None:
+    def __init__(self, url: str, timeout_s: float = 10.0, token: str = "") -> None:
+        """``url``: the host's admin listener; ``token``: a bearer token (needed when the
+        admin listener is off loopback)."""
         self.url = url.rstrip("/")
-        self._http = httpx.Client(base_url=self.url, timeout=timeout_s)
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(base_url=self.url, timeout=timeout_s, headers=headers)
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         try:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, motia
+from .admin_tokens import TokenStore
 from .auth.keys import ApiKeyStore
 from .backends import open_backends
 from .bridge.connection import RuntimeConnection
@@ -32,9 +33,10 @@ from .contracts import Contracts
 from .cron import CronScheduler
 from .devmode import DevMode
 from .errors import DuplicateStepError, ProjectError
-from .http.access import without_admin
+from .http.access import admin_listener, api_surface
 from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
 from .http.auth import Authenticator
+from .http.guard import AdminGuard
 from .lifecycle import Runtimes, bind_http, data_dir_errors, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, RuntimeInfo
@@ -73,6 +75,7 @@ class Host:
         self._stack = contextlib.AsyncExitStack()
         self._dev: DevMode | None = None
         self._server: Any = None  # uvicorn.Server, imported when serving
+        self._admin_server: Any = None  # the admin listener's
         self._reported: set[tuple[str, str]] = set()
         self._started = False
         # What each language's serving runtime announced.
@@ -169,7 +172,7 @@ class Host:
         from .http.admin import build_admin
 
         self.admin = build_admin(self)
-        admin = self.admin if self.settings.admin else without_admin(self.admin)
+        admin = api_surface(self.admin, admin_on=self.settings.admin)
         keys = ApiKeyStore(self.settings.data_dir, self.settings.api_keys)
         auth = Authenticator(self.project, keys, self.runtimes.pool)
         self.app = HostApp(
@@ -287,8 +290,11 @@ class Host:
             out[step.language] = out.get(step.language, 0) + 1
         return out
 
-    async def serve(self, sock: socket.socket, *, watch: bool = False) -> None:
-        """Serve HTTP on ``sock`` until SIGINT/SIGTERM (or ``shutdown()``)."""
+    async def serve(
+        self, sock: socket.socket, admin_sock: socket.socket | None = None, *, watch: bool = False
+    ) -> None:
+        """Serve the api steps on ``sock`` and the admin API on ``admin_sock`` (none: no
+        admin listener) until SIGINT/SIGTERM (or ``shutdown()``)."""
         from .http.limits import HttpLimits
         from .http.serving import make_server
 
@@ -298,6 +304,20 @@ class Host:
             s.max_header_count, s.max_header_bytes, s.header_timeout_s, s.body_timeout_s
         )
         self._server = make_server(counted, s.drain_grace_s, limits, s.keep_alive_timeout_s)
+        servers = [self._server.serve(sockets=[sock])]
+        admin_url = ""
+        if admin_sock is not None:
+            guard = AdminGuard(
+                allowed_hosts=frozenset(h.lower() for h in s.admin_allowed_hosts),
+                tokens=TokenStore(s.data_dir) if s.admin_tokens_required else None,
+                max_body_bytes=s.max_body_bytes,
+                max_json_depth=s.max_json_depth,
+            )
+            admin = self.metrics.counting_responses(admin_listener(self.admin, guard), ("",))
+            self._admin_server = make_server(admin, s.drain_grace_s, limits, s.keep_alive_timeout_s)
+            servers.append(self._admin_server.serve(sockets=[admin_sock]))
+            admin_host, admin_port = admin_sock.getsockname()[:2]
+            admin_url = f"http://{_url_host(admin_host)}:{admin_port}"
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.shutdown)
@@ -314,21 +334,22 @@ class Host:
             )
         log.info(
             "stephost is serving",
-            url=f"http://{host}:{port}",
-            workbench=f"http://{host}:{port}/_stephost/ui/" if self.settings.admin else "off",
+            url=f"http://{_url_host(host)}:{port}",
+            **_admin_fields(admin_url, self.settings.admin),
             steps=len(self.catalog.steps),
             languages=self.counts(),
             problems=len(self.catalog.problems),
             startup_s=round(time.time() - self.started_at, 3),
         )
-        await self._server.serve(sockets=[sock])
+        await asyncio.gather(*servers)
 
     def shutdown(self) -> None:
         """Stop serving (a second call stops at once, without waiting for requests)."""
-        if self._server is not None:
-            if self._server.should_exit:
-                self._server.force_exit = True
-            self._server.should_exit = True
+        for server in (self._server, self._admin_server):
+            if server is not None:
+                if server.should_exit:
+                    server.force_exit = True
+                server.should_exit = True
 
     async def stop(self) -> None:
         """Undo what ``start`` (and ``serve``) did, last first."""
@@ -344,3 +365,16 @@ class Host:
             "steps": len(self.catalog.steps),
             "problems": [p.to_json() for p in self.catalog.problems],
         }
+
+
+def _url_host(host: str) -> str:
+    """``host`` as a URL has it (an IPv6 address in brackets)."""
+    return f"[{host}]" if ":" in host else host
+
+
+def _admin_fields(admin_url: str, admin_on: bool) -> dict[str, str]:
+    """What the "serving" line says of the admin listener: its address, "off", or
+    nothing (another worker serves it)."""
+    if admin_url:
+        return {"admin_url": admin_url, "workbench": f"{admin_url}/_stephost/ui/"}
+    return {} if admin_on else {"admin_url": "off", "workbench": "off"}

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from .admin_tokens import TokenStore
 from .errors import ProjectError
 
 CONFIG_FILE = "stephost.toml"
@@ -97,8 +98,16 @@ class Settings(BaseSettings):
     otel_exporter: Literal["auto", "none", "console", "otlp"] = "auto"
     service_name: str = ""
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
-    # The admin API and the Workbench (/_stephost/); false serves the api steps alone.
+    # The admin listener: the admin API, the Workbench and metrics (/_stephost/), on a port
+    # of its own (admin_port: port + 1 by default; 0 with port 0), on loopback by default.
+    # admin = false: no admin listener at all.
     admin: bool = True
+    admin_host: str = "127.0.0.1"
+    admin_port: int = Field(default=3112, ge=0, le=65535)  # unset: port + 1 (see below)
+    # auto: the admin listener needs a bearer token when it is off loopback; token: always.
+    admin_auth: Literal["auto", "token"] = "auto"
+    # Host names the admin listener answers to, beside IP addresses and localhost.
+    admin_allowed_hosts: list[str] = Field(default_factory=list)
     # An unknown key in a step config makes the step a load problem (else a warning).
     strict: bool = False
     cors: CorsSettings = Field(default_factory=CorsSettings)
@@ -143,9 +152,24 @@ class Settings(BaseSettings):
     def runtime(self, language: str) -> RuntimeSettings:
         return self.runtimes.get(language) or RuntimeSettings()
 
+    @property
+    def admin_tokens_required(self) -> bool:
+        """Whether every request to the admin listener needs a bearer token."""
+        return self.admin and (self.admin_auth == "token" or not is_loopback(self.admin_host))
 
-def load_settings(project: Path, **overrides: Any) -> Settings:
-    """Settings for ``project``; ``overrides`` (CLI flags) win over everything."""
+    @property
+    def admin_listen_port(self) -> int:
+        """The admin listener's port: ``admin_port``, else the api port + 1 (a free one
+        when the api port is 0)."""
+        if "admin_port" in self.model_fields_set:
+            return self.admin_port
+        return self.port + 1 if self.port else 0
+
+
+def load_settings(project: Path, *, serving: bool = True, **overrides: Any) -> Settings:
+    """Settings for ``project``; ``overrides`` (CLI flags) win over everything.
+    ``serving``: refuse settings the host could not serve safely (an admin listener
+    off loopback without tokens); False for commands that only read the settings."""
     file_values: dict[str, Any] = {}
     config_file = project / CONFIG_FILE
     if config_file.exists():
@@ -167,11 +191,16 @@ def load_settings(project: Path, **overrides: Any) -> Settings:
         settings = settings.model_copy(update=clean)
     if not settings.data_dir.is_absolute():
         settings = settings.model_copy(update={"data_dir": project / settings.data_dir})
-    if settings.admin and not is_loopback(settings.host):
+    if serving and settings.admin_tokens_required and not TokenStore(settings.data_dir).listed():
+        where = (
+            f"on {settings.admin_host}"
+            if not is_loopback(settings.admin_host)
+            else 'with admin_auth = "token"'
+        )
         raise ProjectError(
-            f"refusing to listen on {settings.host}: the admin API and the Workbench "
-            "(/_stephost/) have no login yet, so they are served on loopback only; listen on "
-            "127.0.0.1 (--host), or set STEPHOST_ADMIN=false to serve the api steps alone"
+            f"refusing to serve the admin API {where}: it needs tokens there, and there is "
+            "none; make one (`stephost token create --role admin`), listen on 127.0.0.1 "
+            "(--admin-host), or set STEPHOST_ADMIN=false"
         )
     return settings
 

@@ -1,5 +1,7 @@
-"""Drive a real host from tests: ``StephostApp`` starts ``stephost start`` on a free
-port with a fresh data folder, and offers the verbs a test needs.
+"""Drive a real host from tests: ``StephostApp`` starts ``stephost start`` on free
+ports (the api listener's, ``url``, and the admin listener's, ``admin_url``) with a
+fresh data folder, and offers the verbs a test needs; ``/_stephost/`` requests go to
+the admin listener.
 
     with StephostApp(Path("my-project")) as app:
         response = app.post("/orders", json={"item": "book"})
@@ -12,11 +14,15 @@ Everything goes through real processes and the host's HTTP API; nothing is mocke
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import select
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -57,7 +63,10 @@ class _State:
 
     def set(self, group: str, key: str, value: Any) -> None:
         self._app.request(
-            "PUT", f"/_stephost/state/{group}/{key}", content=orjson.dumps(value)
+            "PUT",
+            f"/_stephost/state/{group}/{key}",
+            content=orjson.dumps(value),
+            headers={"content-type": "application/json"},
         ).raise_for_status()
 
     def list(self, group: str) -> list[dict[str, Any]]:
@@ -77,7 +86,10 @@ class StephostApp:
         start_timeout_s: float = 60.0,
         args: tuple[str, ...] = (),
         command: str = "start",
+        token: str = "",
     ) -> None:
+        """``token``: a bearer token the admin requests carry (when the admin listener
+        needs one: off loopback, or ``admin_auth = "token"``)."""
         self.project = Path(project).resolve()
         self._env = env or {}
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -88,13 +100,17 @@ class StephostApp:
         self._start_timeout_s = start_timeout_s
         self._args = args
         self._command = command
+        self.token = token
         self.process: subprocess.Popen[bytes] | None = None
         self.lines: list[dict[str, Any]] = []
         self.raw_output: list[str] = []
         self._ready = threading.Event()
         self._reader: threading.Thread | None = None
-        self.url = ""
+        self._output_lock = threading.Lock()  # held while the reader takes a chunk
+        self.url = ""  # the api listener
+        self.admin_url = ""  # the admin listener ("" when the host has none)
         self.http: httpx.Client | None = None
+        self.admin_http: httpx.Client | None = None
         self.state = _State(self)
 
     # -- lifecycle -------------------------------------------------------------
@@ -125,28 +141,65 @@ class StephostApp:
                 self.stop()
                 raise HarnessError(f"the host did not start; its output:\n{output}")
         self.http = httpx.Client(base_url=self.url, timeout=30)
+        if self.admin_url:
+            headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
+            self.admin_http = httpx.Client(base_url=self.admin_url, timeout=30, headers=headers)
         return self
 
     def _read_output(self) -> None:
         assert self.process is not None and self.process.stdout is not None
-        for raw in self.process.stdout:
-            text = raw.decode("utf-8", "replace").rstrip()
-            self.raw_output.append(text)
-            try:
-                line = orjson.loads(text)
-            except orjson.JSONDecodeError:
-                continue
-            if not isinstance(line, dict):
-                continue
-            self.lines.append(line)
-            if line.get("event") == "stephost is serving":
-                self.url = line["url"]
+        fd = self.process.stdout.fileno()
+        pending = b""
+        while True:
+            select.select([fd], [], [])
+            # A chunk is read and split into lines under the lock, so that while the lock
+            # is free no byte the host wrote is half taken: _drain_output relies on it.
+            with self._output_lock:
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    if pending:
+                        self._take_line(pending)
+                    return
+                *complete, pending = (pending + chunk).split(b"\n")
+                for raw in complete:
+                    self._take_line(raw)
+
+    def _drain_output(self, timeout_s: float = 10.0) -> None:
+        """Until the reader has taken every line the host has written so far."""
+        assert self.process is not None and self.process.stdout is not None
+        fd = self.process.stdout.fileno()
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with self._output_lock:
+                if self._reader is None or not self._reader.is_alive():
+                    return
+                unread = fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0")
+                if struct.unpack("i", unread)[0] == 0:
+                    return
+            time.sleep(0.005)
+
+    def _take_line(self, raw: bytes) -> None:
+        text = raw.decode("utf-8", "replace").rstrip()
+        self.raw_output.append(text)
+        try:
+            line = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return
+        if not isinstance(line, dict):
+            return
+        self.lines.append(line)
+        if line.get("event") == "stephost is serving":
+            self.url = self.url or line["url"]
+            # With workers, only the first one says where the admin listener is.
+            if "admin_url" in line:
+                self.admin_url = "" if line["admin_url"] == "off" else line["admin_url"]
                 self._ready.set()
 
     def stop(self, sig: int = signal.SIGTERM, timeout_s: float = 20.0) -> int | None:
-        if self.http is not None:
-            self.http.close()
-            self.http = None
+        for client in (self.http, self.admin_http):
+            if client is not None:
+                client.close()
+        self.http = self.admin_http = None
         code = None
         if self.process is not None:
             if self.process.poll() is None:
@@ -179,6 +232,14 @@ class StephostApp:
     # -- HTTP ------------------------------------------------------------------
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A request to the api listener, or to the admin listener for ``/_stephost/``
+        paths (``api_request`` sends those to the api listener too)."""
+        if path.startswith("/_stephost/") and self.admin_http is not None:
+            return self.admin_http.request(method, path, **kwargs)
+        return self.api_request(method, path, **kwargs)
+
+    def api_request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A request to the api listener, whatever the path."""
         if self.http is None:
             raise HarnessError("the host is not running")
         return self.http.request(method, path, **kwargs)
@@ -211,10 +272,14 @@ class StephostApp:
         return result
 
     def wait_idle(self, timeout_s: float = 30.0) -> None:
-        """Until no delivery is queued, delayed, leased or running (dead letters aside)."""
+        """Until no delivery is queued, delayed, leased or running (dead letters aside), and
+        the log lines written until then have been read."""
         self.wait_for(
             lambda: self.get("/_stephost/idle").json()["idle"], timeout_s, "the host to be idle"
         )
+        # The lines of the work just finished are in the pipe by now (the host writes
+        # them before it answers); read them, so logs() right after sees them.
+        self._drain_output()
 
     def wait_for(
         self, condition: Callable[[], Any], timeout_s: float = 30.0, what: str = "condition"

@@ -108,7 +108,7 @@ class WorkerParent:
         command = [sys.executable, "-m", "stephost_host.cli", "start", "-C", str(self._project)]
         port = str(sock.getsockname()[1])
         self._workers[index] = subprocess.Popen(
-            [*command, "--host", self._settings.host, "--port", port, *self._args],
+            [*command, "--host", self._settings.host, "--port", port, *self._admin(), *self._args],
             env=env,
             pass_fds=(sock.fileno(),),
             # Its own process group: a signal to the parent's group reaches each worker
@@ -116,6 +116,12 @@ class WorkerParent:
             start_new_session=True,
             preexec_fn=_die_with_parent,
         )
+
+    def _admin(self) -> list[str]:
+        """The admin listener's address as the parent's settings have it (the first
+        worker serves it; a port of 0 stays a free one, not the api port + 1)."""
+        s = self._settings
+        return ["--admin-host", s.admin_host, "--admin-port", str(s.admin_listen_port)]
 
     def _stop(self, *_: object) -> None:
         self._stopping = True

@@ -1,9 +1,17 @@
-"""Who may reach the admin API and the Workbench (``/_stephost/``).
+"""Which listener serves what, and who may reach the admin API.
 
-They have no login yet, so they are served on loopback only: ``load_settings``
-refuses any other listening address while they are on. ``admin = false`` turns them
-off, for a host that serves its api steps to the network; ``/openapi.json`` and
-``/docs`` (the api steps' own description) stay.
+The host has two listeners:
+
+- the **api** listener (``host``:``port``, 3111) serves the api steps, their
+  description (``/openapi.json``, ``/docs``) and the stream subscriptions
+  (``ws://…/_stephost/streams/{stream}/{group}``, which the api's own clients use);
+  everything else under ``/_stephost/`` answers 404 there (``api_surface``);
+- the **admin** listener (``admin_host``:``admin_port``, 3112, loopback by default)
+  serves the admin API, the Workbench and metrics (``admin_listener``).
+
+A deployment can expose the api port to the world and keep the admin port private.
+Off loopback (or with ``admin_auth = "token"``) every admin request needs a bearer
+token whose role allows it (``host.tokens``).
 """
 
 from __future__ import annotations
@@ -13,40 +21,88 @@ from typing import Any
 
 import orjson
 
-from .app import ADMIN_PREFIX
+from ..errors import HostError
+from .app import ADMIN_PREFIX, _add_trace_header, _trace_of
+from .guard import AdminGuard
 
 Scope = MutableMapping[str, Any]
-ASGIApp = Callable[
-    [Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]
-]
+Receive = Callable[[], Awaitable[Any]]
+Send = Callable[[Any], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# The one admin path the api listener serves: stream subscriptions (WebSocket).
+PUBLIC_STREAMS = f"{ADMIN_PREFIX}/streams/"
 
 
-def without_admin(admin: ASGIApp) -> ASGIApp:
-    """``admin`` with everything under ``/_stephost/`` answering 404."""
-    body = orjson.dumps(
-        {
-            "error": {
-                "code": "NOT_FOUND",
-                "message": "the admin API is off on this host (admin = false in its settings)",
-            }
-        }
+def _not_here(message: str) -> ASGIApp:
+    body = orjson.dumps({"error": {"code": "NOT_FOUND", "message": message}})
+
+    async def answer(scope: Scope, _receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": 404, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return answer
+
+
+def api_surface(admin: ASGIApp, *, admin_on: bool = True) -> ASGIApp:
+    """What of ``admin`` the api listener serves: everything outside ``/_stephost/``
+    (the api steps' docs) and the stream WebSockets; the rest of ``/_stephost/`` is 404.
+    ``admin_on``: whether the host has an admin listener (the 404 says where to look)."""
+    elsewhere = _not_here(
+        "the admin API is not served on this port: it has a listener of its own "
+        "(admin_port in stephost.toml, 3112 by default)"
+        if admin_on
+        else "the admin API is off on this host (admin = false in its settings)"
     )
 
-    async def guarded(
-        scope: Scope,
-        receive: Callable[[], Awaitable[Any]],
-        send: Callable[[Any], Awaitable[None]],
-    ) -> None:
-        if not str(scope.get("path", "")).startswith(ADMIN_PREFIX):
-            await admin(scope, receive, send)
-        elif scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 1008})
-        else:
-            headers = [
-                (b"content-type", b"application/json"),
-                (b"content-length", b"%d" % len(body)),
-            ]
-            await send({"type": "http.response.start", "status": 404, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        public = not path.startswith(ADMIN_PREFIX) or (
+            scope["type"] == "websocket" and path.startswith(PUBLIC_STREAMS)
+        )
+        await (admin if public else elsewhere)(scope, receive, send)
 
     return guarded
+
+
+async def _refuse(scope: Scope, send: Send, error: HostError) -> None:
+    """``error`` as the answer: our error shape (HTTP), or a closed WebSocket."""
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008, "reason": error.message[:120]})
+        return
+    body = orjson.dumps(error.to_json())
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    if error.status == 401:
+        headers.append((b"www-authenticate", b'Bearer realm="stephost admin"'))
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def admin_listener(admin: ASGIApp, guard: AdminGuard) -> ASGIApp:
+    """The admin listener's app: ``admin``, behind ``guard``'s checks (Host, Origin,
+    token and role, JSON bodies within bounds), each HTTP response with its
+    ``x-trace-id``."""
+
+    async def serve(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await admin(scope, receive, send)
+            return
+        try:
+            guard.check_host(scope)
+            guard.check_origin(scope)
+            guard.check_token(scope)
+            receive = await guard.checked_body(scope, receive)
+        except HostError as exc:
+            await _refuse(scope, send, exc)
+            return
+        if scope["type"] == "http":
+            trace_id = _trace_of(scope)[0]
+            scope.setdefault("state", {})["trace_id"] = trace_id
+            send = _add_trace_header(send, trace_id)
+        await admin(scope, receive, send)
+
+    return serve

@@ -11,7 +11,6 @@ from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel, Field
 
 from .. import __version__
 from ..bus.base import DeadLetter
@@ -32,7 +31,9 @@ from ..telemetry import (
     recent_logs,
     spans,
 )
+from ..workbench.models import EmitRequest
 from .app import DOCS_ASSETS
+from .bounds import Limit, Name, OptName
 from .openapi import build_openapi
 from .operator import operator_routes
 from .sockets import until_closed
@@ -41,16 +42,6 @@ from .view import HostView
 PREFIX = "/_stephost"
 
 log = get_logger(component="admin")
-
-
-class EmitBody(BaseModel):
-    """POST /_stephost/emit"""
-
-    topic: str = Field(min_length=1)
-    data: Any = None
-    groupId: str = ""
-    idempotencyKey: str = ""
-    delayMs: int = Field(default=0, ge=0)
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -147,23 +138,23 @@ def build_admin(host: HostView) -> FastAPI:
         return _json({"groups": groups})
 
     @app.get(f"{PREFIX}/state/{{group}}", include_in_schema=False)
-    async def state_list(group: str) -> Response:
+    async def state_list(group: Name) -> Response:
         items = await host.state.list(group)
         return _json({"group": group, "items": [_item(k, v) for k, v in items]})
 
     @app.delete(f"{PREFIX}/state/{{group}}", include_in_schema=False)
-    async def state_clear(group: str) -> Response:
+    async def state_clear(group: Name) -> Response:
         return _json({"group": group, "deleted": await host.state.clear(group)})
 
     @app.get(f"{PREFIX}/state/{{group}}/{{key}}", include_in_schema=False)
-    async def state_get(group: str, key: str) -> Response:
+    async def state_get(group: Name, key: Name) -> Response:
         value = await host.state.get(group, key)
         if value is None:
             raise NotFoundError(f"no state value at {group}/{key}")
         return _json(_item(key, value, group))
 
     @app.put(f"{PREFIX}/state/{{group}}/{{key}}", include_in_schema=False)
-    async def state_set(group: str, key: str, request: Request) -> Response:
+    async def state_set(group: Name, key: Name, request: Request) -> Response:
         raw = await request.body()
         try:
             orjson.loads(raw)
@@ -173,13 +164,13 @@ def build_admin(host: HostView) -> FastAPI:
         return _json(_item(key, raw, group))
 
     @app.delete(f"{PREFIX}/state/{{group}}/{{key}}", include_in_schema=False)
-    async def state_delete(group: str, key: str) -> Response:
+    async def state_delete(group: Name, key: Name) -> Response:
         if not await host.state.delete(group, key):
             raise NotFoundError(f"no state value at {group}/{key}")
         return Response(status_code=204)
 
     @app.post(f"{PREFIX}/emit", include_in_schema=False)
-    async def emit(body: EmitBody, request: Request) -> Response:
+    async def emit(body: EmitRequest, request: Request) -> Response:
         if not host.catalog.subscribers(body.topic):
             known = ", ".join(sorted(host.catalog.by_topic)) or "none"
             raise UnknownTopicError(
@@ -207,21 +198,21 @@ def build_admin(host: HostView) -> FastAPI:
         )
 
     @app.get(f"{PREFIX}/dlq", include_in_schema=False)
-    async def dlq_list(step: str | None = None, limit: int = 100) -> Response:
+    async def dlq_list(step: OptName = None, limit: Limit = 100) -> Response:
         letters = await host.bus.dead_letters(step, limit)
         return _json({"items": [_dead_letter(letter) for letter in letters]})
 
     @app.get(f"{PREFIX}/dlq/{{delivery_id}}", include_in_schema=False)
-    async def dlq_get(delivery_id: str) -> Response:
+    async def dlq_get(delivery_id: Name) -> Response:
         return _json(_dead_letter(await host.bus.dead_letter(delivery_id)))
 
     @app.post(f"{PREFIX}/dlq/{{delivery_id}}/replay", include_in_schema=False)
-    async def dlq_replay(delivery_id: str) -> Response:
+    async def dlq_replay(delivery_id: Name) -> Response:
         step = await host.bus.replay(delivery_id)
         return _json({"id": delivery_id, "step": step, "replayed": True})
 
     @app.delete(f"{PREFIX}/dlq/{{delivery_id}}", include_in_schema=False)
-    async def dlq_delete(delivery_id: str) -> Response:
+    async def dlq_delete(delivery_id: Name) -> Response:
         await host.bus.delete_dead(delivery_id)
         return Response(status_code=204)
 
@@ -234,7 +225,7 @@ def build_admin(host: HostView) -> FastAPI:
         return _json({"idle": await host.bus.idle()})
 
     @app.get(f"{PREFIX}/messages", include_in_schema=False)
-    async def messages(topic: str | None = None, limit: int = 1000) -> Response:
+    async def messages(topic: OptName = None, limit: Limit = 1000) -> Response:
         found = [m for m in host.bus.recent if topic is None or m.topic == topic][-limit:]
         return _json(
             {
@@ -253,7 +244,7 @@ def build_admin(host: HostView) -> FastAPI:
         )
 
     @app.get(f"{PREFIX}/traces/{{trace_id}}", include_in_schema=False)
-    async def trace(trace_id: str) -> Response:
+    async def trace(trace_id: Name) -> Response:
         found = spans.for_trace(trace_id)
         logs = recent_logs.for_trace(trace_id)
         if not found and not logs:
@@ -261,12 +252,12 @@ def build_admin(host: HostView) -> FastAPI:
         return _json({"traceId": trace_id, "spans": [s.to_json() for s in found], "logs": logs})
 
     @app.get(f"{PREFIX}/streams/{{stream}}/{{group}}", include_in_schema=False)
-    async def stream_items(stream: str, group: str) -> Response:
+    async def stream_items(stream: Name, group: Name) -> Response:
         items = await host.streams.items(stream, group)
         return _json({"items": [{"id": k, "value": orjson.Fragment(v)} for k, v in items]})
 
     @app.websocket(f"{PREFIX}/streams/{{stream}}/{{group}}")
-    async def stream_socket(websocket: WebSocket, stream: str, group: str) -> None:
+    async def stream_socket(websocket: WebSocket, stream: Name, group: Name) -> None:
         await websocket.accept()
         queue = host.streams.subscribe(stream, group)
         try:

@@ -20,6 +20,7 @@ from ..bus.bus import EventBus
 from ..catalog import Catalog
 from ..errors import NotFoundError, RequestError
 from ..telemetry import recent_logs
+from .bounds import After, Limit, Name, OptName
 
 PREFIX = "/_stephost"
 MAX_LOG_LINES = 5000
@@ -45,7 +46,7 @@ def operator_routes(host: OperatorHost) -> APIRouter:
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
     @router.post("/cron/{name}/run")
-    async def run_cron(name: str) -> Response:
+    async def run_cron(name: Name) -> Response:
         step = host.catalog.steps.get(name)
         if step is None:
             known = ", ".join(sorted(s.name for s in host.catalog.of_type("cron"))) or "none"
@@ -57,7 +58,7 @@ def operator_routes(host: OperatorHost) -> APIRouter:
 
     @router.get("/logs")
     async def logs(
-        trace: str | None = None, step: str | None = None, after: int = 0, limit: int = 1000
+        trace: OptName = None, step: OptName = None, after: After = 0, limit: Limit = 1000
     ) -> Response:
         limit = max(1, min(limit, MAX_LOG_LINES))
         found = [

@@ -24,8 +24,9 @@ from ..bus.bus import EventBus, new_message_id
 from ..catalog import Catalog, StepConfig
 from ..contracts import Contracts
 from ..cron import CronScheduler, next_tick
-from ..errors import NotFoundError, ValidationError
+from ..errors import NotFoundError, RequestError, ValidationError
 from ..http.app import ADMIN_PREFIX
+from ..http.bounds import Limit, Name, Text
 from ..metrics import INVOCATION_KINDS, HostMetrics, Snapshot
 from ..runtimes.pool import RuntimePool
 from ..runtimes.supervisor import RuntimeSupervisor
@@ -161,7 +162,9 @@ def build_router(host: WorkbenchHost) -> APIRouter:
     router = APIRouter(prefix=ADMIN_PREFIX)
 
     @router.get("/traces", response_model=models.TraceList)
-    async def traces(step: str = "", status: str = "", q: str = "", limit: int = 100) -> Response:
+    async def traces(
+        step: Text = "", status: Text = "", q: Text = "", limit: Limit = 100
+    ) -> Response:
         """Recent traces, newest first, filtered by step, status (ok, error) and text."""
         text = q.strip().lower()
         logged: set[str] = set()
@@ -188,7 +191,7 @@ def build_router(host: WorkbenchHost) -> APIRouter:
         return _json({"items": items})
 
     @router.get("/steps/{name}/invocations", response_model=models.Invocations)
-    async def invocations(name: str, limit: int = 20) -> Response:
+    async def invocations(name: Name, limit: Limit = 20) -> Response:
         """The step's most recent invocations (spans), newest first."""
         _step(host, name)
         found: list[dict[str, Any]] = []
@@ -202,7 +205,7 @@ def build_router(host: WorkbenchHost) -> APIRouter:
         return _json({"items": found[:limit]})
 
     @router.get("/contracts/{name}", response_model=models.ContractType)
-    async def contract(name: str) -> Response:
+    async def contract(name: Name) -> Response:
         """A message type of the project's contracts, as the JSON Schema payloads follow."""
         descriptor = host.contracts.find(name)
         if descriptor is None:
@@ -231,7 +234,7 @@ def build_router(host: WorkbenchHost) -> APIRouter:
         return _json({"replayed": replayed, "missing": missing})
 
     @router.post("/dlq/{delivery_id}/replay-edited", response_model=models.Replayed)
-    async def dlq_replay_edited(delivery_id: str, body: models.EditedReplay) -> Response:
+    async def dlq_replay_edited(delivery_id: Name, body: models.EditedReplay) -> Response:
         """Replay a dead letter with new data (checked against the step's input first)."""
         letter = await host.queue.dead_letter(delivery_id)
         if letter is None:
@@ -292,13 +295,13 @@ def build_router(host: WorkbenchHost) -> APIRouter:
         return step
 
     @router.post("/cron/{name}/pause", response_model=models.CronJobs)
-    async def cron_pause(name: str) -> Response:
+    async def cron_pause(name: Name) -> Response:
         host.cron.paused.add(_cron_step(name).name)
         log.info("cron paused", step=name)
         return await cron_jobs()
 
     @router.post("/cron/{name}/resume", response_model=models.CronJobs)
-    async def cron_resume(name: str) -> Response:
+    async def cron_resume(name: Name) -> Response:
         host.cron.paused.discard(_cron_step(name).name)
         log.info("cron resumed", step=name)
         return await cron_jobs()
@@ -351,14 +354,18 @@ def build_router(host: WorkbenchHost) -> APIRouter:
         transport = httpx.ASGITransport(app=host.app)
         started = time.perf_counter()
         async with httpx.AsyncClient(transport=transport, base_url="http://stephost") as client:
-            response = await client.request(
-                body.method.upper(),
-                body.path,
-                params=body.query,
-                headers=body.headers,
-                content=body.body.encode() if body.body is not None else None,
-                timeout=SEND_TIMEOUT_S,
-            )
+            try:
+                response = await client.request(
+                    body.method.upper(),
+                    body.path,
+                    params=body.query,
+                    headers=body.headers,
+                    content=body.body.encode() if body.body is not None else None,
+                    timeout=SEND_TIMEOUT_S,
+                )
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+                # a path, method or header no HTTP request can carry (schemathesis found it)
+                raise RequestError(f"the request cannot be sent: {exc}") from None
         duration_ms = (time.perf_counter() - started) * 1000
         return _json(
             {
@@ -371,7 +378,7 @@ def build_router(host: WorkbenchHost) -> APIRouter:
         )
 
     @router.get("/state-search", response_model=models.StateSearch)
-    async def state_search(q: str) -> Response:
+    async def state_search(q: Text) -> Response:
         """Keys and values containing ``q`` (case-insensitive), in every group."""
         text = q.lower().encode()
         items: list[dict[str, Any]] = []

@@ -10,10 +10,11 @@ describe it and are never on the request path.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..http.bounds import MAX_DELAY_MS, MAX_IDS, MAX_NAME
 from ..model import Failure
 
 JsonValue = Any
@@ -101,11 +102,13 @@ class StateCleared(Model):
 
 
 class EmitRequest(Model):
-    topic: str
+    """POST /_stephost/emit"""
+
+    topic: str = Field(min_length=1, max_length=MAX_NAME)
     data: JsonValue = None
-    groupId: str = ""
-    idempotencyKey: str = ""
-    delayMs: int = 0
+    groupId: str = Field(default="", max_length=MAX_NAME)
+    idempotencyKey: str = Field(default="", max_length=MAX_NAME)
+    delayMs: int = Field(default=0, ge=0, le=MAX_DELAY_MS, description="at most 30 days")
 
 
 class EmitResult(Model):
@@ -268,8 +271,10 @@ class Counters(Model):
 
 
 class ReplayRequest(Model):
-    ids: list[str] = Field(default_factory=list)
-    step: str | None = None
+    ids: list[Annotated[str, Field(max_length=MAX_NAME)]] = Field(
+        default_factory=list, max_length=MAX_IDS
+    )
+    step: str | None = Field(default=None, max_length=MAX_NAME)
 
 
 class BulkReplayed(Model):
@@ -331,8 +336,8 @@ class StreamGroups(Model):
 
 
 class Position(Model):
-    x: float
-    y: float
+    x: float = Field(ge=-1e9, le=1e9)
+    y: float = Field(ge=-1e9, le=1e9)
 
 
 class Layout(Model):
@@ -342,8 +347,8 @@ class Layout(Model):
 
 
 class SendRequest(Model):
-    method: str = Field(min_length=1)
-    path: str = Field(min_length=1, pattern=r"^/")
+    method: str = Field(min_length=1, max_length=16)
+    path: str = Field(min_length=1, max_length=8192, pattern=r"^/")
     query: dict[str, str] = Field(default_factory=dict)
     headers: dict[str, str] = Field(default_factory=dict)
     body: str | None = None
@@ -375,9 +380,9 @@ class LiveLogFilter(Model):
     """Sent by a client of the live log tail to choose what it gets (all optional)."""
 
     level: Literal["debug", "info", "warn", "error"] = "debug"
-    step: str = ""
-    trace: str = ""
-    text: str = ""
+    step: str = Field(default="", max_length=MAX_NAME)
+    trace: str = Field(default="", max_length=MAX_NAME)
+    text: str = Field(default="", max_length=MAX_NAME)
 
 
 class LiveLogBatch(Model):

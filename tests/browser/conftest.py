@@ -78,7 +78,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def ui(shop: StephostApp) -> Callable[[str], str]:
-    return lambda path="/": f"{shop.url}/_stephost/ui{path}"
+    return lambda path="/": f"{shop.admin_url}/_stephost/ui{path}"
 
 
 @pytest.fixture

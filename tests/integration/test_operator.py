@@ -72,13 +72,13 @@ def test_a_cron_step_runs_on_demand(app: StephostApp, tmp_path: Path) -> None:
         ("state.set reports/runs", run["spanId"]),
     ]
 
-    cli = run_cli("cron", "run", "DailyReport", "--url", app.url, cwd=tmp_path)
+    cli = run_cli("cron", "run", "DailyReport", "--url", app.admin_url, cwd=tmp_path)
     assert cli.returncode == 0, cli.stderr
     assert cli.stdout.startswith("queued a run of DailyReport (trace ")
     app.wait_idle()
     assert app.state.get("reports", "runs") == 2
 
-    unknown = run_cli("cron", "run", "Nope", "--url", app.url, cwd=tmp_path)
+    unknown = run_cli("cron", "run", "Nope", "--url", app.admin_url, cwd=tmp_path)
     assert unknown.returncode == 1
     assert "no step named 'Nope' (cron steps: DailyReport)" in unknown.stderr
     not_cron = app.post("/_stephost/cron/Charge/run")
@@ -90,7 +90,7 @@ def test_trace_and_logs_of_one_request(app: StephostApp, tmp_path: Path) -> None
     response = app.post("/orders", json={"item": "book"})
     trace_id = response.headers["x-trace-id"]
     app.wait_idle()
-    shown = run_cli("trace", trace_id, "--url", app.url, cwd=tmp_path)
+    shown = run_cli("trace", trace_id, "--url", app.admin_url, cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[0] == f"trace {trace_id}"
@@ -99,20 +99,20 @@ def test_trace_and_logs_of_one_request(app: StephostApp, tmp_path: Path) -> None
     assert lines[3].startswith("    event order.placed  Charge (python)")  # ...and the hop
     assert any("order taken" in line and "item=book" in line for line in lines)
 
-    logs = run_cli("logs", "--trace", trace_id, "--url", app.url, cwd=tmp_path)
+    logs = run_cli("logs", "--trace", trace_id, "--url", app.admin_url, cwd=tmp_path)
     assert logs.returncode == 0, logs.stderr
     assert "order taken" in logs.stdout and "charging" in logs.stdout
     assert all(trace_id in line for line in logs.stdout.splitlines())
-    by_step = run_cli("logs", "--step", "Charge", "--url", app.url, cwd=tmp_path)
+    by_step = run_cli("logs", "--step", "Charge", "--url", app.admin_url, cwd=tmp_path)
     assert "charging" in by_step.stdout and "order taken" not in by_step.stdout
-    missing = run_cli("trace", "0" * 32, "--url", app.url, cwd=tmp_path)
+    missing = run_cli("trace", "0" * 32, "--url", app.admin_url, cwd=tmp_path)
     assert missing.returncode == 1 and "no trace" in missing.stderr
 
 
 def test_logs_follow_prints_new_lines_as_they_come(app: StephostApp, tmp_path: Path) -> None:
     follower = subprocess.Popen(
         [sys.executable, "-m", "stephost_host.cli", "logs", "--follow", "--step", "Charge",
-         "--url", app.url],
+         "--url", app.admin_url],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         text=True,
@@ -134,7 +134,7 @@ def test_dlq_show_prints_the_error_with_its_stack(app: StephostApp, tmp_path: Pa
     app.post("/orders", json={"item": "bad"})
     app.wait_idle()
     (letter,) = app.dlq()
-    shown = run_cli("dlq", "show", letter["id"], "--url", app.url, cwd=tmp_path)
+    shown = run_cli("dlq", "show", letter["id"], "--url", app.admin_url, cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
     out = shown.stdout
     assert f"dead letter {letter['id']}: Charge on order.placed" in out
@@ -256,7 +256,7 @@ async def handler(data, ctx):
 def test_config_typos_are_reported_with_a_suggestion(make_app: Start, tmp_path: Path) -> None:
     project = write_project(tmp_path / "p", TYPO_PROJECT)
     app = make_app(project, copy=False)
-    url = ["--url", app.url]
+    url = ["--url", app.admin_url]
     listed = run_cli("steps", *url, cwd=tmp_path)
     assert "Retry" in listed.stdout  # a typo in an optional key: served, with a warning
     assert (

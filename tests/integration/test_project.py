@@ -203,7 +203,7 @@ def test_dev_keeps_serving_when_a_reload_breaks_a_file(make_app: Start, tmp_path
 
 def test_cli_verbs_against_a_running_host(make_app: Start, tmp_path: Path) -> None:
     app = make_app(ROOT / "examples" / "shop")
-    url = ["--url", app.url]
+    url = ["--url", app.admin_url]
     steps = run_cli("steps", *url, cwd=tmp_path)
     assert steps.returncode == 0
     assert "CreateOrder" in steps.stdout and "POST /orders" in steps.stdout

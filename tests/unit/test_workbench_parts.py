@@ -12,7 +12,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from stephost_host.errors import ProjectError
-from stephost_host.http.access import without_admin
+from stephost_host.http.access import api_surface
 from stephost_host.metrics import HostMetrics, Snapshot
 from stephost_host.otel import exporter_kind, make_sink
 from stephost_host.settings import is_loopback, load_settings
@@ -123,39 +123,62 @@ def test_otlp_over_grpc_is_refused_with_what_to_do() -> None:
     assert make_sink("auto", "svc", {}) is None
 
 
-def test_the_admin_surface_is_refused_off_loopback(
+def test_the_admin_listener_is_refused_off_loopback_while_the_api_may_listen_anywhere(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")
+    assert load_settings(tmp_path, host="0.0.0.0").host == "0.0.0.0"
     with pytest.raises(ProjectError) as refused:
-        load_settings(tmp_path, host="0.0.0.0")
+        load_settings(tmp_path, admin_host="0.0.0.0")
     message = refused.value.message
     assert "\n" not in message
     assert "0.0.0.0" in message and "127.0.0.1" in message and "STEPHOST_ADMIN=false" in message
     monkeypatch.setenv("STEPHOST_ADMIN", "false")
-    assert load_settings(tmp_path, host="0.0.0.0").admin is False
+    assert load_settings(tmp_path, admin_host="0.0.0.0").admin is False
 
 
-def test_without_admin_answers_404_under_the_admin_prefix_only() -> None:
+def test_the_admin_port_is_the_api_port_plus_one_unless_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load_settings(tmp_path).admin_listen_port == 3112
+    assert load_settings(tmp_path, port=8000).admin_listen_port == 8001
+    assert load_settings(tmp_path, port=0).admin_listen_port == 0  # a free one
+    assert load_settings(tmp_path, admin_port=9000).admin_listen_port == 9000
+    (tmp_path / "stephost.toml").write_text('admin_port = 7000\nadmin_host = "::1"\n')
+    assert (load_settings(tmp_path).admin_listen_port, load_settings(tmp_path).admin_host) == (
+        7000,
+        "::1",
+    )
+    monkeypatch.setenv("STEPHOST_ADMIN_PORT", "7100")
+    assert load_settings(tmp_path).admin_listen_port == 7100
+
+
+def test_the_api_surface_serves_docs_and_stream_sockets_only_of_the_admin_app() -> None:
     reached: list[str] = []
 
     async def admin(scope: Any, _receive: Any, _send: Any) -> None:
         reached.append(scope["path"])
 
-    async def run(path: str) -> list[dict[str, Any]]:
+    async def run(kind: str, path: str, admin_on: bool = True) -> list[dict[str, Any]]:
         sent: list[dict[str, Any]] = []
 
         async def send(message: dict[str, Any]) -> None:
             sent.append(message)
 
-        await without_admin(admin)({"type": "http", "path": path}, None, send)
+        await api_surface(admin, admin_on=admin_on)({"type": kind, "path": path}, None, send)
         return sent
 
-    assert asyncio.run(run("/openapi.json")) == []
-    assert reached == ["/openapi.json"]
-    start, body = asyncio.run(run("/_stephost/health"))
+    assert asyncio.run(run("http", "/openapi.json")) == []
+    assert asyncio.run(run("websocket", "/_stephost/streams/s/g")) == []
+    assert reached == ["/openapi.json", "/_stephost/streams/s/g"]
+    start, body = asyncio.run(run("http", "/_stephost/streams/s/g"))
     assert start["status"] == 404
+    assert "a listener of its own" in orjson.loads(body["body"])["error"]["message"]
+    assert asyncio.run(run("websocket", "/_stephost/live/logs")) == [
+        {"type": "websocket.close", "code": 1008}
+    ]
+    start, body = asyncio.run(run("http", "/_stephost/health", admin_on=False))
     assert "admin = false" in orjson.loads(body["body"])["error"]["message"]
 
 

@@ -206,8 +206,10 @@ async function ok(response: Response): Promise<unknown> {
 export class StephostApp {
   readonly project: string
   readonly dataDir: string
-  /** `http://127.0.0.1:<port>` once started. */
+  /** `http://127.0.0.1:<port>` once started: the api listener. */
   url = ''
+  /** The admin listener (`/_stephost/` requests go there); '' when the host has none. */
+  adminUrl = ''
   /** The host's JSON log lines, in order. */
   readonly lines: LogLine[] = []
   /** Every line it printed (JSON or not). */
@@ -292,6 +294,8 @@ export class StephostApp {
     this.lines.push(record)
     if (record.event === SERVING && typeof record.url === 'string') {
       this.url = record.url
+      const admin = record.admin_url
+      this.adminUrl = typeof admin === 'string' && admin !== 'off' ? admin : ''
       return true
     }
     return false
@@ -331,9 +335,11 @@ export class StephostApp {
 
   // -- HTTP ------------------------------------------------------------------
 
+  /** A request to the api listener, or to the admin listener for `/_stephost/` paths. */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     if (this.url === '') throw new HarnessError('the host is not running')
-    const url = new URL(path, this.url)
+    const base = path.startsWith('/_stephost/') && this.adminUrl !== '' ? this.adminUrl : this.url
+    const url = new URL(path, base)
     for (const [name, value] of Object.entries(options.params ?? {})) url.searchParams.append(name, String(value))
     const headers: Record<string, string> = { ...options.headers }
     let body: string | Uint8Array | undefined = options.body

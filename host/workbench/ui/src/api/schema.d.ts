@@ -673,12 +673,16 @@ export interface components {
             /** Data */
             data: unknown;
         };
-        /** EmitRequest */
+        /**
+         * EmitRequest
+         * @description POST /_stephost/emit
+         */
         EmitRequest: {
             /** Data */
             data?: unknown;
             /**
              * Delayms
+             * @description at most 30 days
              * @default 0
              */
             delayMs: number;
