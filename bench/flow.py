@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from bench.run import free_port, process, wait_http, wait_idle
+from bench.run import admin, free_port, process, wait_http, wait_idle
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOW = ROOT / "bench" / "projects" / "flow"
@@ -63,7 +63,7 @@ def wrk_requests(url: str, connections: int, seconds: int, script: Path) -> int:
 
 
 def processes(url: str, host_pid: int) -> dict[str, int]:
-    runtimes = httpx.get(f"{url}/_stephost/health").json()["runtimes"]
+    runtimes = httpx.get(f"{admin(url)}/_stephost/health").json()["runtimes"]
     by_name = {f"{runtime['language']} runtime": runtime["pid"] for runtime in runtimes}
     return {"host": host_pid, **dict(sorted(by_name.items()))}
 
@@ -115,9 +115,9 @@ def flow_bench(tmp: Path, seconds: int, log_level: str = "info") -> dict[str, An
     command = [sys.executable, "-m", "stephost_host.cli", "start", "--port", str(port)]
     with (
         process(command, FLOW, env, tmp / "flow.log") as host_pid,
-        httpx.Client(base_url=url, timeout=60) as client,
+        httpx.Client(base_url=admin(url), timeout=60) as client,
     ):
-        wait_http(f"{url}/_stephost/health")
+        wait_http(f"{admin(url)}/_stephost/health")
         pids = processes(url, host_pid)
         wrk_requests(f"{url}/flow", 16, 2, script)  # warm up
         wait_idle(url)
@@ -197,11 +197,11 @@ def chain_bench(tmp: Path, project: Path, runs: int) -> list[float]:
     times = []
     with (
         process(command, project, env, tmp / "chain.log"),
-        httpx.Client(base_url=url, timeout=30) as client,
+        httpx.Client(base_url=admin(url), timeout=30) as client,
     ):
-        wait_http(f"{url}/_stephost/health")
+        wait_http(f"{admin(url)}/_stephost/health")
         for run in range(runs + 1):  # the first run warms up
-            client.post("/chain", json={"run": f"r{run}"}).raise_for_status()
+            httpx.post(f"{url}/chain", json={"run": f"r{run}"}).raise_for_status()
             wait_idle(url)
             found = client.get(f"/_stephost/state/chain/r{run}")
             found.raise_for_status()

@@ -60,6 +60,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def admin(url: str) -> str:
+    """The admin listener (`/_stephost/`) of the host serving ``url``: the api port + 1."""
+    base, port = url.rsplit(":", 1)
+    return f"{base}:{int(port) + 1}"
+
+
 def wait_http(url: str, timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -145,7 +151,7 @@ def peak_rss_mb(pid: int) -> float:
 
 def wait_idle(url: str, timeout_s: float = 600) -> None:
     deadline = time.monotonic() + timeout_s
-    with httpx.Client(base_url=url) as client:
+    with httpx.Client(base_url=admin(url)) as client:
         while time.monotonic() < deadline:
             if client.get("/_stephost/idle").json()["idle"]:
                 return
@@ -174,7 +180,7 @@ def bench_language(
     }
     command = [sys.executable, "-m", "stephost_host.cli", "start", "--port", str(port)]
     with process(command, PROJECTS / language, env, tmp / f"{language}.log") as host_pid:
-        wait_http(f"{url}/_stephost/health")
+        wait_http(f"{admin(url)}/_stephost/health")
         result: dict[str, Any] = {"api": load(f"{url}/echo", args.seconds, script)}
         events_per_s(url, "bench.noop", 2000)  # warm up
         # A Python step emits the burst for every language (the same producer), then
@@ -182,7 +188,7 @@ def bench_language(
         result["events_1hop"] = events_per_s(url, "bench.noop", args.events)
         result["events_2hop"] = events_per_s(url, "bench.hop", args.events // 2)
         result["events_native"] = events_per_s(url, "bench.noop", args.events, "/burst")
-        runtimes = httpx.get(f"{url}/_stephost/health").json()["runtimes"]
+        runtimes = httpx.get(f"{admin(url)}/_stephost/health").json()["runtimes"]
         result["rss_mb"] = {"host": peak_rss_mb(host_pid)}
         for runtime in runtimes:
             result["rss_mb"][f"{runtime['language']} runtime"] = peak_rss_mb(runtime["pid"])

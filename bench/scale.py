@@ -29,7 +29,7 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import PROJECTS, events_per_s, free_port, process, wait_http  # noqa: E402
+from bench.run import PROJECTS, admin, events_per_s, free_port, process, wait_http  # noqa: E402
 from bench.workbench import ORDER, flows_per_s  # noqa: E402
 from tests.redis_server import RedisServer, missing_redis  # noqa: E402
 from tests.toolchains import missing_toolchain  # noqa: E402
@@ -73,7 +73,7 @@ def durable_events(tmp: Path, server: RedisServer, events: int) -> dict[str, flo
         server.flush()
         command, env, url = _host(PROJECTS / "python", tmp, f"events-{name}", env)
         with process(command, PROJECTS / "python", env, tmp / f"events-{name}.log"):
-            wait_http(f"{url}/_stephost/health")
+            wait_http(f"{admin(url)}/_stephost/health")
             events_per_s(url, "bench.noop", 2000)  # warm up
             out[name] = events_per_s(url, "bench.noop", events)
     return out
@@ -93,7 +93,7 @@ def order_flow(
     env = {"STEPHOST_BACKEND_URL": server.url} if backend == "redis" else {}
     command, env, url = _host(project, tmp, project.name, env, workers)
     with process(command, project, env, tmp / f"{project.name}.log"):
-        wait_http(f"{url}/_stephost/health")
+        wait_http(f"{admin(url)}/_stephost/health")
         time.sleep(3 * workers)  # every worker's runtimes up (they log; no single probe)
         flows_per_s(url, 2, script)  # warm up
         before = meter.reading()

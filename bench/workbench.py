@@ -29,7 +29,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import free_port, process, wait_http, wait_idle  # noqa: E402
+from bench.run import admin, free_port, process, wait_http, wait_idle  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 ORDER = '{"item":"book","quantity":2}'
@@ -64,10 +64,10 @@ def workbench_open(url: str) -> Iterator[None]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         logs = browser.new_page(viewport={"width": 1440, "height": 900})
-        logs.goto(f"{url}/_stephost/ui/logs")
+        logs.goto(f"{admin(url)}/_stephost/ui/logs")
         expect(logs.locator("[data-testid=log-connection]")).to_have_text("live")
         flows = browser.new_page(viewport={"width": 1440, "height": 900})
-        flows.goto(f"{url}/_stephost/ui/")
+        flows.goto(f"{admin(url)}/_stephost/ui/")
         expect(flows.locator("[data-testid=step-node]").first).to_be_visible()
         try:
             yield
@@ -95,8 +95,8 @@ def workbench_overhead(tmp: Path, seconds: int = 10, rounds: int = 2) -> dict[st
     closed: list[float] = []
     opened: list[float] = []
     with process(command, project, env, tmp / "workbench-host.log"):
-        wait_http(f"{url}/_stephost/health")
-        httpx.post(f"{url}/_stephost/cron/OrderReport/pause").raise_for_status()
+        wait_http(f"{admin(url)}/_stephost/health")
+        httpx.post(f"{admin(url)}/_stephost/cron/OrderReport/pause").raise_for_status()
         flows_per_s(url, 2, script)  # warm up
         for _ in range(rounds):
             closed.append(flows_per_s(url, seconds, script))
