@@ -18,6 +18,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -183,49 +184,57 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class DevServer:
+    api: str  # the api steps
+    admin: str  # the admin listener: health, state, the Workbench
+
+
 @pytest.fixture
-def dev_server(project: Path, venv: Path) -> Iterator[str]:
-    port = _free_port()
+def dev_server(project: Path, venv: Path) -> Iterator[DevServer]:
+    port, admin_port = _free_port(), _free_port()
     process = subprocess.Popen(
-        ["stephost", "dev", "--port", str(port)],
+        ["stephost", "dev", "--port", str(port), "--admin-port", str(admin_port)],
         cwd=project,
         env=user_env(venv),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}"
+    server = DevServer(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{admin_port}")
     try:
         deadline = time.monotonic() + 60
         while True:
             assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
             try:
-                if httpx.get(f"{url}/_stephost/health", timeout=2).status_code == 200:
+                if httpx.get(f"{server.admin}/_stephost/health", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             assert time.monotonic() < deadline, "stephost dev did not answer within 60 s"
             time.sleep(0.1)
-        yield url
+        yield server
     finally:
         os.killpg(process.pid, signal.SIGINT)
         assert process.wait(30) == 0
 
 
-def test_stephost_dev_serves_python_typescript_and_ruby_steps(dev_server: str) -> None:
-    health = httpx.get(f"{dev_server}/_stephost/health").json()
+def test_stephost_dev_serves_python_typescript_and_ruby_steps(dev_server: DevServer) -> None:
+    health = httpx.get(f"{dev_server.admin}/_stephost/health").json()
     assert sorted(r["language"] for r in health["runtimes"]) == ["node", "python", "ruby"]
     assert health["problems"] == []
-    hello = httpx.post(f"{dev_server}/hello", json={"name": "Ada"})
+    hello = httpx.post(f"{dev_server.api}/hello", json={"name": "Ada"})
     assert hello.status_code == 202 and hello.json()["greeting"] == "Hello, Ada!"
-    shout = httpx.post(f"{dev_server}/shout", json={"text": "hi"})
+    shout = httpx.post(f"{dev_server.api}/shout", json={"text": "hi"})
     assert shout.status_code == 200 and shout.json() == {"text": "HI"}
-    assert httpx.post(f"{dev_server}/shout", json={"text": ""}).status_code == 400  # zod
-    workbench = httpx.get(f"{dev_server}/_stephost/ui/")
+    assert httpx.post(f"{dev_server.api}/shout", json={"text": ""}).status_code == 400  # zod
+    # The admin surfaces answer on the admin listener only, not on the api port.
+    assert httpx.get(f"{dev_server.api}/_stephost/health").status_code == 404
+    workbench = httpx.get(f"{dev_server.admin}/_stephost/ui/")
     assert workbench.status_code == 200 and "/_stephost/ui/assets/" in workbench.text
 
     def recorded() -> bool:
-        response = httpx.get(f"{dev_server}/_stephost/state/shouts/HI")
+        response = httpx.get(f"{dev_server.admin}/_stephost/state/shouts/HI")
         return response.status_code == 200 and response.json()["value"] is True
 
     deadline = time.monotonic() + 30
