@@ -14,17 +14,14 @@ a presented token up by its hash costs the same whichever token it is.
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import orjson
-
-from .auth.keys import digest
 from .errors import ProjectError
+from .secret_file import SecretFile, digest
 
 TOKENS_FILE = "admin-tokens.json"
 PREFIX = "sht_"
@@ -66,74 +63,41 @@ class TokenStore:
 
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / TOKENS_FILE
-        self._by_hash: dict[str, AdminToken] = {}
-        self._seen: tuple[int, int] | None = None
+        self._file = SecretFile(
+            self.path,
+            "tokens",
+            "id, role, hash, ...",
+            lambda entry: isinstance(entry.get("id"), str) and entry.get("role") in ROLES,
+            _token,
+            TokenError,
+        )
 
     def find(self, presented: str) -> AdminToken | None:
-        self._refresh()
-        return self._by_hash.get(digest(presented)) if presented else None
+        return self._file.by_hash().get(digest(presented)) if presented else None
 
     def listed(self) -> list[AdminToken]:
-        self._refresh()
-        return sorted(self._by_hash.values(), key=lambda t: t.created_unix_s)
+        return sorted(self._file.by_hash().values(), key=lambda t: t.created_unix_s)
 
     def create(self, role: str, name: str = "") -> tuple[AdminToken, str]:
         """A new token; the token itself is returned once and stored hashed."""
         if role not in ROLES:
             raise TokenError(f"a role is one of {', '.join(ROLES)}, got {role!r}")
-        entries = self._read()
+        entries = self._file.read()
         token = PREFIX + secrets.token_urlsafe(32)
         made = AdminToken(secrets.token_hex(4), role, token[:8], name, round(time.time(), 3))
         entries.append({**made.to_json(), "hash": digest(token)})
-        self._write(entries)
+        self._file.write(entries)
         return made, token
 
     def revoke(self, token_id: str) -> AdminToken:
-        entries = self._read()
+        entries = self._file.read()
         kept = [entry for entry in entries if entry["id"] != token_id]
         if len(kept) == len(entries):
             ids = ", ".join(entry["id"] for entry in entries) or "none"
             raise TokenError(f"no admin token has the id {token_id!r} (ids: {ids})")
-        self._write(kept)
+        self._file.write(kept)
         (gone,) = [_token(entry) for entry in entries if entry["id"] == token_id]
         return gone
-
-    def _refresh(self) -> None:
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            self._by_hash, self._seen = {}, None
-            return
-        seen = (stat.st_mtime_ns, stat.st_size)
-        if seen != self._seen:
-            self._by_hash = {entry["hash"]: _token(entry) for entry in self._read()}
-            self._seen = seen
-
-    def _read(self) -> list[dict[str, Any]]:
-        try:
-            data = orjson.loads(self.path.read_bytes())
-        except FileNotFoundError:
-            return []
-        except orjson.JSONDecodeError as exc:
-            raise TokenError(f"{self.path} is not JSON: {exc}") from None
-        entries = data.get("tokens") if isinstance(data, dict) else None
-        if not isinstance(entries, list) or not all(
-            isinstance(e, dict)
-            and isinstance(e.get("id"), str)
-            and isinstance(e.get("hash"), str)
-            and e.get("role") in ROLES
-            for e in entries
-        ):
-            raise TokenError(f'{self.path} must hold {{"tokens": [{{id, role, hash, ...}}]}}')
-        return entries
-
-    def _write(self, entries: list[dict[str, Any]]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(orjson.dumps({"tokens": entries}, option=orjson.OPT_INDENT_2))
-        os.replace(temporary, self.path)
 
 
 def _token(entry: dict[str, Any]) -> AdminToken:

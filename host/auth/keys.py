@@ -15,7 +15,6 @@ whichever key it is.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import secrets
@@ -28,6 +27,7 @@ from typing import Any
 import orjson
 
 from ..errors import ProjectError
+from ..secret_file import SecretFile, digest
 
 KEYS_FILE = "api-keys.json"
 PREFIX = "shk_"
@@ -61,19 +61,20 @@ class ApiKey:
         }
 
 
-def digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 class ApiKeyStore:
     """The keys of one data folder, plus those ``stephost.toml`` names by env var."""
 
     def __init__(self, data_dir: Path, env_keys: Mapping[str, str] | None = None) -> None:
         self.path = data_dir / KEYS_FILE
-        self._file = str(self.path)  # os.stat on a str: no Path work per request
+        self._file = SecretFile(
+            self.path,
+            "keys",
+            "name, hash, ...",
+            lambda entry: isinstance(entry.get("name"), str),
+            lambda entry: ApiKey(entry["name"], entry.get("hint", ""), entry.get("created", 0.0)),
+            ApiKeyError,
+        )
         self._env = self._from_env(env_keys or {})
-        self._by_hash: dict[str, ApiKey] = {}
-        self._seen: tuple[int, int] | None = None
 
     @staticmethod
     def _from_env(env_keys: Mapping[str, str]) -> dict[str, ApiKey]:
@@ -90,14 +91,12 @@ class ApiKeyStore:
 
     def find(self, presented: str) -> ApiKey | None:
         """The key ``presented`` is, or None."""
-        self._refresh()
         hashed = digest(presented)
-        found = self._by_hash.get(hashed)
+        found = self._file.by_hash().get(hashed)
         return found if found is not None else self._env.get(hashed)
 
     def listed(self) -> list[ApiKey]:
-        self._refresh()
-        return sorted([*self._by_hash.values(), *self._env.values()], key=lambda k: k.name)
+        return sorted([*self._file.by_hash().values(), *self._env.values()], key=lambda k: k.name)
 
     def create(self, name: str) -> str:
         """A new key named ``name``; the key itself is returned once and stored hashed."""
@@ -106,60 +105,20 @@ class ApiKeyStore:
                 f"a key name is 1-64 letters, digits, '_', '.' or '-' (starting with a letter "
                 f"or digit), got {name!r}"
             )
-        entries = self._read()
+        entries = self._file.read()
         if any(entry["name"] == name for entry in entries):
             raise ApiKeyError(f"a key named {name!r} exists; revoke it first")
         key = PREFIX + secrets.token_urlsafe(32)
         entries.append(
             {"name": name, "hash": digest(key), "hint": key[:8], "created": round(time.time(), 3)}
         )
-        self._write(entries)
+        self._file.write(entries)
         return key
 
     def revoke(self, name: str) -> None:
-        entries = self._read()
+        entries = self._file.read()
         kept = [entry for entry in entries if entry["name"] != name]
         if len(kept) == len(entries):
             names = ", ".join(entry["name"] for entry in entries) or "none"
             raise ApiKeyError(f"no key is named {name!r} (keys: {names})")
-        self._write(kept)
-
-    def _refresh(self) -> None:
-        try:
-            stat = os.stat(self._file)
-        except FileNotFoundError:
-            self._by_hash, self._seen = {}, None
-            return
-        seen = (stat.st_mtime_ns, stat.st_size)
-        if seen == self._seen:
-            return
-        self._by_hash = {
-            entry["hash"]: ApiKey(entry["name"], entry.get("hint", ""), entry.get("created", 0.0))
-            for entry in self._read()
-        }
-        self._seen = seen
-
-    def _read(self) -> list[dict[str, Any]]:
-        try:
-            data = orjson.loads(self.path.read_bytes())
-        except FileNotFoundError:
-            return []
-        except orjson.JSONDecodeError as exc:
-            raise ApiKeyError(f"{self.path} is not JSON: {exc}") from None
-        entries = data.get("keys") if isinstance(data, dict) else None
-        if not isinstance(entries, list) or not all(
-            isinstance(e, dict)
-            and isinstance(e.get("name"), str)
-            and isinstance(e.get("hash"), str)
-            for e in entries
-        ):
-            raise ApiKeyError(f'{self.path} must hold {{"keys": [{{name, hash, ...}}]}}')
-        return entries
-
-    def _write(self, entries: list[dict[str, Any]]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(orjson.dumps({"keys": entries}, option=orjson.OPT_INDENT_2))
-        os.replace(temporary, self.path)
+        self._file.write(kept)
