@@ -255,3 +255,76 @@ def test_redis_stopped_mid_burst_is_a_503_and_loses_nothing_acknowledged(
         assert len(accepted) == 100
     finally:
         server.stop()
+
+
+WORKER_BURST_PROJECT = {
+    **BURST_PROJECT,
+    "steps/host_pid_step.py": """
+import os
+
+config = {"type": "api", "name": "HostPid", "method": "GET", "path": "/host-pid"}
+
+async def handler(req, ctx):
+    return {"status": 200, "body": {"pid": os.getppid()}}  # the worker host's pid
+""",
+}
+
+
+def _parent_pid(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("PPid:")).split()[1])
+
+
+def test_a_worker_killed_mid_burst_is_started_again_and_loses_no_event(
+    make_app: Start, redis_url: str, tmp_path: Path
+) -> None:
+    import os
+    import signal
+
+    import httpx
+
+    project = write_project(tmp_path / "p", WORKER_BURST_PROJECT)
+    app = make_app(
+        project, copy=False, env={"STEPHOST_BACKEND_URL": redis_url}, args=("--workers", "2")
+    )
+
+    def serving() -> int:
+        return sum(line.get("event") == "stephost is serving" for line in app.logs())
+
+    def worker_pids() -> set[int]:
+        return {httpx.get(f"{app.url}/host-pid").json()["pid"] for _ in range(40)}
+
+    def tallied() -> list[str]:
+        return [
+            line["message_id"]
+            for line in app.logs()
+            if line.get("event") == "event handled" and line.get("step") == "Tally"
+        ]
+
+    app.wait_for(lambda: serving() == 2, what="both workers to serve")
+    before = worker_pids()
+    assert len(before) == 2
+    # The victim: a worker that does not serve the admin listener, so wait_idle keeps
+    # asking the same one (the restarted worker is started with the same settings).
+    runtime_pid = app.get("/_stephost/health").json()["runtimes"][0]["pid"]
+    victim = next(iter(before - {_parent_pid(runtime_pid)}))
+    assert httpx.post(f"{app.url}/burst", json={"n": BURST}).status_code == 202
+    app.wait_for(lambda: len(tallied()) >= 300, what="the burst to be under way")
+    os.kill(victim, signal.SIGKILL)  # the worker host, mid-burst; its runtimes follow it
+
+    app.wait_for(lambda: serving() == 3, timeout_s=60, what="the worker to be started again")
+    restarts = [
+        line for line in app.logs() if line.get("event") == "worker exited; starting it again"
+    ]
+    assert len(restarts) == 1 and restarts[0]["status"] == -signal.SIGKILL
+    app.wait_idle(timeout_s=120)
+    after = worker_pids()
+    assert len(after) == 2 and victim not in after  # two workers serve again, one new
+
+    assert len(app.state.list("tally")) == BURST  # every event handled
+    handled = Counter(tallied())
+    duplicates = sum(handled.values()) - len(handled)
+    print(f"{BURST} events, {duplicates} handled twice after kill -9 of a worker")
+    assert len(handled) == BURST
+    assert duplicates <= 16 * 2  # at most what the victim held
+    assert app.stop() == 0
