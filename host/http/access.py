@@ -11,7 +11,10 @@ The host has two listeners:
 
 A deployment can expose the api port to the world and keep the admin port private.
 Off loopback (or with ``admin_auth = "token"``) every admin request needs a bearer
-token whose role allows it (``host.tokens``).
+token whose role allows it (``host.admin_tokens``, checked by ``host.http.guard``); a
+WebSocket carries it as a subprotocol, which the listener takes out of the scope
+before the admin API sees it, answering with ``stephost.admin.v1``. The caller (role,
+token id) is in ``scope["state"]["caller"]`` (``GET /_stephost/whoami``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import orjson
 
 from ..errors import HostError
 from .app import ADMIN_PREFIX, _add_trace_header, _trace_of
-from .guard import AdminGuard
+from .guard import BEARER_SUBPROTOCOL, SUBPROTOCOL, AdminGuard, offered_subprotocols
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Any]]
@@ -70,16 +73,42 @@ def api_surface(admin: ASGIApp, *, admin_on: bool = True) -> ASGIApp:
 
 
 async def _refuse(scope: Scope, send: Send, error: HostError) -> None:
-    """``error`` as the answer: our error shape (HTTP), or a closed WebSocket."""
+    """``error`` as the answer in our error shape, a refused WebSocket handshake included
+    (where the server can answer one with a response; else the socket is closed)."""
+    kind = "http"
     if scope["type"] == "websocket":
-        await send({"type": "websocket.close", "code": 1008, "reason": error.message[:120]})
-        return
+        if "websocket.http.response" not in scope.get("extensions", {}):
+            await send({"type": "websocket.close", "code": 1008, "reason": error.message[:120]})
+            return
+        kind = "websocket.http"
     body = orjson.dumps(error.to_json())
     headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
     if error.status == 401:
         headers.append((b"www-authenticate", b'Bearer realm="stephost admin"'))
-    await send({"type": "http.response.start", "status": error.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": f"{kind}.response.start", "status": error.status, "headers": headers})
+    await send({"type": f"{kind}.response.body", "body": body})
+
+
+def _socket_without_token(scope: Scope, send: Send) -> Send:
+    """For a WebSocket: takes its token out of the offered subprotocols (the admin API
+    never sees it), and answers with ``stephost.admin.v1`` when it was offered (a browser drops
+    a socket whose server picks none of the subprotocols it offered)."""
+    offered = offered_subprotocols(scope)
+    kept = [p for p in offered if not p.startswith(BEARER_SUBPROTOCOL)]
+    scope["subprotocols"] = kept
+    scope["headers"] = [
+        (name, ", ".join(kept).encode()) if name == b"sec-websocket-protocol" else (name, value)
+        for name, value in scope.get("headers", ())
+    ]
+    if SUBPROTOCOL not in offered:
+        return send
+
+    async def accepting(message: Any) -> None:
+        if message["type"] == "websocket.accept" and not message.get("subprotocol"):
+            message = {**message, "subprotocol": SUBPROTOCOL}
+        await send(message)
+
+    return accepting
 
 
 def admin_listener(admin: ASGIApp, guard: AdminGuard) -> ASGIApp:
@@ -94,12 +123,15 @@ def admin_listener(admin: ASGIApp, guard: AdminGuard) -> ASGIApp:
         try:
             guard.check_host(scope)
             guard.check_origin(scope)
-            guard.check_token(scope)
+            caller = guard.check_token(scope)
             receive = await guard.checked_body(scope, receive)
         except HostError as exc:
             await _refuse(scope, send, exc)
             return
-        if scope["type"] == "http":
+        scope.setdefault("state", {})["caller"] = caller
+        if scope["type"] == "websocket":
+            send = _socket_without_token(scope, send)
+        else:
             trace_id = _trace_of(scope)[0]
             scope.setdefault("state", {})["trace_id"] = trace_id
             send = _add_trace_header(send, trace_id)

@@ -9,7 +9,11 @@ In this order, each refusal in the host's error shape:
    ``FORBIDDEN_ORIGIN``): another site's page can neither call the API nor open a
    live feed (WebSockets are not covered by the same-origin policy).
 3. A bearer token whose role allows the request, when tokens are required (401
-   ``UNAUTHENTICATED`` / 403 ``FORBIDDEN``; roles in ``host.admin_tokens``).
+   ``UNAUTHENTICATED`` / 403 ``FORBIDDEN``; roles in ``host.admin_tokens``). It comes in
+   ``Authorization: Bearer <token>``, or, on a WebSocket (a browser cannot set headers
+   on one), as the subprotocol ``bearer.<token>`` offered beside ``stephost.admin.v1``
+   (``SUBPROTOCOL``, the one the listener answers with). Never in the URL: URLs end up
+   in access logs and browser history.
 4. A mutation's body is JSON (415 ``UNSUPPORTED_MEDIA_TYPE`` otherwise, so no form or
    text/plain "simple" request a browser sends cross-site without asking is served),
    at most ``max_body_bytes`` (413), valid (no ``NaN`` or ``Infinity``), nested at most
@@ -37,6 +41,10 @@ Send = Callable[[Any], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MUTATIONS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# What a WebSocket client offers in Sec-WebSocket-Protocol: this, and its token as
+# "bearer.<token>"; the listener answers with this one (never echoes the token).
+SUBPROTOCOL = "stephost.admin.v1"
+BEARER_SUBPROTOCOL = "bearer."
 # Writes that change the host's settings (beside every DELETE) need the admin role.
 ADMIN_ONLY_PATHS = frozenset({f"{ADMIN_PREFIX}/layout"})
 
@@ -47,6 +55,17 @@ class RefusedError(HostError):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message, code=code)
         self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who a request to the admin listener comes from: the role its token has (``admin``
+    when no token is needed), and the token's id and note."""
+
+    role: Role
+    auth_required: bool
+    token_id: str = ""
+    token_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +100,24 @@ class AdminGuard:
                 f"the admin API answers pages of its own origin only, not {origin!r}",
             )
 
-    def check_token(self, scope: Scope) -> None:
+    def check_token(self, scope: Scope) -> Caller:
+        """The caller, once its token (if one is needed) allows the request."""
         if self.tokens is None:
-            return
-        token = self.tokens.find(_bearer(scope))
+            return Caller("admin", auth_required=False)
+        presented = _bearer(scope) or _subprotocol_token(scope)
+        token = self.tokens.find(presented)
         if token is None:
+            where = (
+                "(the subprotocols stephost.admin.v1 and bearer.<token>)"
+                if scope["type"] == "websocket"
+                else "(Authorization: Bearer <token>)"
+            )
+            wrong = "the admin API does not know this token (mistyped, or revoked)"
             raise RefusedError(
                 401,
                 "UNAUTHENTICATED",
-                "the admin API needs a bearer token here (Authorization: Bearer <token>); "
-                "make one with `stephost token create --role viewer|operator|admin`",
+                (wrong if presented else f"the admin API needs a bearer token here {where}")
+                + "; make one with `stephost token create --role viewer|operator|admin`",
             )
         needed = needed_role(scope)
         if not allows(token.role, needed):
@@ -100,6 +127,7 @@ class AdminGuard:
                 f"{scope.get('method', 'WEBSOCKET')} {scope['path']} needs the {needed} role; "
                 f"this token ({token.id}) is a {token.role}'s",
             )
+        return Caller(token.role, auth_required=True, token_id=token.id, token_name=token.name)
 
     async def checked_body(self, scope: Scope, receive: Receive) -> Receive:
         """``receive``, once a mutation's body passed the checks (read here, then
@@ -177,6 +205,23 @@ def _header(scope: Scope, name: bytes) -> str:
 def _bearer(scope: Scope) -> str:
     scheme, _, token = _header(scope, b"authorization").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def offered_subprotocols(scope: Scope) -> list[str]:
+    """The subprotocols a WebSocket client offered (what uvicorn parsed, or the header)."""
+    offered = scope.get("subprotocols")
+    if offered is None:
+        offered = _header(scope, b"sec-websocket-protocol").split(",")
+    return [str(p).strip() for p in offered if str(p).strip()]
+
+
+def _subprotocol_token(scope: Scope) -> str:
+    if scope["type"] != "websocket":
+        return ""
+    for protocol in offered_subprotocols(scope):
+        if protocol.startswith(BEARER_SUBPROTOCOL):
+            return protocol[len(BEARER_SUBPROTOCOL) :]
+    return ""
 
 
 def _host_name(host: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..bus.base import Publication, QueueBackend
@@ -27,6 +27,7 @@ from ..cron import CronScheduler, next_tick
 from ..errors import NotFoundError, RequestError, ValidationError
 from ..http.app import ADMIN_PREFIX
 from ..http.bounds import Limit, Name, Text
+from ..http.guard import Caller
 from ..metrics import INVOCATION_KINDS, HostMetrics, Snapshot
 from ..runtimes.pool import RuntimePool
 from ..runtimes.supervisor import RuntimeSupervisor
@@ -160,6 +161,19 @@ def _step(host: WorkbenchHost, name: str) -> StepConfig:
 
 def build_router(host: WorkbenchHost) -> APIRouter:
     router = APIRouter(prefix=ADMIN_PREFIX)
+
+    @router.get("/whoami", response_model=models.Caller)
+    async def whoami(request: Request) -> Response:
+        """The caller's role (what the Workbench lets it do) and whether tokens are needed."""
+        caller = request.scope.get("state", {}).get("caller") or Caller("admin", False)
+        return _json(
+            {
+                "role": caller.role,
+                "authRequired": caller.auth_required,
+                "tokenId": caller.token_id,
+                "tokenName": caller.token_name,
+            }
+        )
 
     @router.get("/traces", response_model=models.TraceList)
     async def traces(

@@ -376,6 +376,16 @@ class TelemetryStore(Model):
     maxAgeS: float
 
 
+class Caller(Model):
+    """GET /_stephost/whoami: the role of the caller's token, and whether the admin
+    listener needs tokens at all (without them, everyone is an admin)."""
+
+    role: Literal["viewer", "operator", "admin"]
+    authRequired: bool
+    tokenId: str = Field(default="", description="the token's id (`stephost token list`)")
+    tokenName: str = Field(default="", description="the note it was made with (--name)")
+
+
 class LiveLogFilter(Model):
     """Sent by a client of the live log tail to choose what it gets (all optional)."""
 

@@ -111,7 +111,10 @@ def admin_openapi() -> dict[str, Any]:
         version=__version__,
         description="The host's own JSON API under /_stephost/ (the CLI and the Workbench "
         "read it). Live feeds are WebSockets at /_stephost/live/logs and "
-        "/_stephost/live/counters; their messages are the Live* schemas.",
+        "/_stephost/live/counters; their messages are the Live* schemas. Where the admin "
+        "listener needs tokens, a request carries one in `Authorization: Bearer <token>`, "
+        "and a WebSocket offers the subprotocols `stephost.admin.v1` and `bearer.<token>` (the "
+        "listener answers with `stephost.admin.v1`).",
         routes=app.routes,
     )
     schemas = document.setdefault("components", {}).setdefault("schemas", {})

@@ -99,6 +99,16 @@ def test_a_foreign_origin_is_refused_for_requests_and_websockets(app: StephostAp
         assert ws.recv(timeout=5)
 
 
+def test_on_loopback_no_token_is_needed_and_the_caller_is_an_admin(app: StephostApp) -> None:
+    answer = raw(app, "GET", "/_stephost/whoami")
+    assert answer.json() == {"role": "admin", "authRequired": False, "tokenId": "", "tokenName": ""}
+    # The Workbench offers its subprotocol whether or not it holds a token.
+    url = app.admin_url.replace("http://", "ws://") + "/_stephost/live/counters"
+    with connect(url, subprotocols=["stephost.admin.v1"]) as ws:  # type: ignore[list-item]
+        assert ws.subprotocol == "stephost.admin.v1"
+        assert ws.recv(timeout=5)
+
+
 def test_mutations_take_json_only_so_a_cross_site_simple_post_is_refused(app: StephostApp) -> None:
     app.state.set("guard", "k", {"v": 1})
     for kind in (

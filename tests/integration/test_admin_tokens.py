@@ -7,13 +7,16 @@ import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
+import orjson
 import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from stephost_host.admin_tokens import TokenStore
+from stephost_host.http.guard import SUBPROTOCOL
 from stephost_host.testing import StephostApp
 from tests.conftest import run_cli
 
@@ -119,13 +122,88 @@ def test_refusals_say_what_is_needed(app: StephostApp, tokens: dict[str, str]) -
         assert "needs the admin role" in error["message"] and "operator's" in error["message"]
 
 
-def test_live_feeds_need_a_viewer_token(app: StephostApp, tokens: dict[str, str]) -> None:
-    url = app.admin_url.replace("http://", "ws://") + "/_stephost/live/counters"
-    with pytest.raises(InvalidStatus) as refused, connect(url, open_timeout=5):
+def ws_url(app: StephostApp, path: str) -> str:
+    return app.admin_url.replace("http://", "ws://") + path
+
+
+def refused_socket(url: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+    """The status and error a refused WebSocket handshake gets."""
+    with pytest.raises(InvalidStatus) as refused, connect(url, open_timeout=5, **kwargs):
         pass
-    assert refused.value.response.status_code == 403
+    response = refused.value.response
+    return response.status_code, orjson.loads(response.body or b"{}").get("error", {})
+
+
+def test_live_feeds_need_a_viewer_token(app: StephostApp, tokens: dict[str, str]) -> None:
+    url = ws_url(app, "/_stephost/live/counters")
+    status, error = refused_socket(url)
+    assert (status, error["code"]) == (401, "UNAUTHENTICATED")
+    assert "bearer.<token>" in error["message"] and "stephost token create" in error["message"]
     with connect(url, additional_headers={"authorization": f"Bearer {tokens['viewer']}"}) as ws:
         assert ws.recv(timeout=5)
+
+
+FEEDS = ["/_stephost/live/counters", "/_stephost/live/logs", "/_stephost/streams/s/g"]
+
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_a_browser_socket_carries_its_token_as_a_subprotocol(
+    app: StephostApp, tokens: dict[str, str], path: str
+) -> None:
+    """A browser cannot set headers on a WebSocket: it offers ``stephost.admin.v1`` and
+    ``bearer.<token>``, and the listener answers with ``stephost.admin.v1`` (never the token)."""
+    url = ws_url(app, path)
+    assert refused_socket(url, subprotocols=[SUBPROTOCOL])[0] == 401
+    status, error = refused_socket(url, subprotocols=[SUBPROTOCOL, "bearer.sht_not-a-token"])
+    assert (status, error["code"]) == (401, "UNAUTHENTICATED")
+    assert "does not know this token" in error["message"]
+    origin = app.admin_url
+    offered = [SUBPROTOCOL, f"bearer.{tokens['viewer']}"]
+    with connect(url, subprotocols=offered, origin=origin) as ws:  # type: ignore[arg-type]
+        assert ws.subprotocol == SUBPROTOCOL
+        if path.endswith("/logs"):
+            ws.send(orjson.dumps({"level": "debug"}).decode())
+        if not path.startswith("/_stephost/streams/"):
+            assert orjson.loads(ws.recv(timeout=5))["type"] in ("counters", "lines")
+    # The Origin check still holds with a good token: another site's page is refused.
+    foreign = refused_socket(url, subprotocols=offered, origin="https://evil.example")
+    assert foreign[0] == 403 and foreign[1]["code"] == "FORBIDDEN_ORIGIN"
+
+
+def test_a_token_in_the_url_is_not_taken(app: StephostApp, tokens: dict[str, str]) -> None:
+    """URLs end up in access logs and browser history: a token there is never read."""
+    for query in ("token", "access_token", "bearer"):
+        url = ws_url(app, f"/_stephost/live/counters?{query}={tokens['admin']}")
+        assert refused_socket(url)[0] == 401
+        assert call(app, "GET", f"/_stephost/health?{query}={tokens['admin']}", None) == 401
+
+
+def test_the_host_never_logs_a_token(app: StephostApp, tokens: dict[str, str]) -> None:
+    offered = [SUBPROTOCOL, f"bearer.{tokens['operator']}"]
+    with connect(ws_url(app, "/_stephost/live/counters"), subprotocols=offered) as ws:  # type: ignore[arg-type]
+        ws.recv(timeout=5)
+    assert call(app, "GET", "/_stephost/health", tokens["operator"]) == 200
+    app.get("/_stephost/idle")  # a request after the others, so their lines were written
+    logged = "\n".join(app.raw_output)
+    assert all(token not in logged for token in tokens.values())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_whoami_names_the_role_of_the_token(
+    app: StephostApp, tokens: dict[str, str], role: str
+) -> None:
+    with httpx.Client(base_url=app.admin_url) as client:
+        answer = client.get(
+            "/_stephost/whoami", headers={"authorization": f"Bearer {tokens[role]}"}
+        )
+        assert answer.status_code == 200
+        assert answer.json() == {
+            "role": role,
+            "authRequired": True,
+            "tokenId": TokenStore(app.data_dir).find(tokens[role]).id,  # type: ignore[union-attr]
+            "tokenName": f"test {role}",
+        }
+        assert client.get("/_stephost/whoami").status_code == 401
 
 
 def test_the_api_port_needs_no_admin_token(app: StephostApp) -> None:

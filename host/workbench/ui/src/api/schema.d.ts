@@ -580,6 +580,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_stephost/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whoami
+         * @description The caller's role (what the Workbench lets it do) and whether tokens are needed.
+         */
+        get: operations["whoami__stephost_whoami_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -590,6 +610,32 @@ export interface components {
             missing: string[];
             /** Replayed */
             replayed: string[];
+        };
+        /**
+         * Caller
+         * @description GET /_stephost/whoami: the role of the caller's token, and whether the admin
+         *     listener needs tokens at all (without them, everyone is an admin).
+         */
+        Caller: {
+            /** Authrequired */
+            authRequired: boolean;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "viewer" | "operator" | "admin";
+            /**
+             * Tokenid
+             * @description the token's id (`stephost token list`)
+             * @default
+             */
+            tokenId: string;
+            /**
+             * Tokenname
+             * @description the note it was made with (--name)
+             * @default
+             */
+            tokenName: string;
         };
         /** ContractType */
         ContractType: {
@@ -2768,6 +2814,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Trace"];
+                };
+            };
+            /** @description The request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The host failed */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    whoami__stephost_whoami_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Caller"];
                 };
             };
             /** @description The request was refused */
