@@ -462,6 +462,10 @@ class Catalog:
     delays: dict[str, tuple[int, ...]] = field(default_factory=dict)
     streams: dict[str, StreamReport] = field(default_factory=dict)
     notes: list[motia.Note] = field(default_factory=list)
+    # Steps whose runtime group has no live connection now (``host.runtimes.groups``):
+    # still indexed (messages on their topics are stored), but nothing runs them.
+    unavailable: frozenset[str] = frozenset()
+    unavailable_groups: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -552,6 +556,8 @@ class Catalog:
             duplicates=list(self.duplicates),
             streams=dict(self.streams),
             notes=list(self.notes),
+            unavailable=self.unavailable,
+            unavailable_groups=self.unavailable_groups,
         )
         for step in self.steps.values():
             if not step.config_warnings:

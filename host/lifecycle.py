@@ -110,7 +110,7 @@ class Runtimes:
 
     ``start()`` listens and launches every language's processes, without waiting;
     ``until_ready()`` waits for their Hellos. ``announced`` holds what the latest
-    runtime of each language said it serves.
+    runtime of each group (``host.runtimes.groups``) said it serves.
     """
 
     def __init__(
@@ -142,7 +142,7 @@ class Runtimes:
 
     def _remember(self, conn: RuntimeConnection, attached: bool) -> None:
         if attached:
-            self.announced[conn.language] = conn.info
+            self.announced[conn.group] = conn.info
 
     async def start(self, languages: list[str], services: HostServices) -> list[ManagedRuntime]:
         """Listen, and launch the processes of ``languages``; handlers' calls go to
@@ -167,8 +167,8 @@ class Runtimes:
         await self.supervisor.until_ready(launched)
 
     def infos(self) -> list[RuntimeInfo]:
-        """What each language's runtime announced, by language."""
-        return [self.announced[language] for language in sorted(self.announced)]
+        """What each group's runtime announced, by group."""
+        return [self.announced[group] for group in sorted(self.announced)]
 
     async def stop(self, grace_s: float = 1.0) -> None:
         """Drain and stop every process, then stop listening."""

@@ -92,3 +92,5 @@ class RuntimeInfo:
     steps: tuple[StepDefinition, ...] = ()
     load_failures: tuple[LoadFailure, ...] = ()
     streams: tuple[StreamDefinition, ...] = ()
+    # The runtime group it joins (``host.runtimes.groups``); empty: its language's.
+    group: str = ""

@@ -78,9 +78,11 @@ class Host:
         self._admin_server: Any = None  # the admin listener's
         self._reported: set[tuple[str, str]] = set()
         self._started = False
-        # What each language's serving runtime announced.
+        self._stopping = False
+        # What each runtime group (host.runtimes.groups) announced last. A group whose
+        # last connection went keeps its entry: its steps are served as unavailable.
         self._announced: dict[str, RuntimeInfo] = {}
-        # `stephost dev`: the languages being reloaded (with what their fresh runtimes
+        # `stephost dev`: the groups being reloaded (with what their fresh runtimes
         # announced, applied once the reload is accepted), and reloads refused
         # (language -> problem).
         self._reloading: dict[str, RuntimeInfo | None] = {}
@@ -159,6 +161,7 @@ class Host:
         if not self.languages:
             log.warning("no step files", folders=[str(p) for p in step_dirs(self.project)])
         stack.push_async_callback(self.runtimes.stop)
+        stack.callback(setattr, self, "_stopping", True)  # runtimes leaving: not an outage
         self.runtimes.pool.add_listener(self._on_runtime)
         services = HostCalls(self.bus, self.state, self.streams)
         launched = await self.runtimes.start(self.languages, services)
@@ -197,21 +200,40 @@ class Host:
         self._started = True
 
     def _on_runtime(self, conn: RuntimeConnection, attached: bool) -> None:
+        group = conn.group
         if not attached:
+            if (
+                self._started
+                and not self._stopping
+                and group in self._announced
+                and not self.pool.groups.live(group)
+            ):
+                self._apply(self._build_catalog())
+                steps = sorted(s.name for s in self._announced[group].steps)
+                log.warning("runtime group unavailable", group=group, steps=steps)
             return
-        if conn.language in self._reloading:  # applied when the reload is accepted
-            self._reloading[conn.language] = conn.info
+        if group in self._reloading:  # applied when the reload is accepted
+            self._reloading[group] = conn.info
             return
-        self._announced[conn.language] = conn.info
+        returned = self._started and group in self.catalog.unavailable_groups
+        self._announced[group] = conn.info
         if self._started:  # during start, the catalog is built once every runtime is ready
             self._apply(self._build_catalog())
+        if returned:
+            log.info("runtime group available again", group=group)
 
     def _build_catalog(self, announced: dict[str, RuntimeInfo] | None = None) -> Catalog:
-        by_language = self._announced if announced is None else announced
-        runtimes = [by_language[language] for language in sorted(by_language)]
+        by_group = self._announced if announced is None else announced
+        runtimes = [by_group[group] for group in sorted(by_group)]
         catalog = Catalog.of_runtimes(runtimes, self.contracts)
         catalog.problems.extend(self._refused.values())
-        return catalog.strict() if self.settings.strict else catalog
+        catalog = catalog.strict() if self.settings.strict else catalog
+        gone = {group for group in by_group if not self.pool.groups.live(group)}
+        catalog.unavailable_groups = frozenset(gone)
+        catalog.unavailable = frozenset(
+            step.name for group in gone for step in by_group[group].steps
+        )
+        return catalog
 
     def _apply(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -244,21 +266,29 @@ class Host:
     async def reload_runtimes(self, language: str) -> None:
         if language not in self.languages:
             self.languages.append(language)
-        self._reloading[language] = None
+        for group in self._local_groups(language):
+            self._reloading[group] = None
         try:
             await self.supervisor.reload(language, accept=lambda: self._accept_reload(language))
         finally:
-            self._reloading.pop(language, None)
+            for group in self._local_groups(language):
+                self._reloading.pop(group, None)
+
+    def _local_groups(self, language: str) -> list[str]:
+        """The groups the supervisor runs for ``language`` (a reload replaces them all)."""
+        return [language]
 
     def _accept_reload(self, language: str) -> None:
         """Serve the fresh runtimes of ``language``, unless they bring a step name that
         another file declares: then they are refused and the old ones keep serving
         (DuplicateStepError), so a new file never knocks out a working step."""
-        info = self._reloading.get(language)
-        if info is None:
+        local = self._local_groups(language)
+        fresh = {g: info for g in local if (info := self._reloading.get(g)) is not None}
+        if not fresh:
             return
         self._refused.pop(language, None)
-        candidate = self._build_catalog({**self._announced, language: info})
+        announced = {g: i for g, i in self._announced.items() if g not in local} | fresh
+        candidate = self._build_catalog(announced)
         for name, first, second in candidate.duplicates:
             if (name, first, second) in self.catalog.duplicates:
                 continue
@@ -275,7 +305,7 @@ class Host:
             self._refused[language] = LoadProblem(new, language, failure)
             self._apply(self._build_catalog())
             raise DuplicateStepError(message)
-        self._announced[language] = info
+        self._announced = announced
         self._apply(candidate)
 
     def use_contracts(self, contracts: Contracts) -> None:
@@ -357,12 +387,24 @@ class Host:
 
     def status(self) -> dict[str, Any]:
         return {
-            "status": "ok",
+            # degraded: some steps have no runtime now (their group is restarting)
+            "status": "degraded" if self.catalog.unavailable_groups else "ok",
             "version": __version__,
             "project": str(self.project),
             "uptimeS": round(time.time() - self.started_at, 3),
             "runtimes": [conn.to_json() for conn in self.runtimes.pool.connections],
+            "groups": [
+                {
+                    "name": group,
+                    "language": info.language,
+                    "connections": self.pool.groups.live(group),
+                    "available": group not in self.catalog.unavailable_groups,
+                    "steps": sorted(s.name for s in info.steps),
+                }
+                for group, info in sorted(self._announced.items())
+            ],
             "steps": len(self.catalog.steps),
+            "unavailable": sorted(self.catalog.unavailable),
             "problems": [p.to_json() for p in self.catalog.problems],
         }
 

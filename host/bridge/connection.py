@@ -65,6 +65,7 @@ class RuntimeConnection:
         self.info = info
         self.runtime_id = info.runtime_id
         self.language = info.language
+        self.group = info.group or info.language  # see host.runtimes.groups
         self.pid = info.pid
         self.capacity = info.capacity
         self.steps = frozenset(step.name for step in info.steps)
@@ -255,6 +256,7 @@ class RuntimeConnection:
         return {
             "id": self.runtime_id,
             "language": self.language,
+            "group": self.group,
             "pid": self.pid,
             "version": self.info.version,
             "steps": sorted(self.steps),

@@ -129,6 +129,8 @@ def build_admin(host: HostView) -> FastAPI:
                 "warnings": host.catalog.warnings(),
                 "streams": [s.to_json() for _, s in sorted(host.catalog.streams.items())],
                 "notes": [n.to_json() for n in host.catalog.notes],
+                # steps whose runtime is not connected now (restarting)
+                "unavailable": sorted(host.catalog.unavailable),
             }
         )
 

@@ -3,8 +3,10 @@
 Requests for api steps are served here directly, without the framework's
 per-request machinery: read the body (bounded), check it against the step's
 schema, invoke the step through the runtime pool, answer with what the handler
-returned. Everything else (``/_stephost/...``, ``/openapi.json``, ``/docs``) goes
-to the FastAPI app in ``host.http.admin``. Every response carries ``x-trace-id``.
+returned (or 503 RUNTIME_UNAVAILABLE, at once, while the step's runtime group has
+no live connection: see ``host.runtimes.groups``). Everything else
+(``/_stephost/...``, ``/openapi.json``, ``/docs``) goes to the FastAPI app in
+``host.http.admin``. Every response carries ``x-trace-id``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ..errors import (
     MethodNotAllowedError,
     NotFoundError,
     PayloadTooLargeError,
+    RuntimeUnavailableError,
     StepFailedError,
     TransportError,
     UnsupportedMediaTypeError,
@@ -86,6 +89,7 @@ class HostApp:
         self._max_body = max_body_bytes
         self._max_depth = max_json_depth
         self.routes = RouteTable([])
+        self._unavailable: frozenset[str] = frozenset()
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._clients = ClientWatch()
         self._auth = auth
@@ -97,6 +101,7 @@ class HostApp:
             self._auth.apply(catalog)
         steps = catalog.of_type("api")
         self.routes = RouteTable(steps)
+        self._unavailable = catalog.unavailable
         self._limits = {
             s.name: self._limits.get(s.name) or asyncio.Semaphore(s.concurrency)
             for s in steps
@@ -139,6 +144,12 @@ class HostApp:
         span_id = new_span_id()
         status = 500
         try:
+            if step.name in self._unavailable:
+                raise RuntimeUnavailableError(
+                    f"{step.name} has no {step.language} runtime connected now (it is "
+                    "restarting); try again shortly",
+                    step=step.name,
+                )
             limit = self._limits.get(step.name)
             if limit is None:
                 status = await self._serve(

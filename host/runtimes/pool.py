@@ -2,7 +2,8 @@
 
 The least busy runtime wins; a runtime that declared a capacity never gets more
 than that in flight. When no runtime can take the step (it is restarting, or all
-are full) the caller waits, up to a bound, instead of failing at once.
+are full) the caller waits, up to a bound, instead of failing at once. Which
+connections are interchangeable is ``groups`` (``host.runtimes.groups``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import partial
 from ..bridge.connection import RuntimeConnection
 from ..errors import InvocationCancelledError, RuntimeUnavailableError
 from ..invocation import Cancellation, Invocation, Outcome
+from .groups import RuntimeGroups
 
 Listener = Callable[[RuntimeConnection, bool], None]
 UNLIMITED = 1 << 30
@@ -23,6 +25,7 @@ UNLIMITED = 1 << 30
 class RuntimePool:
     def __init__(self, wait_s: float = 10.0) -> None:
         self.connections: list[RuntimeConnection] = []
+        self.groups = RuntimeGroups()
         self._by_step: dict[str, list[RuntimeConnection]] = {}
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._listeners: list[Listener] = []
@@ -36,6 +39,7 @@ class RuntimePool:
 
     def attach(self, conn: RuntimeConnection) -> None:
         self.connections.append(conn)
+        self.groups.attach(conn)
         self._reindex()
         for listener in list(self._listeners):
             listener(conn, True)
@@ -44,6 +48,7 @@ class RuntimePool:
     def detach(self, conn: RuntimeConnection) -> None:
         if conn in self.connections:
             self.connections.remove(conn)
+            self.groups.detach(conn)
             self._reindex()
         for listener in list(self._listeners):
             listener(conn, False)

@@ -104,6 +104,7 @@ class RuntimeSupervisor:
         spec = LANGUAGES[language]
         runtime_id = f"{language}-{next(self._ids)}"
         ticket = self._admission.issue(runtime_id, language, partial(self._files, language))
+        self._pool.groups.assign(runtime_id, language)
         env = {
             **os.environ,
             "STEPHOST_HOST_ADDRESS": self._address,
@@ -125,6 +126,7 @@ class RuntimeSupervisor:
             )
         except OSError as exc:
             self._admission.withdraw(ticket)
+            self._pool.groups.withdraw(runtime_id)
             raise ProjectError(f"cannot start the {language} runtime: {exc}") from None
         runtime = ManagedRuntime(
             language=language,
@@ -195,6 +197,7 @@ class RuntimeSupervisor:
     async def _watch(self, runtime: ManagedRuntime) -> None:
         code = await runtime.process.wait()
         self._admission.withdraw(runtime.ticket)
+        self._pool.groups.withdraw(runtime.runtime_id)
         await asyncio.gather(*runtime.pumps, return_exceptions=True)
         if runtime.conn is not None:
             runtime.conn.close(f"the process exited with code {code}")

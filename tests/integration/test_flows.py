@@ -310,7 +310,9 @@ def test_runtime_crash_during_api_request_is_503_then_recovers(
     os.kill(pid, signal.SIGKILL)
     thread.join(30)
     assert result == [503]
-    assert app.get("/wait").json() == {"ok": True}  # waits for the restarted runtime
+    # Until the restarted runtime says Hello, the route answers 503 at once.
+    app.wait_for(lambda: app.health()["status"] == "ok", what="the restarted runtime")
+    assert app.get("/wait").json() == {"ok": True}
 
 
 IDEMPOTENT = {
