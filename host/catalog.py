@@ -32,6 +32,8 @@ DEFAULT_MAX_ATTEMPTS = 3
 DEFAULT_BACKOFF_MS = 1000
 DEFAULT_TIMEOUT_MS = 30_000
 DEFAULT_EVENT_CONCURRENCY = 100
+# A message's priority for a subscriber: higher is leased first (see host/bus/base.py).
+MIN_PRIORITY, MAX_PRIORITY, DEFAULT_PRIORITY = 0, 9, 0
 _ALL = STEP_TYPES
 # Every key a step config may have, and the step types that take it. A new key is one
 # line here (the parsing below reads only the keys it needs).
@@ -60,6 +62,7 @@ CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     "backoffMs": ("event", "cron"),
     "delayMs": ("event",),
     "rateLimit": ("event",),  # see host/bus/ratelimit.py
+    "priority": ("event",),  # of the messages whose emit gives none
     "infrastructure": ("event", "cron"),  # Motia: handler and queue settings
     "cron": ("cron",),
 }
@@ -115,6 +118,7 @@ class StepConfig:
     concurrency: int = 0
     delay_ms: int = 0  # each message waits this long before it is delivered to the step
     rate_limit: RateLimit | None = None
+    priority: int = DEFAULT_PRIORITY  # of a message to this step whose emit gave none
     auth: AuthSpec | None = None  # api: the credential it requires (None: open)
     # Keys the config should not have (typos, most likely), each with a "did you mean".
     config_warnings: tuple[str, ...] = ()
@@ -149,6 +153,8 @@ class StepConfig:
                 **out["settings"],
                 "delayMs": self.delay_ms,
             }
+        if self.type == "event":
+            out["settings"]["priority"] = self.priority
         return out
 
 
@@ -302,6 +308,26 @@ def _rate_limit(raw: dict[str, Any]) -> RateLimit | None:
         raise ConfigError(f"rateLimit: {exc}") from None
 
 
+def priority_problem(value: object, name: str = "priority") -> str | None:
+    """What is wrong with ``value`` as a priority (``name`` is the field), or None."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        pass
+    elif MIN_PRIORITY <= value <= MAX_PRIORITY:
+        return None
+    return (
+        f"`{name}` must be an integer from {MIN_PRIORITY} to {MAX_PRIORITY} "
+        f"(higher runs first), got {value!r}"
+    )
+
+
+def _priority(raw: dict[str, Any]) -> int:
+    value = raw.get("priority", DEFAULT_PRIORITY)
+    problem = priority_problem(value)
+    if problem:
+        raise ConfigError(problem)
+    return int(value)
+
+
 def _positive_int(raw: dict[str, Any], key: str, default: int, minimum: int = 1) -> int:
     value = raw.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -394,6 +420,7 @@ def parse_step(
             **retry,
             delay_ms=_positive_int(settings, "delayMs", 0, minimum=0),
             rate_limit=_rate_limit(raw),
+            priority=_priority(raw),
             subscribes=_str_list(raw, "subscribes", required=True),
             input_schema=_check(raw, "input", contracts),
         )
@@ -460,6 +487,8 @@ class Catalog:
     # Per topic whose subscribers wait before delivery (``delayMs``): each one's wait, in
     # the order of ``by_topic``.
     delays: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # Likewise, each subscriber's default ``priority``, for topics where one is not 0.
+    priorities: dict[str, tuple[int, ...]] = field(default_factory=dict)
     streams: dict[str, StreamReport] = field(default_factory=dict)
     notes: list[motia.Note] = field(default_factory=list)
     # Steps whose runtime group has no live connection now (``host.runtimes.groups``):
@@ -547,6 +576,11 @@ class Catalog:
             t: tuple(s.delay_ms for s in steps)
             for t, steps in self.by_topic.items()
             if any(s.delay_ms for s in steps)
+        }
+        self.priorities = {
+            t: tuple(s.priority for s in steps)
+            for t, steps in self.by_topic.items()
+            if any(s.priority != DEFAULT_PRIORITY for s in steps)
         }
 
     def strict(self) -> Catalog:

@@ -6,6 +6,12 @@ deliveries, acknowledges each on success, and on failure either schedules a
 retry, releases it untouched (its runtime died), or buries it in the
 dead-letter store. ``reclaim`` returns leases whose holder died.
 
+Priority: each delivery has one (0 to 9, ``host.catalog.MAX_PRIORITY``). Among the
+ready deliveries of a step, a lease takes the highest priority first, and the oldest
+first within a priority; a group's order comes before priority (only a group's
+oldest unfinished delivery is ready, whatever the priority of those behind it). A
+delivery keeps its priority through retries, releases and a replay from the DLQ.
+
 Faults: a write the store cannot make now (disk full, read-only, connection lost)
 raises ``host.errors.StorageError`` and changes nothing; the bus then fails the emit
 (503 to an api client), keeps a settling write (ack, retry, release, bury) and makes it
@@ -37,6 +43,8 @@ class Publication:
     # Per step (parallel to ``steps``), a further wait before its delivery is ready;
     # empty when none waits (a step's ``delayMs``).
     delays_ms: tuple[int, ...] = ()
+    # Per step (parallel to ``steps``), its delivery's priority; empty when all are 0.
+    priorities: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +63,7 @@ class Delivery:
     interruptions: int
     created_ms: int
     tracestate: str = ""
+    priority: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +93,9 @@ class QueueBackend(Protocol):
         ...
 
     async def lease(self, step: str, limit: int, lease_ms: int) -> list[Delivery]:
-        """Up to ``limit`` ready deliveries of ``step``, oldest first, each counted
-        as an attempt. Within a group id only the oldest unfinished one is ready."""
+        """Up to ``limit`` ready deliveries of ``step``, the highest priority first and
+        the oldest first within one, each counted as an attempt. Within a group id only
+        the oldest unfinished one is ready."""
         ...
 
     async def ack(self, ids: Sequence[str]) -> None:

@@ -27,10 +27,11 @@ from typing import Any
 
 import orjson
 
-from ..catalog import Catalog, StepConfig
+from ..catalog import Catalog, StepConfig, priority_problem
 from ..errors import (
     MessageTooLargeError,
     NotFoundError,
+    RequestError,
     RuntimeLostError,
     RuntimeUnavailableError,
     StorageError,
@@ -91,6 +92,7 @@ class EmittedMessage:
     trace_id: str
     emitted_by: str
     time_ms: float
+    priority: int | None = None  # as the emit gave it (None: each subscriber's default)
 
 
 def backoff_ms(step: StepConfig, attempt: int) -> int:
@@ -210,9 +212,14 @@ class EventBus:
         idempotency_key: str = "",
         delay_ms: int = 0,
         tracestate: str = "",
+        priority: int | None = None,
     ) -> EmitResult:
         """Store ``data`` for every step subscribed to ``topic``; durable on return.
-        Data over ``max_message_bytes`` is refused: it could not reach a runtime."""
+        Data over ``max_message_bytes`` is refused: it could not reach a runtime.
+        ``priority`` (0 to 9, higher first) applies to every subscriber; None leaves
+        each one its config's ``priority``."""
+        if priority is not None and (problem := priority_problem(priority)):
+            raise RequestError(f"emit on {topic!r}: {problem}", code="BAD_PRIORITY")
         if len(data) > self.max_message_bytes:
             raise MessageTooLargeError(
                 f"the data emitted on {topic!r} is {len(data)} bytes; the limit is "
@@ -234,6 +241,7 @@ class EventBus:
                 idempotency_key=idempotency_key,
                 available_ms=int(time.time() * 1000) + delay_ms if delay_ms else 0,
                 delays_ms=self.catalog.delays.get(topic, ()),
+                priorities=self._priorities(topic, steps, priority),
             )
             try:
                 duplicate = await self._publisher.submit(publication)  # wakes the subscribers
@@ -250,9 +258,19 @@ class EventBus:
                 self.depths.added(steps)
         if not duplicate:
             self.recent.append(
-                EmittedMessage(message_id, topic, data, trace_id, emitted_by, time.time() * 1000)
+                EmittedMessage(
+                    message_id, topic, data, trace_id, emitted_by, time.time() * 1000, priority
+                )
             )
         return EmitResult(message_id, duplicate, steps)
+
+    def _priorities(
+        self, topic: str, steps: tuple[str, ...], priority: int | None
+    ) -> tuple[int, ...]:
+        """Each subscriber's priority: the emit's, else its config's (empty: all 0)."""
+        if priority is None:
+            return self.catalog.priorities.get(topic, ())
+        return (priority,) * len(steps) if priority else ()
 
     async def fire_cron(self, step: StepConfig, tick_ms: int) -> bool:
         """Queue one run of a cron step for this tick, unless it already fired."""

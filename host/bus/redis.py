@@ -1,15 +1,20 @@
 """QueueBackend on Redis, for several hosts sharing one queue.
 
-Each subscribing step has a Redis stream with one consumer group (``stephost``);
-each host is a consumer in it. A delivery is a hash (``d:<id>``) and its stream
-entry carries only the id:
+Each subscribing step has a Redis stream per priority level with one consumer group
+(``stephost``); each host is a consumer in it. A delivery is a hash (``d:<id>``) and
+its stream entry carries only the id. Priority 0 is the step's stream ``s:<step>``; a
+higher level has its own (``sp:<step>:<level>``), made the first time a message of that
+level is published and listed in ``levels:<step>``. A lease reads the levels from the
+highest down, so the order within a level stays the stream's (FIFO), and every level
+keeps what a stream gives: pending entries, XAUTOCLAIM, XACK.
 
     publish  -> a hash per (message, step), then an entry on the step's stream, or a
                 place in ``delayed:<step>`` (a sorted set by due time), or behind the
                 group's head in ``g:<step>:<group>`` (a list: one group in flight)
-    lease    -> due delays moved to the stream; entries whose lease expired taken
+    lease    -> due delays moved to their stream; entries whose lease expired taken
                 over (XAUTOCLAIM: their host died; at most once a second per step);
-                then new ones read (XREADGROUP); the earliest delay read for next_due_ms
+                then new ones read (XREADGROUP), level by level from the highest; the
+                earliest delay read for next_due_ms
     ack      -> XACK + XDEL, the hash deleted; the group's next one enqueued
     retry    -> XACK + XDEL, back into ``delayed:<step>`` (retry and release act on
                 leased deliveries only: a late call from a host whose lease expired
@@ -40,18 +45,32 @@ CLAIM_EVERY_MS = 1000
 # How long a cron tick's lock is held: longer than any clock skew between hosts.
 CRON_LOCK_MS = 3600 * 1000
 
-# Shared by every script. Keys: P .. 'd:' id (a delivery), 's:' step (its stream),
-# 'delayed:' step, 'g:' #step ':' step ':' group, 'n:' step (counts of ready and
-# leased), 'dead:' step, 'dead', 'steps', 'live' (deliveries not dead), 'seq'.
+# Shared by every script. Keys: P .. 'd:' id (a delivery), 's:' step (its stream of
+# priority 0), 'sp:' #step ':' step ':' level (of a higher level), 'levels:' step (the
+# higher levels with a stream), 'delayed:' step, 'g:' #step ':' step ':' group, 'n:' step
+# (counts of ready and leased), 'dead:' step, 'dead', 'steps', 'live' (deliveries not
+# dead), 'seq'.
 _PRELUDE = """
 local P = ARGV[1]
 local GROUP = 'stephost'
 
-local function stream(step) return P .. 's:' .. step end
+local function stream(step, level)
+  level = tonumber(level) or 0
+  if level == 0 then return P .. 's:' .. step end
+  return P .. 'sp:' .. #step .. ':' .. step .. ':' .. level
+end
 local function group_key(step, grp) return P .. 'g:' .. #step .. ':' .. step .. ':' .. grp end
 
+-- The step's priority levels that have a stream, highest first.
+local function levels(step)
+  local out = redis.call('ZREVRANGE', P .. 'levels:' .. step, 0, -1)
+  out[#out + 1] = '0'
+  return out
+end
+
 local function to_stream(id, step)
-  local entry = redis.call('XADD', stream(step), '*', 'd', id)
+  local level = redis.call('HGET', P .. 'd:' .. id, 'priority')
+  local entry = redis.call('XADD', stream(step, level), '*', 'd', id)
   redis.call('HSET', P .. 'd:' .. id, 'status', 'ready', 'entry', entry)
   redis.call('HINCRBY', P .. 'n:' .. step, 'ready', 1)
 end
@@ -76,9 +95,12 @@ local function enqueue(id, step, grp, available, now)
   push(id, step, available, now)
 end
 
-local function new_step(step)
+local function new_step(step, level)
   if redis.call('SADD', P .. 'steps', step) == 1 then
     pcall(redis.call, 'XGROUP', 'CREATE', stream(step), GROUP, '0', 'MKSTREAM')
+  end
+  if level ~= 0 and redis.call('ZADD', P .. 'levels:' .. step, level, level) == 1 then
+    pcall(redis.call, 'XGROUP', 'CREATE', stream(step, level), GROUP, '0', 'MKSTREAM')
   end
 end
 
@@ -96,10 +118,11 @@ end
 
 -- A leased delivery leaves its stream; its step and group, or nil when not leased.
 local function unlease(id)
-  local f = redis.call('HMGET', P .. 'd:' .. id, 'status', 'step', 'entry', 'group_id')
+  local f = redis.call('HMGET', P .. 'd:' .. id, 'status', 'step', 'entry', 'group_id',
+    'priority')
   if f[1] ~= 'leased' then return nil end
-  redis.call('XACK', stream(f[2]), GROUP, f[3])
-  redis.call('XDEL', stream(f[2]), f[3])
+  redis.call('XACK', stream(f[2], f[5]), GROUP, f[3])
+  redis.call('XDEL', stream(f[2], f[5]), f[3])
   redis.call('HINCRBY', P .. 'n:' .. f[2], 'leased', -1)
   return f[2], f[4]
 end
@@ -107,10 +130,11 @@ end
 -- A delivery that is not dead leaves wherever it waits (ack and bury take any);
 -- its step and group, or nil when there is no such delivery.
 local function detach(id)
-  local f = redis.call('HMGET', P .. 'd:' .. id, 'status', 'step', 'entry', 'group_id')
+  local f = redis.call('HMGET', P .. 'd:' .. id, 'status', 'step', 'entry', 'group_id',
+    'priority')
   if f[1] == 'leased' then return unlease(id) end
   if f[1] == 'ready' then
-    redis.call('XDEL', stream(f[2]), f[3])
+    redis.call('XDEL', stream(f[2], f[5]), f[3])
     redis.call('HINCRBY', P .. 'n:' .. f[2], 'ready', -1)
   elseif f[1] == 'waiting' then
     redis.call('HINCRBY', P .. 'n:' .. f[2], 'ready', -1)
@@ -125,7 +149,7 @@ end
 
 # ARGV: prefix, now, window_ms, count, then per publication: message_id, topic, trigger,
 # data, traceparent, tracestate, group_id, idempotency_key, available_ms, nsteps,
-# then (step, delay_ms) per step. Returns 1 per duplicate publication, else 0.
+# then (step, delay_ms, priority) per step. Returns 1 per duplicate publication, else 0.
 _PUBLISH = """
 local now, window, count = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local i, out = 5, {}
@@ -145,18 +169,19 @@ for n = 1, count do
     out[n] = 0
     if available == 0 then available = now end
     for s = 1, nsteps do
-      local step, delay = ARGV[i + 2 * (s - 1)], tonumber(ARGV[i + 2 * (s - 1) + 1])
-      new_step(step)
+      local at = i + 3 * (s - 1)
+      local step, delay, level = ARGV[at], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
+      new_step(step, level)
       local id = redis.call('INCR', P .. 'seq')
       redis.call('HSET', P .. 'd:' .. id, 'message_id', mid, 'step', step, 'topic', topic,
         'trigger', trigger, 'data', data, 'traceparent', tp, 'tracestate', ts,
         'group_id', grp, 'attempts', 0, 'interruptions', 0, 'created_ms', now,
-        'available', available + delay)
+        'available', available + delay, 'priority', level)
       redis.call('INCR', P .. 'live')
       enqueue(tostring(id), step, grp, available + delay, now)
     end
   end
-  i = i + 2 * nsteps
+  i = i + 3 * nsteps
 end
 return out
 """
@@ -172,6 +197,7 @@ _FIELDS = (
     "interruptions",
     "created_ms",
     "tracestate",
+    "priority",
 )
 
 # ARGV: prefix, step, limit, lease_ms, now, consumer, claim ('1': take over expired
@@ -186,8 +212,8 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0
   redis.call('ZREM', delayed, id)
   if redis.call('HGET', P .. 'd:' .. id, 'status') == 'delayed' then to_stream(id, step) end
 end
-local out = {''}
-local function take(entry, id, claimed)
+local out, taken = {''}, 0
+local function take(key, entry, id, claimed)
   local h = P .. 'd:' .. id
   local status = redis.call('HGET', h, 'status')
   if claimed then
@@ -195,8 +221,8 @@ local function take(entry, id, claimed)
     redis.call('HINCRBY', h, 'interruptions', 1)
   else
     if status ~= 'ready' then
-      redis.call('XACK', stream(step), GROUP, entry)
-      redis.call('XDEL', stream(step), entry)
+      redis.call('XACK', key, GROUP, entry)
+      redis.call('XDEL', key, entry)
       return
     end
     redis.call('HINCRBY', h, 'attempts', 1)
@@ -204,24 +230,31 @@ local function take(entry, id, claimed)
     redis.call('HINCRBY', P .. 'n:' .. step, 'ready', -1)
     redis.call('HINCRBY', P .. 'n:' .. step, 'leased', 1)
   end
+  taken = taken + 1
   out[#out + 1] = id
   local f = redis.call('HMGET', h, 'message_id', 'topic', 'trigger', 'data', 'traceparent',
-    'group_id', 'attempts', 'interruptions', 'created_ms', 'tracestate')
-  for _, v in ipairs(f) do out[#out + 1] = v end
+    'group_id', 'attempts', 'interruptions', 'created_ms', 'tracestate', 'priority')
+  for n = 1, 11 do out[#out + 1] = f[n] end
 end
+local all = levels(step)
 if ARGV[7] == '1' then
-  local claimed = redis.call('XAUTOCLAIM', stream(step), GROUP, consumer, lease_ms, '0-0',
-    'COUNT', limit)
-  for _, e in ipairs(claimed[2]) do
-    if e[2] then take(e[1], e[2][2], true) end
+  for _, level in ipairs(all) do
+    if taken >= limit then break end
+    local key = stream(step, level)
+    local claimed = redis.call('XAUTOCLAIM', key, GROUP, consumer, lease_ms, '0-0',
+      'COUNT', limit - taken)
+    for _, e in ipairs(claimed[2]) do
+      if e[2] then take(key, e[1], e[2][2], true) end
+    end
   end
 end
-local room = limit - math.floor((#out - 1) / 11)
-if room > 0 then
-  local read = redis.call('XREADGROUP', 'GROUP', GROUP, consumer, 'COUNT', room,
-    'STREAMS', stream(step), '>')
+for _, level in ipairs(all) do
+  if taken >= limit then break end
+  local key = stream(step, level)
+  local read = redis.call('XREADGROUP', 'GROUP', GROUP, consumer, 'COUNT', limit - taken,
+    'STREAMS', key, '>')
   if read then
-    for _, e in ipairs(read[1][2]) do take(e[1], e[2][2], false) end
+    for _, e in ipairs(read[1][2]) do take(key, e[1], e[2][2], false) end
   end
 end
 local due = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
@@ -279,19 +312,22 @@ group_done(id, step, grp, now)
 _RECLAIM = """
 local consumer, count = ARGV[2], 0
 for _, step in ipairs(redis.call('SMEMBERS', P .. 'steps')) do
-  local pending = redis.call('XPENDING', stream(step), GROUP, '-', '+', 100000, consumer)
-  for _, p in ipairs(pending) do
-    local entry = redis.call('XRANGE', stream(step), p[1], p[1])
-    if entry[1] then
-      local id = entry[1][2][2]
-      if unlease(id) then
-        redis.call('HINCRBY', P .. 'd:' .. id, 'attempts', -1)
-        redis.call('HINCRBY', P .. 'd:' .. id, 'interruptions', 1)
-        to_stream(id, step)
-        count = count + 1
+  for _, level in ipairs(levels(step)) do
+    local key = stream(step, level)
+    local pending = redis.call('XPENDING', key, GROUP, '-', '+', 100000, consumer)
+    for _, p in ipairs(pending) do
+      local entry = redis.call('XRANGE', key, p[1], p[1])
+      if entry[1] then
+        local id = entry[1][2][2]
+        if unlease(id) then
+          redis.call('HINCRBY', P .. 'd:' .. id, 'attempts', -1)
+          redis.call('HINCRBY', P .. 'd:' .. id, 'interruptions', 1)
+          to_stream(id, step)
+          count = count + 1
+        end
+      else
+        redis.call('XACK', key, GROUP, p[1])
       end
-    else
-      redis.call('XACK', stream(step), GROUP, p[1])
     end
   end
 end
@@ -352,7 +388,7 @@ local last = P .. 'cron-last:' .. step
 if tonumber(redis.call('GET', last) or -1) >= tick then return 0 end
 redis.call('SET', last, ARGV[3])
 local now = tonumber(ARGV[5])
-new_step(step)
+new_step(step, 0)
 local id = redis.call('INCR', P .. 'seq')
 redis.call('HSET', P .. 'd:' .. id, 'message_id', ARGV[6], 'step', step, 'topic', ARGV[7],
   'trigger', 'cron', 'data', ARGV[8], 'traceparent', ARGV[9], 'tracestate', ARGV[10],
@@ -430,8 +466,9 @@ class RedisQueue:
                 len(pub.steps),
             ]
             delays = pub.delays_ms or (0,) * len(pub.steps)
-            for step, delay in zip(pub.steps, delays, strict=True):
-                args += [step, delay]
+            priorities = pub.priorities or (0,) * len(pub.steps)
+            for step, delay, priority in zip(pub.steps, delays, priorities, strict=True):
+                args += [step, delay, priority]
         result = await self._publish(args=args)
         return [bool(flag) for flag in result]
 
@@ -462,10 +499,11 @@ class RedisQueue:
                 interruptions=int(row[8]),
                 created_ms=int(row[9]),
                 tracestate=_text(row[10]),
+                priority=int(row[11] or 0),
             )
             for row in (flat[i : i + width] for i in range(0, len(flat), width))
         ]
-        deliveries.sort(key=lambda d: int(d.id))
+        deliveries.sort(key=lambda d: (-d.priority, int(d.id)))
         return deliveries
 
     @unavailable("acknowledging deliveries")

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     data BLOB NOT NULL,
     traceparent TEXT NOT NULL,
     tracestate TEXT NOT NULL DEFAULT '',
+    priority INTEGER NOT NULL DEFAULT 0,
     group_id TEXT,
     status INTEGER NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
@@ -39,7 +40,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
     last_error BLOB,
     dead_ms INTEGER
 );
-CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (step, status, id);
 CREATE INDEX IF NOT EXISTS deliveries_live ON deliveries (id) WHERE status < 2;
 CREATE INDEX IF NOT EXISTS deliveries_group ON deliveries (step, group_id, id)
     WHERE group_id IS NOT NULL;
@@ -56,21 +56,33 @@ CREATE TABLE IF NOT EXISTS cron_ticks (
 """
 
 # Columns added after the first release, for queue files that predate them.
-_ADDED_COLUMNS = {"tracestate": "tracestate TEXT NOT NULL DEFAULT ''"}
+_ADDED_COLUMNS = {
+    "tracestate": "tracestate TEXT NOT NULL DEFAULT ''",
+    "priority": "priority INTEGER NOT NULL DEFAULT 0",
+}
+# Indexes on added columns: made once the columns are there. The lease reads a step's
+# ready deliveries in this index's order (the one before priority is dropped).
+_ADDED_INDEXES = """
+DROP INDEX IF EXISTS deliveries_ready;
+CREATE INDEX IF NOT EXISTS deliveries_ready_by_priority
+    ON deliveries (step, status, priority DESC, id);
+"""
 
 _INSERT = (
     "INSERT INTO deliveries (message_id, step, topic, trigger, data, traceparent, tracestate, "
-    "group_id, status, available_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+    "group_id, status, available_ms, created_ms, priority) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
 )
 # A delivery leased as it is stored (its step's worker had a free slot): attempt 1.
 _INSERT_LEASED = (
     "INSERT INTO deliveries (message_id, step, topic, trigger, data, traceparent, tracestate, "
-    "status, attempts, available_ms, lease_until_ms, created_ms) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?)"
+    "status, attempts, available_ms, lease_until_ms, created_ms, priority) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)"
 )
 
 # Within a group only the oldest unfinished delivery may be leased, so a group's
-# messages run one at a time and in order, retries included.
+# messages run one at a time and in order, retries included; among the others, the
+# highest priority first, the oldest first within a priority.
 _LEASE = """
 UPDATE deliveries SET status = 1, attempts = attempts + 1, lease_until_ms = :until
 WHERE id IN (
@@ -80,9 +92,9 @@ WHERE id IN (
           SELECT 1 FROM deliveries e
           WHERE e.step = d.step AND e.group_id = d.group_id AND e.status IN (0, 1)
             AND e.id < d.id))
-    ORDER BY d.id LIMIT :limit)
+    ORDER BY d.priority DESC, d.id LIMIT :limit)
 RETURNING id, message_id, topic, trigger, data, traceparent, group_id, attempts,
-          interruptions, created_ms, tracestate
+          interruptions, created_ms, tracestate, priority
 """
 
 _DEAD_COLUMNS = (
@@ -119,6 +131,7 @@ class SqliteQueue:
         for column, definition in _ADDED_COLUMNS.items():
             if column not in columns:
                 self._db.execute(f"ALTER TABLE deliveries ADD COLUMN {definition}")
+        self._db.executescript(_ADDED_INDEXES)
 
     @writes("storing emitted messages")
     async def publish(self, batch: Sequence[Publication], dedup_window_ms: int) -> list[bool]:
@@ -156,8 +169,9 @@ class SqliteQueue:
                 available = pub.available_ms or now
                 group = pub.group_id or None
                 delays = pub.delays_ms or (0,) * len(pub.steps)
+                priorities = pub.priorities or (0,) * len(pub.steps)
                 queued = []
-                for step, delay in zip(pub.steps, delays, strict=True):
+                for step, delay, priority in zip(pub.steps, delays, priorities, strict=True):
                     ready = available + delay <= now and group is None
                     lease_ms = take(step) if take is not None and ready else None
                     if lease_ms is None:
@@ -173,6 +187,7 @@ class SqliteQueue:
                                 group,
                                 available + delay,
                                 now,
+                                priority,
                             )
                         )
                         continue
@@ -189,6 +204,7 @@ class SqliteQueue:
                             now,
                             now + lease_ms,
                             now,
+                            priority,
                         ),
                     )
                     leased.append(
@@ -205,6 +221,7 @@ class SqliteQueue:
                             interruptions=0,
                             created_ms=now,
                             tracestate=pub.tracestate,
+                            priority=priority,
                         )
                     )
                 if queued:
@@ -233,7 +250,7 @@ class SqliteQueue:
         rows = self._db.execute(
             _LEASE, {"step": step, "now": now, "until": now + lease_ms, "limit": limit}
         ).fetchall()
-        rows.sort(key=lambda r: r[0])
+        rows.sort(key=lambda r: (-r[11], r[0]))
         return [
             Delivery(
                 id=str(r[0]),
@@ -248,6 +265,7 @@ class SqliteQueue:
                 interruptions=r[8],
                 created_ms=r[9],
                 tracestate=r[10],
+                priority=r[11],
             )
             for r in rows
         ]
@@ -388,6 +406,7 @@ class SqliteQueue:
                     None,
                     now,
                     now,
+                    0,
                 ),
             )
             return True

@@ -188,6 +188,7 @@ def build_admin(host: HostView) -> FastAPI:
             group_id=body.groupId,
             idempotency_key=body.idempotencyKey,
             delay_ms=body.delayMs,
+            priority=body.priority,
         )
         return _json(
             {
@@ -239,6 +240,7 @@ def build_admin(host: HostView) -> FastAPI:
                         "traceId": m.trace_id,
                         "emittedBy": m.emitted_by,
                         "timeMs": m.time_ms,
+                        "priority": m.priority,
                     }
                     for m in found
                 ]

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..http.bounds import MAX_DELAY_MS, MAX_IDS, MAX_NAME
+from ..http.bounds import MAX_DELAY_MS, MAX_IDS, MAX_NAME, Priority
 from ..model import Failure
 
 JsonValue = Any
@@ -109,6 +109,7 @@ class EmitRequest(Model):
     groupId: str = Field(default="", max_length=MAX_NAME)
     idempotencyKey: str = Field(default="", max_length=MAX_NAME)
     delayMs: int = Field(default=0, ge=0, le=MAX_DELAY_MS, description="at most 30 days")
+    priority: Priority = None
 
 
 class EmitResult(Model):
@@ -167,6 +168,7 @@ class Message(Model):
     traceId: str
     emittedBy: str
     timeMs: float
+    priority: int | None = None
 
 
 class Messages(Model):

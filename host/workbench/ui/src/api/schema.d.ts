@@ -742,6 +742,11 @@ export interface components {
              * @default
              */
             idempotencyKey: string;
+            /**
+             * Priority
+             * @description 0 to 9, higher first; omitted: each subscriber's config `priority` (default 0)
+             */
+            priority?: number | null;
             /** Topic */
             topic: string;
         };
@@ -954,6 +959,8 @@ export interface components {
             emittedBy: string;
             /** Messageid */
             messageId: string;
+            /** Priority */
+            priority?: number | null;
             /** Timems */
             timeMs: number;
             /** Topic */
