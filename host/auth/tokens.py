@@ -5,6 +5,9 @@ step says so) the audience, issuer and scopes; ``leeway`` forgives clock skew on
 ``exp``/``nbf``/``iat``. Keys from a JWKS are fetched on a worker thread (PyJWT's client
 is blocking), picked by the token's ``kid``, and kept for ``JWKS_LIFESPAN_S``; an
 unknown ``kid`` refetches at most once per ``JWKS_COOLDOWN_S``.
+
+PyJWT and cryptography are imported by the first verifier (a project with no JWT step
+never pays their start-up time and memory).
 """
 
 from __future__ import annotations
@@ -13,13 +16,12 @@ import asyncio
 import os
 import time
 from pathlib import Path
-from typing import Any
-
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from typing import TYPE_CHECKING, Any
 
 from .config import JwtAuth
+
+if TYPE_CHECKING:
+    import jwt
 
 JWKS_LIFESPAN_S = 300.0
 JWKS_COOLDOWN_S = 10.0
@@ -43,6 +45,8 @@ class JwtVerifier:
     """Checks the tokens of one step's `auth`."""
 
     def __init__(self, spec: JwtAuth, project: Path) -> None:
+        import jwt
+
         self._spec = spec
         self._key: Any = None
         self._jwks: jwt.PyJWKClient | None = None
@@ -67,6 +71,8 @@ class JwtVerifier:
 
     async def verify(self, token: str) -> dict[str, Any]:
         """The token's claims; TokenRejected says why it is not accepted."""
+        import jwt
+
         spec = self._spec
         key = self._key if self._jwks is None else await self._jwks_key(token)
         try:
@@ -91,6 +97,8 @@ class JwtVerifier:
         return claims
 
     async def _jwks_key(self, token: str) -> Any:
+        import jwt
+
         assert self._jwks is not None
         try:
             kid = jwt.get_unverified_header(token).get("kid")
@@ -117,6 +125,9 @@ class JwtVerifier:
 
 
 def _key_file(path: Path, spec: JwtAuth) -> Any:
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
     try:
         content = path.read_bytes()
     except OSError as exc:
