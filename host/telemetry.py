@@ -24,7 +24,19 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol, TextIO
 
 import orjson
-import structlog
+
+# structlog imports Rich, when it is installed (typer brings it), for the tracebacks of
+# its console renderer: a fifth of the host's imports before it can launch the runtimes,
+# and ~6 MB. The host prints stacks itself (``lift_stacks``), so structlog is imported
+# as if Rich were absent; Rich stays importable for anything else.
+_hide_rich = "rich" not in sys.modules
+if _hide_rich:
+    sys.modules["rich"] = None  # type: ignore[assignment]
+try:
+    import structlog
+finally:
+    if _hide_rich:
+        del sys.modules["rich"]
 
 LEVELS = {"debug": 10, "info": 20, "warn": 30, "warning": 30, "error": 40}
 # Default bounds of the in-memory store the Workbench reads (settings `retention`).
