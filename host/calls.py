@@ -72,6 +72,7 @@ class HostCalls:
             idempotency_key=call.idempotency_key,
             delay_ms=call.delay_ms,
             tracestate=invocation.tracestate,
+            priority=call.priority,
         )
         return EmitReceipt(result.message_id, result.duplicate)
 

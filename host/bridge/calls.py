@@ -33,6 +33,7 @@ class EmitCall:
     group_id: str = ""
     idempotency_key: str = ""
     delay_ms: int = 0
+    priority: int | None = None  # None: each subscriber's config ``priority``
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +199,7 @@ async def _emit(
         request.group_id,
         request.idempotency_key,
         request.delay_ms,
+        request.priority if request.HasField("priority") else None,
     )
     receipt = await services.emit(invocation, call)
     return calls_pb2.EmitResponse(message_id=receipt.message_id, duplicate=receipt.duplicate)

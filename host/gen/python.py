@@ -190,7 +190,7 @@ class _Generator:
     def _context(self, step: StepTypes, name: str, variant: str, sync: bool) -> str:
         prefix = "" if sync else "async "
         options = "*, group_id: str | None = None, idempotency_key: str | None = None, " + (
-            "delay_ms: int = 0"
+            "delay_ms: int = 0, priority: int | None = None"
         )
         kind = "Sync" if sync else ""
         head = (

@@ -24,6 +24,9 @@ from stephost.types import StateItem, StreamItem
 
 T = TypeVar("T")
 
+# A message's priority (the host checks the same bounds): higher is taken first.
+MIN_PRIORITY, MAX_PRIORITY = 0, 9
+
 
 class HostLink(Protocol):
     """The calls a context makes into the host; implemented by the bridge."""
@@ -36,6 +39,7 @@ class HostLink(Protocol):
         group_id: str,
         idempotency_key: str,
         delay_ms: int,
+        priority: int | None = None,
     ) -> str: ...
 
     async def state_get(self, invocation_id: int, group: str, key: str) -> Any: ...
@@ -267,17 +271,29 @@ class Context:
         group_id: str | None = None,
         idempotency_key: str | None = None,
         delay_ms: int = 0,
+        priority: int | None = None,
     ) -> str:
         """Publish ``data`` on ``topic``; returns once the message is durable.
 
         ``group_id`` orders delivery within a group, ``idempotency_key`` drops a
-        repeat within the dedup window, ``delay_ms`` defers delivery. Returns the
-        message id. Motia's form works too: ``emit({"topic", "data", "messageGroupId"})``.
+        repeat within the dedup window, ``delay_ms`` defers delivery, ``priority``
+        (0 to 9, higher first; None: each subscriber's config ``priority``) chooses
+        which ready message a subscriber takes first. Returns the message id.
+        Motia's form works too: ``emit({"topic", "data", "messageGroupId"})``.
         """
+        if priority is not None and (
+            isinstance(priority, bool)
+            or not isinstance(priority, int)
+            or not MIN_PRIORITY <= priority <= MAX_PRIORITY
+        ):
+            raise ValueError(
+                f"emit: `priority` must be an integer from {MIN_PRIORITY} to {MAX_PRIORITY} "
+                f"(higher runs first), got {priority!r}"
+            )
         if isinstance(topic, Mapping):
             topic, data, group_id = motia.emit_args(topic)
         return await self._link.emit(
-            self._id, topic, data, group_id or "", idempotency_key or "", delay_ms
+            self._id, topic, data, group_id or "", idempotency_key or "", delay_ms, priority
         )
 
 
@@ -398,10 +414,16 @@ class SyncContext:
         group_id: str | None = None,
         idempotency_key: str | None = None,
         delay_ms: int = 0,
+        priority: int | None = None,
     ) -> str:
         """Publish ``data`` on ``topic``; returns once the message is durable."""
         return self._block.run(
             self._ctx.emit(
-                topic, data, group_id=group_id, idempotency_key=idempotency_key, delay_ms=delay_ms
+                topic,
+                data,
+                group_id=group_id,
+                idempotency_key=idempotency_key,
+                delay_ms=delay_ms,
+                priority=priority,
             )
         )

@@ -183,6 +183,23 @@ def test_emit_is_durable_and_captured(app: StephostApp) -> None:
     assert mine[0]["emittedBy"] == "KitchenSink"
 
 
+def test_emit_carries_its_priority_and_a_bad_one_fails_naming_it(app: StephostApp) -> None:
+    sent = {}
+    for priority in (9, 0, None):  # 0 given and none given stay apart
+        body = {"action": "emit_priority", "data": {"p": priority}, "priority": priority}
+        response = app.post("/ks/x", json=body)
+        assert response.status_code == 200, response.text
+        sent[response.json()["messageId"]] = priority
+    messages = app.get("/_stephost/messages", params={"topic": "ks.out"}).json()["items"]
+    assert {m["messageId"]: m["priority"] for m in messages if m["messageId"] in sent} == sent
+    for bad in (10, -1, 2.5, "high", True):
+        body = {"action": "emit_priority", "data": {}, "priority": bad}
+        response = app.post("/ks/x", json=body)
+        assert response.status_code == 500, (bad, response.text)
+        message = response.json()["error"]["message"]
+        assert "`priority` must be an integer from 0 to 9" in message, (bad, message)
+
+
 def test_emit_outside_emits_fails_in_the_handler(app: StephostApp) -> None:
     body = app.post("/ks/x", json={"action": "emit_undeclared"}).json()
     assert body["code"] == "EMIT_NOT_ALLOWED"

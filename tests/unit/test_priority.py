@@ -14,6 +14,8 @@ from stephost_host.bus.base import Delivery, QueueBackend
 from stephost_host.bus.sqlite import SqliteQueue
 from stephost_host.catalog import Catalog, ConfigError, StepReport, parse_step
 from tests.unit import test_queue
+from tests.unit.test_bridge import host, invocation, runtime, step
+from tests.unit.test_bridge import run as run_async
 from tests.unit.test_queue import Opener, pub, run
 
 # The backends under test, as test_queue opens them.
@@ -214,3 +216,28 @@ def test_a_steps_default_priority_is_checked_and_indexed_per_topic() -> None:
     ]
     catalog = Catalog.build(reports, [])
     assert catalog.priorities == {"t": (5, 0)}
+
+
+def test_the_host_checks_an_emits_priority_whatever_the_runtime_sent(tmp_path: Path) -> None:
+    """A runtime that skipped its SDK's check (a fake one, over real gRPC) is refused by
+    the host with BAD_PRIORITY; unset and an explicit 0 stay apart on the wire."""
+
+    async def go() -> None:
+        async with host(tmp_path) as (pool, door, bus):
+            fake = await runtime(door, pool, steps=["Emitter"])
+            emitter = step("Emitter", emits=frozenset({"done"}))
+            call = asyncio.create_task(pool.invoke(invocation(emitter)))
+            n = (await fake.next_invocation()).id
+            refused = await fake.call(n, "emit", topic="done", data=b"{}", priority=12)
+            assert refused["error"] == {
+                "code": "BAD_PRIORITY",
+                "message": "emit on 'done': `priority` must be an integer from 0 to 9 "
+                "(higher runs first), got 12",
+            }
+            for priority in (0, 9, None):
+                await fake.call(n, "emit", topic="done", data=b"{}", priority=priority)
+            assert [m.priority for m in bus.recent] == [0, 9, None]
+            await fake.answer(n)
+            await call
+
+    run_async(go)

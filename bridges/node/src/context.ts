@@ -20,6 +20,10 @@ import type {
 } from './sdk.ts'
 import type { TypedCodec } from './typed.ts'
 
+/** A message's priority (the host checks the same bounds): higher is taken first. */
+const MIN_PRIORITY = 0
+const MAX_PRIORITY = 9
+
 class HostState implements State {
   constructor(
     private readonly link: HostLink,
@@ -149,11 +153,22 @@ export class InvocationContext implements Context {
       : this.#emit({ topic, data, options })
 
   #emit({ topic, data, options }: { topic: string; data: unknown; options: EmitOptions | undefined }): Promise<string> {
+    const priority = options?.priority
+    if (priority != null && !(Number.isInteger(priority) && priority >= MIN_PRIORITY && priority <= MAX_PRIORITY)) {
+      return Promise.reject(new TypeError(
+        `emit: \`priority\` must be an integer from ${MIN_PRIORITY} to ${MAX_PRIORITY} (higher runs first), got ${JSON.stringify(priority)}`,
+      ))
+    }
     return this.#link.emit(
       this.#id,
       topic,
       this.#codec === undefined ? (data ?? null) : this.#codec.encode(topic, data),
-      { groupId: options?.groupId ?? '', idempotencyKey: options?.idempotencyKey ?? '', delayMs: options?.delayMs ?? 0 },
+      {
+        groupId: options?.groupId ?? '',
+        idempotencyKey: options?.idempotencyKey ?? '',
+        delayMs: options?.delayMs ?? 0,
+        ...(priority == null ? {} : { priority }),
+      },
     )
   }
 

@@ -30,6 +30,8 @@ export interface EmitRequest {
   groupId: string
   idempotencyKey: string
   delayMs: number
+  /** Unset: each subscriber's config `priority`. */
+  priority?: number
 }
 
 /** The calls a context makes into the host; the bridge's connection implements them. */

@@ -51,6 +51,11 @@ export interface EmitOptions {
   idempotencyKey?: string
   /** Deliver no sooner than this many milliseconds from now. */
   delayMs?: number
+  /**
+   * 0 to 9: a subscriber takes its ready messages of a higher priority first (FIFO within
+   * one). Unset: each subscriber's config `priority` (default 0).
+   */
+  priority?: number
 }
 
 /** One entry of `ctx.state.list(group)`. */
@@ -231,6 +236,8 @@ export interface EventConfig extends BaseConfig {
   backoffMs?: number
   /** At most `limit` runs per `periodMs`; with `key` (a field of the data), per value of it. */
   rateLimit?: { limit: number; periodMs: number; key?: string }
+  /** 0 to 9 (higher first): the priority of messages whose emit gives none (default 0). */
+  priority?: number
 }
 
 export interface CronConfig extends BaseConfig {

@@ -72,6 +72,7 @@ export interface EmitOptions {
   groupId?: string
   idempotencyKey?: string
   delayMs?: number
+  priority?: number
 }
 
 export interface EmitResult {

@@ -245,6 +245,7 @@ class HostConnection:
         group_id: str,
         idempotency_key: str,
         delay_ms: int,
+        priority: int | None = None,
     ) -> str:
         reply = await self._request(
             invocation_id,
@@ -254,6 +255,7 @@ class HostConnection:
                 group_id=group_id,
                 idempotency_key=idempotency_key,
                 delay_ms=delay_ms,
+                priority=priority,
             ),
         )
         return reply.emit.message_id

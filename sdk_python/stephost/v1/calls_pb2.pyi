@@ -70,18 +70,20 @@ class HostCallReply(_message.Message):
     def __init__(self, call_id: _Optional[int] = ..., emit: _Optional[_Union[EmitResponse, _Mapping]] = ..., state_get: _Optional[_Union[StateGetResponse, _Mapping]] = ..., state_set: _Optional[_Union[StateSetResponse, _Mapping]] = ..., state_delete: _Optional[_Union[StateDeleteResponse, _Mapping]] = ..., state_list: _Optional[_Union[StateListResponse, _Mapping]] = ..., state_clear: _Optional[_Union[StateClearResponse, _Mapping]] = ..., stream_set: _Optional[_Union[StreamSetResponse, _Mapping]] = ..., stream_delete: _Optional[_Union[StreamDeleteResponse, _Mapping]] = ..., stream_send: _Optional[_Union[StreamSendResponse, _Mapping]] = ..., stream_get: _Optional[_Union[StreamGetResponse, _Mapping]] = ..., stream_list: _Optional[_Union[StreamListResponse, _Mapping]] = ..., error: _Optional[_Union[_error_pb2.StepError, _Mapping]] = ...) -> None: ...
 
 class EmitRequest(_message.Message):
-    __slots__ = ("topic", "data", "group_id", "idempotency_key", "delay_ms")
+    __slots__ = ("topic", "data", "group_id", "idempotency_key", "delay_ms", "priority")
     TOPIC_FIELD_NUMBER: _ClassVar[int]
     DATA_FIELD_NUMBER: _ClassVar[int]
     GROUP_ID_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     DELAY_MS_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
     topic: str
     data: bytes
     group_id: str
     idempotency_key: str
     delay_ms: int
-    def __init__(self, topic: _Optional[str] = ..., data: _Optional[bytes] = ..., group_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., delay_ms: _Optional[int] = ...) -> None: ...
+    priority: int
+    def __init__(self, topic: _Optional[str] = ..., data: _Optional[bytes] = ..., group_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., delay_ms: _Optional[int] = ..., priority: _Optional[int] = ...) -> None: ...
 
 class EmitResponse(_message.Message):
     __slots__ = ("message_id", "duplicate")

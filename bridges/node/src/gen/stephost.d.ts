@@ -353,6 +353,9 @@ export namespace stephost {
             /** EmitRequest delayMs. */
             delayMs: (number|Long);
 
+            /** EmitRequest priority. */
+            priority?: (number|null);
+
             /**
              * Encodes the specified EmitRequest message. Does not implicitly {@link stephost.v1.EmitRequest.verify|verify} messages.
              * @param message EmitRequest message or plain object to encode
@@ -391,6 +394,9 @@ export namespace stephost {
 
                 /** EmitRequest delayMs */
                 delayMs?: (number|Long|null);
+
+                /** EmitRequest priority */
+                priority?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -459,6 +459,15 @@ export const stephost = $root.stephost = (() => {
             EmitRequest.prototype.groupId = "";
             EmitRequest.prototype.idempotencyKey = "";
             EmitRequest.prototype.delayMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+            EmitRequest.prototype.priority = null;
+
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(EmitRequest.prototype, "_priority", {
+                get: $util.oneOfGetter($oneOfFields = ["priority"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
 
             EmitRequest.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -477,6 +486,8 @@ export const stephost = $root.stephost = (() => {
                     writer.uint32(34).string(message.idempotencyKey);
                 if (message.delayMs != null && $Object.hasOwnProperty.call(message, "delayMs") && (typeof message.delayMs === "object" ? message.delayMs.low || message.delayMs.high : message.delayMs !== 0))
                     writer.uint32(40).uint64(message.delayMs);
+                if (message.priority != null && $Object.hasOwnProperty.call(message, "priority"))
+                    writer.uint32(48).uint32(message.priority);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -553,6 +564,13 @@ export const stephost = $root.stephost = (() => {
                                 message.delayMs = value;
                             else
                                 delete message.delayMs;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            message.priority = reader.uint32();
+                            message._priority = "priority";
                             continue;
                         }
                     }

@@ -23,6 +23,9 @@ module Stephost
     attr_reader :step, :trace_id, :trace_state, :attempt, :state, :streams, :logger, :auth
     alias traceId trace_id # Motia's spelling
 
+    # A message's priority (the host checks the same bounds): higher is taken first.
+    PRIORITIES = (0..9)
+
     # Set by the runtime when the host cancels the invocation; read by the handler.
     class Cancellation
       def initialize
@@ -74,11 +77,17 @@ module Stephost
     # that `stephost gen` generated, sent in its proto3 JSON form; a message must
     # be of the type the step declares for the topic. `group_id` orders delivery
     # within a group, `idempotency_key` drops a repeat within the dedup window,
-    # `delay_ms` defers delivery. Motia's form works too: `emit({ topic:, data: })`.
-    def emit(topic, data = nil, group_id: nil, idempotency_key: nil, delay_ms: 0)
+    # `delay_ms` defers delivery, `priority` (0 to 9, higher first; nil: each
+    # subscriber's config `priority`) chooses which ready message a subscriber takes
+    # first. Motia's form works too: `emit({ topic:, data: })`.
+    def emit(topic, data = nil, group_id: nil, idempotency_key: nil, delay_ms: 0, priority: nil)
       topic, data, group_id = Motia.emit_args(topic) if topic.is_a?(Hash)
       unless delay_ms.is_a?(Integer) && delay_ms >= 0
         raise ArgumentError, "emit: delay_ms must be a whole number >= 0, got #{delay_ms.inspect}"
+      end
+      unless priority.nil? || (priority.is_a?(Integer) && PRIORITIES.cover?(priority))
+        raise ArgumentError, "emit: `priority` must be an integer from #{PRIORITIES.min} to " \
+                             "#{PRIORITIES.max} (higher runs first), got #{priority.inspect}"
       end
 
       declared = @emit_types[topic.to_s] unless @emit_types.empty?
@@ -87,7 +96,7 @@ module Stephost
       @link.emit(@id, Context.text('emit', 'topic', topic), data,
                  group_id.nil? ? '' : Context.text('emit', 'group_id', group_id),
                  idempotency_key.nil? ? '' : Context.text('emit', 'idempotency_key', idempotency_key),
-                 delay_ms)
+                 delay_ms, priority)
     end
 
     # A String argument (Symbols are accepted), or an ArgumentError naming it.

@@ -61,7 +61,7 @@ class AuditOrderContext(Protocol):
     def cancelled(self) -> bool: ...
 
     async def emit(
-        self, topic: Literal['order.flagged'], data: ShopV1OrderFlagged, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
+        self, topic: Literal['order.flagged'], data: ShopV1OrderFlagged, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None
     ) -> str: ...
 
 class AuditOrderSyncContext(Protocol):
@@ -81,7 +81,7 @@ class AuditOrderSyncContext(Protocol):
     def cancelled(self) -> bool: ...
 
     def emit(
-        self, topic: Literal['order.flagged'], data: ShopV1OrderFlagged, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
+        self, topic: Literal['order.flagged'], data: ShopV1OrderFlagged, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None
     ) -> str: ...
 
 AuditOrderHandler: TypeAlias = Callable[[AuditOrderInput, AuditOrderContext], Awaitable[None]]
@@ -119,7 +119,7 @@ class CreateOrderContext(Protocol):
     def cancelled(self) -> bool: ...
 
     async def emit(
-        self, topic: Literal['order.created'], data: ShopV1OrderCreated, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
+        self, topic: Literal['order.created'], data: ShopV1OrderCreated, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None
     ) -> str: ...
 
 class CreateOrderSyncContext(Protocol):
@@ -139,7 +139,7 @@ class CreateOrderSyncContext(Protocol):
     def cancelled(self) -> bool: ...
 
     def emit(
-        self, topic: Literal['order.created'], data: ShopV1OrderCreated, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
+        self, topic: Literal['order.created'], data: ShopV1OrderCreated, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None
     ) -> str: ...
 
 CreateOrderHandler: TypeAlias = Callable[[CreateOrderRequest, CreateOrderContext], Awaitable[ApiResponse | dict[str, Any]]]
@@ -176,7 +176,7 @@ class GetOrderContext(Protocol):
     @property
     def cancelled(self) -> bool: ...
 
-    async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
+    async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None) -> str: ...
 
 class GetOrderSyncContext(Protocol):
     """The ctx GetOrder gets in a plain def handler: emit takes only its declared topics."""
@@ -194,7 +194,7 @@ class GetOrderSyncContext(Protocol):
     @property
     def cancelled(self) -> bool: ...
 
-    def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
+    def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None) -> str: ...
 
 GetOrderHandler: TypeAlias = Callable[[GetOrderRequest, GetOrderContext], Awaitable[ApiResponse | dict[str, Any]]]
 
@@ -230,7 +230,7 @@ class GetOrderAuditContext(Protocol):
     @property
     def cancelled(self) -> bool: ...
 
-    async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
+    async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None) -> str: ...
 
 class GetOrderAuditSyncContext(Protocol):
     """The ctx GetOrderAudit gets in a plain def handler: emit takes only its declared topics."""
@@ -248,7 +248,7 @@ class GetOrderAuditSyncContext(Protocol):
     @property
     def cancelled(self) -> bool: ...
 
-    def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
+    def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None) -> str: ...
 
 GetOrderAuditHandler: TypeAlias = Callable[[GetOrderAuditRequest, GetOrderAuditContext], Awaitable[ApiResponse | dict[str, Any]]]
 
@@ -270,7 +270,7 @@ class NotifyCustomerContext(Protocol):
     @property
     def cancelled(self) -> bool: ...
 
-    async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
+    async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None) -> str: ...
 
 class NotifyCustomerSyncContext(Protocol):
     """The ctx NotifyCustomer gets in a plain def handler: emit takes only its declared topics."""
@@ -288,7 +288,7 @@ class NotifyCustomerSyncContext(Protocol):
     @property
     def cancelled(self) -> bool: ...
 
-    def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
+    def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None) -> str: ...
 
 NotifyCustomerHandler: TypeAlias = Callable[[NotifyCustomerInput, NotifyCustomerContext], Awaitable[None]]
 
@@ -308,7 +308,7 @@ class OrderReportContext(Protocol):
     @property
     def cancelled(self) -> bool: ...
 
-    async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
+    async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None) -> str: ...
 
 class OrderReportSyncContext(Protocol):
     """The ctx OrderReport gets in a plain def handler: emit takes only its declared topics."""
@@ -326,7 +326,7 @@ class OrderReportSyncContext(Protocol):
     @property
     def cancelled(self) -> bool: ...
 
-    def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
+    def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None) -> str: ...
 
 OrderReportHandler: TypeAlias = Callable[[OrderReportContext], Awaitable[None]]
 
@@ -348,7 +348,7 @@ class RewardOrderContext(Protocol):
     @property
     def cancelled(self) -> bool: ...
 
-    async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
+    async def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None) -> str: ...
 
 class RewardOrderSyncContext(Protocol):
     """The ctx RewardOrder gets in a plain def handler: emit takes only its declared topics."""
@@ -366,7 +366,7 @@ class RewardOrderSyncContext(Protocol):
     @property
     def cancelled(self) -> bool: ...
 
-    def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0) -> str: ...
+    def emit(self, topic: Never, data: Never, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None) -> str: ...
 
 RewardOrderHandler: TypeAlias = Callable[[RewardOrderInput, RewardOrderContext], Awaitable[None]]
 
@@ -389,7 +389,7 @@ class ScoreOrderContext(Protocol):
     def cancelled(self) -> bool: ...
 
     async def emit(
-        self, topic: Literal['order.scored'], data: ShopV1OrderScored, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
+        self, topic: Literal['order.scored'], data: ShopV1OrderScored, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None
     ) -> str: ...
 
 class ScoreOrderSyncContext(Protocol):
@@ -409,7 +409,7 @@ class ScoreOrderSyncContext(Protocol):
     def cancelled(self) -> bool: ...
 
     def emit(
-        self, topic: Literal['order.scored'], data: ShopV1OrderScored, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0
+        self, topic: Literal['order.scored'], data: ShopV1OrderScored, *, group_id: str | None = None, idempotency_key: str | None = None, delay_ms: int = 0, priority: int | None = None
     ) -> str: ...
 
 ScoreOrderHandler: TypeAlias = Callable[[ScoreOrderInput, ScoreOrderContext], Awaitable[None]]

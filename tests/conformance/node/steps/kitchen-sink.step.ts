@@ -17,6 +17,7 @@ type Body = {
   group?: string
   marker?: string
   key?: string
+  priority?: number
 }
 
 export const config = {
@@ -123,6 +124,8 @@ export const handler: ApiHandler<Body | null> = async (req, ctx) => {
           auth: ctx.auth,
         },
       }
+    case 'emit_priority':
+      return { status: 200, body: { messageId: await ctx.emit('ks.out', body.data, { priority: body.priority }) } }
     case 'forward':
       return { status: 200, body: { messageId: await ctx.emit('ks.in', body.data) } }
     case 'wait_for_cancel': {

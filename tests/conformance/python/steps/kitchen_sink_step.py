@@ -105,6 +105,9 @@ async def handler(req: ApiRequest, ctx: Context) -> Any:
                 "auth": ctx.auth,
             }
         )
+    if action == "emit_priority":
+        message_id = await ctx.emit("ks.out", body.get("data"), priority=body.get("priority"))
+        return ApiResponse(body={"messageId": message_id})
     if action == "forward":
         return ApiResponse(body={"messageId": await ctx.emit("ks.in", body.get("data"))})
     if action == "wait_for_cancel":

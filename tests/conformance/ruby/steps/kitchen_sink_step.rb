@@ -36,6 +36,8 @@ def handler(req, ctx)
     { status: 200, body: { messageId: message_id, values: ctx.state.get_group(body['group']), traceId: ctx.traceId } }
   when 'bad_response' then 'nope'
   when 'context' then { status: 200, body: context_of(ctx) }
+  when 'emit_priority'
+    { status: 200, body: { messageId: ctx.emit('ks.out', body['data'], priority: body['priority']) } }
   when 'forward' then { status: 200, body: { messageId: ctx.emit('ks.in', body['data']) } }
   when 'wait_for_cancel' then wait_for_cancel(ctx, body['key'])
   else { status: 400, body: { error: "unknown action #{body['action'].inspect}" } }

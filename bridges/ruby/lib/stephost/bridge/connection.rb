@@ -163,11 +163,11 @@ module Stephost
 
       # -- calls into the host (Stephost::Context's link) ------------------------
 
-      def emit(invocation_id, topic, data, group_id, idempotency_key, delay_ms)
-        request(invocation_id, :emit, V1::EmitRequest.new(
-                                        topic: topic, data: Bridge.dump(data), group_id: group_id,
-                                        idempotency_key: idempotency_key, delay_ms: delay_ms
-                                      )).emit.message_id
+      def emit(invocation_id, topic, data, group_id, idempotency_key, delay_ms, priority = nil)
+        fields = { topic: topic, data: Bridge.dump(data), group_id: group_id,
+                   idempotency_key: idempotency_key, delay_ms: delay_ms }
+        fields[:priority] = priority unless priority.nil? # unset: the subscribers' defaults
+        request(invocation_id, :emit, V1::EmitRequest.new(**fields)).emit.message_id
       end
 
       def state_get(invocation_id, group, key)

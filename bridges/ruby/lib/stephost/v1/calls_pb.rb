@@ -48,6 +48,7 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       optional :group_id, :string, 3
       optional :idempotency_key, :string, 4
       optional :delay_ms, :uint64, 5
+      proto3_optional :priority, :uint32, 6
     end
     add_message "stephost.v1.EmitResponse" do
       optional :message_id, :string, 1
