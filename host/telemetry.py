@@ -247,8 +247,10 @@ class SpanRecorder:
             if not too_old and self._count <= self.max_spans:
                 return
             if not too_old and len(traces) == 1:  # one trace larger than the bound
+                # Its oldest spans go a sixteenth of the bound at a time: one at a time,
+                # each span of a long trace (a burst's) moved all the others.
                 spans = traces[oldest]
-                excess = self._count - self.max_spans
+                excess = max(self._count - self.max_spans, self.max_spans // 16)
                 del spans[:excess]
                 self._count -= excess
                 return
