@@ -21,6 +21,7 @@ import os
 import random
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -135,17 +136,31 @@ class EventBus:
         self.workers: dict[str, StepWorker] = {}
         self.recent: deque[EmittedMessage] = deque(maxlen=RECENT_MESSAGES)
         self._dedup_window_ms = dedup_window_ms
-        self._publisher: Batcher[Publication, bool] = Batcher(self._publish)
+        # The emits and acks of one turn of the loop are one batch: on SQLite one
+        # transaction (``publish_leasing`` takes the acks too). A backend without it
+        # writes its acks apart (``_acks``), so that a failed ack never fails an emit.
+        self._shared_commit = hasattr(queue, "publish_leasing")
+        self._writes: Batcher[Publication | str, bool] = Batcher(self._write)
         self._acks: Batcher[str, None] = Batcher(self._ack)
         self.settlements = Settlements(self.wake_all)
         pool.add_listener(lambda _conn, _attached: self.wake_all())
 
-    async def _publish(self, batch: list[Publication]) -> list[bool]:
+    async def _write(self, batch: list[Publication | str]) -> list[bool]:
+        """Publications and acks (delivery ids); for an ack, the answer is False."""
+        acks = [item for item in batch if isinstance(item, str)]
+        publications = [item for item in batch if not isinstance(item, str)]
+        duplicates = iter(await self._publish(publications, acks))
+        return [False if isinstance(item, str) else next(duplicates) for item in batch]
+
+    async def _publish(self, batch: list[Publication], acks: Sequence[str]) -> list[bool]:
         """Store the batch; a delivery whose worker has a free slot (and nothing queued
         before it) is leased in the same transaction and handed to the worker at once,
-        when the backend can (SQLite); the other subscribers' workers are woken."""
+        when the backend can (SQLite), and ``acks`` are removed in it too; the other
+        subscribers' workers are woken."""
         leasing = getattr(self.queue, "publish_leasing", None)
         if leasing is None:
+            if acks:
+                await self.queue.ack(acks)
             duplicates: list[bool] = await self.queue.publish(batch, self._dedup_window_ms)
             leased: list[Delivery] = []
         else:
@@ -159,7 +174,7 @@ class EventBus:
                 return worker.step.timeout_ms + LEASE_MARGIN_MS
 
             try:
-                duplicates, leased = await leasing(batch, self._dedup_window_ms, take)
+                duplicates, leased = await leasing(batch, self._dedup_window_ms, take, acks)
             except BaseException:
                 for worker in taken:
                     worker.give_back_slot()
@@ -244,7 +259,7 @@ class EventBus:
                 priorities=self._priorities(topic, steps, priority),
             )
             try:
-                duplicate = await self._publisher.submit(publication)  # wakes the subscribers
+                duplicate = await self._writes.submit(publication)  # wakes the subscribers
             except StorageError as exc:
                 log.error(
                     "emit not stored",
@@ -283,7 +298,7 @@ class EventBus:
         """Queue one run of a cron step now, off its schedule: (message id, trace id)."""
         trace_id = new_trace_id()
         publication = _cron_run(step, trace_id)
-        await self._publisher.submit(publication)
+        await self._writes.submit(publication)
         self._wake(step.name)
         log.info("cron step run on demand", step=step.name, trace_id=trace_id)
         return publication.message_id, trace_id
@@ -304,9 +319,13 @@ class EventBus:
 
     def ack(self, delivery: Delivery) -> None:
         self.depths.done(delivery.step)
-        self._acks.submit(delivery.id).add_done_callback(partial(self._acked, delivery.id))
+        if self._shared_commit:
+            future: asyncio.Future[Any] = self._writes.submit(delivery.id)
+        else:
+            future = self._acks.submit(delivery.id)
+        future.add_done_callback(partial(self._acked, delivery.id))
 
-    def _acked(self, delivery_id: str, future: asyncio.Future[None]) -> None:
+    def _acked(self, delivery_id: str, future: asyncio.Future[Any]) -> None:
         error = None if future.cancelled() else future.exception()
         if isinstance(error, StorageError):
             self.settlements.later("ack", partial(self.queue.ack, [delivery_id]), error)
@@ -370,7 +389,7 @@ class EventBus:
         """Stop the workers, wait for what they run, then write what is still batched."""
         self.stop_workers()
         await asyncio.gather(*(w.finished() for w in self.workers.values()))
-        await self._publisher.drain()
+        await self._writes.drain()
         await self._acks.drain()
         await self.settlements.drain()
 

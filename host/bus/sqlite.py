@@ -80,6 +80,8 @@ _INSERT_LEASED = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)"
 )
 
+_ACK = "DELETE FROM deliveries WHERE id = ?"
+
 # Within a group only the oldest unfinished delivery may be leased, so a group's
 # messages run one at a time and in order, retries included; among the others, the
 # highest priority first, the oldest first within a priority.
@@ -144,23 +146,35 @@ class SqliteQueue:
         batch: Sequence[Publication],
         dedup_window_ms: int,
         take: Callable[[str], int | None],
+        acks: Sequence[str] = (),
     ) -> tuple[list[bool], list[Delivery]]:
         """``publish``, and in the same transaction, lease the deliveries that ``take``
         accepts: ``take(step)`` is asked for each delivery that is ready now and not in
-        a group, and answers the lease in milliseconds, or None to leave it queued."""
-        return self._publish(batch, dedup_window_ms, take)
+        a group, and answers the lease in milliseconds, or None to leave it queued.
+        ``acks``: deliveries handled meanwhile, removed in that transaction too (one
+        commit for a turn's emits and acks)."""
+        return self._publish(batch, dedup_window_ms, take, acks)
 
     def _publish(
         self,
         batch: Sequence[Publication],
         dedup_window_ms: int,
         take: Callable[[str], int | None] | None,
+        acks: Sequence[str] = (),
     ) -> tuple[list[bool], list[Delivery]]:
+        if not batch:
+            self._ack(acks)
+            return [], []
         now = _now_ms()
         duplicates = []
         leased: list[Delivery] = []
+        # The deliveries not leased are inserted together at the end (one statement),
+        # in the order they were emitted: only their order matters to later leases.
+        queued = []
         db = self._db
         with transaction(db):
+            if acks:
+                db.executemany(_ACK, [(int(i),) for i in acks])
             for pub in batch:
                 if pub.idempotency_key and self._seen(pub, now, dedup_window_ms):
                     duplicates.append(True)
@@ -170,7 +184,6 @@ class SqliteQueue:
                 group = pub.group_id or None
                 delays = pub.delays_ms or (0,) * len(pub.steps)
                 priorities = pub.priorities or (0,) * len(pub.steps)
-                queued = []
                 for step, delay, priority in zip(pub.steps, delays, priorities, strict=True):
                     ready = available + delay <= now and group is None
                     lease_ms = take(step) if take is not None and ready else None
@@ -224,8 +237,8 @@ class SqliteQueue:
                             priority=priority,
                         )
                     )
-                if queued:
-                    db.executemany(_INSERT, queued)
+            if queued:
+                db.executemany(_INSERT, queued)
         return duplicates, leased
 
     def _seen(self, pub: Publication, now: int, window_ms: int) -> bool:
@@ -272,11 +285,16 @@ class SqliteQueue:
 
     @writes("acknowledging deliveries")
     async def ack(self, ids: Sequence[str]) -> None:
+        self._ack(ids)
+
+    def _ack(self, ids: Sequence[str]) -> None:
+        if not ids:
+            return
         if len(ids) == 1:
-            self._db.execute("DELETE FROM deliveries WHERE id = ?", (int(ids[0]),))
+            self._db.execute(_ACK, (int(ids[0]),))
             return
         with transaction(self._db):
-            self._db.executemany("DELETE FROM deliveries WHERE id = ?", [(int(i),) for i in ids])
+            self._db.executemany(_ACK, [(int(i),) for i in ids])
 
     @writes("scheduling a retry")
     async def retry(self, delivery_id: str, delay_ms: int, error: dict[str, Any]) -> None:
