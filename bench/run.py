@@ -11,7 +11,9 @@
     (g) a 40-hop chain with 10 ms of async work per hop (bench/flow.py).
 
 Every language with a project under bench/projects/ (and a toolchain here) is run.
-``--only flow,chain`` runs some parts (api, cold, workbench, flow, chain). ``--against REF``
+``--only flow,chain`` runs some parts (api, cold, workbench, flow, chain); ``--only soak``
+runs the ten-minute soak of the flow (bench/soak.py), which no default run includes
+(this tree only, never against REF). ``--against REF``
 runs the parts behind the targets table a second time, in the same run, with the host and
 the runtimes of the git revision REF, so that the table shows both side by side.
 Results are printed as tables and written to bench/results/latest.{json,md}.
@@ -49,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 from tests.toolchains import missing_toolchain  # noqa: E402
 
 PARTS = ("api", "cold", "workbench", "flow", "chain")
+OPT_IN = ("soak",)  # only when named in --only
 # Merged into the environment of every process the bench starts: `--against` points
 # PYTHONPATH at another revision's host and SDK.
 EXTRA_ENV: dict[str, str] = {}
@@ -446,7 +449,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--languages", default="", help="comma-separated (default: every project)")
-    parser.add_argument("--only", default="", help=f"comma-separated parts of {', '.join(PARTS)}")
+    parser.add_argument(
+        "--only", default="", help=f"comma-separated parts of {', '.join(PARTS + OPT_IN)}"
+    )
     parser.add_argument("--against", default="", help="a git revision to measure beside this tree")
     parser.add_argument("--seconds", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--flow-seconds", type=int, default=10, help="seconds of the flow run")
@@ -454,12 +459,14 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--chain-runs", type=int, default=5)
     parser.add_argument("--log-level", default="info", help="the host's log level during the run")
+    parser.add_argument("--soak-minutes", type=int, default=10, help="minutes of the soak")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench needs wrk: apt-get install wrk")
     parts = {p for p in args.only.split(",") if p} or set(PARTS)
-    if parts - set(PARTS):
-        sys.exit(f"unknown parts {sorted(parts - set(PARTS))}; the parts are {', '.join(PARTS)}")
+    known = set(PARTS + OPT_IN)
+    if parts - known:
+        sys.exit(f"unknown parts {sorted(parts - known)}; the parts are {', '.join(sorted(known))}")
     wanted = [lang for lang in args.languages.split(",") if lang] or sorted(
         p.name for p in PROJECTS.iterdir() if (p / "steps").is_dir() and p.name != "flow"
     )
@@ -492,18 +499,35 @@ def main() -> None:
             from bench.workbench import report_workbench, workbench_overhead
 
             workbench = workbench_overhead(tmp, seconds=2 * args.seconds)
-    sections = [report_targets(ours, against, args.against)]
+        soak, soak_machine = None, ""
+        if "soak" in parts:
+            from bench.soak import soak_bench
+
+            (tmp / "soak").mkdir()
+            soak_machine = machine()
+            soak = soak_bench(tmp / "soak", args.soak_minutes, args.log_level)
+    sections = [report_targets(ours, against, args.against)] if ours else []
     if "api" in parts:
         sections.append(report(ours["baseline"], ours["results"], ours.get("cold_start_s", {})))
     if workbench is not None:
         sections.append("\n".join(report_workbench(workbench)))
+    if soak is not None:
+        from bench.soak import report_soak
+
+        sections.append("\n".join(report_soak(soak, soak_machine)))
     table = "\n\n".join(sections)
     print(table)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(
         json.dumps(
-            {"machine": machine(), "ours": ours, "against": against, "workbench": workbench},
+            {
+                "machine": machine(),
+                "ours": ours,
+                "against": against,
+                "workbench": workbench,
+                "soak": soak,
+            },
             indent=2,
         )
     )
