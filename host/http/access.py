@@ -128,7 +128,8 @@ def admin_listener(admin: ASGIApp, guard: AdminGuard) -> ASGIApp:
         except HostError as exc:
             await _refuse(scope, send, exc)
             return
-        scope.setdefault("state", {})["caller"] = caller
+        if caller is not None:
+            scope.setdefault("state", {})["caller"] = caller
         if scope["type"] == "websocket":
             send = _socket_without_token(scope, send)
         else:

@@ -13,7 +13,8 @@ In this order, each refusal in the host's error shape:
    ``Authorization: Bearer <token>``, or, on a WebSocket (a browser cannot set headers
    on one), as the subprotocol ``bearer.<token>`` offered beside ``stephost.admin.v1``
    (``SUBPROTOCOL``, the one the listener answers with). Never in the URL: URLs end up
-   in access logs and browser history.
+   in access logs and browser history. The Workbench's own files (``GET
+   /_stephost/ui/...``) need none: they hold no data, and the page asks for a token.
 4. A mutation's body is JSON (415 ``UNSUPPORTED_MEDIA_TYPE`` otherwise, so no form or
    text/plain "simple" request a browser sends cross-site without asking is served),
    at most ``max_body_bytes`` (413), valid (no ``NaN`` or ``Infinity``), nested at most
@@ -45,6 +46,9 @@ MUTATIONS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # "bearer.<token>"; the listener answers with this one (never echoes the token).
 SUBPROTOCOL = "stephost.admin.v1"
 BEARER_SUBPROTOCOL = "bearer."
+# The Workbench's built files: the same for everyone, so served without a token (the
+# page signs in with one before it reads anything).
+UI_FILES = f"{ADMIN_PREFIX}/ui"
 # Writes that change the host's settings (beside every DELETE) need the admin role.
 ADMIN_ONLY_PATHS = frozenset({f"{ADMIN_PREFIX}/layout"})
 
@@ -100,10 +104,13 @@ class AdminGuard:
                 f"the admin API answers pages of its own origin only, not {origin!r}",
             )
 
-    def check_token(self, scope: Scope) -> Caller:
-        """The caller, once its token (if one is needed) allows the request."""
+    def check_token(self, scope: Scope) -> Caller | None:
+        """The caller, once its token (if one is needed) allows the request (None: a
+        Workbench file, which needs no token)."""
         if self.tokens is None:
             return Caller("admin", auth_required=False)
+        if _is_ui_file(scope):
+            return None
         presented = _bearer(scope) or _subprotocol_token(scope)
         token = self.tokens.find(presented)
         if token is None:
@@ -178,6 +185,15 @@ def needed_role(scope: Scope) -> Role:
     if method == "DELETE" or scope.get("path") in ADMIN_ONLY_PATHS:
         return "admin"
     return "operator"
+
+
+def _is_ui_file(scope: Scope) -> bool:
+    path = str(scope.get("path", ""))
+    return (
+        scope["type"] == "http"
+        and scope.get("method") in ("GET", "HEAD")
+        and (path == UI_FILES or path.startswith(UI_FILES + "/"))
+    )
 
 
 def _replay(first: Any, receive: Receive) -> Receive:

@@ -206,6 +206,20 @@ def test_whoami_names_the_role_of_the_token(
         assert client.get("/_stephost/whoami").status_code == 401
 
 
+def test_the_workbench_files_need_no_token_but_what_the_page_reads_does(
+    app: StephostApp,
+) -> None:
+    """The page (the same for everyone, no data in it) loads, then signs in itself."""
+    with httpx.Client(base_url=app.admin_url) as client:
+        page = client.get("/_stephost/ui/state")
+        assert page.status_code in (200, 503)  # 503: the front end is not built
+        assert page.headers["content-type"].startswith("text/html")
+        assert client.get("/_stephost/ui", follow_redirects=False).status_code == 308
+        assert client.post("/_stephost/ui/x", json={}).status_code == 401
+        assert client.get("/_stephost/uix").status_code == 401
+        assert client.get("/_stephost/whoami").status_code == 401
+
+
 def test_the_api_port_needs_no_admin_token(app: StephostApp) -> None:
     assert app.api_request("POST", "/ks/1", json={"action": "echo"}).status_code == 200
 

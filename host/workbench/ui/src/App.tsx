@@ -1,6 +1,8 @@
-// The Workbench's frame: a navigation bar, the host's problems, and one panel per page.
+// The Workbench's frame: a navigation bar, the host's problems, and one panel per page;
+// or the sign-in screen, when the host needs a token we do not hold.
 import { useEffect } from 'react'
 import { Link, Route, Router, Switch, useLocation } from 'wouter'
+import { SessionBadge, SignIn } from './components/Session'
 import { Stack } from './components/Stack'
 import { usePolling } from './live'
 import { CronPanel } from './panels/Cron'
@@ -45,6 +47,7 @@ function Nav() {
         )
       })}
       <div className="nav-foot">
+        <SessionBadge />
         {error ? <span className="connection closed">host unreachable</span> : <span className="mono muted">{project.split('/').pop()}</span>}
       </div>
     </nav>
@@ -77,12 +80,31 @@ function Problems() {
 }
 
 export function App() {
-  const loadCatalog = useStore((s) => s.loadCatalog)
-  // The catalog changes when `stephost dev` reloads a runtime: keep it fresh.
-  usePolling(loadCatalog, 3000, [])
+  const session = useStore((s) => s.session)
+  const checkSession = useStore((s) => s.checkSession)
   useEffect(() => {
     document.title = 'stephost Workbench'
-  }, [])
+    void checkSession()
+  }, [checkSession])
+  if (session === 'checking') return <div className="overlay muted">Connecting to the host…</div>
+  if (session === 'signed-out') return <SignIn />
+  return <Workbench />
+}
+
+function Workbench() {
+  const loadCatalog = useStore((s) => s.loadCatalog)
+  const session = useStore((s) => s.session)
+  const checkSession = useStore((s) => s.checkSession)
+  // The catalog changes when `stephost dev` reloads a runtime: keep it fresh. (And if the
+  // host did not answer who we are at first, ask again.)
+  usePolling(
+    async () => {
+      await loadCatalog()
+      if (session === 'unknown') await checkSession()
+    },
+    3000,
+    [session],
+  )
   return (
     <Router base="/_stephost/ui">
       <div className="app">

@@ -1,12 +1,14 @@
 // Hooks for the host's live feeds (WebSockets that reconnect by themselves) and for
 // views that refresh on a timer while they are shown.
 import { useEffect, useRef } from 'react'
-import { socketUrl } from './api/client'
-import type { Connection } from './store'
+import { socketProtocols, socketUrl } from './api/client'
+import { useStore, type Connection } from './store'
 
 /**
  * Keeps a WebSocket to `path` open while the component is mounted: `onMessage` gets each
- * parsed message; `greeting` (if any) is sent on every (re)connection.
+ * parsed message; `greeting` (if any) is sent on every (re)connection. It carries the
+ * signed-in token as a subprotocol; a socket refused before it opened (the browser does
+ * not say why) makes the store ask the host whether the token still holds.
  */
 export function useSocket(
   path: string | null,
@@ -26,9 +28,11 @@ export function useSocket(
     let timer: ReturnType<typeof setTimeout> | undefined
     const connect = () => {
       onState('connecting')
-      const ws = new WebSocket(socketUrl(path))
+      const ws = new WebSocket(socketUrl(path), socketProtocols())
       socket.current = ws
+      let opened = false
       ws.onopen = () => {
+        opened = true
         retry = 250
         onState('open')
         if (greet.current !== undefined) ws.send(JSON.stringify(greet.current))
@@ -37,6 +41,7 @@ export function useSocket(
       ws.onclose = () => {
         socket.current = null
         if (stopped) return
+        if (!opened) void useStore.getState().checkSession()
         onState('closed')
         timer = setTimeout(connect, retry)
         retry = Math.min(retry * 2, 5000)

@@ -1,9 +1,16 @@
-// The Workbench's one state store: the catalog, the live counters and the log tail.
+// The Workbench's one state store: who is signed in, the catalog, the live counters and
+// the log tail.
 // Panels keep only local form state; everything shared lives here.
 import { create } from 'zustand'
 import {
+  ApiError,
   api,
   ok,
+  storeToken,
+  storedToken,
+  whenTokenRefused,
+  whoami,
+  type Caller,
   type LiveLogFilter,
   type LogLine,
   type Schemas,
@@ -19,7 +26,17 @@ export type TailLine = { seq: number; line: LogLine }
 
 let tailSeq = 0
 
+/** Whether the host let us in: `checking` until the first answer; `signed-out` when it
+ * needs a token we do not have (or that it refused); `unknown` when it did not answer. */
+export type SessionStatus = 'checking' | 'signed-in' | 'signed-out' | 'unknown'
+
 type State = {
+  session: SessionStatus
+  caller: Caller | null
+  signInError: string
+  checkSession: () => Promise<void>
+  signIn: (token: string) => Promise<void>
+  signOut: () => void
   steps: Step[]
   problems: Schemas['LoadProblem'][]
   warnings: string[]
@@ -40,6 +57,37 @@ type State = {
 }
 
 export const useStore = create<State>((set, get) => ({
+  session: 'checking',
+  caller: null,
+  signInError: '',
+  // Asks the host who the stored token is (it may have been revoked, or the host
+  // restarted with tokens required); the page keeps showing what it shows meanwhile.
+  checkSession: async () => {
+    try {
+      set({ session: 'signed-in', caller: await whoami(storedToken()) })
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) signedOut(e.message)
+      else set({ session: get().session === 'signed-in' ? 'signed-in' : 'unknown' })
+    }
+  },
+  signIn: async (token) => {
+    const tried = token.trim()
+    if (!tried) {
+      set({ signInError: 'paste a token first' })
+      return
+    }
+    try {
+      const caller = await whoami(tried)
+      storeToken(tried)
+      set({ session: 'signed-in', caller, signInError: '', catalogError: '' })
+    } catch (e) {
+      set({ signInError: e instanceof Error ? e.message : String(e) })
+    }
+  },
+  signOut: () => {
+    storeToken('')
+    set({ session: 'signed-out', caller: null, signInError: '' })
+  },
   steps: [],
   problems: [],
   warnings: [],
@@ -84,3 +132,18 @@ export const useStore = create<State>((set, get) => ({
   // A new filter empties the tail at once; the host answers with the matching recent lines.
   setLogFilter: (filter) => set({ logFilter: { ...get().logFilter, ...filter }, logs: [], logsSkipped: 0 }),
 }))
+
+/** Back to the sign-in screen; a stored token the host refused is dropped, and the
+ * screen says why (the other calls refused with it, answered later, change nothing). */
+function signedOut(message: string): void {
+  if (storedToken() === '') {
+    useStore.setState({ session: 'signed-out', caller: null })
+    return
+  }
+  storeToken('')
+  useStore.setState({ session: 'signed-out', caller: null, signInError: message })
+}
+
+// Any admin call answered 401 (a revoked token, a host restarted with tokens required)
+// brings the sign-in screen back.
+whenTokenRefused(signedOut)

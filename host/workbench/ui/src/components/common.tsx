@@ -95,3 +95,13 @@ export function relative(ms: number, now = Date.now()): string {
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
+
+/** `text` parsed as JSON, or undefined after telling `onError` why it is not JSON. */
+export function parseJson(text: string, onError: (message: string) => void): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) as unknown }
+  } catch (e) {
+    onError(`not valid JSON: ${errorMessage(e)}`)
+    return undefined
+  }
+}

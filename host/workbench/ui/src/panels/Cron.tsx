@@ -13,6 +13,7 @@ import {
   relative,
 } from '../components/common'
 import { Stack } from '../components/Stack'
+import { useGate } from '../components/Session'
 import { usePolling } from '../live'
 import { useStore } from '../store'
 
@@ -21,6 +22,7 @@ export function CronPanel() {
   const [jobs, setJobs] = useState<CronJob[] | null>(null)
   const [error, setError] = useState<unknown>(null)
   const [note, setNote] = useState('')
+  const operator = useGate('operator')
   const load = async () => {
     try {
       setJobs((await ok(api.GET('/_stephost/cron'))).items)
@@ -88,15 +90,15 @@ export function CronPanel() {
                 )}
               </td>
               <td className="actions">
-                <button className="primary" onClick={() => void act(job.step, 'run')} data-testid="cron-run">
+                <button className="primary" onClick={() => void act(job.step, 'run')} {...operator} data-testid="cron-run">
                   Run now
                 </button>
                 {job.paused ? (
-                  <button onClick={() => void act(job.step, 'resume')} data-testid="cron-resume">
+                  <button onClick={() => void act(job.step, 'resume')} {...operator} data-testid="cron-resume">
                     Resume
                   </button>
                 ) : (
-                  <button onClick={() => void act(job.step, 'pause')} data-testid="cron-pause">
+                  <button onClick={() => void act(job.step, 'pause')} {...operator} data-testid="cron-pause">
                     Pause
                   </button>
                 )}

@@ -2,8 +2,9 @@
 // edit the data and replay, delete; or replay many at once.
 import { useState } from 'react'
 import { api, ok, type DeadLetter } from '../api/client'
-import { Empty, ErrorBanner, Json, TraceLink, errorMessage, formatTime } from '../components/common'
+import { Empty, ErrorBanner, Json, TraceLink, errorMessage, formatTime, parseJson } from '../components/common'
 import { Stack } from '../components/Stack'
+import { useGate } from '../components/Session'
 import { usePolling } from '../live'
 import { useStore } from '../store'
 
@@ -13,6 +14,8 @@ function Letter({ letter, checked, onCheck, onDone }: { letter: DeadLetter; chec
   const [editing, setEditing] = useState(false)
   const [text, setText] = useState('')
   const [error, setError] = useState('')
+  const operator = useGate('operator')
+  const admin = useGate('admin')
   const act = async (action: () => Promise<unknown>) => {
     try {
       await action()
@@ -23,14 +26,9 @@ function Letter({ letter, checked, onCheck, onDone }: { letter: DeadLetter; chec
     }
   }
   const replayEdited = () => {
-    let data: unknown
-    try {
-      data = JSON.parse(text)
-    } catch (e) {
-      setError(`not valid JSON: ${errorMessage(e)}`)
-      return
-    }
-    void act(() => ok(api.POST('/_stephost/dlq/{delivery_id}/replay-edited', { params: { path: { delivery_id: letter.id } }, body: { data } })))
+    const parsed = parseJson(text, setError)
+    if (!parsed) return
+    void act(() => ok(api.POST('/_stephost/dlq/{delivery_id}/replay-edited', { params: { path: { delivery_id: letter.id } }, body: { data: parsed.value } })))
   }
   return (
     <div className="letter" data-testid="dead-letter" data-step={letter.step}>
@@ -58,14 +56,14 @@ function Letter({ letter, checked, onCheck, onDone }: { letter: DeadLetter; chec
           <div className="row">
             {editing ? (
               <>
-                <button className="primary" onClick={replayEdited} data-testid="letter-replay-edited">
+                <button className="primary" onClick={replayEdited} {...operator} data-testid="letter-replay-edited">
                   Replay with this data
                 </button>
                 <button onClick={() => setEditing(false)}>Cancel</button>
               </>
             ) : (
               <>
-                <button className="primary" onClick={() => void act(() => ok(api.POST('/_stephost/dlq/{delivery_id}/replay', { params: { path: { delivery_id: letter.id } } })))} data-testid="letter-replay">
+                <button className="primary" onClick={() => void act(() => ok(api.POST('/_stephost/dlq/{delivery_id}/replay', { params: { path: { delivery_id: letter.id } } })))} {...operator} data-testid="letter-replay">
                   Replay
                 </button>
                 <button
@@ -73,11 +71,12 @@ function Letter({ letter, checked, onCheck, onDone }: { letter: DeadLetter; chec
                     setText(JSON.stringify(letter.data, null, 2))
                     setEditing(true)
                   }}
+                  {...operator}
                   data-testid="letter-edit"
                 >
                   Edit and replay
                 </button>
-                <button className="danger" onClick={() => confirm('Delete this dead letter?') && void act(() => ok(api.DELETE('/_stephost/dlq/{delivery_id}', { params: { path: { delivery_id: letter.id } } })))} data-testid="letter-delete">
+                <button className="danger" onClick={() => confirm('Delete this dead letter?') && void act(() => ok(api.DELETE('/_stephost/dlq/{delivery_id}', { params: { path: { delivery_id: letter.id } } })))} {...admin} data-testid="letter-delete">
                   Delete
                 </button>
               </>
@@ -96,6 +95,7 @@ export function DeadLettersPanel() {
   const [selected, setSelected] = useState<Set<string>>(new Set())
   const [error, setError] = useState<unknown>(null)
   const [note, setNote] = useState('')
+  const operator = useGate('operator')
   const load = async () => {
     try {
       const found = await ok(api.GET('/_stephost/dlq', { params: { query: { step: step || undefined, limit: 500 } } }))
@@ -129,7 +129,7 @@ export function DeadLettersPanel() {
               <option key={s.name}>{s.name}</option>
             ))}
         </select>
-        <button disabled={selected.size === 0} onClick={() => void replayMany({ ids: [...selected] })} data-testid="dlq-replay-selected">
+        <button {...operator} disabled={selected.size === 0 || operator.disabled} onClick={() => void replayMany({ ids: [...selected] })} data-testid="dlq-replay-selected">
           Replay selected ({selected.size})
         </button>
         {note && <span className="muted">{note}</span>}
@@ -147,7 +147,7 @@ export function DeadLettersPanel() {
               <h3>
                 {name} <span className="muted">({group.length})</span>
               </h3>
-              <button onClick={() => void replayMany({ step: name })} data-testid="dlq-replay-step">
+              <button onClick={() => void replayMany({ step: name })} {...operator} data-testid="dlq-replay-step">
                 Replay all of {name}
               </button>
             </div>

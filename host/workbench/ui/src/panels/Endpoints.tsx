@@ -3,8 +3,9 @@
 // status, time, headers and body, and links to the request's trace.
 import { useEffect, useMemo, useState } from 'react'
 import { useSearch } from 'wouter'
-import { api, ok, type Schemas } from '../api/client'
+import { api, authHeaders, ok, type Schemas } from '../api/client'
 import { Empty, ErrorBanner, LanguageBadge, TraceLink, errorMessage, formatDuration } from '../components/common'
+import { useGate } from '../components/Session'
 import { sample } from './sample'
 
 type Operation = {
@@ -18,7 +19,7 @@ type Endpoint = { method: string; path: string; op: Operation }
 type Row = { name: string; value: string }
 
 async function loadEndpoints(): Promise<Endpoint[]> {
-  const response = await fetch('/openapi.json')
+  const response = await fetch('/openapi.json', { headers: authHeaders() })
   if (!response.ok) throw new Error(`/openapi.json answered ${response.status}`)
   const document = (await response.json()) as { paths?: Record<string, Record<string, Operation>> }
   return Object.entries(document.paths ?? {}).flatMap(([path, methods]) =>
@@ -55,6 +56,7 @@ function Tester({ endpoint }: { endpoint: Endpoint }) {
   const [result, setResult] = useState<Schemas['SendResult'] | null>(null)
   const [error, setError] = useState('')
   const [sending, setSending] = useState(false)
+  const gate = useGate('operator')
   const path = endpoint.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''))
   const send = async () => {
     const missing = pathParams.filter((name) => !params[name])
@@ -121,7 +123,7 @@ function Tester({ endpoint }: { endpoint: Endpoint }) {
         </section>
       )}
       <div className="row">
-        <button className="primary" onClick={send} disabled={sending} data-testid="tester-send">
+        <button className="primary" onClick={send} {...gate} disabled={sending || gate.disabled} data-testid="tester-send">
           {sending ? 'Sending…' : 'Send'}
         </button>
         <span className="mono muted">

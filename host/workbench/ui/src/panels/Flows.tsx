@@ -17,6 +17,7 @@ import '@xyflow/react/dist/style.css'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { api, ok, type Layout, type LiveCounters, type Step } from '../api/client'
 import { Empty, ErrorBanner, LanguageBadge, TypeBadge, errorMessage } from '../components/common'
+import { useAllowed, useGate } from '../components/Session'
 import { useSocket } from '../live'
 import { useStore } from '../store'
 import { ALL_FLOWS, buildGraph, flowsOf, layout, stepsIn, type Point } from './graph'
@@ -80,6 +81,8 @@ export function FlowsPanel() {
   const [auto, setAuto] = useState<{ of: unknown; positions: Map<string, Point> } | null>(null)
   const [selected, setSelected] = useState<string | null>(null)
   const [error, setError] = useState<unknown>(null)
+  const canPin = useAllowed('admin') // the layout is a setting of the project
+  const admin = useGate('admin')
 
   useSocket('/_stephost/live/counters', (message) => setCounters((message as LiveCounters).steps), setConnection)
 
@@ -177,9 +180,11 @@ export function FlowsPanel() {
             ))}
           </select>
         </label>
-        <span className="muted">Drag a node to pin it (saved in the project's stephost.workbench.json).</span>
+        <span className="muted">
+          {canPin ? "Drag a node to pin it (saved in the project's stephost.workbench.json)." : 'Pinning nodes where you drag them needs the admin role.'}
+        </span>
         {saved.flows[flow] && (
-          <button onClick={resetLayout} data-testid="reset-layout">
+          <button onClick={resetLayout} {...admin} data-testid="reset-layout">
             Reset layout
           </button>
         )}
@@ -192,6 +197,7 @@ export function FlowsPanel() {
             key={`${flow}:${saved.flows[flow] === undefined}`}
             initialNodes={initialNodes}
             edges={edges}
+            draggable={canPin}
             onMoved={(moved) => void save(moved)}
             onSelect={setSelected}
           />
@@ -205,11 +211,13 @@ export function FlowsPanel() {
 function GraphView({
   initialNodes,
   edges,
+  draggable,
   onMoved,
   onSelect,
 }: {
   initialNodes: Node[]
   edges: Edge[]
+  draggable: boolean
   onMoved: (moved: Node[]) => void
   onSelect: (name: string) => void
 }) {
@@ -223,6 +231,7 @@ function GraphView({
       onNodeDragStop={(_event, _node, moved) => onMoved(moved)}
       onNodeClick={(_event, node) => node.type === 'step' && onSelect(node.id)}
       nodesConnectable={false}
+      nodesDraggable={draggable}
       fitView
       fitViewOptions={{ padding: 0.15 }}
       minZoom={0.2}

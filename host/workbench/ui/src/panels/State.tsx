@@ -1,7 +1,8 @@
 // State: groups, keys, and a JSON viewer and editor (save, delete); search across groups.
 import { useEffect, useState } from 'react'
 import { api, ok, type Schemas } from '../api/client'
-import { Empty, ErrorBanner, Json, errorMessage } from '../components/common'
+import { Empty, ErrorBanner, Json, errorMessage, parseJson } from '../components/common'
+import { useGate } from '../components/Session'
 import { usePolling } from '../live'
 
 type Item = Schemas['StateItem']
@@ -10,20 +11,17 @@ function Editor({ group, item, onSaved, onDeleted }: { group: string; item: Item
   const [editing, setEditing] = useState(false)
   const [text, setText] = useState('')
   const [error, setError] = useState('')
+  const operator = useGate('operator')
+  const admin = useGate('admin')
   useEffect(() => {
     setEditing(false)
     setError('')
   }, [group, item.key])
   const save = async () => {
-    let value: unknown
+    const parsed = parseJson(text, setError)
+    if (!parsed) return
     try {
-      value = JSON.parse(text)
-    } catch (e) {
-      setError(`not valid JSON: ${errorMessage(e)}`)
-      return
-    }
-    try {
-      await ok(api.PUT('/_stephost/state/{group}/{key}', { params: { path: { group, key: item.key } }, body: value }))
+      await ok(api.PUT('/_stephost/state/{group}/{key}', { params: { path: { group, key: item.key } }, body: parsed.value }))
       setEditing(false)
       setError('')
       onSaved()
@@ -52,12 +50,13 @@ function Editor({ group, item, onSaved, onDeleted }: { group: string; item: Item
               setText(JSON.stringify(item.value, null, 2))
               setEditing(true)
             }}
+            {...operator}
             data-testid="state-edit"
           >
             Edit
           </button>
         )}
-        <button onClick={remove} className="danger" data-testid="state-delete">
+        <button onClick={remove} className="danger" {...admin} data-testid="state-delete">
           Delete
         </button>
       </div>
@@ -66,7 +65,7 @@ function Editor({ group, item, onSaved, onDeleted }: { group: string; item: Item
         <>
           <textarea className="json-editor" value={text} onChange={(e) => setText(e.target.value)} rows={16} spellCheck={false} data-testid="state-editor" />
           <div className="row">
-            <button className="primary" onClick={save} data-testid="state-save">
+            <button className="primary" onClick={save} {...operator} data-testid="state-save">
               Save
             </button>
             <button onClick={() => setEditing(false)}>Cancel</button>
@@ -89,6 +88,7 @@ export function StatePanel() {
   const [found, setFound] = useState<Schemas['StateSearch'] | null>(null)
   const [newKey, setNewKey] = useState('')
   const [error, setError] = useState<unknown>(null)
+  const operator = useGate('operator')
 
   const loadGroups = async () => setGroups((await ok(api.GET('/_stephost/state'))).groups)
   const loadItems = async () => {
@@ -196,8 +196,10 @@ export function StatePanel() {
                   ))}
                 </ul>
                 <div className="row">
-                  <input placeholder="new key" value={newKey} onChange={(e) => setNewKey(e.target.value)} />
-                  <button onClick={create}>Add</button>
+                  <input placeholder="new key" value={newKey} onChange={(e) => setNewKey(e.target.value)} disabled={operator.disabled} />
+                  <button onClick={create} {...operator} data-testid="state-add">
+                    Add
+                  </button>
                 </div>
               </>
             ) : (

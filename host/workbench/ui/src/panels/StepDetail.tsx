@@ -1,7 +1,8 @@
-// One step: its trigger, schemas (or contract types), file, config and recent invocations.
+// One step: its trigger, schemas (or contract types), file, config and recent invocations;
+// an event step's topics can be sent a message from here.
 import { useEffect, useState } from 'react'
 import { Link } from 'wouter'
-import { api, ok, type Schemas, type Span } from '../api/client'
+import { api, ok, type Schemas, type Span, type Step } from '../api/client'
 import {
   ErrorBanner,
   Json,
@@ -9,10 +10,14 @@ import {
   StatusBadge,
   TraceLink,
   TypeBadge,
+  errorMessage,
   formatDuration,
   formatTime,
+  parseJson,
 } from '../components/common'
+import { useGate } from '../components/Session'
 import { usePolling } from '../live'
+import { sample } from './sample'
 import { useStore } from '../store'
 
 const SCHEMA_KEYS = ['bodySchema', 'input', 'responseSchema'] as const
@@ -37,6 +42,61 @@ function ContractType({ name }: { name: string }) {
 
 function Schema({ value }: { value: unknown }) {
   return typeof value === 'string' ? <ContractType name={value} /> : <Json value={value} />
+}
+
+/** A message for one of an event step's topics, pre-filled from its input schema. */
+function EmitForm({ step }: { step: Step }) {
+  const topics = step.subscribes ?? []
+  const input = (step.config as Record<string, unknown>).input
+  const gate = useGate('operator')
+  const [topic, setTopic] = useState(topics[0] ?? '')
+  const [text, setText] = useState(() => JSON.stringify(typeof input === 'object' && input !== null ? sample(input) : {}, null, 2))
+  const [result, setResult] = useState<Schemas['EmitResult'] | null>(null)
+  const [error, setError] = useState('')
+  useEffect(() => {
+    if (typeof input !== 'string') return // a contract type: its schema gives the sample
+    ok(api.GET('/_stephost/contracts/{name}', { params: { path: { name: input } } })).then(
+      (found) => setText(JSON.stringify(sample(found.schema), null, 2)),
+      () => undefined, // the form keeps {}
+    )
+  }, [input])
+  const emit = async () => {
+    const parsed = parseJson(text, setError)
+    if (!parsed) return
+    try {
+      setResult(await ok(api.POST('/_stephost/emit', { body: { topic, data: parsed.value, groupId: '', idempotencyKey: '', delayMs: 0 } })))
+      setError('')
+    } catch (e) {
+      setResult(null)
+      setError(errorMessage(e))
+    }
+  }
+  return (
+    <section data-testid="emit">
+      <h3>Emit a message</h3>
+      <div className="row">
+        <select value={topic} onChange={(e) => setTopic(e.target.value)} data-testid="emit-topic">
+          {topics.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+        <button className="primary" onClick={() => void emit()} {...gate} data-testid="emit-send">
+          Emit
+        </button>
+      </div>
+      <textarea className="json-editor" rows={6} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} data-testid="emit-data" />
+      {error && (
+        <div className="error-banner" role="alert" data-testid="emit-error">
+          {error}
+        </div>
+      )}
+      {result && (
+        <div className="muted" data-testid="emit-result">
+          {result.duplicate ? 'dropped as a duplicate' : `sent to ${result.subscribers.join(', ')}`} · <TraceLink traceId={result.traceId} />
+        </div>
+      )}
+    </section>
+  )
 }
 
 export function StepDetail({ name, onClose }: { name: string; onClose: () => void }) {
@@ -110,6 +170,7 @@ export function StepDetail({ name, onClose }: { name: string; onClose: () => voi
         <dt>flows</dt>
         <dd>{step.flows.join(', ') || '—'}</dd>
       </dl>
+      {step.type === 'event' && <EmitForm key={step.name} step={step} />}
       {SCHEMA_KEYS.filter((key) => config[key] !== undefined).map((key) => (
         <section key={key}>
           <h3>{key}</h3>
