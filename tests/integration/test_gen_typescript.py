@@ -316,6 +316,7 @@ def test_tsc_accepts_typed_handlers_and_rejects_wrong_emits(project: Path) -> No
     assert "Type '\"HIGH\"' is not assignable to type 'Priority | undefined'" in bad.stdout
 
 
+@pytest.mark.timeout(360)  # seven `stephost gen` runs compiling TypeScript: slow under load
 def test_check_reports_stale_typescript_output(project: Path) -> None:
     fresh = cli("gen", "--check", cwd=project)
     assert fresh.returncode == 0, fresh.stderr
