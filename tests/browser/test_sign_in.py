@@ -194,3 +194,28 @@ def test_a_token_revoked_while_signed_in_brings_the_sign_in_screen_back(
     # The next call the page makes (it polls) is refused: back to the sign-in screen.
     expect(page.locator("[data-testid=sign-in-error]")).to_contain_text("does not know this token")
     assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_off_loopback_the_workbench_asks_for_a_token_too(tmp_path: Path, page: Any) -> None:
+    """Bound to an address other machines reach (the default admin_auth, "auto", needs
+    tokens there), the Workbench signs in the same way, and its live feeds work."""
+    from tests.integration.test_admin_tokens import _non_loopback_address
+
+    address = _non_loopback_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback address")
+    project, data_dir = tmp_path / "shop", tmp_path / "data"
+    shutil.copytree(SHOP, project, ignore=shutil.ignore_patterns(".stephost"))
+    data_dir.mkdir()
+    token = make_token(project, data_dir, "viewer", "remote")
+    args = ("--admin-host", address)
+    with StephostApp(project, data_dir=data_dir, args=args, token=token) as app:
+        assert app.admin_url.startswith(f"http://{address}:")
+        page.goto(f"{app.admin_url}/_stephost/ui/logs")
+        expect(page.locator("[data-testid=sign-in]")).to_be_visible()
+        sign_in(page, token)
+        expect(page.locator("[data-testid=session-role]")).to_have_text("viewer")
+        expect(page.locator("[data-testid=log-connection]")).to_have_text("live")
+        app.post("/orders", json={"item": "compass", "quantity": 1}).raise_for_status()
+        line = page.locator("[data-testid=log-line]", has_text="order scored")
+        expect(line.first).to_be_visible()

@@ -52,7 +52,7 @@ export function authHeaders(token = storedToken()): Record<string, string> {
 
 export const api = createClient<paths>({ baseUrl: '' })
 
-/** Called with the host's message when a request with the stored token gets a 401. */
+/** Called with the host's message when an admin call is answered 401 (signed out). */
 let onRefused: (message: string) => void = () => {}
 export function whenTokenRefused(handler: (message: string) => void): void {
   onRefused = handler
@@ -69,30 +69,6 @@ api.use({
     return response
   },
 })
-
-/** Who `token` is to the host (a 401 or 403 is an ApiError with the host's message).
- * Called outside `api`, so that a token being tried does not sign out the one in use. */
-export async function whoami(token: string): Promise<Caller> {
-  let response: Response
-  try {
-    response = await fetch('/_stephost/whoami', { headers: authHeaders(token) })
-  } catch (e) {
-    throw new ApiError(0, 'UNREACHABLE', `the host does not answer (${String(e)})`)
-  }
-  if (!response.ok) throw new ApiError(response.status, `HTTP_${response.status}`, await errorOf(response))
-  return (await response.json()) as Caller
-}
-
-/** The message of an error answer in the host's shape (or its status line). */
-export async function errorOf(response: Response): Promise<string> {
-  try {
-    const body = (await response.json()) as { error?: { message?: string } }
-    if (body.error?.message) return body.error.message
-  } catch {
-    // not JSON
-  }
-  return `${response.status} ${response.statusText}`
-}
 
 /** An error answered by the host, with its code and message. */
 export class ApiError extends Error {
@@ -127,6 +103,30 @@ export async function ok<T>(call: Promise<Result<T>>): Promise<T> {
     )
   }
   return data as T
+}
+
+/** Who `token` is to the host (a 401 or 403 is an ApiError with the host's message).
+ * Called outside `api`, so that a token being tried does not sign out the one in use. */
+export async function whoami(token: string): Promise<Caller> {
+  let response: Response
+  try {
+    response = await fetch('/_stephost/whoami', { headers: authHeaders(token) })
+  } catch (e) {
+    throw new ApiError(0, 'UNREACHABLE', `the host does not answer (${String(e)})`)
+  }
+  if (!response.ok) throw new ApiError(response.status, `HTTP_${response.status}`, await errorOf(response))
+  return (await response.json()) as Caller
+}
+
+/** The message of an error answer in the host's shape (or its status line). */
+export async function errorOf(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: { message?: string } }
+    if (body.error?.message) return body.error.message
+  } catch {
+    // not JSON
+  }
+  return `${response.status} ${response.statusText}`
 }
 
 /** The subprotocols a live feed offers: a browser cannot set an Authorization header on
