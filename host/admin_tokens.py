@@ -1,10 +1,15 @@
-"""Bearer tokens for the admin listener, each with a role, stored hashed.
+"""Bearer tokens for the admin listener and for remote runtimes, each with a role,
+stored hashed.
 
-Roles, each allowed what the one before is:
+Admin roles, each allowed what the one before is:
 
     viewer    read anything (GET, and the live feeds)
     operator  emit, replay dead letters, run / pause / resume cron, edit state
     admin     delete (state, dead letters), and settings (the Workbench layout)
+
+The ``runtime`` role is of another kind: it lets a remote runtime in through the
+gateway's TCP listener (``host.bridge.admission``) and opens nothing on the admin
+listener, as no admin token opens the gateway.
 
 Tokens live in ``<data folder>/admin-tokens.json`` (mode 0600), written by
 ``stephost token create / list / revoke`` and re-read by the host when the file
@@ -27,6 +32,9 @@ TOKENS_FILE = "admin-tokens.json"
 PREFIX = "sht_"
 Role = Literal["viewer", "operator", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "operator", "admin")
+RUNTIME_ROLE: Literal["runtime"] = "runtime"
+TokenRole = Literal["viewer", "operator", "admin", "runtime"]
+TOKEN_ROLES: tuple[TokenRole, ...] = (*ROLES, RUNTIME_ROLE)
 
 
 class TokenError(ProjectError):
@@ -38,7 +46,7 @@ class AdminToken:
     """A stored token: its id, role, the start of the token (to recognise it), its note."""
 
     id: str
-    role: Role
+    role: TokenRole
     hint: str
     name: str
     created_unix_s: float
@@ -59,7 +67,7 @@ def allows(role: str, needed: Role) -> bool:
 
 
 class TokenStore:
-    """The admin tokens of one data folder."""
+    """The tokens of one data folder (admin and runtime ones)."""
 
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / TOKENS_FILE
@@ -67,7 +75,7 @@ class TokenStore:
             self.path,
             "tokens",
             "id, role, hash, ...",
-            lambda entry: isinstance(entry.get("id"), str) and entry.get("role") in ROLES,
+            lambda entry: isinstance(entry.get("id"), str) and entry.get("role") in TOKEN_ROLES,
             _token,
             TokenError,
         )
@@ -78,10 +86,14 @@ class TokenStore:
     def listed(self) -> list[AdminToken]:
         return sorted(self._file.by_hash().values(), key=lambda t: t.created_unix_s)
 
+    def has_admin_tokens(self) -> bool:
+        """Whether any token opens the admin listener (runtime tokens do not)."""
+        return any(token.role in ROLES for token in self._file.by_hash().values())
+
     def create(self, role: str, name: str = "") -> tuple[AdminToken, str]:
         """A new token; the token itself is returned once and stored hashed."""
-        if role not in ROLES:
-            raise TokenError(f"a role is one of {', '.join(ROLES)}, got {role!r}")
+        if role not in TOKEN_ROLES:
+            raise TokenError(f"a role is one of {', '.join(TOKEN_ROLES)}, got {role!r}")
         entries = self._file.read()
         token = PREFIX + secrets.token_urlsafe(32)
         made = AdminToken(secrets.token_hex(4), role, token[:8], name, round(time.time(), 3))

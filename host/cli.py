@@ -30,7 +30,7 @@ apikey_app = typer.Typer(
 )
 app.add_typer(apikey_app, name="apikey")
 token_app = typer.Typer(
-    help="Bearer tokens for the admin API (needed off loopback), with roles.",
+    help="Bearer tokens, with roles: for the admin API (off loopback), and remote runtimes.",
     no_args_is_help=True,
 )
 app.add_typer(token_app, name="token")
@@ -199,6 +199,64 @@ def start(
         admin=(admin_host, admin_port),
         workers=workers,
     )
+
+
+@app.command()
+def runtime(
+    connect: Annotated[
+        str,
+        typer.Option(
+            "--connect", help="The host's gateway for remote runtimes, HOST:PORT (gateway_port)."
+        ),
+    ],
+    project: ProjectOpt = Path("."),
+    token_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--token-file",
+            help="A file holding the runtime token (`stephost token create --role runtime`).",
+            show_default="STEPHOST_RUNTIME_TOKEN",
+        ),
+    ] = None,
+    tls: Annotated[
+        bool, typer.Option("--tls", help="Dial over TLS, trusting the system's certificates.")
+    ] = False,
+    tls_ca: Annotated[
+        Path | None,
+        typer.Option("--tls-ca", help="Dial over TLS, trusting the certificates of this PEM file."),
+    ] = None,
+    tls_server_name: Annotated[
+        str,
+        typer.Option(
+            "--tls-server-name",
+            help="The name the host's certificate carries, when HOST is not it.",
+        ),
+    ] = "",
+) -> None:
+    """Run this folder's runtimes for a host elsewhere: they dial its gateway over TCP."""
+    from .errors import ProjectError
+    from .remote import Connect, RemoteRuntimes, read_token
+    from .settings import load_settings
+
+    project = project.resolve()
+    if ":" not in connect or not connect.rsplit(":", 1)[1].isdigit():
+        fail(
+            f"--connect takes HOST:PORT (the host's gateway_host and gateway_port), got {connect!r}"
+        )
+    try:
+        settings = load_settings(project, serving=False)
+        target = Connect(
+            connect,
+            read_token(token_file),
+            tls_ca=tls_ca.resolve() if tls_ca is not None else None,
+            tls=tls,
+            server_name=tls_server_name,
+        )
+        if tls_ca is not None and not tls_ca.is_file():
+            raise ProjectError(f"--tls-ca {tls_ca}: no such file")
+        raise typer.Exit(asyncio.run(RemoteRuntimes(project, settings, target).run()))
+    except ProjectError as exc:
+        fail(exc.message)
 
 
 @app.command()
@@ -594,13 +652,14 @@ def token_create(
         str,
         typer.Option(
             "--role",
-            help="viewer (read), operator (emit, replay, cron, state), admin (delete, settings).",
+            help="viewer (read), operator (emit, replay, cron, state), admin (delete, "
+            "settings); runtime: a remote runtime's (`stephost runtime --connect`).",
         ),
     ],
     name: Annotated[str, typer.Option("--name", help="A note: who or what it is for.")] = "",
     project: ProjectOpt = Path("."),
 ) -> None:
-    """Make an admin token; it is printed once (the data folder keeps only its hash)."""
+    """Make a token; it is printed once (the data folder keeps only its hash)."""
     from .admin_tokens import TokenError
 
     try:
@@ -612,7 +671,7 @@ def token_create(
 
 @token_app.command("list")
 def token_list(project: ProjectOpt = Path(".")) -> None:
-    """Every admin token's id, role, start and note (never the token)."""
+    """Every token's id, role, start and note (never the token)."""
     rows = []
     for token in _admin_tokens(project).listed():
         when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(token.created_unix_s))
@@ -622,7 +681,8 @@ def token_list(project: ProjectOpt = Path(".")) -> None:
 
 @token_app.command("revoke")
 def token_revoke(token_id: str, project: ProjectOpt = Path(".")) -> None:
-    """Delete an admin token (by id); a running host refuses it from its next request on."""
+    """Delete a token (by id); a running host refuses it from its next request (or
+    runtime connection) on."""
     from .admin_tokens import TokenError
 
     try:

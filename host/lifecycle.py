@@ -3,7 +3,8 @@
 - ``bind_http`` takes the port first, so that a port in use fails before anything starts.
 - ``DataDirLock``: one host per data folder.
 - ``Runtimes``: the gateway runtimes dial (a Unix socket of the data folder, opened
-  only by the keys the supervisor hands its children), the pool that routes to them
+  only by the keys the supervisor hands its children; and, when configured, a TCP
+  listener for remote runtimes with a runtime token), the pool that routes to them
   and the supervisor of their processes, started and stopped as one (the host and
   `stephost gen`'s probe both use it).
 - ``data_dir_errors``: a data folder the host cannot use is a one-line error.
@@ -23,10 +24,11 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from .admin_tokens import TokenStore
 from .bridge.admission import Admission
 from .bridge.calls import HostServices
 from .bridge.connection import RuntimeConnection
-from .bridge.gateway import Gateway, local_address
+from .bridge.gateway import Gateway, RemoteListener, local_address
 from .errors import PortInUseError, ProjectError, StorageError
 from .model import RuntimeInfo
 from .runtimes.pool import RuntimePool
@@ -147,10 +149,12 @@ class Runtimes:
     async def start(self, languages: list[str], services: HostServices) -> list[ManagedRuntime]:
         """Listen, and launch the processes of ``languages``; handlers' calls go to
         ``services``."""
-        admission = Admission()
+        remote = RemoteListener.of(self._settings)
+        # Remote runtimes come in with a runtime token of the data folder.
+        admission = Admission(TokenStore(self._settings.data_dir) if remote else None)
         self._gateway = Gateway(self.pool, services, admission)
         listen, self._socket_dir = local_address(self._settings.data_dir)
-        address = await self._gateway.start(listen)
+        address = await self._gateway.start(listen, remote)
         self._supervisor = RuntimeSupervisor(
             self._project,
             self.pool,

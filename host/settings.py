@@ -108,6 +108,13 @@ class Settings(BaseSettings):
     admin_auth: Literal["auto", "token"] = "auto"
     # Host names the admin listener answers to, beside IP addresses and localhost.
     admin_allowed_hosts: list[str] = Field(default_factory=list)
+    # The gateway's TCP listener for remote runtimes (`stephost runtime --connect`):
+    # none while gateway_host is empty (local runtimes use a Unix socket). Every
+    # connection on it needs a token of the runtime role; TLS when both files are given.
+    gateway_host: str = ""
+    gateway_port: int = Field(default=3113, ge=0, le=65535)
+    gateway_tls_cert: Path | None = None  # PEM certificate chain, from the project folder
+    gateway_tls_key: Path | None = None  # its PEM private key
     # An unknown key in a step config makes the step a load problem (else a warning).
     strict: bool = False
     cors: CorsSettings = Field(default_factory=CorsSettings)
@@ -123,6 +130,15 @@ class Settings(BaseSettings):
             f"{url!r} is not a backend: use a Redis URL (redis://host:6379/0, "
             "rediss://… or unix://…), or leave it out for SQLite"
         )
+
+    @model_validator(mode="after")
+    def _tls_needs_both_files(self) -> Settings:
+        if (self.gateway_tls_cert is None) != (self.gateway_tls_key is None):
+            raise ValueError(
+                "gateway_tls_cert and gateway_tls_key go together: give both files for TLS, "
+                "or neither"
+            )
+        return self
 
     @model_validator(mode="after")
     def _requests_fit_in_a_message(self) -> Settings:
@@ -189,9 +205,18 @@ def load_settings(project: Path, *, serving: bool = True, **overrides: Any) -> S
     clean = {k: v for k, v in overrides.items() if v is not None}
     if clean:
         settings = settings.model_copy(update=clean)
-    if not settings.data_dir.is_absolute():
-        settings = settings.model_copy(update={"data_dir": project / settings.data_dir})
-    if serving and settings.admin_tokens_required and not TokenStore(settings.data_dir).listed():
+    relative = {
+        name: project / path
+        for name in ("data_dir", "gateway_tls_cert", "gateway_tls_key")
+        if (path := getattr(settings, name)) is not None and not path.is_absolute()
+    }
+    if relative:
+        settings = settings.model_copy(update=relative)
+    if (
+        serving
+        and settings.admin_tokens_required
+        and not TokenStore(settings.data_dir).has_admin_tokens()
+    ):
         where = (
             f"on {settings.admin_host}"
             if not is_loopback(settings.admin_host)

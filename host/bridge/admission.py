@@ -11,8 +11,20 @@ anything else, then checks the Hello against the ticket:
   as the project is when the Hello arrives (PERMISSION_DENIED);
 - the ticket's runtime is not connected already (ALREADY_EXISTS).
 
-Nothing of a refused runtime reaches the pool or the catalog. Remote runtimes (which
-the host does not launch) will be admitted by a token of their own, here.
+Remote runtimes (``stephost runtime --connect`` on another machine, which the host
+does not launch) come in over the gateway's TCP listener with a token of the
+``runtime`` role (``stephost token create --role runtime``; stored hashed in the data
+folder, ``host.admin_tokens``) sent the same way, as the key. For them:
+
+- the token is a runtime token of the data folder, or the call is refused
+  (UNAUTHENTICATED) before anything else is read;
+- the Hello's runtime id is ``<name>@<machine>`` (the form ``stephost runtime`` gives
+  it; the host's own runtimes have no ``@``), or PERMISSION_DENIED;
+- that id is not connected already (ALREADY_EXISTS).
+
+A remote runtime serves the steps of its own project folder, which the host cannot
+see: those are not checked against the host's files. Nothing of a refused runtime
+reaches the pool or the catalog.
 """
 
 from __future__ import annotations
@@ -22,6 +34,7 @@ import secrets
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from ..admin_tokens import RUNTIME_ROLE, TokenStore
 from ..model import RuntimeInfo
 
 # The call metadata that carries a runtime's key, and the variable the child reads it from.
@@ -47,18 +60,26 @@ class Ticket:
     language: str
     key: str
     files: Callable[[], Collection[str]]
+    remote_token: str = ""  # a remote runtime's: the id of the runtime token it showed
 
 
 def _digest(key: str) -> bytes:
     return hashlib.sha256(key.encode()).digest()
 
 
-class Admission:
-    """The tickets of the runtimes the host launched, and which of them are connected."""
+def _any_files() -> Collection[str]:
+    return ()
 
-    def __init__(self) -> None:
+
+class Admission:
+    """The tickets of the runtimes the host launched, and which runtimes are connected.
+    ``tokens``: the data folder's tokens, whose runtime ones admit remote runtimes
+    (None: no remote runtime may come in)."""
+
+    def __init__(self, tokens: TokenStore | None = None) -> None:
         self._tickets: dict[bytes, Ticket] = {}  # by the digest of the key
         self._connected: set[str] = set()
+        self._tokens = tokens
 
     def issue(self, runtime_id: str, language: str, files: Callable[[], Collection[str]]) -> Ticket:
         ticket = Ticket(runtime_id, language, secrets.token_urlsafe(32), files)
@@ -73,16 +94,28 @@ class Admission:
         """The ticket ``key`` opens (looked up by its digest, so comparing costs the same
         whatever the key); AdmissionError when none."""
         ticket = self._tickets.get(_digest(key)) if key else None
-        if ticket is None:
-            what = "no runtime key" if not key else "an unknown runtime key"
-            raise AdmissionError(
-                "UNAUTHENTICATED",
-                f"the runtime sent {what}: only runtimes the host launched may connect",
+        if ticket is not None:
+            return ticket
+        token = self._tokens.find(key) if self._tokens is not None and key else None
+        if token is not None and token.role == RUNTIME_ROLE:
+            return Ticket("", "", "", _any_files, remote_token=token.id)
+        what = "no runtime key" if not key else "an unknown runtime key"
+        if self._tokens is None:
+            who = "only runtimes the host launched may connect"
+        elif token is not None:
+            who = f"token {token.id} is a {token.role}'s, and only a runtime token admits one"
+        else:
+            who = (
+                "only runtimes the host launched, or remote ones with a runtime token "
+                "(`stephost token create --role runtime`), may connect"
             )
-        return ticket
+        raise AdmissionError("UNAUTHENTICATED", f"the runtime sent {what}: {who}")
 
     def admit(self, ticket: Ticket, info: RuntimeInfo) -> None:
         """Check the Hello against the ticket, and mark its runtime connected."""
+        if ticket.remote_token:
+            self._admit_remote(info)
+            return
         if (info.runtime_id, info.language) != (ticket.runtime_id, ticket.language):
             raise AdmissionError(
                 "PERMISSION_DENIED",
@@ -102,6 +135,20 @@ class Admission:
                 "ALREADY_EXISTS", f"runtime {ticket.runtime_id} is connected already"
             )
         self._connected.add(ticket.runtime_id)
+
+    def _admit_remote(self, info: RuntimeInfo) -> None:
+        name, _, machine = info.runtime_id.partition("@")
+        if not name or not machine:
+            raise AdmissionError(
+                "PERMISSION_DENIED",
+                f"a remote runtime's id is <name>@<machine> (as `stephost runtime` gives "
+                f"it), not {info.runtime_id or '(no id)'!r}",
+            )
+        if info.runtime_id in self._connected:
+            raise AdmissionError(
+                "ALREADY_EXISTS", f"runtime {info.runtime_id} is connected already"
+            )
+        self._connected.add(info.runtime_id)
 
     def leave(self, runtime_id: str) -> None:
         self._connected.discard(runtime_id)

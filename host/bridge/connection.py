@@ -76,6 +76,7 @@ class RuntimeConnection:
         self.closed = False
         self.drained = asyncio.Event()
         self.connected_at = time.time()
+        self.where = "local"  # or, for a remote runtime, "<machine> at <address>"
         self.last_seen = time.monotonic()
         self.services = services
         self._on_slot_free = on_slot_free
@@ -264,4 +265,5 @@ class RuntimeConnection:
             "capacity": self.capacity,
             "draining": self.draining,
             "connectedAt": self.connected_at,
+            "where": self.where,
         }

@@ -1,10 +1,12 @@
 """The gRPC server every runtime dials: the only door into the host for runtimes.
 
-It admits only the runtimes the host launched (``admission.py``: their key, checked
-before anything else is read, then their Hello), checks the contract version, hands
-the connection to whoever listens (the runtime pool), and pumps the stream until it
-ends. Local runtimes dial a Unix socket in a private folder (``local_address``); a
-TCP address is for tests and, later, for remote runtimes (with a token and TLS).
+It admits only the runtimes the host launched, and remote ones with a runtime token
+(``admission.py``: the key or token, checked before anything else is read, then the
+Hello), checks the contract version, hands the connection to whoever listens (the
+runtime pool), and pumps the stream until it ends. Local runtimes dial a Unix socket
+in a private folder (``local_address``); remote runtimes dial a TCP listener that
+exists only when configured (``RemoteListener``: ``gateway_host`` and
+``gateway_port``), over TLS when it has certificate files.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import tempfile
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,8 +25,9 @@ import grpc
 from stephost.v1 import runtime_pb2, runtime_pb2_grpc
 
 from .. import __version__
-from ..errors import ContractError
+from ..errors import ContractError, ProjectError
 from ..model import RuntimeInfo
+from ..settings import Settings, is_loopback
 from ..telemetry import get_logger
 from .admission import KEY_METADATA, Admission, AdmissionError
 from .calls import HostServices
@@ -48,6 +52,45 @@ class Connections(Protocol):
 
     def slot_free(self) -> None:
         """A runtime has room for one more invocation."""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteListener:
+    """The TCP listener for remote runtimes; TLS when ``tls_cert`` and ``tls_key``
+    (PEM files) are given."""
+
+    host: str
+    port: int
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+
+    @classmethod
+    def of(cls, settings: Settings) -> RemoteListener | None:
+        """The listener the settings ask for (none while ``gateway_host`` is empty)."""
+        if not settings.gateway_host:
+            return None
+        return cls(
+            settings.gateway_host,
+            settings.gateway_port,
+            settings.gateway_tls_cert,
+            settings.gateway_tls_key,
+        )
+
+    def credentials(self) -> grpc.ServerCredentials | None:
+        """The server's TLS credentials (None: plain TCP); ProjectError when a file
+        cannot be read."""
+        if self.tls_cert is None or self.tls_key is None:
+            return None
+        pems = []
+        files = (("gateway_tls_key", self.tls_key), ("gateway_tls_cert", self.tls_cert))
+        for setting, path in files:
+            try:
+                pems.append(path.read_bytes())
+            except OSError as exc:
+                raise ProjectError(f"cannot read {setting} {path}: {exc.strerror}") from None
+            if b"-----BEGIN " not in pems[-1]:
+                raise ProjectError(f"{setting} {path} is not a PEM file")
+        return grpc.ssl_server_credentials([(pems[0], pems[1])])
 
 
 def local_address(data_dir: Path) -> tuple[str, Path]:
@@ -75,10 +118,14 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
         self._server: grpc.aio.Server | None = None
         self._socket: Path | None = None
         self.address = ""
+        self.remote_address = ""  # host:port of the listener for remote runtimes, if any
 
-    async def start(self, address: str = "127.0.0.1:0") -> str:
+    async def start(
+        self, address: str = "127.0.0.1:0", remote: RemoteListener | None = None
+    ) -> str:
         """Listen on ``address`` (``unix:/path``, or ``host:port`` where port 0 picks a
-        free one) and return the address runtimes dial."""
+        free one), and for remote runtimes on ``remote`` too; return the address local
+        runtimes dial."""
         server = grpc.aio.server(
             options=[
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -88,6 +135,8 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
         )
         runtime_pb2_grpc.add_RuntimeServiceServicer_to_server(self, server)  # type: ignore[no-untyped-call]
         bound = server.add_insecure_port(address)
+        if remote is not None:
+            self.remote_address = _listen_remote(server, remote)
         await server.start()
         self._server = server
         if address.startswith("unix:"):
@@ -128,7 +177,8 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
             await self._refuse(context, exc, runtime=hello.language, pid=hello.pid)
             raise
         try:
-            await self._serve(info, request_iterator, context)
+            where = _where(context.peer(), info.runtime_id) if ticket.remote_token else "local"
+            await self._serve(info, request_iterator, context, where)
         finally:
             self._admission.leave(info.runtime_id)
 
@@ -143,8 +193,18 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
         info: RuntimeInfo,
         request_iterator: AsyncIterator[runtime_pb2.RuntimeFrame],
         context: grpc.aio.ServicerContext[Any, Any],
+        where: str,
     ) -> None:
         conn = RuntimeConnection(info, self._services, self._connections.slot_free)
+        conn.where = where
+        if where != "local":
+            log.info(
+                "remote runtime connected",
+                runtime=info.language,
+                runtime_id=info.runtime_id,
+                where=where,
+                steps=len(info.steps),
+            )
         await context.write(
             runtime_pb2.HostFrame(
                 messages=[
@@ -188,6 +248,39 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
             )
         hello: runtime_pb2.Hello = first.messages[0].hello
         return hello
+
+
+def _listen_remote(server: grpc.aio.Server, remote: RemoteListener) -> str:
+    """Add the TCP port for remote runtimes to ``server``: its ``host:port``."""
+    where = f"[{remote.host}]" if ":" in remote.host else remote.host
+    credentials = remote.credentials()
+    try:
+        if credentials is None:
+            bound = server.add_insecure_port(f"{where}:{remote.port}")
+        else:
+            bound = server.add_secure_port(f"{where}:{remote.port}", credentials)
+    except RuntimeError:  # grpc's way of saying the bind failed (older versions: 0)
+        bound = 0
+    if not bound:
+        raise ProjectError(
+            f"cannot listen for remote runtimes on {where}:{remote.port}: is the port in "
+            "use, or the address not this machine's? (gateway_host, gateway_port)"
+        )
+    tls = credentials is not None
+    log.info("listening for remote runtimes", address=f"{where}:{bound}", tls=tls)
+    if not tls and not is_loopback(remote.host):
+        log.warning(
+            "the gateway listens for remote runtimes without TLS: their tokens cross the "
+            "network in clear; set gateway_tls_cert and gateway_tls_key",
+            address=f"{where}:{bound}",
+        )
+    return f"{where}:{bound}"
+
+
+def _where(peer: str, runtime_id: str) -> str:
+    """Where a remote runtime runs, for the health page: its machine and address."""
+    address = peer.partition(":")[2] if peer.startswith(("ipv4:", "ipv6:")) else peer
+    return f"{runtime_id.partition('@')[2]} at {address}"
 
 
 async def _stop_writer(writer: asyncio.Task[None], conn: RuntimeConnection) -> None:

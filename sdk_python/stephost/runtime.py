@@ -3,7 +3,8 @@
 The host launches it with STEPHOST_HOST_ADDRESS (the gRPC address to dial),
 STEPHOST_RUNTIME_KEY (what lets it in; removed from the environment at once, so
 processes a handler starts never inherit it), STEPHOST_RUNTIME_ID and
-STEPHOST_PROJECT_DIR in its environment. It loads the
+STEPHOST_PROJECT_DIR in its environment (``stephost runtime --connect`` does the same
+for a remote host, with a runtime token as the key, and TLS: ``_bridge/dial.py``). It loads the
 project's Python steps, announces them in Hello, then runs invocations
 concurrently until the host drains it or the stream ends.
 """
@@ -24,6 +25,7 @@ import orjson
 
 from stephost import motia
 from stephost._bridge.connection import HostConnection
+from stephost._bridge.dial import Dial
 from stephost.context import Cancellation, Context, SyncContext
 from stephost.errors import StepError
 from stephost.invocation import Invocation
@@ -158,7 +160,7 @@ def _bad_response(message: str) -> StepError:
     return StepError(message, code="BAD_RESPONSE", retryable=False)
 
 
-async def run(project: Path, address: str, key: str = "") -> int:
+async def run(project: Path, address: Dial | str, key: str = "") -> int:
     steps, failures = load_steps(project)
     streams, stream_failures = load_streams(project)
     failures.extend(stream_failures)
@@ -189,6 +191,10 @@ def main() -> None:
     if not address:
         sys.exit("stephost python runtime: STEPHOST_HOST_ADDRESS is not set (the host sets it)")
     key = os.environ.pop("STEPHOST_RUNTIME_KEY", "")
+    try:
+        dial = Dial.from_env(address)
+    except ValueError as exc:
+        sys.exit(f"stephost python runtime: {exc}")
     project = Path(os.environ.get("STEPHOST_PROJECT_DIR", ".")).resolve()
     os.chdir(project)
     try:
@@ -197,7 +203,7 @@ def main() -> None:
         runner: Any = uvloop.run
     except ImportError:
         runner = asyncio.run
-    sys.exit(runner(run(project, address, key)))
+    sys.exit(runner(run(project, dial, key)))
 
 
 if __name__ == "__main__":

@@ -241,7 +241,7 @@ def test_token_list_and_revoke(app: StephostApp, data_dir: Path, tokens: dict[st
     assert unknown.returncode == 1 and "no admin token has the id 'nope'" in unknown.stderr
     bad_role = run_cli("token", "create", "--role", "root", cwd=PROJECT, env=env)
     assert bad_role.returncode == 1
-    assert "a role is one of viewer, operator, admin, got 'root'" in bad_role.stderr
+    assert "a role is one of viewer, operator, admin, runtime, got 'root'" in bad_role.stderr
 
 
 def test_the_stored_tokens_are_hashes(data_dir: Path, tokens: dict[str, str]) -> None:

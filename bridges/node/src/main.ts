@@ -3,13 +3,16 @@
  *
  * The host launches it with STEPHOST_HOST_ADDRESS (the gRPC address to dial),
  * STEPHOST_RUNTIME_KEY (what lets it in), STEPHOST_RUNTIME_ID and
- * STEPHOST_PROJECT_DIR in its environment. It loads the
+ * STEPHOST_PROJECT_DIR in its environment (`stephost runtime --connect` does the same for
+ * a remote host, with a runtime token as the key, and TLS: bridge/dial.ts). It loads the
  * project's TS/JS steps, announces them in Hello, then runs invocations concurrently
  * until the host drains it or the stream ends.
  */
 import { resolve } from 'node:path'
 
 import { HostConnection, HostRefusedError } from './bridge/connection.ts'
+import { dialFromEnv } from './bridge/dial.ts'
+import type { Dial } from './bridge/dial.ts'
 import { loadSteps } from './loader.ts'
 import { NodeRuntime } from './runtime.ts'
 
@@ -29,6 +32,13 @@ export async function main(): Promise<void> {
   // Out of the environment at once: processes a handler starts never inherit it.
   const key = process.env.STEPHOST_RUNTIME_KEY ?? ''
   delete process.env.STEPHOST_RUNTIME_KEY
+  let dial: Dial
+  try {
+    dial = dialFromEnv(address)
+  } catch (error) {
+    process.stderr.write(`stephost node runtime: ${(error as Error).message}\n`)
+    process.exit(2)
+  }
   const project = resolve(process.env.STEPHOST_PROJECT_DIR ?? '.')
   process.chdir(project)
 
@@ -42,7 +52,7 @@ export async function main(): Promise<void> {
   process.on('unhandledRejection', escaped('unhandled rejection'))
 
   const { steps, failures, streams } = await loadSteps(project)
-  const conn = new HostConnection(address, key)
+  const conn = new HostConnection(dial, key)
   runtime = new NodeRuntime(conn, steps)
   const active = runtime
   try {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ import grpc
 import orjson
 
 from stephost._bridge import wire
+from stephost._bridge.dial import Dial, Retry
 from stephost._bridge.errors import from_wire, to_wire
 from stephost.errors import StepError
 from stephost.invocation import Invocation
@@ -49,6 +51,12 @@ def _too_large(what: str, size: int) -> StepError:
 
 # The call metadata that carries the runtime's key (the host's bridge/admission.py).
 KEY_METADATA = "stephost-runtime-key"
+# What a host that is not up (yet) answers: dialed again. Anything else is a refusal.
+RETRIED = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+
+
+class HostUnreachableError(Exception):
+    """Nobody answered at the host's address (yet): worth dialing again."""
 
 
 class Runner(Protocol):
@@ -68,8 +76,8 @@ class Runner(Protocol):
 class HostConnection:
     """Implements ``stephost.context.HostLink`` over the Connect stream."""
 
-    def __init__(self, address: str, key: str = "") -> None:
-        self._address = address
+    def __init__(self, dial: Dial | str, key: str = "") -> None:
+        self._dial = Dial(dial) if isinstance(dial, str) else dial
         self._key = key  # sent as call metadata: the gateway admits no runtime without it
         self._channel: grpc.aio.Channel | None = None
         self._call: Any = None
@@ -92,18 +100,42 @@ class HostConnection:
         streams: Sequence[LoadedStream] = (),
     ) -> None:
         """Dial the host, announce the steps and streams (and the files that failed) in
-        Hello, and wait for Welcome; ConnectionError when the host refuses."""
+        Hello, and wait for Welcome. A host that does not answer is dialed again with
+        backoff (a line on stderr each time), until ``dial``'s limit; ConnectionError
+        when the host refuses the runtime, or the limit passed."""
         hello = wire.hello(steps, failures, streams)
-        self._channel = grpc.aio.insecure_channel(self._address, options=CHANNEL_OPTIONS)
+        retry = Retry(self._dial.timeout_s)
+        while True:
+            try:
+                await self._try_open(hello)
+                return
+            except HostUnreachableError as exc:
+                wait = retry.next_wait()
+                if wait is None:
+                    raise ConnectionError(str(exc)) from None
+                print(f"stephost python runtime: {exc}; retrying in {wait:g}s", file=sys.stderr)
+                await asyncio.sleep(wait)
+
+    async def _try_open(self, hello: runtime_pb2.Hello) -> None:
+        if self._channel is not None:
+            await self._channel.close()
+        self._channel = self._dial.channel(CHANNEL_OPTIONS)
         stub = runtime_pb2_grpc.RuntimeServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self._call = stub.Connect(metadata=((KEY_METADATA, self._key),))
-        await self._call.write(
-            runtime_pb2.RuntimeFrame(messages=[runtime_pb2.RuntimeMessage(hello=hello)])
-        )
-        frame = await self._call.read()
+        try:
+            await self._call.write(
+                runtime_pb2.RuntimeFrame(messages=[runtime_pb2.RuntimeMessage(hello=hello)])
+            )
+            frame = await self._call.read()
+        except (grpc.aio.AioRpcError, asyncio.InvalidStateError):
+            frame = grpc.aio.EOF  # the call ended at once: its status says why
         if frame is grpc.aio.EOF:
             status = await self._call.code()
             details = await self._call.details()
+            if status in RETRIED:
+                raise HostUnreachableError(
+                    f"cannot reach the host at {self._dial.address} ({status.name}: {details})"
+                )
             raise ConnectionError(f"host refused the runtime ({status.name}): {details}")
         first = frame.messages[0]
         if first.WhichOneof("kind") != "welcome":

@@ -14,6 +14,8 @@ import type { EmitRequest, HostLink, Invocation } from '../invocation.ts'
 import type { FileFailure, LoadedStep, LoadedStream } from '../loader.ts'
 import { StepError } from '../sdk.ts'
 import type { ApiResponse, StateItem } from '../sdk.ts'
+import { channel, Retry } from './dial.ts'
+import type { Dial } from './dial.ts'
 import { fromWire, toWire } from './errors.ts'
 import { apiResponse, hello, invocation, jsonBytes, logRecord, num, parseJson, v1 } from './wire.ts'
 import type { HostCall, HostCallReply, HostMessage, RuntimeMessage } from './wire.ts'
@@ -44,9 +46,14 @@ export class HostRefusedError extends Error {
   override name = 'HostRefusedError'
 }
 
+/** Nobody answered at the host's address (yet): worth dialing again. */
+class HostUnreachableError extends Error {
+  override name = 'HostUnreachableError'
+}
+
 export class HostConnection implements HostLink {
   closed = false
-  #client: grpc.Client
+  #client: grpc.Client | undefined
   #stream: Stream | undefined
   #outbox: RuntimeMessage[] = []
   #flushScheduled = false
@@ -55,22 +62,45 @@ export class HostConnection implements HostLink {
   #nextCallId = 1
   #flush = (): void => this.#write()
   #key: string
+  #dial: Dial
 
-  /** `key`: what lets the runtime through the host's gateway (STEPHOST_RUNTIME_KEY). */
-  constructor(address: string, key = '') {
+  /** `dial`: where the host is and how to reach it (an address: plain, no time limit);
+   * `key`: what lets the runtime through the host's gateway (STEPHOST_RUNTIME_KEY). */
+  constructor(dial: Dial | string, key = '') {
     this.#key = key
-    this.#client = new grpc.Client(address, grpc.credentials.createInsecure(), {
-      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-    })
+    this.#dial = typeof dial === 'string' ? { address: dial, tls: false, serverName: '', timeoutMs: 0 } : dial
   }
 
   /** Dial the host, announce the steps (and the files that failed) in Hello, and wait for
-   * Welcome (or the host's refusal). */
-  open(steps: LoadedStep[], failures: FileFailure[], streams: LoadedStream[], dispatch: Dispatch): Promise<void> {
+   * Welcome. A host that does not answer is dialed again with backoff (a line on stderr
+   * each time) until the dial's limit; HostRefusedError when the host refuses the
+   * runtime, or the limit passed. */
+  async open(steps: LoadedStep[], failures: FileFailure[], streams: LoadedStream[], dispatch: Dispatch): Promise<void> {
+    const retry = new Retry(this.#dial.timeoutMs)
+    for (;;) {
+      try {
+        await this.#tryOpen(steps, failures, streams, dispatch)
+        return
+      } catch (error) {
+        if (!(error instanceof HostUnreachableError)) throw error
+        const wait = retry.nextWait()
+        if (wait === undefined) throw new HostRefusedError(error.message)
+        process.stderr.write(`stephost node runtime: ${error.message}; retrying in ${wait / 1000}s\n`)
+        await new Promise((resolve) => setTimeout(resolve, wait))
+      }
+    }
+  }
+
+  #tryOpen(steps: LoadedStep[], failures: FileFailure[], streams: LoadedStream[], dispatch: Dispatch): Promise<void> {
+    const [credentials, options] = channel(this.#dial, {
+      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    })
+    const client = new grpc.Client(this.#dial.address, credentials, options)
+    this.#client = client
     const metadata = new grpc.Metadata()
     metadata.set(KEY_METADATA, this.#key)
-    const stream: Stream = this.#client.makeBidiStreamRequest(
+    const stream: Stream = client.makeBidiStreamRequest(
       CONNECT,
       (frame: Frame) => v1.RuntimeFrame.encode(frame).finish() as Buffer,
       (bytes: Buffer) => v1.HostFrame.decode(bytes),
@@ -79,14 +109,24 @@ export class HostConnection implements HostLink {
     this.#stream = stream
     return new Promise((resolve, reject) => {
       let welcomed = false
+      // Before Welcome, the attempt fails alone: a stream that ends then is not the
+      // runtime's connection yet.
+      const fail = (error: Error): void => {
+        if (welcomed) return
+        welcomed = true
+        reject(error)
+        stream.removeAllListeners()
+        stream.on('error', () => {})
+        client.close()
+      }
       stream.on('data', (frame: HostFrame) => {
         const messages = frame.messages ?? []
         let i = 0
         if (!welcomed) {
           const first = messages[0]
           if (!first?.welcome) {
-            reject(new HostRefusedError(`host answered Hello with ${describeMessage(first)}`))
             stream.cancel()
+            fail(new HostRefusedError(`host answered Hello with ${describeMessage(first)}`))
             return
           }
           welcomed = true
@@ -97,18 +137,19 @@ export class HostConnection implements HostLink {
       })
       stream.on('error', (error: grpc.ServiceError) => {
         if (!welcomed) {
-          welcomed = true
-          reject(new HostRefusedError(`host refused the runtime (${grpc.status[error.code]}): ${error.details}`))
-          this.#end(error, undefined)
+          const what = `${grpc.status[error.code]}: ${error.details}`
+          if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.DEADLINE_EXCEEDED) {
+            fail(new HostUnreachableError(`cannot reach the host at ${this.#dial.address} (${what})`))
+          } else {
+            fail(new HostRefusedError(`host refused the runtime (${what})`))
+          }
           return
         }
         this.#end(error, dispatch)
       })
       stream.on('end', () => {
         if (!welcomed) {
-          welcomed = true
-          reject(new HostRefusedError('host closed the stream before Welcome'))
-          this.#end(undefined, undefined)
+          fail(new HostRefusedError('host closed the stream before Welcome'))
           return
         }
         this.#end(undefined, dispatch)
@@ -284,7 +325,7 @@ export class HostConnection implements HostLink {
     }
     for (const resolve of this.#pending.values()) resolve(reply)
     this.#pending.clear()
-    this.#client.close()
+    this.#client?.close()
     dispatch?.closed(error)
   }
 }

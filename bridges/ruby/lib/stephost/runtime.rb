@@ -11,7 +11,9 @@ module Stephost
   # The host launches it with STEPHOST_HOST_ADDRESS (the gRPC address to dial),
   # STEPHOST_RUNTIME_KEY (what lets it in; removed from the environment at once,
   # so processes a handler starts never inherit it), STEPHOST_RUNTIME_ID and
-  # STEPHOST_PROJECT_DIR in its environment. It loads
+  # STEPHOST_PROJECT_DIR in its environment (`stephost runtime --connect` does
+  # the same for a remote host, with a runtime token as the key, and TLS: see
+  # bridge/dial.rb). It loads
   # the project's Ruby steps, announces them in Hello with its capacity (the
   # size of its worker pool, so the host never sends more than fits), then runs
   # invocations on that pool until the host drains it or the stream ends.
@@ -277,6 +279,11 @@ module Stephost
         address = env['STEPHOST_HOST_ADDRESS'].to_s
         abort 'stephost ruby runtime: STEPHOST_HOST_ADDRESS is not set (the host sets it)' if address.empty?
         key = env.delete('STEPHOST_RUNTIME_KEY').to_s
+        dial = begin
+          Bridge::Dial.from_env(address, env)
+        rescue ArgumentError => e
+          abort "stephost ruby runtime: #{e.message}"
+        end
         capacity = threads(env)
         project = File.expand_path(env.fetch('STEPHOST_PROJECT_DIR', '.'))
         Dir.chdir(project)
@@ -284,7 +291,7 @@ module Stephost
         Typed.add_to_load_path(generated)
         steps, failures = Loader.load_steps(project)
         failures += Typed.resolve(steps, generated, project)
-        conn = Bridge::Connection.new(address, key)
+        conn = Bridge::Connection.new(dial, key)
         runtime = new(conn, steps, capacity)
         begin
           conn.open(steps, failures, capacity, env['STEPHOST_RUNTIME_ID'], runtime)

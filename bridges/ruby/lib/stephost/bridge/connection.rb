@@ -2,6 +2,7 @@
 
 require 'grpc'
 require 'stephost/bridge/codec'
+require 'stephost/bridge/dial'
 require 'stephost/bridge/errors'
 require 'stephost/v1/runtime_services_pb'
 
@@ -9,6 +10,9 @@ module Stephost
   module Bridge
     # The host refused the runtime, or could not be reached.
     class ConnectionError < StandardError; end
+
+    # Nobody answered at the host's address (yet): worth dialing again.
+    class HostUnreachableError < ConnectionError; end
 
     # The Connect call itself, on gRPC's core API (ruby-grpc's BidiCall would
     # add a thread and an Enumerator between the runtime and each write).
@@ -19,11 +23,18 @@ module Stephost
       # The call metadata that carries the runtime's key (the host's bridge/admission.py).
       KEY_METADATA = 'stephost-runtime-key'
 
-      def initialize(address, channel_args, key)
-        @channel = GRPC::ClientStub.setup_channel(nil, address, :this_channel_is_insecure, channel_args)
+      def initialize(dial, channel_args, key)
+        credentials, args = dial.channel(channel_args)
+        @channel = GRPC::ClientStub.setup_channel(nil, dial.address, credentials, args)
         @call = @channel.create_call(nil, nil, METHOD, nil, GRPC::Core::TimeConsts::INFINITE_FUTURE)
-        @call.run_batch(SEND_INITIAL_METADATA => { KEY_METADATA => key })
+        @key = key
         @metadata_received = false
+      end
+
+      # Starts the call, sending the key; then `first` (a frame).
+      def start(first)
+        @call.run_batch(SEND_INITIAL_METADATA => { KEY_METADATA => @key })
+        write(first)
       end
 
       # Only one thread at a time may write.
@@ -52,6 +63,10 @@ module Stephost
       def cancel
         @call.cancel
       end
+
+      def close
+        @channel.close
+      end
     end
 
     # The runtime's end of the Connect stream to the host.
@@ -71,9 +86,12 @@ module Stephost
       # The fields of a call that carry its data.
       DATA_FIELDS = %i[data value event].freeze
 
-      # key: what lets the runtime through the host's gateway (STEPHOST_RUNTIME_KEY).
-      def initialize(address, key = '')
-        @address = address
+      # dial: where the host is and how to reach it (a Dial, or an address: plain,
+      # no time limit); key: what lets the runtime through the host's gateway
+      # (STEPHOST_RUNTIME_KEY).
+      def initialize(dial, key = '')
+        @dial = dial.is_a?(Dial) ? dial : Dial.new(dial)
+        @address = @dial.address
         @key = key
         @lock = Mutex.new
         @outbox = []
@@ -88,28 +106,28 @@ module Stephost
       # Hello, and waits for Welcome; the host's messages then go to
       # handler.on_invocation(id, decode) (decode.call gives the
       # Stephost::Invocation) / on_cancel(id, reason) / on_drain / on_closed.
+      # A host that does not answer is dialed again with backoff (a line on
+      # stderr each time) until the dial's limit; ConnectionError when the host
+      # refuses the runtime, or the limit passed.
       def open(steps, failures, capacity, runtime_id, handler)
         hello = Bridge.hello(steps, failures, capacity, runtime_id)
-        @stream = Stream.new(@address, CHANNEL_ARGS.dup, @key)
         @handler = handler
+        retry_policy = Retry.new(@dial.timeout_s)
         begin
-          @stream.write(V1::RuntimeFrame.new(messages: [V1::RuntimeMessage.new(hello: hello)]))
-        rescue GRPC::Core::CallError
-          nil # the host ended the call at once; its status (read next) says why
+          welcome = try_open(hello)
+        rescue HostUnreachableError => e
+          wait = retry_policy.next_wait
+          raise ConnectionError, e.message if wait.nil?
+
+          warn "stephost ruby runtime: #{e.message}; retrying in #{wait}s"
+          sleep wait
+          retry
         end
-        welcome = first_reply
         @reader = Thread.new { read_loop }
         @reader.name = 'stephost-reader'
         @writer = Thread.new { write_loop }
         @writer.name = 'stephost-writer'
         welcome
-      rescue GRPC::Core::CallError => e
-        details = begin
-          @stream&.status&.details
-        rescue GRPC::Core::CallError
-          nil
-        end
-        raise ConnectionError, "cannot reach the host at #{@address}: #{details || e.message}"
       end
 
       # Queues a message for the next frame; safe from any thread.
@@ -292,15 +310,39 @@ module Stephost
         end
       end
 
+      def try_open(hello)
+        @stream&.close
+        @stream = Stream.new(@dial, CHANNEL_ARGS.dup, @key)
+        begin
+          @stream.start(V1::RuntimeFrame.new(messages: [V1::RuntimeMessage.new(hello: hello)]))
+        rescue GRPC::Core::CallError
+          nil # the host ended the call at once (or was not there); its status says why
+        end
+        first_reply
+      rescue GRPC::Core::CallError => e
+        status = begin
+          @stream.status
+        rescue GRPC::Core::CallError
+          nil
+        end
+        raise HostUnreachableError, "cannot reach the host at #{@address}: #{e.message}" unless status
+
+        refused(status)
+      end
+
+      # Raises for the call's final `status`: worth dialing again, or a refusal.
+      def refused(status)
+        name = status_name(status.code)
+        if %i[UNAVAILABLE DEADLINE_EXCEEDED].include?(name)
+          raise HostUnreachableError, "cannot reach the host at #{@address} (#{name}: #{status.details})"
+        end
+
+        raise ConnectionError, "host refused the runtime (#{name}): #{status.details}"
+      end
+
       def first_reply
         frame = @stream.read
-        if frame.nil?
-          status = @stream.status
-          name = status_name(status.code)
-          raise ConnectionError, "cannot reach the host at #{@address}: #{status.details}" if name == :UNAVAILABLE
-
-          raise ConnectionError, "host refused the runtime (#{name}): #{status.details}"
-        end
+        refused(@stream.status) if frame.nil?
         first = frame.messages.first
         raise ConnectionError, "host answered Hello with #{first&.kind.inspect}" unless first&.kind == :welcome
 
