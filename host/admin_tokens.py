@@ -23,7 +23,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from .errors import ProjectError
 from .secret_file import SecretFile, digest
@@ -61,8 +61,9 @@ class AdminToken:
         }
 
 
-def allows(role: str, needed: Role) -> bool:
-    """Whether ``role`` may do what needs ``needed``."""
+def allows(role: str, needed: Role) -> TypeGuard[Role]:
+    """Whether ``role`` may do what needs ``needed`` (never the runtime role: it opens
+    only the gateway)."""
     return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
 
 

@@ -232,6 +232,15 @@ def runtime(
             help="The name the host's certificate carries, when HOST is not it.",
         ),
     ] = "",
+    name: Annotated[
+        str,
+        typer.Option(
+            "--name",
+            help="What the host calls these runtimes (in health, and their group): give "
+            "each `stephost runtime` serving one host from the same machine its own.",
+            show_default="this machine's name",
+        ),
+    ] = "",
 ) -> None:
     """Run this folder's runtimes for a host elsewhere: they dial its gateway over TCP."""
     from .errors import ProjectError
@@ -254,7 +263,7 @@ def runtime(
         )
         if tls_ca is not None and not tls_ca.is_file():
             raise ProjectError(f"--tls-ca {tls_ca}: no such file")
-        raise typer.Exit(asyncio.run(RemoteRuntimes(project, settings, target).run()))
+        raise typer.Exit(asyncio.run(RemoteRuntimes(project, settings, target, name).run()))
     except ProjectError as exc:
         fail(exc.message)
 

@@ -89,11 +89,11 @@ def say(message: str) -> None:
 class RemoteRuntimes:
     """The runtime processes of ``project``, dialing the host ``connect`` names."""
 
-    def __init__(self, project: Path, settings: Settings, connect: Connect) -> None:
+    def __init__(self, project: Path, settings: Settings, connect: Connect, name: str = "") -> None:
         self._project = project
         self._settings = settings
         self._connect = connect
-        self._machine = socket.gethostname()
+        self._name = name or socket.gethostname()
         self._ids = itertools.count(1)
         self._children: set[asyncio.subprocess.Process] = set()
         self._stopping = asyncio.Event()
@@ -155,7 +155,8 @@ class RemoteRuntimes:
             await asyncio.sleep(delay)
 
     async def _launch(self, language: str) -> asyncio.subprocess.Process:
-        runtime_id = f"{language}-{os.getpid()}-{next(self._ids)}@{self._machine}"
+        # <language>@<name>/<instance>: the host's admission reads it (host.bridge.admission)
+        runtime_id = f"{language}@{self._name}/{os.getpid()}-{next(self._ids)}"
         env = {
             **os.environ,
             **self._connect.env(),

@@ -18,8 +18,9 @@ folder, ``host.admin_tokens``) sent the same way, as the key. For them:
 
 - the token is a runtime token of the data folder, or the call is refused
   (UNAUTHENTICATED) before anything else is read;
-- the Hello's runtime id is ``<name>@<machine>`` (the form ``stephost runtime`` gives
-  it; the host's own runtimes have no ``@``), or PERMISSION_DENIED;
+- the Hello's runtime id is ``<language>@<name>/<instance>`` (the form ``stephost
+  runtime`` gives it: ``<name>`` is the machine's, or its ``--name``; the host's own
+  runtimes have no ``@``), with the Hello's language, or PERMISSION_DENIED;
 - that id is not connected already (ALREADY_EXISTS).
 
 A remote runtime serves the steps of its own project folder, which the host cannot
@@ -137,12 +138,14 @@ class Admission:
         self._connected.add(ticket.runtime_id)
 
     def _admit_remote(self, info: RuntimeInfo) -> None:
-        name, _, machine = info.runtime_id.partition("@")
-        if not name or not machine:
+        group, _, instance = info.runtime_id.partition("/")
+        language, _, name = group.partition("@")
+        if language != info.language or not name or not instance:
             raise AdmissionError(
                 "PERMISSION_DENIED",
-                f"a remote runtime's id is <name>@<machine> (as `stephost runtime` gives "
-                f"it), not {info.runtime_id or '(no id)'!r}",
+                f"a remote {info.language or 'unknown'} runtime's id is "
+                f"{info.language or '<language>'}@<name>/<instance> (as `stephost runtime` "
+                f"gives it), not {info.runtime_id or '(no id)'!r}",
             )
         if info.runtime_id in self._connected:
             raise AdmissionError(

@@ -278,9 +278,11 @@ def _listen_remote(server: grpc.aio.Server, remote: RemoteListener) -> str:
 
 
 def _where(peer: str, runtime_id: str) -> str:
-    """Where a remote runtime runs, for the health page: its machine and address."""
+    """Where a remote runtime runs, for the health page: the name of its machine (from
+    its id, ``<language>@<name>/<instance>``) and its address."""
     address = peer.partition(":")[2] if peer.startswith(("ipv4:", "ipv6:")) else peer
-    return f"{runtime_id.partition('@')[2]} at {address}"
+    name = runtime_id.partition("/")[0].partition("@")[2]
+    return f"{name} at {address}"
 
 
 async def _stop_writer(writer: asyncio.Task[None], conn: RuntimeConnection) -> None:

@@ -328,7 +328,8 @@ def build_router(host: WorkbenchHost) -> APIRouter:
             {
                 **{k: v for k, v in conn.to_json().items() if k != "connectedAt"},
                 "uptimeS": round(now - conn.connected_at, 3),
-                "rssBytes": _rss_bytes(conn.pid),
+                # A remote runtime's pid is another machine's: no RSS from here.
+                "rssBytes": _rss_bytes(conn.pid) if conn.where == "local" else None,
                 "restarts": restarts.get(conn.language, 0),
             }
             for conn in host.pool.connections

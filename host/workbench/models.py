@@ -69,6 +69,7 @@ class Runtime(Model):
     capacity: int
     draining: bool
     connectedAt: float
+    where: str  # "local", or a remote runtime's "<name> at <address>"
 
 
 class Health(Model):
@@ -320,6 +321,7 @@ class RuntimeDetail(Model):
     rssBytes: int | None
     restarts: int
     steps: list[str]
+    where: str  # "local", or a remote runtime's "<name> at <address>"
 
 
 class Runtimes(Model):

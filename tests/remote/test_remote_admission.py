@@ -1,5 +1,5 @@
 """The gateway's door for remote runtimes, on a real gRPC server: a runtime token
-admits a Hello whose id is `<name>@<machine>`, once; anything else is refused."""
+admits a Hello whose id is `<language>@<name>/<instance>`, once; anything else is refused."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import grpc
 import pytest
 
 from stephost.v1 import runtime_pb2, runtime_pb2_grpc
-from stephost_host.admin_tokens import TokenStore
+from stephost_host.admin_tokens import ROLES, TokenStore, allows
 from stephost_host.bridge.admission import KEY_METADATA, Admission
 from stephost_host.bridge.gateway import Gateway, RemoteListener
 from stephost_host.errors import ProjectError
@@ -34,23 +34,23 @@ def test_a_runtime_token_admits_a_remote_id_once(tmp_path: Path) -> None:
         try:
             code, details = await dial(address, hello("python-1"), token)
             assert code == grpc.StatusCode.PERMISSION_DENIED
-            assert "a remote runtime's id is <name>@<machine>" in details
-            code, details = await dial(address, hello("python-1@box"), admin)
+            assert "runtime's id is python@<name>/<instance>" in details
+            code, details = await dial(address, hello("python@box/1"), admin)
             assert code == grpc.StatusCode.UNAUTHENTICATED
             assert "only a runtime token admits one" in details
-            code, details = await dial(address, hello("python-1@box"), "sht_nope")
+            code, details = await dial(address, hello("python@box/1"), "sht_nope")
             assert code == grpc.StatusCode.UNAUTHENTICATED
             assert pool.connections == []
             # Admitted: the call stays open (until we end it); a second one is refused.
             async with grpc.aio.insecure_channel(address) as channel:
                 stub = runtime_pb2_grpc.RuntimeServiceStub(channel)  # type: ignore[no-untyped-call]
                 call = stub.Connect(metadata=((KEY_METADATA, token),))
-                await call.write(runtime_pb2.RuntimeFrame(messages=[hello("python-1@box")]))
+                await call.write(runtime_pb2.RuntimeFrame(messages=[hello("python@box/1")]))
                 welcome = await call.read()
                 assert welcome.messages[0].WhichOneof("kind") == "welcome"
                 (conn,) = pool.connections
                 assert conn.where.startswith("box at 127.0.0.1:")
-                code, details = await dial(address, hello("python-1@box"), token)
+                code, details = await dial(address, hello("python@box/1"), token)
                 assert code == grpc.StatusCode.ALREADY_EXISTS
                 call.cancel()
         finally:
@@ -79,3 +79,7 @@ def test_tls_settings_go_together(tmp_path: Path) -> None:
     settings = load_settings(tmp_path)  # paths are the project folder's
     assert settings.gateway_tls_cert == tmp_path / "tls" / "host.pem"
     assert RemoteListener.of(settings) is None  # no gateway_host: no TCP listener
+
+
+def test_a_runtime_token_opens_nothing_on_the_admin_listener() -> None:
+    assert not any(allows("runtime", needed) for needed in ROLES)

@@ -139,12 +139,16 @@ def test_remote_steps_run_with_a_runtime_token(
             assert response.json()["language"] == language
         for runtime in remote_runtimes(app):  # where each runs: its machine and address
             assert runtime["where"].startswith(f"{socket.gethostname()} at 127.0.0.1:")
-            assert runtime["id"].endswith(f"@{socket.gethostname()}")
+            assert runtime["id"].startswith(f"{runtime['language']}@{socket.gethostname()}/")
         names = {step["name"] for step in app.get("/_stephost/steps").json()["steps"]}
         assert {"WherePython", "WhereNode", "WhereRuby", "Work"} <= names
         app.emit("work.requested", {"id": "w1"})
         app.wait_idle()
         assert app.state.get("work-done", "w1") is True
+        assert launcher.stop() == 0  # the remote runtimes are gone: their routes answer 503
+        app.wait_for(lambda: remote_runtimes(app) == [], 30, "the remote runtimes to leave")
+        gone = app.get("/where/node")
+        assert gone.status_code == 503, gone.text
 
 
 @pytest.mark.parametrize("role", ["none", "wrong", "viewer"])

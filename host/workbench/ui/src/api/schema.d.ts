@@ -1040,6 +1040,8 @@ export interface components {
             steps: string[];
             /** Version */
             version: string;
+            /** Where */
+            where: string;
         };
         /** RuntimeDetail */
         RuntimeDetail: {
@@ -1065,6 +1067,8 @@ export interface components {
             uptimeS: number;
             /** Version */
             version: string;
+            /** Where */
+            where: string;
         };
         /** Runtimes */
         Runtimes: {
