@@ -21,7 +21,13 @@ folder, ``host.admin_tokens``) sent the same way, as the key. For them:
 - the Hello's runtime id is ``<language>@<name>/<instance>`` (the form ``stephost
   runtime`` gives it: ``<name>`` is the machine's, or its ``--name``; the host's own
   runtimes have no ``@``), with the Hello's language, or PERMISSION_DENIED;
-- that id is not connected already (ALREADY_EXISTS).
+- that id is not connected already (ALREADY_EXISTS);
+- none of its steps is served by a runtime of another group (PERMISSION_DENIED): the
+  host routes by step name, so a remote step must not shadow one of the host's.
+
+Its group (``host.runtimes.groups``) is ``<language>@<name>``: the processes of one
+``stephost runtime`` (and their replacements) are interchangeable, and a group of
+their own.
 
 A remote runtime serves the steps of its own project folder, which the host cannot
 see: those are not checked against the host's files. Nothing of a refused runtime
@@ -32,8 +38,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, replace
 
 from ..admin_tokens import RUNTIME_ROLE, TokenStore
 from ..model import RuntimeInfo
@@ -112,11 +118,13 @@ class Admission:
             )
         raise AdmissionError("UNAUTHENTICATED", f"the runtime sent {what}: {who}")
 
-    def admit(self, ticket: Ticket, info: RuntimeInfo) -> None:
-        """Check the Hello against the ticket, and mark its runtime connected."""
+    def admit(
+        self, ticket: Ticket, info: RuntimeInfo, served: Mapping[str, str] | None = None
+    ) -> RuntimeInfo:
+        """Check the Hello against the ticket, and mark its runtime connected: what it
+        announced, with its group. ``served``: the group that serves each step now."""
         if ticket.remote_token:
-            self._admit_remote(info)
-            return
+            return self._admit_remote(info, served or {})
         if (info.runtime_id, info.language) != (ticket.runtime_id, ticket.language):
             raise AdmissionError(
                 "PERMISSION_DENIED",
@@ -136,8 +144,9 @@ class Admission:
                 "ALREADY_EXISTS", f"runtime {ticket.runtime_id} is connected already"
             )
         self._connected.add(ticket.runtime_id)
+        return info
 
-    def _admit_remote(self, info: RuntimeInfo) -> None:
+    def _admit_remote(self, info: RuntimeInfo, served: Mapping[str, str]) -> RuntimeInfo:
         group, _, instance = info.runtime_id.partition("/")
         language, _, name = group.partition("@")
         if language != info.language or not name or not instance:
@@ -151,7 +160,19 @@ class Admission:
             raise AdmissionError(
                 "ALREADY_EXISTS", f"runtime {info.runtime_id} is connected already"
             )
+        clash = sorted(
+            f"{step.name} (served by {served[step.name]})"
+            for step in info.steps
+            if served.get(step.name, group) != group
+        )
+        if clash:
+            raise AdmissionError(
+                "PERMISSION_DENIED",
+                f"remote runtime {info.runtime_id} announced steps another runtime group "
+                f"serves: {', '.join(clash[:5])}; a step name is served by one group",
+            )
         self._connected.add(info.runtime_id)
+        return replace(info, group=group)
 
     def leave(self, runtime_id: str) -> None:
         self._connected.discard(runtime_id)

@@ -46,6 +46,8 @@ log = get_logger(component="gateway")
 class Connections(Protocol):
     """Who takes the connected runtimes (the runtime pool)."""
 
+    connections: list[RuntimeConnection]
+
     def attach(self, conn: RuntimeConnection) -> None: ...
 
     def detach(self, conn: RuntimeConnection) -> None: ...
@@ -171,8 +173,9 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
             log.error("runtime refused", reason=exc.message, runtime=hello.language, pid=hello.pid)
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, exc.message)
             raise  # abort() raises; never reached
+        served = {name: c.group for c in self._connections.connections for name in c.steps}
         try:
-            self._admission.admit(ticket, info)
+            info = self._admission.admit(ticket, info, served)
         except AdmissionError as exc:
             await self._refuse(context, exc, runtime=hello.language, pid=hello.pid)
             raise

@@ -11,8 +11,9 @@ import pytest
 
 from stephost.v1 import runtime_pb2, runtime_pb2_grpc
 from stephost_host.admin_tokens import ROLES, TokenStore, allows
-from stephost_host.bridge.admission import KEY_METADATA, Admission
+from stephost_host.bridge.admission import KEY_METADATA, Admission, AdmissionError
 from stephost_host.bridge.gateway import Gateway, RemoteListener
+from stephost_host.bridge.wire import runtime_info
 from stephost_host.errors import ProjectError
 from stephost_host.runtimes.pool import RuntimePool
 from stephost_host.settings import load_settings
@@ -83,3 +84,17 @@ def test_tls_settings_go_together(tmp_path: Path) -> None:
 
 def test_a_runtime_token_opens_nothing_on_the_admin_listener() -> None:
     assert not any(allows("runtime", needed) for needed in ROLES)
+
+
+def test_a_remote_runtime_may_not_shadow_another_groups_step(tmp_path: Path) -> None:
+    tokens = TokenStore(tmp_path)
+    _made, token = tokens.create("runtime")
+    admission = Admission(tokens)
+    remote = admission.ticket(token)
+    info = runtime_info(hello("python@box/1").hello)  # announces S0
+    with pytest.raises(
+        AdmissionError, match=r"another runtime group serves: S0 \(served by python\)"
+    ):
+        admission.admit(remote, info, {"S0": "python"})
+    admitted = admission.admit(remote, info, {"S0": "python@box"})  # its own group's: fine
+    assert admitted.group == "python@box"

@@ -75,7 +75,7 @@ class Launcher:
 
 @pytest.fixture
 def folders(tmp_path: Path) -> tuple[Path, Path]:
-    """Copies of the host's project (no steps of its own) and of the remote one."""
+    """Copies of the host's project (a Python step of its own) and of the remote one."""
     host = shutil.copytree(PROJECTS / "host", tmp_path / "host")
     remote = shutil.copytree(PROJECTS / "remote", tmp_path / "remote")
     return host, remote
@@ -137,9 +137,15 @@ def test_remote_steps_run_with_a_runtime_token(
             response = app.get(f"/where/{language}")
             assert response.status_code == 200, response.text
             assert response.json()["language"] == language
+        machine = socket.gethostname()
         for runtime in remote_runtimes(app):  # where each runs: its machine and address
-            assert runtime["where"].startswith(f"{socket.gethostname()} at 127.0.0.1:")
-            assert runtime["id"].startswith(f"{runtime['language']}@{socket.gethostname()}/")
+            assert runtime["where"].startswith(f"{machine} at 127.0.0.1:")
+            assert runtime["id"].startswith(f"{runtime['language']}@{machine}/")
+            assert runtime["group"] == f"{runtime['language']}@{machine}"  # a group of its own
+        # The host's own Python runtime serves beside the remote one, each its own steps.
+        local = app.get("/where/local").json()
+        assert local["pid"] in [r["pid"] for r in app.health()["runtimes"] if r["where"] == "local"]
+        assert app.get("/where/python").json()["pid"] != local["pid"]
         names = {step["name"] for step in app.get("/_stephost/steps").json()["steps"]}
         assert {"WherePython", "WhereNode", "WhereRuby", "Work"} <= names
         app.emit("work.requested", {"id": "w1"})
@@ -172,8 +178,9 @@ def test_a_wrong_token_is_refused_before_any_step_registers(
         assert "the host refused the" in output
         refusals = [x for x in app.lines if x.get("event") == "runtime refused at the gateway"]
         assert refusals and all("127.0.0.1" in x["peer"] for x in refusals)
-        assert app.health()["runtimes"] == []
-        assert app.get("/_stephost/steps").json()["steps"] == []
+        assert remote_runtimes(app) == []
+        steps = app.get("/_stephost/steps").json()["steps"]
+        assert [step["name"] for step in steps] == ["WhereLocal"]
         assert app.get("/where/python").status_code == 404
 
 
