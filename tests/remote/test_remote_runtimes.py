@@ -116,6 +116,15 @@ def wait_for_languages(app: StephostApp, launcher: Launcher, timeout_s: float = 
     app.wait_for(joined, timeout_s, "the remote runtimes to join")
 
 
+def running(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie left for init to reap does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -217,6 +226,33 @@ def test_kill_9_of_a_remote_runtime_loses_no_event(
         assert app.dlq() == []
         assert running, "the kill came while jobs ran (each sleeps 0.5 s)"
         assert "exited with code -9; starting it again" in launcher.output()
+
+
+def test_the_runtimes_die_with_a_killed_launcher_and_a_new_one_finishes_the_work(
+    folders: tuple[Path, Path], launchers: list[Launcher], tmp_path: Path
+) -> None:
+    host, remote = folders
+    data_dir = tmp_path / "data"
+    token = runtime_token(data_dir)
+    with StephostApp(host, data_dir=data_dir, env=gateway_env()) as app:
+        first = Launcher(remote, gateway_address(app), token)
+        launchers.append(first)
+        wait_for_languages(app, first)
+        pids = [r["pid"] for r in remote_runtimes(app)]
+        for job in range(6):
+            app.emit("work.requested", {"id": f"job-{job}", "sleep_s": 0.5})
+        app.wait_for(lambda: app.state.list("work-started"), 30, "a job to start")
+        os.kill(first.process.pid, signal.SIGKILL)  # the launcher alone, not its children
+        first.process.wait(10)
+        app.wait_for(lambda: remote_runtimes(app) == [], 30, "its runtimes to die with it")
+        assert not any(running(pid) for pid in pids)
+        assert app.get("/where/python").status_code == 503  # nobody serves it meanwhile
+        second = Launcher(remote, gateway_address(app), token)
+        launchers.append(second)
+        wait_for_languages(app, second)
+        app.wait_idle(60)
+        assert {x["key"] for x in app.state.list("work-done")} == {f"job-{i}" for i in range(6)}
+        assert app.dlq() == []
 
 
 def test_runtimes_dial_until_the_host_is_up_and_again_after_it_restarts(
