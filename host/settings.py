@@ -113,8 +113,8 @@ class Settings(BaseSettings):
     # connection on it needs a token of the runtime role; TLS when both files are given.
     gateway_host: str = ""
     gateway_port: int = Field(default=3113, ge=0, le=65535)
-    gateway_tls_cert: Path | None = None  # PEM certificate chain, from the project folder
-    gateway_tls_key: Path | None = None  # its PEM private key
+    gateway_tls_cert: str = ""  # PEM certificate chain (a path from the project folder)
+    gateway_tls_key: str = ""  # its PEM private key
     # An unknown key in a step config makes the step a load problem (else a warning).
     strict: bool = False
     cors: CorsSettings = Field(default_factory=CorsSettings)
@@ -133,7 +133,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _tls_needs_both_files(self) -> Settings:
-        if (self.gateway_tls_cert is None) != (self.gateway_tls_key is None):
+        if bool(self.gateway_tls_cert) != bool(self.gateway_tls_key):
             raise ValueError(
                 "gateway_tls_cert and gateway_tls_key go together: give both files for TLS, "
                 "or neither"
@@ -205,13 +205,15 @@ def load_settings(project: Path, *, serving: bool = True, **overrides: Any) -> S
     clean = {k: v for k, v in overrides.items() if v is not None}
     if clean:
         settings = settings.model_copy(update=clean)
-    relative = {
-        name: project / path
-        for name in ("data_dir", "gateway_tls_cert", "gateway_tls_key")
-        if (path := getattr(settings, name)) is not None and not path.is_absolute()
+    if not settings.data_dir.is_absolute():
+        settings = settings.model_copy(update={"data_dir": project / settings.data_dir})
+    tls_files = {
+        name: str(project / path)
+        for name in ("gateway_tls_cert", "gateway_tls_key")
+        if (path := getattr(settings, name)) and not Path(path).is_absolute()
     }
-    if relative:
-        settings = settings.model_copy(update=relative)
+    if tls_files:
+        settings = settings.model_copy(update=tls_files)
     if (
         serving
         and settings.admin_tokens_required

@@ -71,11 +71,12 @@ class RemoteListener:
         """The listener the settings ask for (none while ``gateway_host`` is empty)."""
         if not settings.gateway_host:
             return None
+        cert, key = settings.gateway_tls_cert, settings.gateway_tls_key
         return cls(
             settings.gateway_host,
             settings.gateway_port,
-            settings.gateway_tls_cert,
-            settings.gateway_tls_key,
+            Path(cert) if cert else None,
+            Path(key) if key else None,
         )
 
     def credentials(self) -> grpc.ServerCredentials | None:

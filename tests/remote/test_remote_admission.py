@@ -78,7 +78,7 @@ def test_tls_settings_go_together(tmp_path: Path) -> None:
         'gateway_tls_cert = "tls/host.pem"\ngateway_tls_key = "tls/key.pem"\n'
     )
     settings = load_settings(tmp_path)  # paths are the project folder's
-    assert settings.gateway_tls_cert == tmp_path / "tls" / "host.pem"
+    assert settings.gateway_tls_cert == str(tmp_path / "tls" / "host.pem")
     assert RemoteListener.of(settings) is None  # no gateway_host: no TCP listener
 
 
