@@ -141,6 +141,10 @@ def test_a_viewer_sees_the_panels_and_live_updates_but_not_the_operators_control
     page.goto(ui("/cron"))
     expect(page.locator("[data-testid=cron-run]")).to_be_disabled()
     expect(page.locator("[data-testid=cron-pause]")).to_have_attribute("title", VIEWER_TIP)
+    # The endpoint tester reads the api's description with the token, but may not send.
+    page.goto(ui("/endpoints?step=CreateOrder"))
+    expect(page.locator("[data-testid=tester-body]")).not_to_have_value("")
+    expect(page.locator("[data-testid=tester-send]")).to_have_attribute("title", VIEWER_TIP)
 
 
 def test_an_operator_emits_from_the_page_and_signs_out(
