@@ -206,7 +206,9 @@ def runtime(
     connect: Annotated[
         str,
         typer.Option(
-            "--connect", help="The host's gateway for remote runtimes, HOST:PORT (gateway_port)."
+            "--connect",
+            envvar="STEPHOST_CONNECT",
+            help="The host's gateway for remote runtimes, HOST:PORT (gateway_port).",
         ),
     ],
     project: ProjectOpt = Path("."),
@@ -223,7 +225,11 @@ def runtime(
     ] = False,
     tls_ca: Annotated[
         Path | None,
-        typer.Option("--tls-ca", help="Dial over TLS, trusting the certificates of this PEM file."),
+        typer.Option(
+            "--tls-ca",
+            envvar="STEPHOST_TLS_CA",
+            help="Dial over TLS, trusting the certificates of this PEM file.",
+        ),
     ] = None,
     tls_server_name: Annotated[
         str,

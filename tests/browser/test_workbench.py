@@ -234,6 +234,7 @@ def test_every_other_panel_renders_on_the_example(
     expect(runtimes).to_have_count(3)
     languages = {runtimes.nth(i).get_attribute("data-language") for i in range(3)}
     assert languages == {"python", "node", "ruby"}
+    expect(page.locator("[data-testid=runtime-where]")).to_have_text(["local"] * 3)
     snap(page, "runtimes")
     page.goto(ui("/traces"))
     expect(page.locator("[data-testid=trace-row]").first).to_be_visible()

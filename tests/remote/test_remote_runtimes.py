@@ -30,6 +30,7 @@ from tests.remote.certs import make_certs
 pytestmark = pytest.mark.integration
 
 PROJECTS = Path(__file__).parent / "projects"
+DEPLOY = Path(__file__).resolve().parents[2] / "docs" / "deploy"
 LANGUAGES = ("node", "python", "ruby")
 
 
@@ -151,6 +152,9 @@ def test_remote_steps_run_with_a_runtime_token(
             assert runtime["where"].startswith(f"{machine} at 127.0.0.1:")
             assert runtime["id"].startswith(f"{runtime['language']}@{machine}/")
             assert runtime["group"] == f"{runtime['language']}@{machine}"  # a group of its own
+        for item in app.get("/_stephost/runtimes").json()["items"]:  # the Workbench's view
+            remote = item["where"] != "local"
+            assert (item["rssBytes"] is None) == remote  # a remote pid is another machine's
         # The host's own Python runtime serves beside the remote one, each its own steps.
         local = app.get("/where/local").json()
         assert local["pid"] in [r["pid"] for r in app.health()["runtimes"] if r["where"] == "local"]
@@ -299,3 +303,53 @@ def test_tls_with_certificate_files(
         wait_for_languages(app, launcher)
         for language in LANGUAGES:
             assert app.get(f"/where/{language}").json()["language"] == language
+
+
+def test_the_runtime_procfile_runs_as_the_readme_says(
+    folders: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """docs/deploy/Procfile.runtime under honcho, configured only by its environment
+    (gateway, token, CA), serves the remote steps over TLS and stops cleanly on SIGTERM."""
+    host, remote = folders
+    data_dir = tmp_path / "data"
+    token = runtime_token(data_dir)
+    certs = make_certs(tmp_path / "certs")
+    env = gateway_env(
+        STEPHOST_GATEWAY_TLS_CERT=str(certs.cert), STEPHOST_GATEWAY_TLS_KEY=str(certs.key)
+    )
+    with StephostApp(host, data_dir=data_dir, env=env) as app:
+        honcho = subprocess.Popen(
+            [sys.executable, "-m", "honcho", "-f", str(DEPLOY / "Procfile.runtime"), "start"],
+            cwd=remote,  # as the Procfile says: run from the project folder
+            env={
+                **os.environ,
+                "STEPHOST_CONNECT": gateway_address(app),
+                "STEPHOST_RUNTIME_TOKEN": token,
+                "STEPHOST_TLS_CA": str(certs.ca),
+                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            },
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            app.wait_for(
+                lambda: (
+                    honcho.poll() is not None
+                    or sorted(r["language"] for r in remote_runtimes(app)) == list(LANGUAGES)
+                ),
+                60,
+                "the Procfile's runtimes to join",
+            )
+            assert honcho.poll() is None, honcho.communicate()[0]
+            assert app.get("/where/node").json()["language"] == "node"
+            honcho.send_signal(signal.SIGTERM)
+            output, _ = honcho.communicate(timeout=30)
+        finally:
+            if honcho.poll() is None:
+                os.killpg(honcho.pid, signal.SIGKILL)
+                honcho.wait()
+        assert "runtimes.1 stopped (rc=0)" in output, output  # stephost runtime: a clean stop
+        app.wait_for(lambda: remote_runtimes(app) == [], 30, "the runtimes to leave")

@@ -1,5 +1,6 @@
-// Runtimes: every connected runtime process: pid, language, version, uptime, work in
-// flight, memory, restarts.
+// Runtimes: every connected runtime process: pid, where it runs (this machine, or a
+// remote one's name and address), language, version, uptime, work in flight, memory,
+// restarts.
 import { useState } from 'react'
 import { api, ok, type Schemas } from '../api/client'
 import { Empty, ErrorBanner, LanguageBadge } from '../components/common'
@@ -27,7 +28,7 @@ export function RuntimesPanel() {
     [],
   )
   if (found !== null && found.items.length === 0) {
-    return <Empty title="No runtime is connected">The host starts one per language that has step files; if one exited, its restart shows here.</Empty>
+    return <Empty title="No runtime is connected">The host starts one per language that has step files; if one exited, its restart shows here. Remote ones (`stephost runtime --connect`) show here once they connect.</Empty>
   }
   return (
     <div className="panel">
@@ -37,6 +38,7 @@ export function RuntimesPanel() {
           <tr>
             <th>language</th>
             <th>pid</th>
+            <th>where</th>
             <th>version</th>
             <th>uptime</th>
             <th>in flight</th>
@@ -52,6 +54,7 @@ export function RuntimesPanel() {
                 <LanguageBadge language={r.language} /> {r.draining && <span className="muted">draining</span>}
               </td>
               <td className="mono">{r.pid}</td>
+              <td data-testid="runtime-where">{r.where}</td>
               <td>{r.version}</td>
               <td>{uptime(r.uptimeS)}</td>
               <td>
