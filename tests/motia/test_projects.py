@@ -268,4 +268,5 @@ def test_the_host_names_the_unsupported_field_at_start(make_app: Start) -> None:
         "timeoutMs": 30_000,  # handler.timeout
         "concurrency": 100,
         "delayMs": 0,  # queue.delaySeconds
+        "priority": 0,
     }
