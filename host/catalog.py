@@ -23,7 +23,7 @@ import orjson
 from . import motia
 from .auth.config import AuthConfigError, AuthSpec, StepAuth, parse_auth
 from .contracts import Contracts
-from .model import Failure, RuntimeInfo
+from .model import Failure, Limits, RuntimeInfo
 from .schemas import PayloadCheck, SchemaProblem, compile_schema
 
 STEP_TYPES = ("api", "event", "cron", "noop", "auth")
@@ -34,7 +34,10 @@ DEFAULT_TIMEOUT_MS = 30_000
 DEFAULT_EVENT_CONCURRENCY = 100
 # A message's priority for a subscriber: higher is leased first (see host/bus/base.py).
 MIN_PRIORITY, MAX_PRIORITY, DEFAULT_PRIORITY = 0, 9, 0
+# Below this, no runtime starts at all (Node needs ~40 MB of data before a step loads).
+MIN_MEMORY_MB = 64
 _ALL = STEP_TYPES
+_RUN = ("api", "event", "cron", "auth")  # the step types with a handler
 # Every key a step config may have, and the step types that take it. A new key is one
 # line here (the parsing below reads only the keys it needs).
 CONFIG_KEYS: dict[str, tuple[str, ...]] = {
@@ -48,6 +51,8 @@ CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     "virtualEmits": _ALL,  # Motia: edges drawn in flows, never checked
     "virtualSubscribes": _ALL,  # Motia
     "includeFiles": _ALL,  # Motia: files deployed beside the step
+    "isolated": _RUN,  # a runtime process of its own (host/runtimes/supervisor.py)
+    "limits": _RUN,  # what that process may use: {memoryMb, cpuSeconds}
     "method": ("api",),
     "path": ("api",),
     "bodySchema": ("api",),
@@ -120,6 +125,8 @@ class StepConfig:
     rate_limit: RateLimit | None = None
     priority: int = DEFAULT_PRIORITY  # of a message to this step whose emit gave none
     auth: AuthSpec | None = None  # api: the credential it requires (None: open)
+    isolated: bool = False  # runs in a runtime process of its own (its file's group)
+    limits: Limits | None = None  # what that process may use (only when isolated)
     # Keys the config should not have (typos, most likely), each with a "did you mean".
     config_warnings: tuple[str, ...] = ()
 
@@ -146,6 +153,13 @@ class StepConfig:
         if self.cron:
             out["cron"] = self.cron
         out["settings"] = {"timeoutMs": self.timeout_ms, "concurrency": self.concurrency}
+        if self.isolated:
+            out["settings"]["isolated"] = True
+            if self.limits is not None:
+                out["settings"]["limits"] = {
+                    "memoryMb": self.limits.memory_mb,
+                    "cpuSeconds": self.limits.cpu_seconds,
+                }
         if self.type in ("event", "cron"):
             out["settings"] = {
                 "maxAttempts": self.max_attempts,
@@ -328,6 +342,36 @@ def _priority(raw: dict[str, Any]) -> int:
     return int(value)
 
 
+def _isolation(raw: dict[str, Any]) -> tuple[bool, Limits | None]:
+    """``isolated`` and ``limits``: whether the step runs in a process of its own, and
+    what that process may use."""
+    isolated = raw.get("isolated", False)
+    if not isinstance(isolated, bool):
+        raise ConfigError(f"`isolated` must be true or false, got {isolated!r}")
+    value = raw.get("limits")
+    if value is None:
+        return isolated, None
+    if not isolated:
+        raise ConfigError(
+            "`limits` apply to the step's own runtime process: set `isolated: true` as well"
+        )
+    if not isinstance(value, dict) or not value or set(value) - {"memoryMb", "cpuSeconds"}:
+        raise ConfigError(
+            f'`limits` must be {{"memoryMb": MB, "cpuSeconds": S}} (one or both), got {value!r}'
+        )
+    try:
+        memory = _positive_int(value, "memoryMb", 0) if "memoryMb" in value else 0
+        cpu = _positive_int(value, "cpuSeconds", 0) if "cpuSeconds" in value else 0
+    except ConfigError as exc:
+        raise ConfigError(f"limits: {exc}") from None
+    if memory and memory < MIN_MEMORY_MB:
+        raise ConfigError(
+            f"limits: `memoryMb` must be at least {MIN_MEMORY_MB} (a runtime needs that much "
+            f"to start), got {memory}"
+        )
+    return True, Limits(memory_mb=memory, cpu_seconds=cpu)
+
+
 def _positive_int(raw: dict[str, Any], key: str, default: int, minimum: int = 1) -> int:
     value = raw.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -379,7 +423,10 @@ def parse_step(
     if not isinstance(flows, list) or not all(isinstance(f, str) for f in flows):
         raise ConfigError(f"`flows` must be a list of strings, got {flows!r}")
     emits, emit_checks = _emits(raw, contracts)
+    isolated, limits = _isolation(raw) if step_type in _RUN else (False, None)
     common: dict[str, Any] = {
+        "isolated": isolated,
+        "limits": limits,
         "config_warnings": tuple(unknown_keys(raw, step_type)),
         "emits": emits,
         "emit_checks": emit_checks,

@@ -81,6 +81,16 @@ class LoadFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """What an isolated step's own runtime process may use (``limits`` of its config),
+    enforced by rlimits: ``memory_mb`` as RLIMIT_DATA, ``cpu_seconds`` as RLIMIT_CPU
+    (CPU time over the process's life). 0: no limit."""
+
+    memory_mb: int = 0
+    cpu_seconds: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class RuntimeInfo:
     """A connected runtime, as its Hello announced it."""
 

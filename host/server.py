@@ -17,6 +17,7 @@ import contextlib
 import signal
 import socket
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from .http.auth import Authenticator
 from .http.guard import AdminGuard
 from .lifecycle import Runtimes, bind_http, data_dir_errors, settle_gc
 from .metrics import HostMetrics
-from .model import Failure, RuntimeInfo
+from .model import Failure, Limits, RuntimeInfo
 from .runtimes.languages import STEP_DIRS, step_dirs, step_files
 from .runtimes.pool import RuntimePool
 from .runtimes.supervisor import RuntimeSupervisor
@@ -192,6 +193,9 @@ class Host:
             if not contracts.done():
                 contracts.cancel()
         await self.runtimes.until_ready(launched)
+        for language in sorted({i.language for i in self._announced.values()}):
+            if self.supervisor.isolate(language, self._isolation(language)):
+                await self.supervisor.reload(language)  # its isolated steps, in their groups
         catalog = self._build_catalog()
         if catalog.duplicates:
             name, first, second = catalog.duplicates[0]
@@ -266,28 +270,50 @@ class Host:
     async def reload_runtimes(self, language: str) -> None:
         if language not in self.languages:
             self.languages.append(language)
-        for group in self._local_groups(language):
+        await self._reload(language, self._local_groups(language))
+        old = self._local_groups(language)
+        if self.supervisor.isolate(language, self._isolation(language)):
+            await self._reload(language, old)  # which steps run isolated changed
+
+    async def _reload(self, language: str, old: list[str]) -> None:
+        """Reload ``language``'s runtimes into its groups as they are now; ``old``: the
+        groups they replace."""
+        fresh = self._local_groups(language)
+        for group in fresh:
             self._reloading[group] = None
         try:
-            await self.supervisor.reload(language, accept=lambda: self._accept_reload(language))
+            accept = partial(self._accept_reload, language, old)
+            await self.supervisor.reload(language, accept=accept)
         finally:
-            for group in self._local_groups(language):
+            for group in fresh:
                 self._reloading.pop(group, None)
 
     def _local_groups(self, language: str) -> list[str]:
         """The groups the supervisor runs for ``language`` (a reload replaces them all)."""
-        return [language]
+        return [group.name for group in self.supervisor.groups_of(language)]
 
-    def _accept_reload(self, language: str) -> None:
-        """Serve the fresh runtimes of ``language``, unless they bring a step name that
-        another file declares: then they are refused and the old ones keep serving
-        (DuplicateStepError), so a new file never knocks out a working step."""
+    def _isolation(self, language: str) -> dict[str, Limits | None]:
+        """The step files of ``language`` that the catalog says run isolated, with their
+        limits (configs are code: only what the runtimes announced tells)."""
+        catalog = self._build_catalog()
+        return {
+            step.file: step.limits
+            for step in catalog.steps.values()
+            if step.language == language and step.isolated
+        }
+
+    def _accept_reload(self, language: str, old: list[str]) -> None:
+        """Serve the fresh runtimes of ``language`` (in place of the groups ``old``),
+        unless they bring a step name that another file declares: then they are refused
+        and the old ones keep serving (DuplicateStepError), so a new file never knocks
+        out a working step."""
         local = self._local_groups(language)
         fresh = {g: info for g in local if (info := self._reloading.get(g)) is not None}
         if not fresh:
             return
         self._refused.pop(language, None)
-        announced = {g: i for g, i in self._announced.items() if g not in local} | fresh
+        replaced = {*old, *local}
+        announced = {g: i for g, i in self._announced.items() if g not in replaced} | fresh
         candidate = self._build_catalog(announced)
         for name, first, second in candidate.duplicates:
             if (name, first, second) in self.catalog.duplicates:

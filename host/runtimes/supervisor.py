@@ -8,6 +8,15 @@ log with ``runtime=<language>`` bound. Each child gets a ticket of its own
 environment only, good until the child exits. A child that dies unexpectedly is
 restarted with backoff; its in-flight invocations fail as RUNTIME_LOST and the
 bus redelivers the events among them.
+
+Each child belongs to a runtime group (``host.runtimes.groups``), described by a
+``GroupSpec``: per language, one group serving its step files (``processes``
+children), and one group per file whose step says ``isolated: true`` (one child
+that loads only that file, under the step's ``limits``: ``host.runtimes.limits``).
+The shared group's children skip the isolated files. Which files are isolated is
+known from what the runtimes announce (configs are code), so ``isolate()`` is told,
+and a ``reload()`` of the language puts it in place. A child is restarted alone,
+into its own group.
 """
 
 from __future__ import annotations
@@ -28,22 +37,46 @@ from typing import Any
 from ..bridge.admission import KEY_ENV, Admission, Ticket
 from ..bridge.connection import RuntimeConnection
 from ..errors import ProjectError
+from ..model import Limits
 from ..telemetry import get_logger
 from .languages import LANGUAGES, step_files
+from .limits import limited
 from .pool import RuntimePool
 
 RESTART_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 5.0)
 STABLE_AFTER_S = 30.0
 OUTPUT_TAIL_LINES = 30
+# Project-relative step files, one a line: the only ones a runtime loads, or ones it skips.
+ONLY_FILES_ENV = "STEPHOST_ONLY_FILES"
+SKIP_FILES_ENV = "STEPHOST_SKIP_FILES"
+MEMORY_LIMIT_ENV = "STEPHOST_MEMORY_LIMIT_MB"  # the runtime may act on it (Python exits)
 
 log = get_logger(component="supervisor")
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSpec:
+    """A group the supervisor runs: ``processes`` runtimes of ``language`` serving
+    ``file`` alone (an isolated step's group, under ``limits``), or else every step
+    file of the language that no isolated group has."""
+
+    name: str
+    language: str
+    processes: int = 1
+    file: str = ""
+    limits: Limits | None = None
+
+
+def isolated_group(language: str, file: str) -> str:
+    """The name of the group of an isolated step's file."""
+    return f"{language}:{file}"
 
 
 @dataclass(eq=False)
 class ManagedRuntime:
     """One child process and what the supervisor knows of it."""
 
-    language: str
+    group: GroupSpec
     runtime_id: str
     process: asyncio.subprocess.Process
     started: float
@@ -53,6 +86,17 @@ class ManagedRuntime:
     retired: bool = False
     conn: RuntimeConnection | None = None
     pumps: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def language(self) -> str:
+        return self.group.language
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """How its log lines name it: its language, and its group when isolated."""
+        if self.group.name == self.group.language:
+            return {"runtime": self.language}
+        return {"runtime": self.language, "group": self.group.name}
 
 
 class RuntimeSupervisor:
@@ -78,7 +122,8 @@ class RuntimeSupervisor:
         self._env = env or {}
         self._ids = itertools.count(1)
         self._runtimes: dict[str, ManagedRuntime] = {}
-        self._restarts: dict[str, int] = {}
+        self._restarts: dict[str, int] = {}  # by group
+        self._isolated: dict[str, dict[str, Limits | None]] = {}  # language -> file -> limits
         self.restarts_total: dict[str, int] = {}  # unexpected exits, per language, ever
         self._watchers: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -88,23 +133,44 @@ class RuntimeSupervisor:
     def runtimes(self) -> list[ManagedRuntime]:
         return list(self._runtimes.values())
 
+    def groups_of(self, language: str) -> list[GroupSpec]:
+        """The groups run for ``language``: its shared group, then its isolated ones."""
+        isolated = self._isolated.get(language, {})
+        return [
+            GroupSpec(language, language, self._processes.get(language, 1)),
+            *(
+                GroupSpec(isolated_group(language, file), language, 1, file, limits)
+                for file, limits in sorted(isolated.items())
+            ),
+        ]
+
+    def isolate(self, language: str, files: dict[str, Limits | None]) -> bool:
+        """From the next launch on, each of ``files`` (with its limits) runs in a group
+        of its own; whether that changes anything (then ``reload`` the language)."""
+        if self._isolated.get(language, {}) == files:
+            return False
+        self._isolated[language] = dict(files)
+        return True
+
     async def launch(self, languages: list[str]) -> list[ManagedRuntime]:
         """Start every runtime process (without waiting for them)."""
         return [
-            await self._launch(language)
+            await self._launch(group)
             for language in languages
-            for _ in range(self._processes.get(language, 1))
+            for group in self.groups_of(language)
+            for _ in range(group.processes)
         ]
 
     async def until_ready(self, runtimes: list[ManagedRuntime]) -> None:
         """Wait until each runtime has said Hello; the first failure raises."""
         await asyncio.gather(*(self._until_ready(rt) for rt in runtimes))
 
-    async def _launch(self, language: str) -> ManagedRuntime:
+    async def _launch(self, group: GroupSpec) -> ManagedRuntime:
+        language = group.language
         spec = LANGUAGES[language]
         runtime_id = f"{language}-{next(self._ids)}"
-        ticket = self._admission.issue(runtime_id, language, partial(self._files, language))
-        self._pool.groups.assign(runtime_id, language)
+        ticket = self._admission.issue(runtime_id, language, partial(self._files, group))
+        self._pool.groups.assign(runtime_id, group.name)
         env = {
             **os.environ,
             "STEPHOST_HOST_ADDRESS": self._address,
@@ -112,11 +178,15 @@ class RuntimeSupervisor:
             "STEPHOST_PROJECT_DIR": str(self._project),
             "PYTHONUNBUFFERED": "1",
             **self._env,
+            **self._selection(group),
             KEY_ENV: ticket.key,
         }
         try:
+            command = spec.command()
+            if group.limits is not None:
+                command = limited(command, group.limits)
             process = await asyncio.create_subprocess_exec(
-                *spec.command(),
+                *command,
                 cwd=self._project,
                 env=env,
                 stdin=asyncio.subprocess.DEVNULL,
@@ -129,7 +199,7 @@ class RuntimeSupervisor:
             self._pool.groups.withdraw(runtime_id)
             raise ProjectError(f"cannot start the {language} runtime: {exc}") from None
         runtime = ManagedRuntime(
-            language=language,
+            group=group,
             runtime_id=runtime_id,
             process=process,
             started=time.monotonic(),
@@ -145,13 +215,27 @@ class RuntimeSupervisor:
         watcher = asyncio.create_task(self._watch(runtime))
         self._watchers.add(watcher)
         watcher.add_done_callback(self._watchers.discard)
-        log.debug("runtime launched", runtime=language, pid=process.pid, runtime_id=runtime_id)
+        log.debug("runtime launched", **runtime.fields, pid=process.pid, runtime_id=runtime_id)
         return runtime
 
-    def _files(self, language: str) -> list[str]:
-        """The step files ``language``'s runtime may announce: those of the project now."""
-        found = step_files(self._project).get(language, [])
-        return [path.relative_to(self._project).as_posix() for path in found]
+    def _selection(self, group: GroupSpec) -> dict[str, str]:
+        """The environment that tells a runtime of ``group`` which step files to load."""
+        if group.file:
+            env = {ONLY_FILES_ENV: group.file}
+            if group.limits is not None and group.limits.memory_mb:
+                env[MEMORY_LIMIT_ENV] = str(group.limits.memory_mb)
+            return env
+        isolated = sorted(self._isolated.get(group.language, {}))
+        return {SKIP_FILES_ENV: "\n".join(isolated)} if isolated else {}
+
+    def _files(self, group: GroupSpec) -> list[str]:
+        """The step files a runtime of ``group`` may announce: of the project now."""
+        found = step_files(self._project).get(group.language, [])
+        files = [path.relative_to(self._project).as_posix() for path in found]
+        if group.file:
+            return [file for file in files if file == group.file]
+        isolated = self._isolated.get(group.language, {})
+        return [file for file in files if file not in isolated]
 
     async def _until_ready(self, runtime: ManagedRuntime) -> RuntimeConnection:
         exited: asyncio.Future[Any] = asyncio.ensure_future(runtime.process.wait())
@@ -167,7 +251,7 @@ class RuntimeSupervisor:
         if runtime.ready in done:
             log.info(
                 "runtime ready",
-                runtime=runtime.language,
+                **runtime.fields,
                 pid=runtime.process.pid,
                 startup_s=round(time.monotonic() - runtime.started, 3),
             )
@@ -205,15 +289,14 @@ class RuntimeSupervisor:
         if self._stopping or runtime.retired or not runtime.ready.done():
             return
         self.restarts_total[runtime.language] = self.restarts_total.get(runtime.language, 0) + 1
+        name = runtime.group.name
         uptime = time.monotonic() - runtime.started
         if uptime > STABLE_AFTER_S:
-            self._restarts[runtime.language] = 0
-        attempt = self._restarts.get(runtime.language, 0)
-        self._restarts[runtime.language] = attempt + 1
-        delay = RESTART_BACKOFF_S[min(attempt, len(RESTART_BACKOFF_S) - 1)]
+            self._restarts[name] = 0
+        delay = self._backoff(name)
         log.error(
             "runtime exited; restarting",
-            runtime=runtime.language,
+            **runtime.fields,
             pid=runtime.process.pid,
             exit_code=code,
             restart_in_s=delay,
@@ -221,20 +304,29 @@ class RuntimeSupervisor:
         )
         await asyncio.sleep(delay)
         while not self._stopping:
+            # As the group is now (its limits may have changed); none: it is not run any more.
+            group = next((g for g in self.groups_of(runtime.language) if g.name == name), None)
+            if group is None:
+                return
             try:
-                replacement = await self._launch(runtime.language)
+                replacement = await self._launch(group)
                 await self._until_ready(replacement)
-                log.info("runtime restarted", runtime=runtime.language, pid=replacement.process.pid)
+                log.info("runtime restarted", **runtime.fields, pid=replacement.process.pid)
                 return
             except ProjectError as exc:
-                attempt = self._restarts.get(runtime.language, 0)
-                self._restarts[runtime.language] = attempt + 1
-                delay = RESTART_BACKOFF_S[min(attempt, len(RESTART_BACKOFF_S) - 1)]
-                log.error("runtime restart failed", runtime=runtime.language, error=str(exc))
+                delay = self._backoff(name)
+                log.error("runtime restart failed", **runtime.fields, error=str(exc))
                 await asyncio.sleep(delay)
 
+    def _backoff(self, group: str) -> float:
+        """How long to wait before the next restart in ``group``."""
+        attempt = self._restarts.get(group, 0)
+        self._restarts[group] = attempt + 1
+        return RESTART_BACKOFF_S[min(attempt, len(RESTART_BACKOFF_S) - 1)]
+
     async def reload(self, language: str, accept: Callable[[], None] | None = None) -> None:
-        """Start fresh runtimes for ``language``, then drain and stop the old ones.
+        """Start fresh runtimes for ``language`` (every group of it, as ``isolate`` last
+        set them), then drain and stop the old ones.
 
         New work goes to the new processes as soon as they are ready; the old ones
         finish what they have in flight. Queued events are durable, so none is lost.
@@ -242,7 +334,11 @@ class RuntimeSupervisor:
         old ones keep serving.
         """
         old = [rt for rt in self._runtimes.values() if rt.language == language]
-        fresh = [await self._launch(language) for _ in range(self._processes.get(language, 1))]
+        fresh = [
+            await self._launch(group)
+            for group in self.groups_of(language)
+            for _ in range(group.processes)
+        ]
         try:
             await asyncio.gather(*(self._until_ready(rt) for rt in fresh))
             if accept is not None:
@@ -302,4 +398,4 @@ async def _pump(runtime: ManagedRuntime, stream: asyncio.StreamReader, name: str
             continue
         runtime.tail.append(line)
         emit = log.warning if name == "stderr" else log.info
-        emit(line, runtime=runtime.language, pid=runtime.process.pid, stream=name)
+        emit(line, **runtime.fields, pid=runtime.process.pid, stream=name)

@@ -19,7 +19,7 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import orjson
 
@@ -31,6 +31,9 @@ from stephost.errors import StepError
 from stephost.invocation import Invocation
 from stephost.loader import LoadedStep, load_generated, load_steps, load_streams, parse_message
 from stephost.types import ApiResponse
+
+# The exit code of a runtime that reached its memory limit (as a shell reports SIGKILL).
+MEMORY_EXIT_CODE = 137
 
 
 class PythonRuntime:
@@ -88,6 +91,8 @@ class PythonRuntime:
         except asyncio.CancelledError:
             return  # the host stopped waiting; a result would be ignored
         except BaseException as exc:  # user code may raise anything
+            if isinstance(exc, MemoryError) and os.environ.get("STEPHOST_MEMORY_LIMIT_MB"):
+                _at_memory_limit(step.name)
             self._conn.send_failure(invocation.id, exc, step.name)
 
     async def _call(
@@ -127,6 +132,15 @@ class PythonRuntime:
         sync_ctx = SyncContext(ctx, self._loop)
         call = functools.partial(step.handler, *args, sync_ctx)
         return await self._loop.run_in_executor(self._pool, call)
+
+
+def _at_memory_limit(step: str) -> NoReturn:
+    """An isolated step's runtime reached its memory limit: nothing here can be trusted
+    to run on, so it exits; the host restarts it and redelivers the event."""
+    limit = os.environ.get("STEPHOST_MEMORY_LIMIT_MB")
+    message = f"stephost python runtime: {step} reached the memory limit ({limit} MB); exiting"
+    print(message, file=sys.stderr, flush=True)
+    os._exit(MEMORY_EXIT_CODE)
 
 
 def api_response(output: Any) -> ApiResponse:

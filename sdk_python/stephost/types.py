@@ -59,6 +59,14 @@ class EmitSpec(TypedDict):
     label: NotRequired[str]
 
 
+class Limits(TypedDict):
+    """An isolated step's limits: ``memoryMb`` (RLIMIT_DATA, at least 64) and
+    ``cpuSeconds`` (RLIMIT_CPU: CPU time over the process's life)."""
+
+    memoryMb: NotRequired[int]
+    cpuSeconds: NotRequired[int]
+
+
 class _BaseConfig(TypedDict):
     name: str
     description: NotRequired[str]
@@ -66,6 +74,8 @@ class _BaseConfig(TypedDict):
     emits: NotRequired[list[str | EmitSpec]]
     timeoutMs: NotRequired[int]
     concurrency: NotRequired[int]
+    isolated: NotRequired[bool]  # a runtime process of its own, restarted alone
+    limits: NotRequired[Limits]  # what that process may use (needs isolated)
 
 
 # An api step's `auth`: who may call it (the handler reads the principal as ctx.auth).

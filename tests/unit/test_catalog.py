@@ -143,3 +143,34 @@ def test_strict_refuses_configs_with_unknown_keys() -> None:
     (problem,) = strict.problems
     assert problem.failure.code == "BAD_CONFIG"
     assert problem.failure.message == "steps/a_step.py: unknown key `nmae` (did you mean `name`?)"
+
+
+def test_isolated_steps_and_their_limits() -> None:
+    from stephost_host.model import Limits
+
+    plain = step(type="event", name="E", subscribes=["a"])
+    assert (plain.isolated, plain.limits) == (False, None)
+    alone = step(type="api", name="A", method="GET", path="/", isolated=True)
+    assert (alone.isolated, alone.limits) == (True, None)
+    limited = step(type="cron", name="C", cron="* * * * *", isolated=True, limits={"memoryMb": 256})
+    assert limited.limits == Limits(memory_mb=256, cpu_seconds=0)
+    assert limited.to_json()["settings"]["limits"] == {"memoryMb": 256, "cpuSeconds": 0}
+    assert not step(type="noop", name="N", isolated=True).isolated  # nothing to run
+    assert step(type="noop", name="N", isolated=True).config_warnings
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"isolated": "yes"}, "`isolated` must be true or false, got 'yes'"),
+        ({"limits": {"memoryMb": 256}}, "set `isolated: true` as well"),
+        ({"isolated": True, "limits": {}}, "one or both"),
+        ({"isolated": True, "limits": {"memory": 256}}, "one or both"),
+        ({"isolated": True, "limits": {"memoryMb": "1G"}}, "limits: `memoryMb` must be"),
+        ({"isolated": True, "limits": {"cpuSeconds": 0}}, "limits: `cpuSeconds` must be"),
+        ({"isolated": True, "limits": {"memoryMb": 16}}, "at least 64"),
+    ],
+)
+def test_bad_isolation_names_the_field(extra: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        step(type="event", name="E", subscribes=["a"], **extra)

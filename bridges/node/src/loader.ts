@@ -8,6 +8,10 @@
  * arrives as the namespace's default. The host checks each config (for every language alike): here a
  * file only needs to export a `config` object with a `name`, and a `handler` function
  * unless it is a noop step. zod schemas become JSON Schema.
+ *
+ * The host may narrow what a runtime loads (isolated steps): STEPHOST_ONLY_FILES names the
+ * only step files to load (and no stream files), STEPHOST_SKIP_FILES files to skip;
+ * project-relative paths, one a line.
  */
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -91,12 +95,20 @@ export function findStepFiles(project: string, pattern: RegExp = STEP_FILE): str
   return found.sort()
 }
 
+/** Whether this runtime loads the step file `file` (see the module's comment). */
+export function selected(file: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const only = env.STEPHOST_ONLY_FILES
+  if (only) return only.split('\n').includes(file)
+  return !(env.STEPHOST_SKIP_FILES ?? '').split('\n').includes(file)
+}
+
 export async function loadSteps(
   project: string,
 ): Promise<{ steps: LoadedStep[]; failures: FileFailure[]; streams: LoadedStream[] }> {
   const failures: FileFailure[] = []
-  const streams = await importEach(project, STREAM_FILE, failures, streamFromModule)
-  const steps = await importEach(project, STEP_FILE, failures, stepFromModule)
+  // An isolated step's runtime declares no streams: its shared runtime does.
+  const streams = process.env.STEPHOST_ONLY_FILES ? [] : await importEach(project, STREAM_FILE, failures, streamFromModule)
+  const steps = await importEach(project, STEP_FILE, failures, stepFromModule, selected)
   if (steps.some((step) => step.typed !== undefined)) await attachCodecs(project, steps, failures)
   return { steps, failures, streams }
 }
@@ -110,10 +122,12 @@ async function importEach<T>(
   pattern: RegExp,
   failures: FileFailure[],
   build: (module: Record<string, unknown>, file: string, path: string) => T,
+  wanted: (file: string) => boolean = () => true,
 ): Promise<T[]> {
   const built: T[] = []
   for (const path of findStepFiles(project, pattern)) {
     const file = relative(project, path).split(sep).join('/')
+    if (!wanted(file)) continue
     let module: Record<string, unknown>
     try {
       module = (await import(pathToFileURL(path).href)) as Record<string, unknown>

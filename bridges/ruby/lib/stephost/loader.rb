@@ -57,12 +57,22 @@ module Stephost
       Dir.glob(STEP_GLOBS, base: project).uniq.sort.reject { |rel| rel.split('/').intersect?(SKIPPED_DIRS) }
     end
 
+    # Whether this runtime loads the step file `rel`: the host may narrow what a runtime
+    # loads (isolated steps) with STEPHOST_ONLY_FILES (the only step files to load) or
+    # STEPHOST_SKIP_FILES (files to skip); project-relative paths, one a line.
+    def selected?(rel, env = ENV)
+      only = env['STEPHOST_ONLY_FILES'].to_s
+      return only.split("\n").include?(rel) unless only.empty?
+
+      !env['STEPHOST_SKIP_FILES'].to_s.split("\n").include?(rel)
+    end
+
     # [steps, failures] for every step file under `project/steps`.
     def load_steps(project)
       $LOAD_PATH.unshift(project) unless $LOAD_PATH.include?(project)
       steps = []
       failures = []
-      step_files(project).each do |rel|
+      step_files(project).select { |rel| selected?(rel) }.each do |rel|
         result = load_file(File.join(project, rel), rel)
         (result.is_a?(FileFailure) ? failures : steps) << result
       end

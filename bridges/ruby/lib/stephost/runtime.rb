@@ -176,9 +176,21 @@ module Stephost
         invocation.trigger == :api ? [:response, Runtime.api_response(output)] : [:output, output]
       rescue Cancelled
         raise
+      rescue NoMemoryError => e
+        at_memory_limit(step.name) if ENV['STEPHOST_MEMORY_LIMIT_MB']
+        [:failure, e, nil]
       rescue Exception => e # user code may raise anything
         [:failure, e, nil]
       end
+    end
+
+    # An isolated step's runtime reached its memory limit: nothing here can be trusted to
+    # run on, so it exits; the host restarts it and redelivers the event.
+    def at_memory_limit(step)
+      warn "stephost ruby runtime: #{step} reached the memory limit " \
+           "(#{ENV.fetch('STEPHOST_MEMORY_LIMIT_MB', nil)} MB); exiting"
+      $stderr.flush
+      exit!(137)
     end
 
     def deliver(id, step, kind, value, code = nil)
