@@ -192,6 +192,17 @@ interface BaseConfig {
   emits?: Emit[]
   timeoutMs?: number
   concurrency?: number
+  /** Run in a runtime process of its own (restarted alone), not in the shared one. */
+  isolated?: boolean
+  /** What that process may use (needs `isolated: true`); past it, it is restarted. */
+  limits?: Limits
+}
+
+/** An isolated step's limits: `memoryMb` (RLIMIT_DATA, at least 64), `cpuSeconds`
+ * (RLIMIT_CPU: CPU time over the process's life). */
+export interface Limits {
+  memoryMb?: number
+  cpuSeconds?: number
 }
 
 /** An api step's `auth`: who may call it. */
