@@ -193,10 +193,15 @@ class Host:
             if not contracts.done():
                 contracts.cancel()
         await self.runtimes.until_ready(launched)
-        for language in sorted({i.language for i in self._announced.values()}):
-            if self.supervisor.isolate(language, self._isolation(language)):
-                await self.supervisor.reload(language)  # its isolated steps, in their groups
         catalog = self._build_catalog()
+        isolation = _isolation(catalog)
+        regrouped = False
+        for language in sorted({info.language for info in self._announced.values()}):
+            if self.supervisor.isolate(language, isolation.get(language, {})):
+                await self.supervisor.reload(language)  # its isolated steps, in their groups
+                regrouped = True
+        if regrouped:
+            catalog = self._build_catalog()
         if catalog.duplicates:
             name, first, second = catalog.duplicates[0]
             raise DuplicateStepError(f"step name {name!r} is declared by both {first} and {second}")
@@ -272,7 +277,7 @@ class Host:
             self.languages.append(language)
         await self._reload(language, self._local_groups(language))
         old = self._local_groups(language)
-        if self.supervisor.isolate(language, self._isolation(language)):
+        if self.supervisor.isolate(language, _isolation(self.catalog).get(language, {})):
             await self._reload(language, old)  # which steps run isolated changed
 
     async def _reload(self, language: str, old: list[str]) -> None:
@@ -291,16 +296,6 @@ class Host:
     def _local_groups(self, language: str) -> list[str]:
         """The groups the supervisor runs for ``language`` (a reload replaces them all)."""
         return [group.name for group in self.supervisor.groups_of(language)]
-
-    def _isolation(self, language: str) -> dict[str, Limits | None]:
-        """The step files of ``language`` that the catalog says run isolated, with their
-        limits (configs are code: only what the runtimes announced tells)."""
-        catalog = self._build_catalog()
-        return {
-            step.file: step.limits
-            for step in catalog.steps.values()
-            if step.language == language and step.isolated
-        }
 
     def _accept_reload(self, language: str, old: list[str]) -> None:
         """Serve the fresh runtimes of ``language`` (in place of the groups ``old``),
@@ -433,6 +428,16 @@ class Host:
             "unavailable": sorted(self.catalog.unavailable),
             "problems": [p.to_json() for p in self.catalog.problems],
         }
+
+
+def _isolation(catalog: Catalog) -> dict[str, dict[str, Limits | None]]:
+    """Per language, the step files that run isolated, with their limits. Configs are
+    code: only what the runtimes announced tells (host.runtimes.supervisor)."""
+    out: dict[str, dict[str, Limits | None]] = {}
+    for step in catalog.steps.values():
+        if step.isolated:
+            out.setdefault(step.language, {})[step.file] = step.limits
+    return out
 
 
 def _url_host(host: str) -> str:
