@@ -194,7 +194,7 @@ class Host:
                 contracts.cancel()
         await self.runtimes.until_ready(launched)
         catalog = self._build_catalog()
-        isolation = _isolation(catalog)
+        isolation = self._isolation(catalog)
         regrouped = False
         for language in sorted({info.language for info in self._announced.values()}):
             if self.supervisor.isolate(language, isolation.get(language, {})):
@@ -277,7 +277,7 @@ class Host:
             self.languages.append(language)
         await self._reload(language, self._local_groups(language))
         old = self._local_groups(language)
-        if self.supervisor.isolate(language, _isolation(self.catalog).get(language, {})):
+        if self.supervisor.isolate(language, self._isolation(self.catalog).get(language, {})):
             await self._reload(language, old)  # which steps run isolated changed
 
     async def _reload(self, language: str, old: list[str]) -> None:
@@ -296,6 +296,22 @@ class Host:
     def _local_groups(self, language: str) -> list[str]:
         """The groups the supervisor runs for ``language`` (a reload replaces them all)."""
         return [group.name for group in self.supervisor.groups_of(language)]
+
+    def _isolation(self, catalog: Catalog) -> dict[str, dict[str, Limits | None]]:
+        """Per language, the step files of the supervisor's runtimes (not remote ones)
+        that run isolated, with their limits. Configs are code: only what the runtimes
+        announced tells (host.runtimes.supervisor)."""
+        local = {
+            step.file
+            for group, info in self._announced.items()
+            if self.supervisor.runs(group)
+            for step in info.steps
+        }
+        out: dict[str, dict[str, Limits | None]] = {}
+        for step in catalog.steps.values():
+            if step.isolated and step.file in local:
+                out.setdefault(step.language, {})[step.file] = step.limits
+        return out
 
     def _accept_reload(self, language: str, old: list[str]) -> None:
         """Serve the fresh runtimes of ``language`` (in place of the groups ``old``),
@@ -428,16 +444,6 @@ class Host:
             "unavailable": sorted(self.catalog.unavailable),
             "problems": [p.to_json() for p in self.catalog.problems],
         }
-
-
-def _isolation(catalog: Catalog) -> dict[str, dict[str, Limits | None]]:
-    """Per language, the step files that run isolated, with their limits. Configs are
-    code: only what the runtimes announced tells (host.runtimes.supervisor)."""
-    out: dict[str, dict[str, Limits | None]] = {}
-    for step in catalog.steps.values():
-        if step.isolated:
-            out.setdefault(step.language, {})[step.file] = step.limits
-    return out
 
 
 def _url_host(host: str) -> str:

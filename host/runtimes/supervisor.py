@@ -144,6 +144,11 @@ class RuntimeSupervisor:
             ),
         ]
 
+    def runs(self, group: str) -> bool:
+        """Whether ``group`` is one of the supervisor's (not a remote runtime's)."""
+        language = group.split(":", 1)[0]
+        return language in LANGUAGES and any(g.name == group for g in self.groups_of(language))
+
     def isolate(self, language: str, files: dict[str, Limits | None]) -> bool:
         """From the next launch on, each of ``files`` (with its limits) runs in a group
         of its own; whether that changes anything (then ``reload`` the language)."""
