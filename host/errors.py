@@ -48,6 +48,9 @@ from .model import Failure
 class HostError(Exception):
     status = 500
     code = "INTERNAL"
+    # Whether a handler whose host call failed with it may succeed if run again (a
+    # delivery is then retried, not buried).
+    retryable = False
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
@@ -199,6 +202,7 @@ class StorageError(HostError):
 
     status = 503
     code = "STORAGE_UNAVAILABLE"
+    retryable = True
 
 
 class QueueFullError(HostError):
@@ -207,6 +211,7 @@ class QueueFullError(HostError):
 
     status = 503
     code = "QUEUE_FULL"
+    retryable = True
 
 
 # Codes of host calls a handler may let through, and the status its client then gets:

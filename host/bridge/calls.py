@@ -147,7 +147,7 @@ async def answer(
         ok = True
     except HostError as exc:
         step = invocation.step.name if invocation is not None else ""
-        reply(_error(call.call_id, exc.as_failure(step)))
+        reply(_error(call.call_id, exc.as_failure(step, retryable=exc.retryable)))
     except Exception as exc:
         log.exception("host call failed", call=kind)
         message = f"{kind} failed in the host: {exc!r}"

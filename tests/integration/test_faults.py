@@ -167,6 +167,47 @@ def test_a_read_only_queue_leaves_no_lease_behind_and_work_resumes_by_itself(
     asyncio.run(go())
 
 
+def test_a_handler_whose_state_write_is_refused_is_retried_not_buried(
+    tmp_path: Path, out: io.BytesIO
+) -> None:
+    """A STORAGE_UNAVAILABLE from a host call reaches the handler as retryable, so the
+    delivery waits for the disk rather than going to the dead-letter queue."""
+
+    async def go() -> None:
+        async with serving(tmp_path) as (host, client):
+            state_db: sqlite3.Connection = host.state._db  # type: ignore[attr-defined]
+            scoring = host.bus.workers["ScoreOrder"]
+
+            async def read_only_once_scoring() -> None:
+                while scoring.in_flight == 0:  # noqa: ASYNC110
+                    await asyncio.sleep(0)
+                state_db.execute("PRAGMA query_only = ON")  # its state.set is refused
+
+            switch = asyncio.create_task(read_only_once_scoring())
+            response = await client.post("/orders", json={"item": "pen", "quantity": 1})
+            assert response.status_code == 201, response.text
+            await asyncio.wait_for(switch, 10)
+
+            async def retrying() -> bool:
+                return bool(logged(out, "event failed; retrying"))
+
+            await until(retrying, "the refused delivery to be retried")
+            (line,) = logged(out, "event failed; retrying")[:1]
+            assert line["error"]["code"] == "STORAGE_UNAVAILABLE"
+            assert line["error"]["retryable"] is True
+            state_db.execute("PRAGMA query_only = OFF")
+
+            async def scored() -> bool:
+                order = await host.state.get("orders", response.json()["id"])
+                return orjson.loads(order or b"{}").get("status") == "scored"
+
+            await until(scored, "the order scored once the state takes writes", timeout_s=30)
+            assert logged(out, "event moved to the dead-letter queue") == []
+            assert await host.queue.dead_letters() == []
+
+    asyncio.run(go())
+
+
 async def _both_refused(out: io.BytesIO) -> bool:
     return bool(
         logged(out, "the queue refused a write; trying again until it takes it")
