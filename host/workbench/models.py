@@ -57,11 +57,23 @@ class Steps(Model):
     steps: list[Step]
     problems: list[LoadProblem]
     warnings: list[str]
+    unavailable: list[str] = []  # steps whose runtime group has no runtime now
+
+
+class RuntimeGroup(Model):
+    """Interchangeable runtime processes serving the same step files."""
+
+    name: str
+    language: str
+    connections: int
+    available: bool
+    steps: list[str]
 
 
 class Runtime(Model):
     id: str
     language: str
+    group: str = ""  # see RuntimeGroup
     pid: int
     version: str
     steps: list[str]
@@ -78,7 +90,9 @@ class Health(Model):
     project: str
     uptimeS: float
     runtimes: list[Runtime]
+    groups: list[RuntimeGroup] = []
     steps: int
+    unavailable: list[str] = []
     problems: list[LoadProblem]
 
 

@@ -7,7 +7,9 @@ through the host's JSON API as well; nothing is mocked.
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +18,8 @@ import orjson
 import pytest
 
 from stephost_host.testing import StephostApp
+from tests.conftest import write_project
+from tests.integration.test_runtime_groups import HELD_PYTHON
 
 pytestmark = pytest.mark.browser
 
@@ -247,3 +251,25 @@ def test_every_other_panel_renders_on_the_example(
     later = shop.post("/orders", json={"item": "bowl", "quantity": 1}).json()["id"]
     expect(page.locator("[data-testid=stream-item]", has_text=later)).to_contain_text("scored")
     snap(page, "streams")
+
+
+def test_steps_without_a_runtime_show_as_unavailable_until_it_is_back(
+    make_app: Callable[..., StephostApp], page: Any, tmp_path: Any
+) -> None:
+    app = make_app(write_project(tmp_path / "p", HELD_PYTHON))
+    page.goto(f"{app.admin_url}/_stephost/ui/")
+    ping = page.locator("[data-testid=step-node][data-step=Ping]")
+    expect(ping).to_have_attribute("data-available", "true")
+    expect(page.locator("[data-testid=unavailable]")).to_have_count(0)
+    (pid,) = app.runtime_pids("python")
+    (app.project / "hold").write_text("")  # its restart waits until the file goes
+    os.kill(pid, signal.SIGKILL)
+
+    expect(ping).to_have_attribute("data-available", "false", timeout=15_000)
+    expect(page.locator("[data-testid=step-node][data-step=Note]")).to_have_attribute(
+        "data-available", "true"
+    )
+    expect(page.locator("[data-testid=unavailable]")).to_contain_text("Count, Ping")
+    (app.project / "hold").unlink()
+    expect(ping).to_have_attribute("data-available", "true", timeout=15_000)
+    expect(page.locator("[data-testid=unavailable]")).to_have_count(0)

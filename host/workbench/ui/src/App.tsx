@@ -54,6 +54,18 @@ function Nav() {
   )
 }
 
+/** Steps without a runtime now: their runtime is restarting (or a remote one is away). */
+function Unavailable() {
+  const unavailable = useStore((s) => s.unavailable)
+  if (unavailable.length === 0) return null
+  return (
+    <div className="problems" data-testid="unavailable">
+      {unavailable.length} step{unavailable.length === 1 ? ' has' : 's have'} no runtime now (restarting): requests get 503 and
+      events wait in the queue — <span className="mono">{unavailable.join(', ')}</span>
+    </div>
+  )
+}
+
 function Problems() {
   const problems = useStore((s) => s.problems)
   const warnings = useStore((s) => s.warnings)
@@ -110,6 +122,7 @@ function Workbench() {
       <div className="app">
         <Nav />
         <main>
+          <Unavailable />
           <Problems />
           <Switch>
             <Route path="/" component={FlowsPanel} />

@@ -40,6 +40,8 @@ type State = {
   steps: Step[]
   problems: Schemas['LoadProblem'][]
   warnings: string[]
+  /** Steps whose runtime group has no runtime now (it is restarting). */
+  unavailable: string[]
   project: string
   catalogError: string
   counters: Record<string, StepCounters>
@@ -91,6 +93,7 @@ export const useStore = create<State>((set, get) => ({
   steps: [],
   problems: [],
   warnings: [],
+  unavailable: [],
   project: '',
   catalogError: '',
   counters: {},
@@ -111,6 +114,7 @@ export const useStore = create<State>((set, get) => ({
         steps: same ? get().steps : catalog.steps,
         problems: catalog.problems,
         warnings: catalog.warnings,
+        unavailable: JSON.stringify(catalog.unavailable) === JSON.stringify(get().unavailable) ? get().unavailable : catalog.unavailable,
         project: health.project,
         catalogError: '',
       })

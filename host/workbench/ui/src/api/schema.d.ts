@@ -807,6 +807,11 @@ export interface components {
         };
         /** Health */
         Health: {
+            /**
+             * Groups
+             * @default []
+             */
+            groups: components["schemas"]["RuntimeGroup"][];
             /** Problems */
             problems: components["schemas"]["LoadProblem"][];
             /** Project */
@@ -817,6 +822,11 @@ export interface components {
             status: string;
             /** Steps */
             steps: number;
+            /**
+             * Unavailable
+             * @default []
+             */
+            unavailable: string[];
             /** Uptimes */
             uptimeS: number;
             /** Version */
@@ -1028,6 +1038,11 @@ export interface components {
             connectedAt: number;
             /** Draining */
             draining: boolean;
+            /**
+             * Group
+             * @default
+             */
+            group: string;
             /** Id */
             id: string;
             /** Inflight */
@@ -1069,6 +1084,22 @@ export interface components {
             version: string;
             /** Where */
             where: string;
+        };
+        /**
+         * RuntimeGroup
+         * @description Interchangeable runtime processes serving the same step files.
+         */
+        RuntimeGroup: {
+            /** Available */
+            available: boolean;
+            /** Connections */
+            connections: number;
+            /** Language */
+            language: string;
+            /** Name */
+            name: string;
+            /** Steps */
+            steps: string[];
         };
         /** Runtimes */
         Runtimes: {
@@ -1276,6 +1307,11 @@ export interface components {
             problems: components["schemas"]["LoadProblem"][];
             /** Steps */
             steps: components["schemas"]["Step"][];
+            /**
+             * Unavailable
+             * @default []
+             */
+            unavailable: string[];
             /** Warnings */
             warnings: string[];
         };

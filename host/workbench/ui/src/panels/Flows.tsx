@@ -29,13 +29,16 @@ type TopicData = { topic: string; role: string }
 function StepNode({ data }: NodeProps<Node<StepData>>) {
   const { step } = data
   const counters = useStore((s) => s.counters[step.name])
+  const down = useStore((s) => s.unavailable.includes(step.name))
   return (
     <div
-      className={`step-node type-${step.type}`}
+      className={`step-node type-${step.type}${down ? ' unavailable' : ''}`}
       data-testid="step-node"
       data-step={step.name}
       data-language={step.language}
       data-type={step.type}
+      data-available={down ? 'false' : 'true'}
+      title={down ? 'no runtime now: it is restarting (requests get 503, events wait in the queue)' : undefined}
     >
       <Handle type="target" position={Position.Left} />
       <div className="step-node-head">
