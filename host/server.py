@@ -19,7 +19,7 @@ import socket
 import time
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, motia
 from .admin_tokens import TokenStore
@@ -34,10 +34,6 @@ from .contracts import Contracts
 from .cron import CronScheduler
 from .devmode import DevMode
 from .errors import DuplicateStepError, ProjectError
-from .http.access import admin_listener, api_surface
-from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS, HostApp
-from .http.auth import Authenticator
-from .http.guard import AdminGuard
 from .lifecycle import Runtimes, bind_http, data_dir_errors, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, Limits, RuntimeInfo
@@ -48,6 +44,9 @@ from .settings import Settings
 from .state.base import StateStore
 from .streams import StreamHub
 from .telemetry import get_logger, recent_logs, spans
+
+if TYPE_CHECKING:
+    from .http.app import HostApp
 
 __all__ = ["Host", "bind_http"]
 
@@ -173,7 +172,11 @@ class Host:
         contracts = asyncio.create_task(
             asyncio.to_thread(Contracts.load, self.project, self.settings.contracts_dir)
         )
+        # The web side is imported here, once the runtimes are launched.
+        from .http.access import api_surface
         from .http.admin import build_admin
+        from .http.app import HostApp
+        from .http.auth import Authenticator
 
         self.admin = build_admin(self)
         admin = api_surface(self.admin, admin_on=self.settings.admin)
@@ -362,6 +365,9 @@ class Host:
     ) -> None:
         """Serve the api steps on ``sock`` and the admin API on ``admin_sock`` (none: no
         admin listener) until SIGINT/SIGTERM (or ``shutdown()``)."""
+        from .http.access import admin_listener
+        from .http.app import ADMIN_PREFIX, FRAMEWORK_PATHS
+        from .http.guard import AdminGuard
         from .http.limits import HttpLimits
         from .http.serving import make_server
 
