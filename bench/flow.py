@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from bench.run import admin, free_port, process, wait_http, wait_idle
+from bench.run import _ms, admin, free_port, process, wait_http, wait_idle
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOW = ROOT / "bench" / "projects" / "flow"
@@ -49,9 +49,25 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def wrk_requests(url: str, connections: int, seconds: int, script: Path) -> int:
+def wrk_requests(url: str, connections: int, seconds: int, script: Path, timeout_s: int = 2) -> int:
+    return wrk_run(url, connections, seconds, script, timeout_s)[0]
+
+
+def wrk_run(
+    url: str, connections: int, seconds: int, script: Path, timeout_s: int = 2
+) -> tuple[int, float]:
+    """(requests answered, the slowest answer in ms); any error or timeout raises."""
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            f"--timeout={timeout_s}s",
+            "-s",
+            str(script),
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -59,7 +75,8 @@ def wrk_requests(url: str, connections: int, seconds: int, script: Path) -> int:
     errors = [line for line in out.splitlines() if "Non-2xx" in line or "Socket errors" in line]
     if errors:
         raise RuntimeError(f"requests failed during the flow run: {errors}\n{out}")
-    return int(out.split(" requests in")[0].split()[-1])
+    latency = out.split("Latency", 1)[1].split()[2]
+    return int(out.split(" requests in")[0].split()[-1]), _ms(latency)
 
 
 def processes(url: str, host_pid: int) -> dict[str, int]:

@@ -27,6 +27,7 @@ from bench.flow import (
     rss_mb,
     stage_counts,
     wrk_requests,
+    wrk_run,
 )
 from bench.run import admin, free_port, process, wait_http, wait_idle
 
@@ -60,7 +61,8 @@ def soak_bench(tmp: Path, minutes: int, log_level: str = "info") -> dict[str, An
         for minute in range(1, minutes + 1):
             before = {name: cpu_s(pid) for name, pid in pids.items()}
             started = time.perf_counter()
-            answered = wrk_requests(f"{url}/flow", 16, 60, script)
+            # A 30 s timeout: a stall shows as the minute's slowest answer, not as an error.
+            answered, slowest_ms = wrk_run(f"{url}/flow", 16, 60, script, timeout_s=30)
             wait_idle(url)
             elapsed = time.perf_counter() - started
             after = {name: cpu_s(pid) for name, pid in pids.items()}
@@ -80,6 +82,7 @@ def soak_bench(tmp: Path, minutes: int, log_level: str = "info") -> dict[str, An
                 "minute": minute,
                 "flows": flows,
                 "flows_per_s": flows / elapsed,
+                "slowest_ms": slowest_ms,
                 "cpu_ms_per_flow": {n: 1000 * (after[n] - before[n]) / flows for n in pids},
                 "rss_mb": rss,
                 "rss_total_mb": sum(rss.values()),
@@ -87,6 +90,7 @@ def soak_bench(tmp: Path, minutes: int, log_level: str = "info") -> dict[str, An
             rows.append(row)
             print(
                 f"soak minute {minute}: {row['flows_per_s']:.0f} flows/s, "
+                f"slowest answer {slowest_ms:.0f} ms, "
                 f"RSS {row['rss_total_mb']:.0f} MB",
                 file=sys.stderr,
                 flush=True,
@@ -106,18 +110,19 @@ def report_soak(soak: dict[str, Any], machine: str) -> list[str]:
     lines = [
         f"## Soak: the flow at c=16 for {len(rows)} minutes (bench/soak.py): {machine}",
         "",
-        "| minute | flows | flows/s | CPU ms per flow: "
+        "| minute | flows | flows/s | slowest answer ms | CPU ms per flow: "
         + " / ".join(names)
         + " | RSS MB: "
         + " / ".join(names)
         + " | RSS MB total |",
-        "|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         cpu = " / ".join(f"{row['cpu_ms_per_flow'][n]:.2f}" for n in names)
         rss = " / ".join(f"{row['rss_mb'][n]:.0f}" for n in names)
         lines.append(
-            f"| {row['minute']} | {row['flows']} | {row['flows_per_s']:.0f} | {cpu} | {rss} "
+            f"| {row['minute']} | {row['flows']} | {row['flows_per_s']:.0f} "
+            f"| {row['slowest_ms']:.0f} | {cpu} | {rss} "
             f"| {row['rss_total_mb']:.0f} |"
         )
     ratio = soak["flows_last_vs_first"]
