@@ -156,8 +156,11 @@ def wait_idle(url: str, timeout_s: float = 600) -> None:
     deadline = time.monotonic() + timeout_s
     with httpx.Client(base_url=admin(url)) as client:
         while time.monotonic() < deadline:
-            if client.get("/_stephost/idle").json()["idle"]:
-                return
+            try:
+                if client.get("/_stephost/idle").json()["idle"]:
+                    return
+            except httpx.TimeoutException:  # a stalled host: ask again, up to the deadline
+                continue
             time.sleep(0.02)
     raise RuntimeError("the host did not drain its queue in time")
 
