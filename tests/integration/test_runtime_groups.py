@@ -342,3 +342,35 @@ def test_dev_moves_a_step_into_its_own_group_and_back(make_app: Start, tmp_path:
     (pid,) = app.runtime_pids("python")
     assert app.get("/work").json() == {"pid": pid, "version": 3}
     assert app.health()["status"] == "ok"
+
+
+SPINNER = {
+    **SHARED,
+    "steps/spin_step.py": """
+config = {
+    "type": "event", "name": "Spin", "subscribes": ["spin"],
+    "isolated": True, "limits": {"cpuSeconds": 2},
+}
+
+def handler(data, ctx):
+    while True:  # past cpuSeconds the kernel ends the process (SIGXCPU)
+        pass
+""",
+}
+
+
+def test_an_isolated_step_past_its_cpu_limit_is_parked_alone(
+    make_app: Start, tmp_path: Path
+) -> None:
+    app = make_app(write_project(tmp_path / "p", SPINNER))
+    (shared,) = [r["pid"] for r in app.health()["runtimes"] if r["group"] == "python"]
+    app.emit("spin", {})
+    # It kills its runtime each time it runs: after three deaths, it is a poison message.
+    app.wait_for(lambda: app.dlq("Spin"), timeout_s=120, what="Spin parked")
+    (letter,) = app.dlq("Spin")
+    assert "went away 3 times" in letter["error"]["message"]
+    assert app.get("/ping").json() == {"pong": True}
+    assert [r["pid"] for r in app.health()["runtimes"] if r["group"] == "python"] == [shared]
+    exits = [line for line in app.logs() if line["event"] == "runtime exited; restarting"]
+    assert {line["group"] for line in exits} == {"python:steps/spin_step.py"}
+    assert {line["exit_code"] for line in exits} == {-signal.SIGXCPU}
