@@ -58,9 +58,16 @@ EXTRA_ENV: dict[str, str] = {}
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free port whose next one (the admin listener's) is free too."""
+    while True:
+        with socket.socket() as sock, socket.socket() as admin_sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+            try:
+                admin_sock.bind(("127.0.0.1", port + 1))
+            except (OSError, OverflowError):
+                continue
+            return port
 
 
 def admin(url: str) -> str:
