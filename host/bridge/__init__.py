@@ -3,9 +3,12 @@
 Everything between the host and a runtime crosses here. The rest of the host sees
 plain values (``host.model``, ``host.invocation``) and is served through two seams:
 
-    gateway.py     the gRPC server runtimes dial (a Unix socket, mode 0600); admits a
-                   runtime by its key and Hello, checks the contract version
-    admission.py   the tickets: which runtimes the host launched, what each may serve
+    gateway.py     the gRPC server runtimes dial (a Unix socket, mode 0600; for remote
+                   runtimes, a TCP listener when configured, TLS optional); admits a
+                   runtime by its key (or runtime token) and Hello, checks the contract
+                   version
+    admission.py   the tickets: which runtimes the host launched, what each may serve;
+                   remote runtimes by their token
     connection.py  one runtime's stream: invocations out, outcomes back, in batches
     calls.py       a handler's calls into the host, decoded and answered by the
                    ``HostServices`` the host provides
