@@ -265,6 +265,7 @@ import type { EventConfig, EventHandler } from 'stephost'
 
 export const config = {
   type: 'event', name: 'Tick', subscribes: ['tick'], maxAttempts: 5, backoffMs: 10,
+  concurrency: 8, // 500 take 2.5 s: time to kill mid-burst on a loaded machine
 } satisfies EventConfig
 
 export const handler: EventHandler<{ i: number }> = async (data, ctx) => {

@@ -278,7 +278,8 @@ end
 """,
     "steps/tick_step.rb": """
 def config
-  { type: 'event', name: 'Tick', subscribes: ['tick'], maxAttempts: 5, backoffMs: 10 }
+  { type: 'event', name: 'Tick', subscribes: ['tick'], maxAttempts: 5, backoffMs: 10,
+    concurrency: 8 } # 500 take 2.5 s: time to kill mid-burst on a loaded machine
 end
 
 def handler(data, ctx)
