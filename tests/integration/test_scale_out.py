@@ -192,11 +192,13 @@ def test_kill_9_of_one_of_two_hosts_mid_burst_loses_no_event(
 
     project = write_project(tmp_path / "p", BURST_PROJECT)
     env = {"STEPHOST_BACKEND_URL": redis_url}
-    with socket.socket() as probe:  # a fixed port: the restarted host is the same host
+    # A fixed api port: the restarted host is the same host (its consumer name). The
+    # admin listener takes any free port, not port + 1, which may be taken meanwhile.
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = str(probe.getsockname()[1])
     survivor = make_app(project, copy=False, env=env)
-    victim = make_app(project, copy=False, env=env, args=("--port", port))
+    victim = make_app(project, copy=False, env=env, args=("--port", port, "--admin-port", "0"))
 
     def tallied(app: StephostApp) -> list[str]:
         return [
@@ -208,7 +210,7 @@ def test_kill_9_of_one_of_two_hosts_mid_burst_loses_no_event(
     assert survivor.post("/burst", json={"n": BURST}).status_code == 202
     victim.wait_for(lambda: len(tallied(victim)) >= 300, what="the victim to take a share")
     victim.stop(signal.SIGKILL)  # the host and its runtimes, mid-burst
-    restarted = make_app(project, copy=False, env=env, args=("--port", port))
+    restarted = make_app(project, copy=False, env=env, args=("--port", port, "--admin-port", "0"))
     for app in (survivor, restarted):
         app.wait_idle(timeout_s=120)
 
