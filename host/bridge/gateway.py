@@ -55,6 +55,9 @@ class Connections(Protocol):
     def slot_free(self) -> None:
         """A runtime has room for one more invocation."""
 
+    def served(self) -> dict[str, str]:
+        """The runtime group serving each step name (one whose runtimes are away too)."""
+
 
 @dataclass(frozen=True, slots=True)
 class RemoteListener:
@@ -174,9 +177,8 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
             log.error("runtime refused", reason=exc.message, runtime=hello.language, pid=hello.pid)
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, exc.message)
             raise  # abort() raises; never reached
-        served = {name: c.group for c in self._connections.connections for name in c.steps}
         try:
-            info = self._admission.admit(ticket, info, served)
+            info = self._admission.admit(ticket, info, self._connections.served())
         except AdmissionError as exc:
             await self._refuse(context, exc, runtime=hello.language, pid=hello.pid)
             raise

@@ -31,6 +31,8 @@ class RuntimeGroups:
     def __init__(self) -> None:
         self._assigned: dict[str, str] = {}  # runtime id -> group, until it attaches
         self._live: dict[str, list[RuntimeConnection]] = {}
+        # The steps each group announced last, kept while it is away: they come back with it.
+        self._steps: dict[str, frozenset[str]] = {}
 
     def assign(self, runtime_id: str, group: str) -> None:
         """The runtime ``runtime_id``, when it connects, joins ``group``."""
@@ -46,6 +48,7 @@ class RuntimeGroups:
         members = self._live.setdefault(conn.group, [])
         if conn not in members:
             members.append(conn)
+        self._steps[conn.group] = frozenset(conn.steps)
         return conn.group
 
     def detach(self, conn: RuntimeConnection) -> str:
@@ -60,6 +63,11 @@ class RuntimeGroups:
     def live(self, group: str) -> int:
         """How many connections ``group`` has now."""
         return len(self._live.get(group, ()))
+
+    def served(self) -> dict[str, str]:
+        """The group that serves each step name, a group that is away included: a remote
+        runtime may not take a step name while its own group restarts."""
+        return {step: group for group, steps in self._steps.items() for step in steps}
 
     def names(self) -> list[str]:
         """The groups with a live connection."""

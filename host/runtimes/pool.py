@@ -81,6 +81,9 @@ class RuntimePool:
         """Call ``callback`` once, the next time a runtime has room again."""
         self._room_callbacks.append(callback)
 
+    def served(self) -> dict[str, str]:
+        return self.groups.served()
+
     def slot_free(self) -> None:
         """A runtime has room again: let one waiting caller retry."""
         if self._room_callbacks:

@@ -98,3 +98,29 @@ def test_a_remote_runtime_may_not_shadow_another_groups_step(tmp_path: Path) -> 
         admission.admit(remote, info, {"S0": "python"})
     admitted = admission.admit(remote, info, {"S0": "python@box"})  # its own group's: fine
     assert admitted.group == "python@box"
+
+
+def test_a_remote_runtime_may_not_take_the_step_of_a_group_that_is_away(tmp_path: Path) -> None:
+    """The host's python group restarting (its runtime gone, not yet back) keeps its step
+    names: a remote runtime announcing one is refused, as while the group is up."""
+    from stephost_host.bridge.connection import RuntimeConnection
+
+    pool = RuntimePool()
+
+    async def come_and_go() -> None:
+        info = runtime_info(hello("python-1").hello)
+        local = RuntimeConnection(info, NoCalls(), pool.slot_free)
+        pool.attach(local)
+        pool.detach(local)  # kill -9 of the host's python runtime; the supervisor restarts it
+
+    asyncio.run(come_and_go())
+    assert pool.connections == []
+    assert pool.served() == {"S0": "python"}
+    tokens = TokenStore(tmp_path)
+    _made, token = tokens.create("runtime")
+    admission = Admission(tokens)
+    info = runtime_info(hello("python@box/1").hello)  # announces S0 too
+    with pytest.raises(
+        AdmissionError, match=r"another runtime group serves: S0 \(served by python\)"
+    ):
+        admission.admit(admission.ticket(token), info, pool.served())
