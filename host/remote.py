@@ -16,8 +16,6 @@ wrong token, another contract version) stops them all: retrying would not help.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
 import itertools
 import os
 import signal
@@ -27,6 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .children import die_with_parent, stop_group
 from .errors import ProjectError
 from .runtimes.languages import LANGUAGES, step_files
 from .settings import Settings
@@ -34,7 +33,6 @@ from .settings import Settings
 RESTART_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 5.0)
 STABLE_AFTER_S = 30.0
 REFUSED = 2  # the exit code of a runtime the host refused
-PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +123,7 @@ class RemoteRuntimes:
         await self._stopping.wait()
         for keeper in keepers:
             keeper.cancel()
-        await asyncio.gather(*(self._stop(child) for child in list(self._children)))
+        await asyncio.gather(*(stop_group(child, 10.0) for child in list(self._children)))
         await asyncio.gather(*keepers, return_exceptions=True)
         if self._refused:
             say(f"error: {self._refused}")
@@ -174,37 +172,10 @@ class RemoteRuntimes:
                 env=env,
                 stdin=asyncio.subprocess.DEVNULL,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent(signal.SIGKILL),
             )
         except OSError as exc:
             raise ProjectError(f"cannot start the {language} runtime: {exc}") from None
         self._children.add(child)
         say(f"started the {language} runtime {runtime_id} (pid {child.pid})")
         return child
-
-    async def _stop(self, child: asyncio.subprocess.Process, grace_s: float = 10.0) -> None:
-        """SIGTERM to the child's group; SIGKILL after ``grace_s``."""
-        if child.returncode is not None:
-            return
-        _signal_group(child.pid, signal.SIGTERM)
-        try:
-            await asyncio.wait_for(child.wait(), grace_s)
-        except TimeoutError:
-            _signal_group(child.pid, signal.SIGKILL)
-            await child.wait()
-
-
-def _signal_group(pid: int, sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, sig)
-
-
-# Loaded here, in the parent: between fork and exec the child may only make the call.
-_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: die when this process dies (Linux; elsewhere the
-    children of a killed launcher run on until their host connection ends)."""
-    if _LIBC is not None:
-        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

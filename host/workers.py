@@ -10,7 +10,6 @@ SIGTERM or SIGINT to the parent stops every worker, each draining as one host do
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import socket
@@ -19,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from .children import die_with_parent
 from .errors import ProjectError
 from .settings import Settings
 from .telemetry import get_logger
@@ -79,13 +79,6 @@ def worker_index() -> int:
     return int(os.environ.get(WORKER_ENV) or 0)
 
 
-def _die_with_parent() -> None:
-    """In the worker, before it runs: SIGTERM when the parent dies, even by kill -9
-    (Linux), so no worker outlives its parent."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 class WorkerParent:
     """Starts the workers, restarts one that dies, stops them all on a signal."""
 
@@ -114,7 +107,8 @@ class WorkerParent:
             # Its own process group: a signal to the parent's group reaches each worker
             # once, forwarded (a host takes a second SIGTERM as "stop at once").
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            # SIGTERM when the parent dies, even by kill -9: no worker outlives it.
+            preexec_fn=die_with_parent(signal.SIGTERM),
         )
 
     def _admin(self) -> list[str]:

@@ -25,7 +25,6 @@ import asyncio
 import contextlib
 import itertools
 import os
-import signal
 import time
 from collections import deque
 from collections.abc import Callable
@@ -36,6 +35,7 @@ from typing import Any
 
 from ..bridge.admission import KEY_ENV, Admission, Ticket
 from ..bridge.connection import RuntimeConnection
+from ..children import stop_group
 from ..errors import ProjectError
 from ..model import Limits
 from ..telemetry import get_logger
@@ -264,7 +264,7 @@ class RuntimeSupervisor:
         await asyncio.gather(*runtime.pumps, return_exceptions=True)
         output = "\n".join(runtime.tail) or "(no output)"
         if not done:
-            await self._kill(runtime)
+            await stop_group(runtime.process, 2.0)
             raise ProjectError(
                 f"the {runtime.language} runtime did not connect within "
                 f"{self._start_timeout_s:g}s; its output:\n{output}"
@@ -351,7 +351,7 @@ class RuntimeSupervisor:
         except ProjectError:
             for runtime in fresh:
                 runtime.retired = True
-                await self._kill(runtime)
+                await stop_group(runtime.process, 2.0)
             raise
         await asyncio.gather(*(self._retire(rt) for rt in old))
 
@@ -363,18 +363,7 @@ class RuntimeSupervisor:
             self._pool.refresh()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(conn.drained.wait(), self._drain_grace_s)
-        await self._kill(runtime)
-
-    async def _kill(self, runtime: ManagedRuntime, grace_s: float = 2.0) -> None:
-        process = runtime.process
-        if process.returncode is not None:
-            return
-        _signal_group(process.pid, signal.SIGTERM)
-        try:
-            await asyncio.wait_for(process.wait(), grace_s)
-        except TimeoutError:
-            _signal_group(process.pid, signal.SIGKILL)
-            await process.wait()
+        await stop_group(runtime.process, 2.0)
 
     async def stop(self) -> None:
         """Drain every runtime (bounded by the grace period), then stop it."""
@@ -382,11 +371,6 @@ class RuntimeSupervisor:
         await asyncio.gather(*(self._retire(rt) for rt in list(self._runtimes.values())))
         for watcher in list(self._watchers):
             watcher.cancel()
-
-
-def _signal_group(pid: int, sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, sig)
 
 
 async def _pump(runtime: ManagedRuntime, stream: asyncio.StreamReader, name: str) -> None:
