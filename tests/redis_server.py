@@ -7,12 +7,13 @@ stops it at the end.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import redis
+
+from tests.ports import free_port
 
 START_TIMEOUT_S = 10.0
 
@@ -24,12 +25,6 @@ def missing_redis() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class RedisServer:
     """One redis-server process. ``persistent`` turns on the append-only file
     (fsync always), for tests that restart the server and expect their data back."""
@@ -37,7 +32,7 @@ class RedisServer:
     def __init__(self, folder: Path, *, persistent: bool = False) -> None:
         self.folder = folder
         self.persistent = persistent
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self._process: subprocess.Popen[bytes] | None = None
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ import httpx
 import pytest
 
 from tests.e2e.workflow import run_workflow
+from tests.ports import free_port
 from tests.toolchains import missing_toolchain
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,12 +178,6 @@ def project(venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return app
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass(frozen=True)
 class DevServer:
     api: str  # the api steps
@@ -192,7 +186,7 @@ class DevServer:
 
 @pytest.fixture
 def dev_server(project: Path, venv: Path) -> Iterator[DevServer]:
-    port, admin_port = _free_port(), _free_port()
+    port, admin_port = free_port(), free_port()
     process = subprocess.Popen(
         ["stephost", "dev", "--port", str(port), "--admin-port", str(admin_port)],
         cwd=project,

@@ -4,7 +4,6 @@ nothing else of /_stephost/."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from websockets.sync.client import connect
 
 from stephost_host.testing import StephostApp
+from tests.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -67,14 +67,8 @@ def test_stream_subscriptions_stay_on_the_api_port(app: StephostApp) -> None:
         assert orjson.loads(ws.recv(timeout=5)) == {"type": "snapshot", "items": []}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_admin_port_and_admin_off_are_settings(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     with StephostApp(PROJECT, args=("--admin-port", str(port))) as app:
         assert app.admin_url == f"http://127.0.0.1:{port}"
         assert app.get("/_stephost/health").status_code == 200

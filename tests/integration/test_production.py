@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,17 +14,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.ports import free_port
+
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "docs" / "deploy"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def _wait_for_order(url: str, process: subprocess.Popen[str], timeout_s: float) -> httpx.Response:
@@ -45,14 +39,14 @@ def test_the_procfile_serves_the_example_on_redis_with_two_workers(
 ) -> None:
     project = tmp_path / "shop"
     shutil.copytree(ROOT / "examples" / "shop", project, ignore=shutil.ignore_patterns(".stephost"))
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         # what the Procfile's comment tells the operator to set
         "STEPHOST_BACKEND_URL": redis_url,
         "STEPHOST_WORKERS": "2",
         "STEPHOST_HOST": "127.0.0.1",
-        "STEPHOST_ADMIN_PORT": str(_free_port()),
+        "STEPHOST_ADMIN_PORT": str(free_port()),
         "STEPHOST_LOG_FORMAT": "json",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }

@@ -12,6 +12,7 @@ import pytest
 
 from stephost_host.testing import StephostApp
 from tests.conftest import run_cli, write_project
+from tests.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -188,15 +189,12 @@ def test_kill_9_of_one_of_two_hosts_mid_burst_loses_no_event(
     make_app: Start, redis_url: str, tmp_path: Path
 ) -> None:
     import signal
-    import socket
 
     project = write_project(tmp_path / "p", BURST_PROJECT)
     env = {"STEPHOST_BACKEND_URL": redis_url}
     # A fixed api port: the restarted host is the same host (its consumer name). The
     # admin listener takes any free port, not port + 1, which may be taken meanwhile.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = str(probe.getsockname()[1])
+    port = str(free_port())
     survivor = make_app(project, copy=False, env=env)
     victim = make_app(project, copy=False, env=env, args=("--port", port, "--admin-port", "0"))
 

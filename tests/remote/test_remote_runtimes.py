@@ -25,6 +25,7 @@ import pytest
 
 from stephost_host.admin_tokens import TokenStore
 from stephost_host.testing import HarnessError, StephostApp
+from tests.ports import free_port
 from tests.remote.certs import make_certs
 
 pytestmark = pytest.mark.integration
@@ -124,13 +125,6 @@ def running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "\nState:\tZ" not in status
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def test_remote_steps_run_with_a_runtime_token(
