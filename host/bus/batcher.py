@@ -1,7 +1,11 @@
-"""Coalesces the calls made during one turn of the event loop into one backend call.
+"""Group commit: the calls made while the backend is busy become its next single call.
 
-Under load, a frame from a runtime carries many emits; they arrive in the same
-turn and so share one transaction (one commit instead of one per emit).
+Under load, a frame from a runtime carries many emits; they arrive in the same turn of
+the event loop and so share one transaction (one commit instead of one per emit). One
+batch is written at a time: what is submitted while it is written waits, and goes
+into the next batch, written as soon as that one ended. So the slower the commits
+(a WAL checkpoint on a busy disk), the larger the batches, not the longer the queue
+of small transactions.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ class Batcher(Generic[T, R]):
         self._flush_fn = flush
         self._items: list[T] = []
         self._futures: list[asyncio.Future[R]] = []
-        self._scheduled = False
+        self._writing = False  # a task writes batches until none is left
         self._tasks: set[asyncio.Task[None]] = set()
 
     def submit(self, item: T) -> asyncio.Future[R]:
@@ -28,22 +32,35 @@ class Batcher(Generic[T, R]):
         future: asyncio.Future[R] = loop.create_future()
         self._items.append(item)
         self._futures.append(future)
-        if not self._scheduled:
-            self._scheduled = True
-            loop.call_soon(self._start)
+        if not self._writing:
+            self._writing = True
+            loop.call_soon(self._start)  # the rest of this turn's calls join the batch
         return future
 
     def _start(self) -> None:
-        task = asyncio.create_task(self._flush())
+        task = asyncio.create_task(self._write_all())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _flush(self) -> None:
-        items, futures = self._items, self._futures
-        self._items, self._futures = [], []
-        self._scheduled = False
+    async def _write_all(self) -> None:
+        try:
+            while self._items:
+                items, futures = self._items, self._futures
+                self._items, self._futures = [], []
+                await self._write(items, futures)
+        finally:
+            self._writing = False
+            for future in self._futures:  # cancelled (shutdown): nothing more is written
+                future.cancel()
+            self._items, self._futures = [], []
+
+    async def _write(self, items: list[T], futures: list[asyncio.Future[R]]) -> None:
         try:
             results = await self._flush_fn(items)
+        except asyncio.CancelledError:  # its callers learn it too, instead of waiting on
+            for future in futures:
+                future.cancel()
+            raise
         except Exception as exc:
             for future in futures:
                 if not future.done():
@@ -55,7 +72,7 @@ class Batcher(Generic[T, R]):
 
     async def drain(self) -> None:
         """Wait until every queued item is written."""
-        while self._scheduled or self._tasks:
+        while self._writing or self._tasks:
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
             else:

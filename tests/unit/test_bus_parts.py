@@ -39,6 +39,37 @@ def test_batcher_coalesces_one_loop_turn_into_one_call() -> None:
     assert calls == [[0, 1, 2, 3, 4], [9]]
 
 
+def test_batcher_writes_what_came_during_a_slow_write_as_one_next_batch() -> None:
+    """Group commit: one batch at a time; the calls made while it is written (over
+    several turns of the loop) are the next batch, not one small batch per turn."""
+    calls: list[list[int]] = []
+    writing = asyncio.Event()
+    release = asyncio.Event()
+
+    async def flush(items: list[int]) -> list[int]:
+        calls.append(items)
+        writing.set()
+        await release.wait()
+        return [-i for i in items]
+
+    async def go() -> list[int]:
+        batcher: Batcher[int, int] = Batcher(flush)
+        first = batcher.submit(0)
+        await writing.wait()
+        later = []
+        for i in (1, 2, 3):  # one per turn of the loop
+            later.append(batcher.submit(i))
+            await asyncio.sleep(0)
+        assert calls == [[0]]
+        release.set()
+        results = await asyncio.gather(first, *later)
+        await batcher.drain()
+        return results
+
+    assert asyncio.run(go()) == [0, -1, -2, -3]
+    assert calls == [[0], [1, 2, 3]]
+
+
 def test_batcher_failure_reaches_every_caller() -> None:
     async def flush(items: list[int]) -> list[int]:
         raise RuntimeError("disk full")
