@@ -3,11 +3,13 @@ their write failures become ``StorageError``."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import os
 import sqlite3
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -36,19 +38,61 @@ def open_db(path: Path) -> sqlite3.Connection:
     return conn
 
 
-@contextlib.contextmanager
-def transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. A failed write (disk full)
-    may already have ended the transaction: then there is nothing to roll back, and the
-    connection is ready for the next one either way."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        db.execute("COMMIT")
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
+class Writer:
+    """The connection that writes one SQLite file, one transaction at a time.
+
+    A transaction's statements run on the event loop; its COMMIT runs on a thread of
+    its own. A commit in WAL mode is a write to the WAL, but every 1000 pages it also
+    checkpoints (syncs the WAL, copies it into the database, syncs that), and on a busy
+    disk those syncs take seconds: the loop awaits them instead of stalling on them.
+    Reads use a connection of their own, which sees what has committed.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.db = open_db(path)
+        self._lock = asyncio.Lock()
+        self._committer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-commit")
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE, the caller's statements, then COMMIT on the committer's
+        thread; rolled back on any error. Returns once the transaction committed."""
+        await self._lock.acquire()
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                _roll_back(db)
+                raise
+        except BaseException:
+            self._lock.release()
+            raise
+        committed = asyncio.wrap_future(self._committer.submit(db.execute, "COMMIT"))
+        committed.add_done_callback(self._committed)
+        # A task cancelled meanwhile stops waiting; the commit goes on in its thread,
+        # and the next transaction begins once it ended (``_committed``).
+        await asyncio.shield(committed)
+
+    def _committed(self, commit: asyncio.Future[sqlite3.Cursor]) -> None:
+        """Roll back a commit that failed (disk full), and let the next transaction in."""
+        try:
+            if commit.cancelled() or commit.exception() is not None:
+                _roll_back(self.db)
+        finally:
+            self._lock.release()
+
+    def close(self) -> None:
+        self._committer.shutdown(wait=True)
+        self.db.close()
+
+
+def _roll_back(db: sqlite3.Connection) -> None:
+    """A failed write (disk full) may already have ended the transaction: then there is
+    nothing to roll back, and the connection is ready for the next one either way."""
+    if db.in_transaction:
+        db.execute("ROLLBACK")
 
 
 Method = Callable[P, Coroutine[Any, Any, R]]

@@ -3,10 +3,13 @@
 One host owns the file (``host.server`` takes a lock), so leases never expire
 while it runs; ``reclaim`` at start returns the leases of a host that died. A write
 that fails (disk full, read-only file) raises ``StorageError`` and changes nothing.
+Every write is a transaction of ``host.sqlite.Writer`` (its commit on a thread of its
+own); reads use a connection of their own.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from ..sqlite import open_db, transaction, writes
+from ..sqlite import Writer, open_db, writes
 from .base import DeadLetter, Delivery, Publication
 
 READY, LEASED, DEAD = 0, 1, 2
@@ -127,17 +130,19 @@ class SqliteQueue:
     poll_ms: int | None = None  # one host owns the file, and wakes its own workers
 
     def __init__(self, path: Path) -> None:
-        self._db = open_db(path)
-        self._db.executescript(_SCHEMA)
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(deliveries)")}
+        self._writer = Writer(path)
+        db = self._writer.db
+        db.executescript(_SCHEMA)
+        columns = {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}
         for column, definition in _ADDED_COLUMNS.items():
             if column not in columns:
-                self._db.execute(f"ALTER TABLE deliveries ADD COLUMN {definition}")
-        self._db.executescript(_ADDED_INDEXES)
+                db.execute(f"ALTER TABLE deliveries ADD COLUMN {definition}")
+        db.executescript(_ADDED_INDEXES)
+        self._db = open_db(path)  # for reads
 
     @writes("storing emitted messages")
     async def publish(self, batch: Sequence[Publication], dedup_window_ms: int) -> list[bool]:
-        duplicates, _ = self._publish(batch, dedup_window_ms, None)
+        duplicates, _ = await self._publish(batch, dedup_window_ms, None)
         return duplicates
 
     @writes("storing emitted messages")
@@ -153,9 +158,9 @@ class SqliteQueue:
         a group, and answers the lease in milliseconds, or None to leave it queued.
         ``acks``: deliveries handled meanwhile, removed in that transaction too (one
         commit for a turn's emits and acks)."""
-        return self._publish(batch, dedup_window_ms, take, acks)
+        return await self._publish(batch, dedup_window_ms, take, acks)
 
-    def _publish(
+    async def _publish(
         self,
         batch: Sequence[Publication],
         dedup_window_ms: int,
@@ -163,7 +168,7 @@ class SqliteQueue:
         acks: Sequence[str] = (),
     ) -> tuple[list[bool], list[Delivery]]:
         if not batch:
-            self._ack(acks)
+            await self._ack(acks)
             return [], []
         now = _now_ms()
         duplicates = []
@@ -171,12 +176,11 @@ class SqliteQueue:
         # The deliveries not leased are inserted together at the end (one statement),
         # in the order they were emitted: only their order matters to later leases.
         queued = []
-        db = self._db
-        with transaction(db):
+        async with self._writer.transaction() as db:
             if acks:
                 db.executemany(_ACK, [(int(i),) for i in acks])
             for pub in batch:
-                if pub.idempotency_key and self._seen(pub, now, dedup_window_ms):
+                if pub.idempotency_key and _seen(db, pub, now, dedup_window_ms):
                     duplicates.append(True)
                     continue
                 duplicates.append(False)
@@ -241,28 +245,13 @@ class SqliteQueue:
                 db.executemany(_INSERT, queued)
         return duplicates, leased
 
-    def _seen(self, pub: Publication, now: int, window_ms: int) -> bool:
-        row = self._db.execute(
-            "SELECT expires_ms FROM dedup WHERE topic = ? AND key = ?",
-            (pub.topic, pub.idempotency_key),
-        ).fetchone()
-        if row is not None and row[0] > now:
-            return True
-        self._db.execute(
-            "INSERT INTO dedup (topic, key, expires_ms) VALUES (?, ?, ?) "
-            "ON CONFLICT (topic, key) DO UPDATE SET expires_ms = excluded.expires_ms",
-            (pub.topic, pub.idempotency_key, now + window_ms),
-        )
-        if row is not None:  # an expired key: sweep the others that expired too
-            self._db.execute("DELETE FROM dedup WHERE expires_ms <= ?", (now,))
-        return False
-
     @writes("leasing deliveries")
     async def lease(self, step: str, limit: int, lease_ms: int) -> list[Delivery]:
         now = _now_ms()
-        rows = self._db.execute(
-            _LEASE, {"step": step, "now": now, "until": now + lease_ms, "limit": limit}
-        ).fetchall()
+        async with self._writer.transaction() as db:
+            rows = db.execute(
+                _LEASE, {"step": step, "now": now, "until": now + lease_ms, "limit": limit}
+            ).fetchall()
         rows.sort(key=lambda r: (-r[11], r[0]))
         return [
             Delivery(
@@ -285,20 +274,16 @@ class SqliteQueue:
 
     @writes("acknowledging deliveries")
     async def ack(self, ids: Sequence[str]) -> None:
-        self._ack(ids)
+        await self._ack(ids)
 
-    def _ack(self, ids: Sequence[str]) -> None:
-        if not ids:
-            return
-        if len(ids) == 1:
-            self._db.execute(_ACK, (int(ids[0]),))
-            return
-        with transaction(self._db):
-            self._db.executemany(_ACK, [(int(i),) for i in ids])
+    async def _ack(self, ids: Sequence[str]) -> None:
+        if ids:
+            async with self._writer.transaction() as db:
+                db.executemany(_ACK, [(int(i),) for i in ids])
 
     @writes("scheduling a retry")
     async def retry(self, delivery_id: str, delay_ms: int, error: dict[str, Any]) -> None:
-        self._db.execute(
+        await self._write(
             "UPDATE deliveries SET status = 0, available_ms = ?, lease_until_ms = NULL, "
             "last_error = ? WHERE id = ?",
             (_now_ms() + delay_ms, orjson.dumps(error), int(delivery_id)),
@@ -306,7 +291,7 @@ class SqliteQueue:
 
     @writes("releasing a delivery")
     async def release(self, delivery_id: str) -> None:
-        self._db.execute(
+        await self._write(
             "UPDATE deliveries SET status = 0, available_ms = ?, lease_until_ms = NULL, "
             "attempts = attempts - 1, interruptions = interruptions + 1 WHERE id = ?",
             (_now_ms(), int(delivery_id)),
@@ -314,7 +299,7 @@ class SqliteQueue:
 
     @writes("moving a delivery to the dead-letter queue")
     async def bury(self, delivery_id: str, error: dict[str, Any]) -> None:
-        self._db.execute(
+        await self._write(
             "UPDATE deliveries SET status = 2, lease_until_ms = NULL, last_error = ?, "
             "dead_ms = ? WHERE id = ?",
             (orjson.dumps(error), _now_ms(), int(delivery_id)),
@@ -322,10 +307,10 @@ class SqliteQueue:
 
     @writes("returning leases to the queue")
     async def reclaim(self) -> int:
-        return self._db.execute(
+        return await self._write(
             "UPDATE deliveries SET status = 0, lease_until_ms = NULL, attempts = attempts - 1, "
             "interruptions = interruptions + 1 WHERE status = 1"
-        ).rowcount
+        )
 
     async def next_due_ms(self, step: str, after_ms: int) -> int | None:
         row = self._db.execute(
@@ -358,19 +343,20 @@ class SqliteQueue:
 
     @writes("replaying a dead letter")
     async def replay(self, delivery_id: str) -> str | None:
-        row = self._db.execute(
-            "UPDATE deliveries SET status = 0, attempts = 0, interruptions = 0, "
-            "available_ms = ?, dead_ms = NULL WHERE id = ? AND status = 2 RETURNING step",
-            (_now_ms(), _int(delivery_id)),
-        ).fetchone()
+        async with self._writer.transaction() as db:
+            row = db.execute(
+                "UPDATE deliveries SET status = 0, attempts = 0, interruptions = 0, "
+                "available_ms = ?, dead_ms = NULL WHERE id = ? AND status = 2 RETURNING step",
+                (_now_ms(), _int(delivery_id)),
+            ).fetchone()
         return None if row is None else str(row[0])
 
     @writes("deleting a dead letter")
     async def delete_dead(self, delivery_id: str) -> bool:
-        cursor = self._db.execute(
+        deleted = await self._write(
             "DELETE FROM deliveries WHERE id = ? AND status = 2", (_int(delivery_id),)
         )
-        return cursor.rowcount > 0
+        return deleted > 0
 
     async def has_pending(self) -> bool:
         row = self._db.execute(
@@ -398,8 +384,7 @@ class SqliteQueue:
 
     @writes("recording a cron tick")
     async def fire_cron(self, step: str, tick_ms: int, publication: Publication) -> bool:
-        db = self._db
-        with transaction(db):
+        async with self._writer.transaction() as db:
             row = db.execute(
                 "SELECT last_tick_ms FROM cron_ticks WHERE step = ?", (step,)
             ).fetchone()
@@ -435,7 +420,13 @@ class SqliteQueue:
         ).fetchone()
         return None if row is None else int(row[0])
 
+    async def _write(self, statement: str, parameters: Sequence[Any] = ()) -> int:
+        """One statement in a transaction of its own; the count of rows it changed."""
+        async with self._writer.transaction() as db:
+            return db.execute(statement, parameters).rowcount
+
     async def close(self) -> None:
+        self._writer.close()
         self._db.close()
 
 
@@ -444,3 +435,20 @@ def _int(delivery_id: str) -> int:
         return int(delivery_id)
     except ValueError:
         return -1
+
+
+def _seen(db: sqlite3.Connection, pub: Publication, now: int, window_ms: int) -> bool:
+    row = db.execute(
+        "SELECT expires_ms FROM dedup WHERE topic = ? AND key = ?",
+        (pub.topic, pub.idempotency_key),
+    ).fetchone()
+    if row is not None and row[0] > now:
+        return True
+    db.execute(
+        "INSERT INTO dedup (topic, key, expires_ms) VALUES (?, ?, ?) "
+        "ON CONFLICT (topic, key) DO UPDATE SET expires_ms = excluded.expires_ms",
+        (pub.topic, pub.idempotency_key, now + window_ms),
+    )
+    if row is not None:  # an expired key: sweep the others that expired too
+        db.execute("DELETE FROM dedup WHERE expires_ms <= ?", (now,))
+    return False

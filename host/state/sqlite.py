@@ -2,8 +2,9 @@
 
 Writes (set, delete, clear) go through a group commit, as emits do: the writes made
 during one turn of the event loop share one transaction, in the order they were
-made, and each call returns once its transaction committed. So a handler still reads
-its own writes, and what ``set`` acknowledged survives a crash of the host.
+made, and each call returns once its transaction committed (the commit on a thread of
+its own: ``host.sqlite.Writer``). So a handler still reads its own writes, and what
+``set`` acknowledged survives a crash of the host.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 from pathlib import Path
 
 from ..bus.batcher import Batcher
-from ..sqlite import open_db, transaction, writes
+from ..sqlite import Writer, open_db, writes
 from .base import Items, Names
 
 _UPSERT = (
@@ -39,17 +40,17 @@ class SqliteStateStore:
     """Reads are one short statement on the event loop's thread; writes are batched."""
 
     def __init__(self, path: Path) -> None:
-        self._db = open_db(path)
-        self._db.executescript(_SCHEMA)
+        self._writer = Writer(path)
+        self._writer.db.executescript(_SCHEMA)
+        self._db = open_db(path)  # for reads
         self._writes: Batcher[_Write, int] = Batcher(self._write)
 
     @writes("storing state")
     async def _write(self, batch: list[_Write]) -> list[int]:
         """One transaction for the batch; each write's count of rows it changed."""
-        db = self._db
         now = int(time.time() * 1000)
         changed = []
-        with transaction(db):
+        async with self._writer.transaction() as db:
             for op, group, key, value in batch:
                 if op == "set":
                     db.execute(_UPSERT, (group, key, value, now))
@@ -87,4 +88,5 @@ class SqliteStateStore:
 
     async def close(self) -> None:
         await self._writes.drain()
+        self._writer.close()
         self._db.close()

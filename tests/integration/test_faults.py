@@ -67,7 +67,7 @@ async def serving(data_dir: Path) -> AsyncIterator[tuple[Host, httpx.AsyncClient
 
 
 def queue_db(host: Host) -> sqlite3.Connection:
-    db: sqlite3.Connection = host.queue._db  # type: ignore[attr-defined]
+    db: sqlite3.Connection = host.queue._writer.db  # type: ignore[attr-defined]
     return db
 
 
@@ -175,7 +175,7 @@ def test_a_handler_whose_state_write_is_refused_is_retried_not_buried(
 
     async def go() -> None:
         async with serving(tmp_path) as (host, client):
-            state_db: sqlite3.Connection = host.state._db  # type: ignore[attr-defined]
+            state_db: sqlite3.Connection = host.state._writer.db  # type: ignore[attr-defined]
             scoring = host.bus.workers["ScoreOrder"]
 
             async def read_only_once_scoring() -> None:

@@ -31,7 +31,7 @@ def test_a_full_queue_refuses_a_publish_whole_and_takes_the_next_once_freed(
 ) -> None:
     async def go() -> None:
         queue = SqliteQueue(tmp_path / "q.db")
-        db: sqlite3.Connection = queue._db
+        db: sqlite3.Connection = queue._writer.db
         full(db)
         with pytest.raises(
             StorageError, match="storing emitted messages failed: database or disk is full"
@@ -52,7 +52,7 @@ def test_read_only_queue_and_state_refuse_writes_and_recover(tmp_path: Path) -> 
         queue = SqliteQueue(tmp_path / "q.db")
         await queue.publish([publication(1), publication(2)], 1000)
         leased = await queue.lease("A", 10, 60_000)
-        queue._db.execute("PRAGMA query_only = ON")
+        queue._writer.db.execute("PRAGMA query_only = ON")
         with pytest.raises(
             StorageError,
             match="acknowledging deliveries failed: attempt to write a readonly database",
@@ -66,17 +66,17 @@ def test_read_only_queue_and_state_refuse_writes_and_recover(tmp_path: Path) -> 
         ):
             with pytest.raises(StorageError):
                 await write
-        assert not queue._db.in_transaction  # the failed batch ack left no transaction open
-        queue._db.execute("PRAGMA query_only = OFF")
+        assert not queue._writer.db.in_transaction  # the failed batch ack left no transaction open
+        queue._writer.db.execute("PRAGMA query_only = OFF")
         await queue.ack([d.id for d in leased])
         assert "A" not in await queue.counts()  # both acknowledged: gone
         await queue.close()
 
         state = SqliteStateStore(tmp_path / "s.db")
-        state._db.execute("PRAGMA query_only = ON")
+        state._writer.db.execute("PRAGMA query_only = ON")
         with pytest.raises(StorageError, match="storing state failed"):
             await state.set("g", "k", b"1")
-        state._db.execute("PRAGMA query_only = OFF")
+        state._writer.db.execute("PRAGMA query_only = OFF")
         await state.set("g", "k", b"1")
         assert await state.get("g", "k") == b"1"
         await state.close()
