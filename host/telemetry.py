@@ -299,9 +299,11 @@ class LineWriter:
     debug = info = warning = warn = error = critical = exception = fatal = failure = err = msg
 
     def flush(self) -> None:
+        """Write the buffered lines; an output closed meanwhile takes none (a test's
+        stream, closed before a flush due on the loop ran), rather than raise."""
         with self._lock:
             lines, self._lines = self._lines, []
-        if lines:
+        if lines and not self._out.closed:
             lines.append(b"")
             self._out.write(b"\n".join(lines))
             self._out.flush()

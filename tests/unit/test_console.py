@@ -8,7 +8,7 @@ import io
 import orjson
 
 from stephost_host.console import render_error, span_tree
-from stephost_host.telemetry import RecentLogs, configure_logging, get_logger
+from stephost_host.telemetry import LineWriter, RecentLogs, configure_logging, get_logger
 
 STACK = "TypeError: card declined\n    at charge (steps/charge.step.ts:9:11)\n    at run (x.ts:2)"
 
@@ -87,3 +87,21 @@ def test_json_lines_of_one_loop_turn_are_written_together() -> None:
     assert during == b""
     lines = [orjson.loads(line) for line in after.splitlines()]
     assert [line["event"] for line in lines] == ["first", "second"]
+
+
+def test_lines_due_for_an_output_closed_meanwhile_are_dropped_not_raised() -> None:
+    raw = io.BytesIO()
+    writer = LineWriter(raw)
+    problems: list[dict[str, object]] = []
+
+    async def go() -> None:
+        asyncio.get_running_loop().set_exception_handler(lambda _l, c: problems.append(c))
+        writer.msg(b'{"event":"late"}')  # its flush is due at the end of this turn
+        raw.close()
+        await asyncio.sleep(0)
+
+    asyncio.run(go())
+    assert problems == []
+    open_raw = io.BytesIO()
+    LineWriter(open_raw).msg(b'{"event":"now"}')  # no loop: written at once
+    assert open_raw.getvalue() == b'{"event":"now"}\n'
