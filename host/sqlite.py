@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from .errors import StorageError
+from .telemetry import get_logger
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+log = get_logger(component="sqlite")
 
 
 def open_db(path: Path) -> sqlite3.Connection:
@@ -38,53 +41,105 @@ def open_db(path: Path) -> sqlite3.Connection:
     return conn
 
 
-class Writer:
-    """The connection that writes one SQLite file, one transaction at a time.
+# The WAL's size at which a checkpoint starts: SQLite's own default (1000 pages of 4 KiB).
+CHECKPOINT_AT_BYTES = 4 * 1024 * 1024
 
-    A transaction's statements run on the event loop; its COMMIT runs on a thread of
-    its own. A commit in WAL mode is a write to the WAL, but every 1000 pages it also
-    checkpoints (syncs the WAL, copies it into the database, syncs that), and on a busy
-    disk those syncs take seconds: the loop awaits them instead of stalling on them.
-    Reads use a connection of their own, which sees what has committed.
+
+class Writer:
+    """The connection that writes one SQLite file, one transaction at a time, and keeps
+    its syncs off the event loop.
+
+    In WAL mode with ``synchronous=NORMAL`` a commit only writes to the WAL; the syncs
+    are in the checkpoint (sync the WAL, copy it into the database, sync that) and in
+    the first commit after a complete one, which starts the WAL anew and syncs its
+    header. On a busy disk each sync can take seconds, and SQLite's automatic checkpoint
+    runs inside a commit, where it stalled everything the loop serves. So here the
+    automatic checkpoint is off; once the WAL holds ``CHECKPOINT_AT_BYTES``, a checkpoint,
+    and then the commit after it, run on a thread of their own while the loop goes on (the
+    writes wait for them, as they waited for SQLite's). Other commits stay on the loop:
+    handing each to a thread cost more than it wrote. Reads use a connection of their
+    own, which sees what has committed.
     """
 
     def __init__(self, path: Path) -> None:
         self.db = open_db(path)
+        self.db.execute("PRAGMA wal_autocheckpoint=0")
+        # A WAL started anew is cut to nothing first, so its size is what it holds.
+        self.db.execute("PRAGMA journal_size_limit=0")
+        self._wal = path.with_name(path.name + "-wal")
+        self._name = path.name
+        self._checkpoint_at = CHECKPOINT_AT_BYTES
+        self._checkpoint_due = False
+        self._restarting = False  # the next commit may start the WAL anew: on the thread
         self._lock = asyncio.Lock()
-        self._committer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-commit")
+        self._syncer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-sync")
+        self._checkpoints: set[asyncio.Task[None]] = set()
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE, the caller's statements, then COMMIT on the committer's
-        thread; rolled back on any error. Returns once the transaction committed."""
+        """BEGIN IMMEDIATE, the caller's statements, COMMIT; rolled back on any error.
+        Returns once the transaction committed."""
         await self._lock.acquire()
         db = self.db
+        handed_off = False  # the lock is released when the commit on the thread ends
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
+                if not self._restarting:
+                    db.execute("COMMIT")
             except BaseException:
                 _roll_back(db)
                 raise
-        except BaseException:
-            self._lock.release()
-            raise
-        committed = asyncio.wrap_future(self._committer.submit(db.execute, "COMMIT"))
-        committed.add_done_callback(self._committed)
-        # A task cancelled meanwhile stops waiting; the commit goes on in its thread,
-        # and the next transaction begins once it ended (``_committed``).
-        await asyncio.shield(committed)
+            if self._restarting:
+                handed_off = True
+                await self._on_thread("COMMIT")
+            if not self._checkpoint_due and self._wal.stat().st_size >= self._checkpoint_at:
+                self._checkpoint_due = True
+                task = asyncio.create_task(self._checkpoint())
+                self._checkpoints.add(task)
+                task.add_done_callback(self._checkpoints.discard)
+        finally:
+            if not handed_off:
+                self._lock.release()
 
-    def _committed(self, commit: asyncio.Future[sqlite3.Cursor]) -> None:
-        """Roll back a commit that failed (disk full), and let the next transaction in."""
+    async def _checkpoint(self) -> None:
         try:
-            if commit.cancelled() or commit.exception() is not None:
-                _roll_back(self.db)
+            await self._lock.acquire()
+            await self._on_thread("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as exc:  # the next commit asks again; the WAL only grows
+            log.warning("a WAL checkpoint failed", file=self._name, error=str(exc))
+        finally:
+            self._checkpoint_due = False
+
+    async def _on_thread(self, statement: str) -> None:
+        """Run ``statement`` on the syncing thread; the caller holds the lock, which is
+        released when it ended. A task cancelled meanwhile stops waiting, but the
+        statement goes on, and the next transaction begins only after it."""
+        done = asyncio.wrap_future(self._syncer.submit(self._run, statement))
+        done.add_done_callback(functools.partial(self._ended, statement))
+        await asyncio.shield(done)
+
+    def _run(self, statement: str) -> None:
+        self.db.execute(statement).fetchall()  # a checkpoint's row read: the statement ends
+
+    def _ended(self, statement: str, done: asyncio.Future[None]) -> None:
+        try:
+            failed = done.cancelled() or done.exception() is not None
+            if statement == "COMMIT":
+                if failed:  # (disk full)
+                    _roll_back(self.db)
+                else:
+                    self._restarting = False
+            elif not failed:
+                self._restarting = True  # a checkpoint
         finally:
             self._lock.release()
 
-    def close(self) -> None:
-        self._committer.shutdown(wait=True)
+    async def close(self) -> None:
+        for task in list(self._checkpoints):
+            await asyncio.gather(task, return_exceptions=True)
+        self._syncer.shutdown(wait=True)
         self.db.close()
 
 

@@ -3,8 +3,8 @@
 One host owns the file (``host.server`` takes a lock), so leases never expire
 while it runs; ``reclaim`` at start returns the leases of a host that died. A write
 that fails (disk full, read-only file) raises ``StorageError`` and changes nothing.
-Every write is a transaction of ``host.sqlite.Writer`` (its commit on a thread of its
-own); reads use a connection of their own.
+Every write is a transaction of ``host.sqlite.Writer`` (which keeps SQLite's syncs off
+the event loop); reads use a connection of their own.
 """
 
 from __future__ import annotations
@@ -426,7 +426,7 @@ class SqliteQueue:
             return db.execute(statement, parameters).rowcount
 
     async def close(self) -> None:
-        self._writer.close()
+        await self._writer.close()
         self._db.close()
 
 

@@ -1,10 +1,10 @@
 """StateStore on a SQLite file (the embedded default, ``.stephost/state.db``).
 
 Writes (set, delete, clear) go through a group commit, as emits do: the writes made
-during one turn of the event loop share one transaction, in the order they were
-made, and each call returns once its transaction committed (the commit on a thread of
-its own: ``host.sqlite.Writer``). So a handler still reads its own writes, and what
-``set`` acknowledged survives a crash of the host.
+meanwhile share one transaction, in the order they were made, and each call returns
+once its transaction committed (``host.sqlite.Writer`` keeps SQLite's syncs off the
+event loop). So a handler still reads its own writes, and what ``set`` acknowledged
+survives a crash of the host.
 """
 
 from __future__ import annotations
@@ -88,5 +88,5 @@ class SqliteStateStore:
 
     async def close(self) -> None:
         await self._writes.drain()
-        self._writer.close()
+        await self._writer.close()
         self._db.close()
