@@ -28,6 +28,7 @@ from typing import Any
 
 import orjson
 
+from ..batcher import Batcher
 from ..catalog import Catalog, StepConfig, priority_problem
 from ..errors import (
     MessageTooLargeError,
@@ -52,7 +53,6 @@ from ..telemetry import (
     spans,
 )
 from .base import DeadLetter, Delivery, Publication, QueueBackend
-from .batcher import Batcher
 from .depth import QueueDepths
 from .ratelimit import RateLimiter
 from .settling import Settlements

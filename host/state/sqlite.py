@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ..bus.batcher import Batcher
+from ..batcher import Batcher
 from ..sqlite import Writer, open_db, writes
 from .base import Items, Names
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 
-from stephost_host.bus.batcher import Batcher
+from stephost_host.batcher import Batcher
 from stephost_host.bus.bus import MAX_BACKOFF_MS, backoff_ms
 from stephost_host.catalog import parse_step
 
