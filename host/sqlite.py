@@ -67,8 +67,6 @@ class Writer:
         # A WAL started anew is cut to nothing first, so its size is what it holds.
         self.db.execute("PRAGMA journal_size_limit=0")
         self._wal = path.with_name(path.name + "-wal")
-        self._name = path.name
-        self._checkpoint_at = CHECKPOINT_AT_BYTES
         self._checkpoint_due = False
         self._restarting = False  # the next commit may start the WAL anew: on the thread
         self._lock = asyncio.Lock()
@@ -93,8 +91,8 @@ class Writer:
                 raise
             if self._restarting:
                 handed_off = True
-                await self._on_thread("COMMIT")
-            if not self._checkpoint_due and self._wal.stat().st_size >= self._checkpoint_at:
+                await self._on_thread("COMMIT", restarting_after=False)
+            if not self._checkpoint_due and self._wal.stat().st_size >= CHECKPOINT_AT_BYTES:
                 self._checkpoint_due = True
                 task = asyncio.create_task(self._checkpoint())
                 self._checkpoints.add(task)
@@ -106,39 +104,36 @@ class Writer:
     async def _checkpoint(self) -> None:
         try:
             await self._lock.acquire()
-            await self._on_thread("PRAGMA wal_checkpoint(PASSIVE)")
+            await self._on_thread("PRAGMA wal_checkpoint(PASSIVE)", restarting_after=True)
         except sqlite3.Error as exc:  # the next commit asks again; the WAL only grows
-            log.warning("a WAL checkpoint failed", file=self._name, error=str(exc))
+            log.warning("a WAL checkpoint failed", file=self._wal.name, error=str(exc))
         finally:
             self._checkpoint_due = False
 
-    async def _on_thread(self, statement: str) -> None:
+    async def _on_thread(self, statement: str, *, restarting_after: bool) -> None:
         """Run ``statement`` on the syncing thread; the caller holds the lock, which is
         released when it ended. A task cancelled meanwhile stops waiting, but the
-        statement goes on, and the next transaction begins only after it."""
+        statement goes on, and the next transaction begins only after it.
+        ``restarting_after``: whether, once it succeeded, the next commit may start the
+        WAL anew."""
         done = asyncio.wrap_future(self._syncer.submit(self._run, statement))
-        done.add_done_callback(functools.partial(self._ended, statement))
+        done.add_done_callback(functools.partial(self._ended, restarting_after))
         await asyncio.shield(done)
 
     def _run(self, statement: str) -> None:
         self.db.execute(statement).fetchall()  # a checkpoint's row read: the statement ends
 
-    def _ended(self, statement: str, done: asyncio.Future[None]) -> None:
+    def _ended(self, restarting_after: bool, done: asyncio.Future[None]) -> None:
         try:
-            failed = done.cancelled() or done.exception() is not None
-            if statement == "COMMIT":
-                if failed:  # (disk full)
-                    _roll_back(self.db)
-                else:
-                    self._restarting = False
-            elif not failed:
-                self._restarting = True  # a checkpoint
+            if done.cancelled() or done.exception() is not None:
+                _roll_back(self.db)  # a commit that failed (disk full); else nothing is open
+            else:
+                self._restarting = restarting_after
         finally:
             self._lock.release()
 
     async def close(self) -> None:
-        for task in list(self._checkpoints):
-            await asyncio.gather(task, return_exceptions=True)
+        await asyncio.gather(*self._checkpoints, return_exceptions=True)
         self._syncer.shutdown(wait=True)
         self.db.close()
 
