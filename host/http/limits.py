@@ -5,7 +5,7 @@
   head (how many headers, how many bytes of request line and headers: 431) and deadlines
   for the head and then the body to arrive (a slow client gets 408 and is closed, so
   idle sockets cannot pile up). Every error it answers itself is our JSON error shape
-  with ``x-trace-id``, like the app's.
+  with ``x-trace-id``, like the app's, followed by a lingering close.
 - ``check_json(raw, value, max_depth)``: a JSON body nested deeper than the bound
   (400 JSON_TOO_DEEP), or holding an integer beyond 2^53 (400 naming the field).
 
@@ -39,6 +39,8 @@ from ..errors import (
 from ..telemetry import get_logger, new_trace_id
 
 MAX_SAFE_INTEGER = 2**53 - 1
+# How long a refused client may go on sending (read and dropped) before the socket closes.
+LINGER_S = 2.0
 # Any integer beyond 2^53 has at least 16 digits: only then is the body parsed again.
 _LONG_DIGITS = re.compile(rb"\d{16}")
 
@@ -128,6 +130,7 @@ def limited_protocol(limits: HttpLimits) -> type[HttpToolsProtocol]:
         _header_count = 0
         _refusal: HostError | None = None
         _deadline: asyncio.TimerHandle | None = None
+        _lingering = False
 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)  # type: ignore[arg-type]
@@ -136,6 +139,10 @@ def limited_protocol(limits: HttpLimits) -> type[HttpToolsProtocol]:
         def connection_lost(self, exc: Exception | None) -> None:
             self._disarm()
             super().connection_lost(exc)
+
+        def data_received(self, data: bytes) -> None:
+            if not self._lingering:
+                super().data_received(data)
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
@@ -213,8 +220,8 @@ def limited_protocol(limits: HttpLimits) -> type[HttpToolsProtocol]:
                 self.transport.close()
 
         def _answer(self, error: HostError) -> None:
-            """Answer ``error`` in our JSON shape and close the connection."""
-            if self.transport.is_closing():
+            """Answer ``error`` in our JSON shape, then close the connection (lingering)."""
+            if self.transport.is_closing() or self._lingering:
                 return
             trace_id = new_trace_id()
             log.warning(
@@ -234,6 +241,17 @@ def limited_protocol(limits: HttpLimits) -> type[HttpToolsProtocol]:
                 "connection: close\r\n\r\n"
             )
             self.transport.write(head.encode() + body)
-            self.transport.close()
+            self._linger()
+
+        def _linger(self) -> None:
+            """Stop sending, then read and drop what the client still sends, closing when
+            it stops (end of file) or after ``LINGER_S``. Closing at once, with its data
+            unread or still arriving, makes the kernel reset the connection, and a reset
+            discards the answer the client has not read yet."""
+            self._disarm()
+            self._lingering = True
+            if self.transport.can_write_eof():
+                self.transport.write_eof()  # once the answer is out
+            self._deadline = self.loop.call_later(LINGER_S, self.transport.close)
 
     return LimitedProtocol
