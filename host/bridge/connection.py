@@ -40,6 +40,11 @@ from .calls import HostServices
 
 # How many finished invocations a connection remembers, for late log lines.
 RECENTLY_FINISHED = 1024
+# A frame may carry thousands of calls (a handler emitting 20,000 events at once). After
+# each this many messages the loop serves the rest of the host (HTTP, other runtimes,
+# the replies and invocations due), so that a burst does not hold it for a whole frame,
+# and the first replies leave while the rest are read.
+MESSAGES_PER_TURN = 256
 
 
 @dataclass(slots=True)
@@ -207,7 +212,9 @@ class RuntimeConnection:
     async def read_loop(self, frames: AsyncIterator[runtime_pb2.RuntimeFrame]) -> None:
         async for frame in frames:
             self.last_seen = time.monotonic()
-            for message in frame.messages:
+            for index, message in enumerate(frame.messages):
+                if index and not index % MESSAGES_PER_TURN:
+                    await asyncio.sleep(0)  # let the rest of the host have a turn
                 kind = message.WhichOneof("kind")
                 if kind == "result":
                     self._resolve(message.result)

@@ -15,10 +15,13 @@ from typing import Any
 import orjson
 import pytest
 
+from stephost.v1 import calls_pb2, runtime_pb2
 from stephost_host.bridge.admission import Admission
 from stephost_host.bridge.calls import HostServices
+from stephost_host.bridge.connection import MESSAGES_PER_TURN, RuntimeConnection
 from stephost_host.bridge.fake import FakeRuntime, Received
 from stephost_host.bridge.gateway import Gateway
+from stephost_host.bridge.wire import CONTRACT_VERSION, runtime_info
 from stephost_host.bus.base import Delivery, Publication
 from stephost_host.bus.bus import EventBus
 from stephost_host.bus.sqlite import SqliteQueue
@@ -192,6 +195,45 @@ def test_a_reply_to_an_unknown_id_is_ignored() -> None:
             received = await fake.next_invocation()
             await fake.answer(received.id, b'"mine"')
             assert (await call).output == b'"mine"'
+
+    run(go)
+
+
+def test_a_frame_of_many_calls_lets_the_loop_serve_others_while_it_is_read() -> None:
+    """A handler emitting in a loop sends thousands of calls in one frame: the replies to
+    its first calls leave (the write loop has had turns) before its last ones are read."""
+
+    async def go() -> None:
+        hello = runtime_pb2.Hello(
+            contract_version=CONTRACT_VERSION, language="python", runtime_id="python-1"
+        )
+        connection = RuntimeConnection(runtime_info(hello), NoCalls(), lambda: None)
+        written: list[int] = []
+
+        async def write(frame: runtime_pb2.HostFrame) -> None:
+            written.append(len(frame.messages))
+
+        writing = asyncio.create_task(connection.write_loop(write))
+        calls = [  # for an invocation never sent: each is refused at once
+            runtime_pb2.RuntimeMessage(
+                call=calls_pb2.HostCall(
+                    call_id=i, invocation_id=99, state_get=calls_pb2.StateGetRequest(group="g")
+                )
+            )
+            for i in range(2000)
+        ]
+
+        async def one_frame() -> AsyncIterator[runtime_pb2.RuntimeFrame]:
+            yield runtime_pb2.RuntimeFrame(messages=calls)
+
+        await connection.read_loop(one_frame())
+        await asyncio.sleep(0.01)
+        connection.close("done")
+        await writing
+        assert sum(written) == 2000  # every call refused, each once
+        # In frames of a few hundred (the write loop's own turn lets one more batch of
+        # calls in), not one frame of 2,000 after the last call was read.
+        assert max(written) <= 2 * MESSAGES_PER_TURN and len(written) >= 3, written
 
     run(go)
 
