@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -40,11 +40,14 @@ from .calls import HostServices
 
 # How many finished invocations a connection remembers, for late log lines.
 RECENTLY_FINISHED = 1024
-# A frame may carry thousands of calls (a handler emitting 20,000 events at once). After
-# each this many messages the loop serves the rest of the host (HTTP, other runtimes,
-# the replies and invocations due), so that a burst does not hold it for a whole frame,
-# and the first replies leave while the rest are read.
+# A frame may carry thousands of calls (a handler emitting 20,000 events at once). This
+# many of its messages are handled in one turn of the loop; the rest wait, handled as
+# many a turn, while the rest of the host (HTTP, other runtimes, the replies and
+# invocations due) has its turns, and the next frames are read meanwhile.
 MESSAGES_PER_TURN = 256
+# Beyond this many waiting messages, the next frame is read only once they are handled
+# (a runtime that sends calls without end is slowed down, not buffered without end).
+MAX_WAITING = 1024 * MESSAGES_PER_TURN
 
 
 @dataclass(slots=True)
@@ -92,6 +95,9 @@ class RuntimeConnection:
         self._wake = asyncio.Event()
         self._loop = asyncio.get_running_loop()
         self._call_tasks: set[asyncio.Task[None]] = set()  # calls being answered
+        self._waiting: deque[runtime_pb2.RuntimeMessage] = deque()  # read, not yet handled
+        self._calls_waiting: Counter[int] = Counter()  # by invocation id
+        self._handling: asyncio.Task[None] | None = None  # handles the waiting messages
 
     @property
     def has_room(self) -> bool:
@@ -210,18 +216,59 @@ class RuntimeConnection:
                 await write(frame)
 
     async def read_loop(self, frames: AsyncIterator[runtime_pb2.RuntimeFrame]) -> None:
+        """Handle the runtime's messages in order, but for a result: it goes ahead of
+        other invocations' waiting calls (an api step's answer does not wait for a burst
+        of another step's emits), never of its own invocation's."""
         async for frame in frames:
             self.last_seen = time.monotonic()
-            for index, message in enumerate(frame.messages):
-                if index and not index % MESSAGES_PER_TURN:
-                    await asyncio.sleep(0)  # let the rest of the host have a turn
-                kind = message.WhichOneof("kind")
-                if kind == "result":
-                    self._resolve(message.result)
-                elif kind == "call":
-                    self._serve(message.call)
-                elif kind == "drained":
-                    self.drained.set()
+            this_turn = 0 if self._waiting else MESSAGES_PER_TURN  # how many more
+            for message in frame.messages:
+                if this_turn:
+                    this_turn -= 1
+                    self._handle(message)
+                elif (
+                    message.WhichOneof("kind") == "result"
+                    and not self._calls_waiting[message.result.invocation_id]
+                ):
+                    self._handle(message)
+                else:
+                    self._wait(message)
+            if len(self._waiting) > MAX_WAITING and self._handling is not None:
+                await asyncio.shield(self._handling)
+        if self._handling is not None:  # all that was read is handled before the end
+            await asyncio.shield(self._handling)
+
+    def _handle(self, message: runtime_pb2.RuntimeMessage) -> None:
+        kind = message.WhichOneof("kind")
+        if kind == "result":
+            self._resolve(message.result)
+        elif kind == "call":
+            self._serve(message.call)
+        elif kind == "drained":
+            self.drained.set()
+
+    def _wait(self, message: runtime_pb2.RuntimeMessage) -> None:
+        self._waiting.append(message)
+        if message.WhichOneof("kind") == "call":
+            self._calls_waiting[message.call.invocation_id] += 1
+        if self._handling is None:
+            self._handling = asyncio.create_task(self._handle_waiting())
+
+    async def _handle_waiting(self) -> None:
+        """Handle the waiting messages, ``MESSAGES_PER_TURN`` a turn."""
+        try:
+            while self._waiting:
+                await asyncio.sleep(0)  # the rest of the host has a turn first
+                for _ in range(min(MESSAGES_PER_TURN, len(self._waiting))):
+                    message = self._waiting.popleft()
+                    if message.WhichOneof("kind") == "call":
+                        invocation_id = message.call.invocation_id
+                        self._calls_waiting[invocation_id] -= 1
+                        if not self._calls_waiting[invocation_id]:
+                            del self._calls_waiting[invocation_id]
+                    self._handle(message)
+        finally:
+            self._handling = None
 
     def _serve(self, call: calls_pb2.HostCall) -> None:
         if call.WhichOneof("call") == "log":

@@ -15,9 +15,10 @@ from typing import Any
 import orjson
 import pytest
 
-from stephost.v1 import calls_pb2, runtime_pb2
+from stephost.v1 import calls_pb2, invocation_pb2, runtime_pb2
+from stephost_host.bridge import connection as connection_module
 from stephost_host.bridge.admission import Admission
-from stephost_host.bridge.calls import HostServices
+from stephost_host.bridge.calls import HostServices, LogLine
 from stephost_host.bridge.connection import MESSAGES_PER_TURN, RuntimeConnection
 from stephost_host.bridge.fake import FakeRuntime, Received
 from stephost_host.bridge.gateway import Gateway
@@ -34,6 +35,7 @@ from stephost_host.errors import (
     RuntimeUnavailableError,
 )
 from stephost_host.invocation import ApiRequest, Cancellation, Invocation, Outcome
+from stephost_host.model import RuntimeInfo
 from stephost_host.runtimes.pool import RuntimePool
 from stephost_host.state.memory import MemoryStateStore
 from stephost_host.streams import StreamHub
@@ -199,15 +201,54 @@ def test_a_reply_to_an_unknown_id_is_ignored() -> None:
     run(go)
 
 
+class Journal(NoCalls):
+    """Records each log line a handler sends (handled in the order read)."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def log(self, runtime: RuntimeInfo, invocation: Invocation | None, line: LogLine) -> None:
+        self.events.append(line.message)
+
+
+def lone_connection(
+    services: HostServices, on_slot_free: Callable[[], None] = lambda: None
+) -> RuntimeConnection:
+    """A connection with no stream: frames are fed to ``read_loop`` by the test."""
+    hello = runtime_pb2.Hello(
+        contract_version=CONTRACT_VERSION, language="python", runtime_id="python-1"
+    )
+    return RuntimeConnection(runtime_info(hello), services, on_slot_free)
+
+
+async def frames(*batches: list[runtime_pb2.RuntimeMessage]) -> AsyncIterator[Any]:
+    for messages in batches:
+        yield runtime_pb2.RuntimeFrame(messages=messages)
+
+
+def logs(invocation_id: int, count: int) -> list[runtime_pb2.RuntimeMessage]:
+    return [
+        runtime_pb2.RuntimeMessage(
+            call=calls_pb2.HostCall(
+                invocation_id=invocation_id, log=calls_pb2.LogRecord(message=str(i))
+            )
+        )
+        for i in range(count)
+    ]
+
+
+def result(invocation_id: int) -> runtime_pb2.RuntimeMessage:
+    return runtime_pb2.RuntimeMessage(
+        result=invocation_pb2.InvocationResult(invocation_id=invocation_id, output=b"1")
+    )
+
+
 def test_a_frame_of_many_calls_lets_the_loop_serve_others_while_it_is_read() -> None:
     """A handler emitting in a loop sends thousands of calls in one frame: the replies to
     its first calls leave (the write loop has had turns) before its last ones are read."""
 
     async def go() -> None:
-        hello = runtime_pb2.Hello(
-            contract_version=CONTRACT_VERSION, language="python", runtime_id="python-1"
-        )
-        connection = RuntimeConnection(runtime_info(hello), NoCalls(), lambda: None)
+        connection = lone_connection(NoCalls())
         written: list[int] = []
 
         async def write(frame: runtime_pb2.HostFrame) -> None:
@@ -222,18 +263,58 @@ def test_a_frame_of_many_calls_lets_the_loop_serve_others_while_it_is_read() -> 
             )
             for i in range(2000)
         ]
-
-        async def one_frame() -> AsyncIterator[runtime_pb2.RuntimeFrame]:
-            yield runtime_pb2.RuntimeFrame(messages=calls)
-
-        await connection.read_loop(one_frame())
+        await connection.read_loop(frames(calls))
         await asyncio.sleep(0.01)
         connection.close("done")
         await writing
         assert sum(written) == 2000  # every call refused, each once
-        # In frames of a few hundred (the write loop's own turn lets one more batch of
-        # calls in), not one frame of 2,000 after the last call was read.
+        # In frames of a few hundred, not one frame of 2,000 after the last call was read.
         assert max(written) <= 2 * MESSAGES_PER_TURN and len(written) >= 3, written
+
+    run(go)
+
+
+def test_a_result_goes_ahead_of_other_invocations_calls_never_of_its_own() -> None:
+    """An api step's result is not held up behind a burst of another step's calls read
+    before it; a result never overtakes its own invocation's calls."""
+
+    async def go() -> None:
+        journal = Journal()
+        # A result frees its slot as it is handled: that is when it is journalled.
+        connection = lone_connection(journal, lambda: journal.events.append("result"))
+        burst, api, last = (connection.invoke(invocation(step(n))) for n in ("B", "A", "L"))
+        await connection.read_loop(
+            frames(logs(burst.id, 2000), [result(api.id)], logs(last.id, 1), [result(last.id)])
+        )
+        assert len(journal.events) == 2000 + 3  # everything read was handled
+        assert api.future.done() and last.future.done()
+        # The api's result was handled once the first turn's share of the burst was.
+        assert journal.events.index("result") == MESSAGES_PER_TURN
+        # The last invocation's result waited for its own log line, read before it.
+        assert journal.events[-2:] == ["0", "result"]
+
+    run(go)
+
+
+def test_past_max_waiting_the_next_frame_is_read_once_the_waiting_are_handled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A runtime sending calls without end is slowed down, not buffered without end."""
+    monkeypatch.setattr(connection_module, "MAX_WAITING", 300)
+
+    async def go() -> None:
+        journal = Journal()
+        connection = lone_connection(journal)
+        handled_when_read: list[int] = []
+
+        async def two_frames() -> AsyncIterator[runtime_pb2.RuntimeFrame]:
+            yield runtime_pb2.RuntimeFrame(messages=logs(1, 1000))
+            handled_when_read.append(len(journal.events))
+            yield runtime_pb2.RuntimeFrame(messages=logs(1, 10))
+
+        await connection.read_loop(two_frames())
+        assert handled_when_read == [1000]  # not 256: the 744 waiting were handled first
+        assert len(journal.events) == 1010
 
     run(go)
 
