@@ -37,6 +37,8 @@ from .wire import CONTRACT_VERSION, runtime_info
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 HEARTBEAT_INTERVAL_S = 10.0
 HEARTBEAT_MISSES = 6
+# How long a runtime refused for its key has to get its Hello in before the refusal.
+HELLO_BEFORE_REFUSAL_S = 1.0
 # A Unix socket's path must fit sun_path (108 bytes on Linux, 104 on macOS).
 MAX_SOCKET_PATH = 100
 
@@ -168,6 +170,7 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
         try:
             ticket = self._admission.ticket(str(metadata.get(KEY_METADATA, "")))
         except AdmissionError as exc:
+            await _hello_written(context)
             await self._refuse(context, exc, peer=context.peer())
             raise  # abort() raises; never reached
         hello = await self._read_hello(request_iterator, context)
@@ -254,6 +257,16 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
             )
         hello: runtime_pb2.Hello = first.messages[0].hello
         return hello
+
+
+async def _hello_written(context: grpc.aio.ServicerContext[Any, Any]) -> None:
+    """Wait until the runtime's first frame arrived (dropped unread), or up to
+    ``HELLO_BEFORE_REFUSAL_S``. Refused while its Hello is still being written, a
+    runtime on Python's asyncio gRPC sees INTERNAL "Internal error from Core" instead of
+    the refusal's status and reason (grpc/grpc#36066)."""
+    first = asyncio.ensure_future(context.read())
+    first.add_done_callback(lambda done: done.cancelled() or done.exception())
+    await asyncio.wait({first}, timeout=HELLO_BEFORE_REFUSAL_S)
 
 
 def _listen_remote(server: grpc.aio.Server, remote: RemoteListener) -> str:
