@@ -138,11 +138,13 @@ async def answer(
     kind = call.WhichOneof("call") or ""
     started = time.perf_counter()
     ok = False
+    request = None
     try:
         serve = _SERVE.get(kind)
         if serve is None:
             raise CallRefusedError(f"unknown call {kind!r}", code="UNKNOWN_CALL")
-        response = await serve(services, getattr(call, kind), invocation)
+        request = getattr(call, kind)
+        response = await serve(services, request, invocation)
         reply(calls_pb2.HostCallReply(call_id=call.call_id, **{kind: response}))
         ok = True
     except HostError as exc:
@@ -153,18 +155,30 @@ async def answer(
         message = f"{kind} failed in the host: {exc!r}"
         reply(_error(call.call_id, Failure("INTERNAL", message, retryable=True)))
     if invocation is not None:
-        spans.record(_call_span(invocation, runtime, kind, call, started, ok))
+        spans.record(_call_span(invocation, runtime, kind, request, started, ok))
+
+
+# Per kind of call, the fields of its request a span shows (those it has: asking a
+# message for a field it lacks costs more than the rest of the span).
+_SPAN_FIELDS = {
+    field.name: tuple(
+        name
+        for name in ("topic", "group", "key", "stream", "id")
+        if name in field.message_type.fields_by_name
+    )
+    for field in calls_pb2.HostCall.DESCRIPTOR.oneofs_by_name["call"].fields
+    if field.message_type is not None  # each is a message
+}
 
 
 def _call_span(
-    invocation: Invocation, runtime: str, kind: str, call: Any, started: float, ok: bool
+    invocation: Invocation, runtime: str, kind: str, request: Any, started: float, ok: bool
 ) -> Span:
     """A child span of the invocation for one of its calls into the host."""
     duration_ms = (time.perf_counter() - started) * 1000
-    request = getattr(call, kind, None)
     attributes: dict[str, Any] = {}
-    for name in ("topic", "group", "key", "stream", "id"):
-        value = getattr(request, name, "")
+    for name in _SPAN_FIELDS.get(kind, ()) if request is not None else ():
+        value = getattr(request, name)
         if value:
             attributes[name] = value
     target = "/".join(

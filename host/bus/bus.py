@@ -102,8 +102,12 @@ def backoff_ms(step: StepConfig, attempt: int) -> int:
     return int(ceiling * (0.5 + random.random() / 2))
 
 
+# Message ids need to be unique, not secret: a seeded PRNG, not a system call each.
+_ids = random.Random(os.urandom(16))
+
+
 def new_message_id() -> str:
-    return os.urandom(10).hex()
+    return f"{_ids.getrandbits(80):020x}"
 
 
 def _cron_run(step: StepConfig, trace_id: str) -> Publication:
