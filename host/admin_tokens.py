@@ -84,6 +84,11 @@ class TokenStore:
     def find(self, presented: str) -> AdminToken | None:
         return self._file.by_hash().get(digest(presented)) if presented else None
 
+    def by_id(self, token_id: str) -> AdminToken | None:
+        """The token with this id, unless it was revoked (the file is re-read when it
+        changed)."""
+        return next((t for t in self._file.by_hash().values() if t.id == token_id), None)
+
     def listed(self) -> list[AdminToken]:
         return sorted(self._file.by_hash().values(), key=lambda t: t.created_unix_s)
 

@@ -174,5 +174,13 @@ class Admission:
         self._connected.add(info.runtime_id)
         return replace(info, group=group)
 
+    def admits_still(self, ticket: Ticket) -> bool:
+        """Whether the runtime token behind a remote runtime's ticket is still there
+        (not revoked); a launched runtime's ticket lasts as long as its process."""
+        if not ticket.remote_token:
+            return True
+        token = self._tokens.by_id(ticket.remote_token) if self._tokens is not None else None
+        return token is not None and token.role == RUNTIME_ROLE
+
     def leave(self, runtime_id: str) -> None:
         self._connected.discard(runtime_id)

@@ -29,7 +29,7 @@ from ..errors import ContractError, ProjectError
 from ..model import RuntimeInfo
 from ..settings import Settings, is_loopback
 from ..telemetry import get_logger
-from .admission import KEY_METADATA, Admission, AdmissionError
+from .admission import KEY_METADATA, Admission, AdmissionError, Ticket
 from .calls import HostServices
 from .connection import RuntimeConnection
 from .wire import CONTRACT_VERSION, runtime_info
@@ -39,6 +39,8 @@ HEARTBEAT_INTERVAL_S = 10.0
 HEARTBEAT_MISSES = 6
 # How long a runtime refused for its key has to get its Hello in before the refusal.
 HELLO_BEFORE_REFUSAL_S = 1.0
+# How often the host looks whether the token of each remote runtime was revoked.
+REVOCATION_CHECK_S = 1.0
 # A Unix socket's path must fit sun_path (108 bytes on Linux, 104 on macOS).
 MAX_SOCKET_PATH = 100
 
@@ -187,7 +189,7 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
             raise
         try:
             where = _where(context.peer(), info.runtime_id) if ticket.remote_token else "local"
-            await self._serve(info, request_iterator, context, where)
+            await self._serve(info, request_iterator, context, where, ticket)
         finally:
             self._admission.leave(info.runtime_id)
 
@@ -203,6 +205,7 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
         request_iterator: AsyncIterator[runtime_pb2.RuntimeFrame],
         context: grpc.aio.ServicerContext[Any, Any],
         where: str,
+        ticket: Ticket,
     ) -> None:
         conn = RuntimeConnection(info, self._services, self._connections.slot_free)
         conn.where = where
@@ -230,16 +233,42 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
         self._connections.attach(conn)
         writer = asyncio.create_task(conn.write_loop(context.write))
         heartbeat = asyncio.create_task(_heartbeat(conn))
+        reading = asyncio.create_task(conn.read_loop(request_iterator))
+        # A remote runtime is let go when its token is revoked; a launched one's key
+        # lasts as long as its process.
+        revoked = asyncio.create_task(self._until_revoked(ticket)) if ticket.remote_token else None
         reason = "the runtime closed its stream"
         try:
-            await conn.read_loop(request_iterator)
+            watched: set[asyncio.Task[Any]] = {reading} if revoked is None else {reading, revoked}
+            await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+            if revoked is not None and revoked.done():
+                reason = revoked.result()
+            else:
+                reading.result()
         except (grpc.aio.AioRpcError, asyncio.CancelledError) as exc:
             reason = f"stream broke: {type(exc).__name__}"
         finally:
+            reading.cancel()
+            if revoked is not None:
+                revoked.cancel()
             conn.close(reason)
             self._connections.detach(conn)
             heartbeat.cancel()
             await _stop_writer(writer, conn)
+        if revoked is not None and revoked.done() and not revoked.cancelled():
+            log.warning("remote runtime disconnected", runtime_id=info.runtime_id, reason=reason)
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, f"the host let go of it: {reason}")
+
+    async def _until_revoked(self, ticket: Ticket) -> str:
+        """Return, with the reason, once the token that let a remote runtime in is revoked
+        (the token file is looked at every ``REVOCATION_CHECK_S``)."""
+        while True:
+            try:
+                if not self._admission.admits_still(ticket):
+                    return f"its runtime token {ticket.remote_token} was revoked"
+            except ProjectError as exc:  # the token file broke: no token can be trusted
+                return f"the token file cannot be read ({exc.message})"
+            await asyncio.sleep(REVOCATION_CHECK_S)
 
     async def _read_hello(
         self,

@@ -4,9 +4,9 @@ and another TCP port on loopback: the runtimes reach the host only through its
 gateway's TCP listener, with a runtime token (and TLS), never through its data folder.
 
 With the right token their steps join the catalog and run; a wrong token (or an admin
-token) is refused before any step registers; a kill -9 of a remote runtime loses no
-event; runtimes started before the host dial until it is up, and again after it
-restarts."""
+token) is refused before any step registers, and revoking the token lets its runtimes
+go; a kill -9 of a remote runtime loses no event; runtimes started before the host dial
+until it is up, and again after it restarts."""
 
 from __future__ import annotations
 
@@ -118,6 +118,14 @@ def wait_for_languages(app: StephostApp, launcher: Launcher, timeout_s: float = 
     app.wait_for(joined, timeout_s, "the remote runtimes to join")
 
 
+def joined(app: StephostApp, remote: Path, token: str, launchers: list[Launcher]) -> Launcher:
+    """`stephost runtime` for ``remote``, once its runtimes of every language joined."""
+    launcher = Launcher(remote, gateway_address(app), token)
+    launchers.append(launcher)
+    wait_for_languages(app, launcher)
+    return launcher
+
+
 def running(pid: int) -> bool:
     """Whether ``pid`` runs (a zombie left for init to reap does not)."""
     try:
@@ -134,9 +142,7 @@ def test_remote_steps_run_with_a_runtime_token(
     data_dir = tmp_path / "data"
     token = runtime_token(data_dir)
     with StephostApp(host, data_dir=data_dir, env=gateway_env()) as app:
-        launcher = Launcher(remote, gateway_address(app), token)
-        launchers.append(launcher)
-        wait_for_languages(app, launcher)
+        launcher = joined(app, remote, token, launchers)
         for language in LANGUAGES:
             response = app.get(f"/where/{language}")
             assert response.status_code == 200, response.text
@@ -191,6 +197,28 @@ def test_a_wrong_token_is_refused_before_any_step_registers(
         assert app.get("/where/python").status_code == 404
 
 
+def test_revoking_the_runtime_token_lets_its_runtimes_go(
+    folders: tuple[Path, Path], launchers: list[Launcher], tmp_path: Path
+) -> None:
+    host, remote = folders
+    data_dir = tmp_path / "data"
+    tokens = TokenStore(data_dir)
+    made, token = tokens.create("runtime", "test")
+    with StephostApp(host, data_dir=data_dir, env=gateway_env()) as app:
+        launcher = joined(app, remote, token, launchers)
+        tokens.revoke(made.id)  # what `stephost token revoke <id>` does
+        app.wait_for(lambda: remote_runtimes(app) == [], 30, "the remote runtimes to be let go")
+        assert app.get("/where/node").status_code == 503
+        assert app.get("/where/local").status_code == 200  # the host's own runtime stays
+        code = launcher.process.wait(60)
+        output = launcher.output()
+        assert code == 2, output  # dialing again, they are refused: the launcher stops
+        assert "host refused the runtime (UNAUTHENTICATED)" in output
+        let_go = [x for x in app.lines if x.get("event") == "remote runtime disconnected"]
+        assert sorted(x["runtime_id"].split("@")[0] for x in let_go) == list(LANGUAGES)
+        assert all(x["reason"] == f"its runtime token {made.id} was revoked" for x in let_go)
+
+
 def test_kill_9_of_a_remote_runtime_loses_no_event(
     folders: tuple[Path, Path], launchers: list[Launcher], tmp_path: Path
 ) -> None:
@@ -198,9 +226,7 @@ def test_kill_9_of_a_remote_runtime_loses_no_event(
     data_dir = tmp_path / "data"
     token = runtime_token(data_dir)
     with StephostApp(host, data_dir=data_dir, env=gateway_env()) as app:
-        launcher = Launcher(remote, gateway_address(app), token)
-        launchers.append(launcher)
-        wait_for_languages(app, launcher)
+        launcher = joined(app, remote, token, launchers)
         (python,) = [r for r in remote_runtimes(app) if r["language"] == "python"]
         ids = [f"job-{i}" for i in range(12)]
         for job in ids:
