@@ -214,6 +214,11 @@ def test_revoking_the_runtime_token_lets_its_runtimes_go(
         output = launcher.output()
         assert code == 2, output  # dialing again, they are refused: the launcher stops
         assert "host refused the runtime (UNAUTHENTICATED)" in output
+        for language in LANGUAGES:  # each runtime said why its connection ended
+            assert (
+                f"stephost {language} runtime: the connection to the host ended (UNAUTHENTICATED:"
+                f" the host let go of it: its runtime token {made.id} was revoked)" in output
+            ), output
         let_go = [x for x in app.lines if x.get("event") == "remote runtime disconnected"]
         assert sorted(x["runtime_id"].split("@")[0] for x in let_go) == list(LANGUAGES)
         assert all(x["reason"] == f"its runtime token {made.id} was revoked" for x in let_go)

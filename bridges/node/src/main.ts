@@ -10,7 +10,7 @@
  */
 import { resolve } from 'node:path'
 
-import { HostConnection, HostRefusedError } from './bridge/connection.ts'
+import { HostConnection, HostRefusedError, statusOf } from './bridge/connection.ts'
 import { dialFromEnv } from './bridge/dial.ts'
 import type { Dial } from './bridge/dial.ts'
 import { loadSteps } from './loader.ts'
@@ -66,7 +66,8 @@ export async function main(): Promise<void> {
           void conn.finish().then(() => process.exit(0))
         }),
       closed: (error) => {
-        // The host went away (or closed the stream after Drained): nothing to do here.
+        // The host went away, ended the stream (say why), or closed it after Drained.
+        if (error !== undefined) process.stderr.write(`stephost node runtime: the connection to the host ended (${statusOf(error)})\n`)
         process.exit(error === undefined ? 0 : 1)
       },
     })

@@ -149,6 +149,7 @@ class HostConnection:
             while True:
                 frame = await call.read()
                 if frame is grpc.aio.EOF:
+                    _ended(await call.code(), await call.details())
                     return
                 for message in frame.messages:
                     kind = message.WhichOneof("kind")
@@ -164,7 +165,8 @@ class HostConnection:
                         runner.on_cancel(message.cancel.invocation_id, message.cancel.reason)
                     elif kind == "drain":
                         self._drain_task = asyncio.create_task(self._drain(runner))
-        except grpc.aio.AioRpcError:
+        except grpc.aio.AioRpcError as exc:
+            _ended(exc.code(), exc.details())
             return
         finally:
             self.closed = True
@@ -384,3 +386,12 @@ class HostConnection:
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def _ended(code: grpc.StatusCode, details: str | None) -> None:
+    """The stream ended: say why, unless the host ended it as planned (after Drained)."""
+    if code != grpc.StatusCode.OK:
+        print(
+            f"stephost python runtime: the connection to the host ended ({code.name}: {details})",
+            file=sys.stderr,
+        )

@@ -137,7 +137,7 @@ export class HostConnection implements HostLink {
       })
       stream.on('error', (error: grpc.ServiceError) => {
         if (!welcomed) {
-          const what = `${grpc.status[error.code]}: ${error.details}`
+          const what = statusOf(error)
           if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.DEADLINE_EXCEEDED) {
             fail(new HostUnreachableError(`cannot reach the host at ${this.#dial.address} (${what})`))
           } else {
@@ -328,6 +328,12 @@ export class HostConnection implements HostLink {
     this.#client?.close()
     dispatch?.closed(error)
   }
+}
+
+/** A gRPC error's status, as `CODE: details` (another error's message). */
+export function statusOf(error: Error): string {
+  const { code, details } = error as Partial<grpc.ServiceError>
+  return code === undefined ? error.message : `${grpc.status[code]}: ${details ?? ''}`
 }
 
 function tooLarge(what: string, size: number): StepError {

@@ -354,6 +354,7 @@ module Stephost
         while (frame = @stream.read)
           frame.messages.each { |message| dispatch(message) }
         end
+        ended(@stream.status)
       rescue GRPC::Core::CallError, StandardError => e
         warn "stephost ruby runtime: reading from the host failed: #{e.class}: #{e.message}"
       ensure
@@ -373,6 +374,13 @@ module Stephost
         when :cancel then @handler.on_cancel(message.cancel.invocation_id, message.cancel.reason)
         when :drain then @handler.on_drain
         end
+      end
+
+      # The stream ended: say why, unless the host ended it as planned (after Drained).
+      def ended(status)
+        return if status.code == GRPC::Core::StatusCodes::OK
+
+        warn "stephost ruby runtime: the connection to the host ended (#{status_name(status.code)}: #{status.details})"
       end
 
       # The stream ended: every waiting call fails as RUNTIME_LOST.
