@@ -250,6 +250,7 @@ def limited_protocol(limits: HttpLimits) -> type[HttpToolsProtocol]:
             discards the answer the client has not read yet."""
             self._disarm()
             self._lingering = True
+            self.transport.resume_reading()  # paused while the app read a body: drop it all
             if self.transport.can_write_eof():
                 self.transport.write_eof()  # once the answer is out
             self._deadline = self.loop.call_later(LINGER_S, self.transport.close)
