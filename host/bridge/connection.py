@@ -98,6 +98,7 @@ class RuntimeConnection:
         self._waiting: deque[runtime_pb2.RuntimeMessage] = deque()  # read, not yet handled
         self._calls_waiting: Counter[int] = Counter()  # by invocation id
         self._handling: asyncio.Task[None] | None = None  # handles the waiting messages
+        self._handling_failed: BaseException | None = None  # raised by the read loop
 
     @property
     def has_room(self) -> bool:
@@ -220,6 +221,7 @@ class RuntimeConnection:
         other invocations' waiting calls (an api step's answer does not wait for a burst
         of another step's emits), never of its own invocation's."""
         async for frame in frames:
+            self._raise_handling_failure()
             self.last_seen = time.monotonic()
             this_turn = 0 if self._waiting else MESSAGES_PER_TURN  # how many more
             for message in frame.messages:
@@ -237,6 +239,13 @@ class RuntimeConnection:
                 await asyncio.shield(self._handling)
         if self._handling is not None:  # all that was read is handled before the end
             await asyncio.shield(self._handling)
+        self._raise_handling_failure()
+
+    def _raise_handling_failure(self) -> None:
+        """A message that failed while waiting fails the read loop, as one handled at once
+        would (the stream ends)."""
+        if self._handling_failed is not None:
+            raise self._handling_failed
 
     def _handle(self, message: runtime_pb2.RuntimeMessage) -> None:
         kind = message.WhichOneof("kind")
@@ -267,6 +276,8 @@ class RuntimeConnection:
                         if not self._calls_waiting[invocation_id]:
                             del self._calls_waiting[invocation_id]
                     self._handle(message)
+        except Exception as exc:
+            self._handling_failed = exc
         finally:
             self._handling = None
 

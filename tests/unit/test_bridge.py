@@ -319,6 +319,31 @@ def test_past_max_waiting_the_next_frame_is_read_once_the_waiting_are_handled(
     run(go)
 
 
+def test_a_message_that_fails_while_waiting_fails_the_read_loop() -> None:
+    """As one handled at once would: the stream ends, nothing fails silently."""
+
+    class Breaks(Journal):
+        def log(self, runtime: RuntimeInfo, invocation: Invocation | None, line: LogLine) -> None:
+            if line.message == "600":
+                raise RuntimeError("log line 600 broke")
+            super().log(runtime, invocation, line)
+
+    async def go() -> None:
+        journal = Breaks()
+        connection = lone_connection(journal)
+
+        async def later_frame() -> AsyncIterator[runtime_pb2.RuntimeFrame]:
+            yield runtime_pb2.RuntimeFrame(messages=logs(1, 1000))
+            await asyncio.sleep(0.05)  # the waiting are handled, and 600 fails, meanwhile
+            yield runtime_pb2.RuntimeFrame(messages=logs(1, 10))
+
+        with pytest.raises(RuntimeError, match="log line 600 broke"):
+            await connection.read_loop(later_frame())
+        assert len(journal.events) == 600  # the lines before it, none after
+
+    run(go)
+
+
 def test_a_timeout_fails_the_call_cancels_the_handler_and_drops_the_late_result() -> None:
     async def go() -> None:
         async with gateway() as (pool, door):
