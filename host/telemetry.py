@@ -45,9 +45,14 @@ RECENT_SPANS = 20_000
 RETENTION_AGE_S = 3600.0
 
 
-# Trace and span ids need to be unique, not secret: a seeded PRNG instead of a system
-# call per id (OpenTelemetry's SDK makes the same choice).
+# Trace, span and message ids need to be unique, not secret: a seeded PRNG instead of a
+# system call per id (OpenTelemetry's SDK makes the same choice).
 _ids = random.Random(os.urandom(16))
+
+
+def random_hex(bits: int) -> str:
+    """``bits`` bits from the seeded PRNG, as hex."""
+    return f"{_ids.getrandbits(bits):0{bits // 4}x}"
 
 
 def new_trace_id() -> str:

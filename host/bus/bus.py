@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import random
 import time
 from collections import deque
@@ -50,6 +49,7 @@ from ..telemetry import (
     new_span_id,
     new_trace_id,
     parse_traceparent,
+    random_hex,
     spans,
 )
 from .base import DeadLetter, Delivery, Publication, QueueBackend
@@ -102,12 +102,8 @@ def backoff_ms(step: StepConfig, attempt: int) -> int:
     return int(ceiling * (0.5 + random.random() / 2))
 
 
-# Message ids need to be unique, not secret: a seeded PRNG, not a system call each.
-_ids = random.Random(os.urandom(16))
-
-
 def new_message_id() -> str:
-    return f"{_ids.getrandbits(80):020x}"
+    return random_hex(80)
 
 
 def _cron_run(step: StepConfig, trace_id: str) -> Publication:
