@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
+if __name__ == "__main__":  # `python -m stephost_host.cli`; `main()` for the script
+    gc.disable()  # until the host serves, or the command is not a host (_collector_on)
+
 import asyncio
 import os
 import time
@@ -125,6 +130,7 @@ def _serve(
             parent = WorkerParent(project, settings, ["--strict"] if strict else [])
         except ProjectError as exc:
             fail(exc.message)
+        gc.enable()  # the parent of the workers serves nothing itself
         raise SystemExit(parent.run())
     admin_sock = None
     try:
@@ -707,7 +713,20 @@ def token_revoke(token_id: str, project: ProjectOpt = Path(".")) -> None:
     typer.echo(f"revoked {gone.id} ({gone.role})")
 
 
+# The commands that start a host: settle_gc() turns the collector back on once it serves.
+HOST_COMMANDS = ("start", "dev")
+
+
+@app.callback()
+def _collector_on(ctx: typer.Context) -> None:
+    """Start-up runs without the garbage collector (see ``settle_gc``); every command
+    but a host's turns it back on here."""
+    if ctx.invoked_subcommand not in HOST_COMMANDS:
+        gc.enable()
+
+
 def main() -> None:
+    gc.disable()
     app(prog_name="stephost")
 
 

@@ -33,8 +33,7 @@ class SchemaCheck:
     __slots__ = ("_validator", "schema")
 
     def __init__(self, schema: dict[str, Any]) -> None:
-        # jsonschema is imported on first use: the host's start launches the runtimes
-        # before any schema is compiled, and a project may declare none.
+        # jsonschema is imported on first use (the host preloads it: host.lifecycle).
         from jsonschema import SchemaError
         from jsonschema.validators import validator_for
 

@@ -34,7 +34,7 @@ from .contracts import Contracts
 from .cron import CronScheduler
 from .devmode import DevMode
 from .errors import DuplicateStepError, ProjectError
-from .lifecycle import Runtimes, bind_http, data_dir_errors, settle_gc
+from .lifecycle import Runtimes, bind_http, data_dir_errors, preload_modules, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, Limits, RuntimeInfo
 from .runtimes.languages import STEP_DIRS, step_dirs, step_files
@@ -46,6 +46,7 @@ from .streams import StreamHub
 from .telemetry import get_logger, recent_logs, spans
 
 if TYPE_CHECKING:
+    from .http.access import DeferredApp
     from .http.app import HostApp
 
 __all__ = ["Host", "bind_http"]
@@ -62,7 +63,7 @@ class Host:
     cron: CronScheduler
     runtimes: Runtimes
     app: HostApp
-    admin: Any  # the admin API's FastAPI app
+    admin: DeferredApp  # the admin API's FastAPI app, built once the host has started
 
     def __init__(self, project: Path, settings: Settings) -> None:
         self.project = project.resolve()
@@ -172,13 +173,13 @@ class Host:
         contracts = asyncio.create_task(
             asyncio.to_thread(Contracts.load, self.project, self.settings.contracts_dir)
         )
-        # The web side is imported here, once the runtimes are launched.
-        from .http.access import api_surface
-        from .http.admin import build_admin
+        # The web side is imported here, once the runtimes are launched; the admin API
+        # is built at the end (DeferredApp: its requests wait for it).
+        from .http.access import DeferredApp, api_surface
         from .http.app import HostApp
         from .http.auth import Authenticator
 
-        self.admin = build_admin(self)
+        self.admin = DeferredApp()
         admin = api_surface(self.admin, admin_on=self.settings.admin)
         keys = ApiKeyStore(self.settings.data_dir, self.settings.api_keys)
         auth = Authenticator(self.project, keys, self.runtimes.pool)
@@ -190,6 +191,8 @@ class Host:
             auth=auth,
             cors=self.settings.cors,
         )
+        preloading = asyncio.create_task(asyncio.to_thread(preload_modules))
+        stack.push_async_callback(asyncio.wait, [preloading])
         try:
             self.contracts = await contracts
         finally:
@@ -210,6 +213,14 @@ class Host:
             raise DuplicateStepError(f"step name {name!r} is declared by both {first} and {second}")
         self._apply(catalog)
         self._started = True
+        building = asyncio.create_task(self._build_admin(), name="admin-build")
+        stack.push_async_callback(asyncio.wait, [building])
+
+    async def _build_admin(self) -> None:
+        try:
+            await self.admin.build(partial(_admin_app, self))
+        except Exception:  # a bug of ours: the api steps serve on; admin requests fail
+            log.exception("the admin API could not be built")
 
     def _on_runtime(self, conn: RuntimeConnection, attached: bool) -> None:
         group = conn.group
@@ -450,6 +461,13 @@ class Host:
             "unavailable": sorted(self.catalog.unavailable),
             "problems": [p.to_json() for p in self.catalog.problems],
         }
+
+
+def _admin_app(host: Host) -> Any:
+    """The admin API's FastAPI app (imported here: it is the slow part of the web side)."""
+    from .http.admin import build_admin
+
+    return build_admin(host)
 
 
 def _url_host(host: str) -> str:

@@ -19,6 +19,8 @@ token id) is in ``scope["state"]["caller"]`` (``GET /_stephost/whoami``).
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -49,6 +51,42 @@ def _not_here(message: str) -> ASGIApp:
         await send({"type": "http.response.body", "body": body})
 
     return answer
+
+
+BUILD_SWITCH_INTERVAL_S = 0.0002  # Python's default is 0.005
+
+
+class DeferredApp:
+    """An app served before it is built: a request waits until ``build`` gives it.
+
+    The admin API is one: importing and building it (FastAPI) is about 0.2 s of CPU,
+    done in a thread once the runtimes are ready, so the api steps serve without it.
+    """
+
+    def __init__(self) -> None:
+        self._app: ASGIApp | None = None
+        self._built = asyncio.get_running_loop().create_future()
+
+    async def build(self, make: Callable[[], ASGIApp]) -> None:
+        """``make()`` in a thread; its app (or its error) answers every request."""
+        # The thread holds the GIL while it imports; the event loop, asking for it, gets
+        # it within the switch interval: short while building, so requests wait little.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(BUILD_SWITCH_INTERVAL_S)
+        try:
+            self._app = await asyncio.to_thread(make)
+        except BaseException as exc:
+            self._built.set_exception(exc)
+            raise
+        finally:
+            sys.setswitchinterval(interval)
+        self._built.set_result(None)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._app is None:
+            await asyncio.shield(self._built)
+        assert self._app is not None
+        await self._app(scope, receive, send)
 
 
 def api_surface(admin: ASGIApp, *, admin_on: bool = True) -> ASGIApp:

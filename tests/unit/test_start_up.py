@@ -1,0 +1,121 @@
+"""What makes the host start quickly keeps its promises: the admin API, built after
+the api steps serve, answers every request that came before it; the garbage
+collector, off during start-up, is on again once the host serves or the command is
+not a host."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from stephost_host.cli import app
+from stephost_host.http.access import BUILD_SWITCH_INTERVAL_S, DeferredApp
+from stephost_host.lifecycle import settle_gc
+
+Message = dict[str, Any]
+
+
+async def _nothing() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+async def _built_app(scope: Any, _receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": scope["path"].encode()})
+
+
+def test_requests_before_the_admin_api_is_built_wait_for_it() -> None:
+    async def scenario() -> None:
+        deferred = DeferredApp()
+        release = threading.Event()
+        intervals: list[float] = []
+
+        def make() -> Any:
+            intervals.append(sys.getswitchinterval())
+            assert release.wait(5)
+            return _built_app
+
+        before = sys.getswitchinterval()
+        building = asyncio.create_task(deferred.build(make))
+        answers: list[list[Message]] = [[], []]
+        requests = [
+            asyncio.create_task(
+                deferred({"type": "http", "path": f"/r{i}"}, _nothing, _collect(answers[i]))
+            )
+            for i in range(2)
+        ]
+        await asyncio.sleep(0.1)
+        assert answers == [[], []]  # waiting, not refused
+        assert not any(r.done() for r in requests)
+        release.set()
+        await building
+        await asyncio.gather(*requests)
+        assert [a[1]["body"] for a in answers] == [b"/r0", b"/r1"]
+        assert intervals == [pytest.approx(BUILD_SWITCH_INTERVAL_S)]  # the loop gets the GIL soon
+        assert sys.getswitchinterval() == before  # and back once built
+        later: list[Message] = []
+        await deferred({"type": "http", "path": "/later"}, _nothing, _collect(later))
+        assert later[1]["body"] == b"/later"
+
+    asyncio.run(scenario())
+
+
+def test_a_failed_build_fails_its_waiting_requests_with_its_error() -> None:
+    async def scenario() -> None:
+        deferred = DeferredApp()
+
+        def make() -> Any:
+            raise RuntimeError("no admin here")
+
+        request = asyncio.create_task(deferred({"type": "http", "path": "/"}, _nothing, _ignore))
+        with pytest.raises(RuntimeError, match="no admin here"):
+            await deferred.build(make)
+        with pytest.raises(RuntimeError, match="no admin here"):
+            await request
+
+    asyncio.run(scenario())
+
+
+def _collect(into: list[Message]) -> Any:
+    async def send(message: Message) -> None:
+        into.append(message)
+
+    return send
+
+
+async def _ignore(_message: Message) -> None:
+    return None
+
+
+@pytest.fixture
+def collector_restored() -> Iterator[None]:
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
+    gc.enable()
+
+
+@pytest.mark.usefixtures("collector_restored")
+def test_a_command_that_is_not_a_host_turns_the_collector_back_on(tmp_path: Path) -> None:
+    gc.disable()  # as main() does
+    result = CliRunner().invoke(app, ["token", "list", "-C", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_restored")
+def test_a_serving_host_has_the_collector_on_and_start_up_frozen() -> None:
+    gc.disable()
+    settle_gc()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] == 10_000
