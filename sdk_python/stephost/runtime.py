@@ -11,10 +11,16 @@ concurrently until the host drains it or the stream ends.
 
 from __future__ import annotations
 
+import gc
+
+if __name__ == "__main__":
+    # Start-up (these imports, the steps) allocates what lives as long as the process:
+    # collecting as it goes finds nothing to free. On again once the steps are loaded.
+    gc.disable()
+
 import asyncio
 import dataclasses
 import functools
-import gc
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -190,6 +196,7 @@ async def run(project: Path, address: Dial | str, key: str = "") -> int:
     # the collector's full passes, which would otherwise stall handlers.
     gc.collect()
     gc.freeze()
+    gc.enable()
     threads = int(os.environ.get("STEPHOST_PYTHON_THREADS", "32"))
     runtime = PythonRuntime(conn, steps, threads)
     reader = asyncio.create_task(conn.read_frames(runtime))

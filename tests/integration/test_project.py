@@ -296,3 +296,22 @@ def test_sigterm_drains_runtimes_and_exits_cleanly(make_app: Start, tmp_path: Pa
     assert any(line["event"] == "stephost stopped" for line in app.logs())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_the_python_runtime_collects_garbage_once_its_steps_are_loaded(
+    make_app: Start, tmp_path: Path
+) -> None:
+    # It starts with the collector off (start-up allocates only what lives on); a
+    # handler must run with it on, and with start-up frozen out of its passes.
+    step = """
+import gc
+
+config = {"type": "api", "name": "Collector", "method": "GET", "path": "/gc"}
+
+async def handler(req, ctx):
+    return {"status": 200, "body": {"on": gc.isenabled(), "frozen": gc.get_freeze_count()}}
+"""
+    app = make_app(write_project(tmp_path / "p", {"steps/gc_step.py": step}), copy=False)
+    seen = app.get("/gc").json()
+    assert seen["on"] is True
+    assert seen["frozen"] > 1000
