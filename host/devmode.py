@@ -15,6 +15,7 @@ import asyncio
 from pathlib import Path
 from typing import Protocol
 
+from . import motia
 from .catalog import Catalog
 from .contracts import Contracts
 from .errors import ProjectError
@@ -118,13 +119,11 @@ class DevMode:
     def _generates(self) -> bool:
         """Generated types are kept fresh once the project uses them (a Motia project's
         types.d.ts included)."""
-        from .gen.motia import TYPES_FILE  # the generators load only when they are needed
-
         host = self._host
         return (
             (host.project / host.settings.gen_dir).is_dir()
             or bool(host.contracts.own_files)
-            or (host.project / TYPES_FILE).is_file()
+            or (host.project / motia.TYPES_FILE).is_file()
         )
 
     def _regenerate(self) -> None:
@@ -132,7 +131,7 @@ class DevMode:
         not load, the step types stay as they are (a catalog with steps missing would write
         fewer of them than the last generation has); the message classes of contracts/ are
         written all the same."""
-        from .gen.motia import TYPES_FILE, sync_types, wants_types
+        from .gen.motia import sync_types, wants_types
         from .gen.run import gen_languages, generate
 
         host = self._host
@@ -144,7 +143,8 @@ class DevMode:
                 files=sorted({problem.file for problem in host.catalog.problems}),
             )
         stepped = sorted(step_files(host.project))
-        motia_types = (host.project / TYPES_FILE).is_file() and wants_types(host.project, stepped)
+        types_file = host.project / motia.TYPES_FILE
+        motia_types = types_file.is_file() and wants_types(host.project, stepped)
         if motia_types and not partial:
             sync_types(host.project, host.catalog, check=False)
         if not (host.project / host.settings.gen_dir).is_dir() and not host.contracts.own_files:

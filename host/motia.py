@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# The TypeScript declarations of a Motia project's steps (`stephost gen` keeps them).
+TYPES_FILE = "types.d.ts"
+
 _SECONDS_TO_MS = 1000
 _QUEUE_KEYS = frozenset({"type", "maxRetries", "visibilityTimeout", "delaySeconds", "concurrency"})
 _HANDLER_KEYS = frozenset({"timeout", "ram", "cpu"})

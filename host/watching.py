@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import motia
 from .runtimes.languages import SKIPPED_DIRS
 from .settings import CONFIG_FILE, Settings
 
@@ -25,13 +26,11 @@ class ProjectFiles:
     """The files of a project that `stephost dev` reacts to."""
 
     def __init__(self, project: Path, settings: Settings) -> None:
-        from .gen.motia import TYPES_FILE  # the generators load only when they are needed
-
         self.project = project
         self.contracts = project / settings.contracts_dir
         self._skipped = [
             folder if folder.is_absolute() else project / folder
-            for folder in (settings.data_dir, Path(settings.gen_dir), Path(TYPES_FILE))
+            for folder in (settings.data_dir, Path(settings.gen_dir), Path(motia.TYPES_FILE))
         ]
 
     def watched(self, path: Path) -> bool:
