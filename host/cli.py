@@ -103,7 +103,7 @@ def _serve(
     workers: int | None = None,
 ) -> None:
     from .errors import ProjectError
-    from .server import Host, bind_http
+    from .http.listen import bind_http
     from .settings import load_settings
     from .telemetry import configure_logging
 
@@ -144,12 +144,21 @@ def _serve(
         fail(exc.message)
 
     async def main() -> None:
-        server = Host(project, settings)
+        from .runtimes.prewarm import Prewarmed
+
+        # The runtimes load their steps while the host loads itself (host.runtimes.prewarm).
+        prewarmed = await Prewarmed.start(project, settings)
         try:
-            await server.start()
-            await server.serve(sock, admin_sock, watch=watch)
+            from .server import Host
+
+            server = Host(project, settings, prewarmed)
+            try:
+                await server.start()
+                await server.serve(sock, admin_sock, watch=watch)
+            finally:
+                await server.stop()
         finally:
-            await server.stop()
+            await prewarmed.discard()
 
     try:
         import uvloop

@@ -1,6 +1,5 @@
 """Starting and stopping: what the host holds while it runs, and in which order it goes.
 
-- ``bind_http`` takes the port first, so that a port in use fails before anything starts.
 - ``DataDirLock``: one host per data folder.
 - ``Runtimes``: the gateway runtimes dial (a Unix socket of the data folder, opened
   only by the keys the supervisor hands its children; and, when configured, a TCP
@@ -15,12 +14,10 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import gc
 import os
 import shutil
-import socket
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,31 +27,12 @@ from .bridge.admission import Admission
 from .bridge.calls import HostServices
 from .bridge.connection import RuntimeConnection
 from .bridge.gateway import Gateway, RemoteListener, local_address
-from .errors import PortInUseError, ProjectError, StorageError
+from .errors import ProjectError, StorageError
 from .model import RuntimeInfo
 from .runtimes.pool import RuntimePool
+from .runtimes.prewarm import Prewarmed
 from .runtimes.supervisor import ManagedRuntime, RuntimeSupervisor
 from .settings import Settings
-
-
-def bind_http(host: str, port: int, flag: str = "--port") -> socket.socket:
-    """Bind an HTTP port now, so that a port in use fails before anything starts;
-    ``flag``: the option that chooses another (named in the error)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise PortInUseError(
-                f"port {port} on {host} is already in use; stop what holds it or pass {flag}"
-            ) from None
-        raise ProjectError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    sock.listen(2048)
-    sock.setblocking(False)
-    return sock
 
 
 @contextlib.contextmanager
@@ -136,6 +114,7 @@ class Runtimes:
         processes: dict[str, int],
         drain_grace_s: float,
         env: dict[str, str],
+        prewarmed: Prewarmed | None = None,
     ) -> None:
         self.pool = RuntimePool()
         self.announced: dict[str, RuntimeInfo] = {}
@@ -145,6 +124,7 @@ class Runtimes:
         self._processes = processes
         self._drain_grace_s = drain_grace_s
         self._env = env
+        self._prewarmed = prewarmed
         self._gateway: Gateway | None = None
         self._socket_dir: Path | None = None
         self._supervisor: RuntimeSupervisor | None = None
@@ -177,6 +157,7 @@ class Runtimes:
             start_timeout_s=self._settings.runtime_start_timeout_s,
             drain_grace_s=self._drain_grace_s,
             env=self._env,
+            prewarmed=self._prewarmed,
         )
         return await self._supervisor.launch(languages)
 

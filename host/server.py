@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 import socket
 import time
@@ -34,11 +35,13 @@ from .contracts import Contracts
 from .cron import CronScheduler
 from .devmode import DevMode
 from .errors import DuplicateStepError, ProjectError
-from .lifecycle import Runtimes, bind_http, data_dir_errors, preload_modules, settle_gc
+from .http.listen import bind_http
+from .lifecycle import Runtimes, data_dir_errors, preload_modules, settle_gc
 from .metrics import HostMetrics
 from .model import Failure, Limits, RuntimeInfo
 from .runtimes.languages import STEP_DIRS, step_dirs, step_files
 from .runtimes.pool import RuntimePool
+from .runtimes.prewarm import Prewarmed, runtime_env
 from .runtimes.supervisor import RuntimeSupervisor
 from .settings import Settings
 from .state.base import StateStore
@@ -65,9 +68,12 @@ class Host:
     app: HostApp
     admin: DeferredApp  # the admin API's FastAPI app, built once the host has started
 
-    def __init__(self, project: Path, settings: Settings) -> None:
+    def __init__(
+        self, project: Path, settings: Settings, prewarmed: Prewarmed | None = None
+    ) -> None:
         self.project = project.resolve()
         self.settings = settings
+        self._prewarmed = prewarmed  # runtimes started before the host (cli)
         self.started_at = time.time()
         self.catalog = Catalog()
         self.contracts = Contracts()
@@ -142,11 +148,8 @@ class Host:
             self.settings,
             processes={lang: self.settings.runtime(lang).processes for lang in self.languages},
             drain_grace_s=self.settings.drain_grace_s,
-            env={
-                "STEPHOST_GEN_DIR": self.settings.gen_dir,
-                # Runtimes check what they send against it, before sending.
-                "STEPHOST_MAX_MESSAGE_BYTES": str(self.settings.max_message_bytes),
-            },
+            env=runtime_env(self.settings),
+            prewarmed=self._prewarmed,
         )
         self.bus = EventBus(
             queue,
@@ -221,6 +224,8 @@ class Host:
             await self.admin.build(partial(_admin_app, self))
         except Exception:  # a bug of ours: the api steps serve on; admin requests fail
             log.exception("the admin API could not be built")
+        else:
+            gc.freeze()  # it lives as long as the process: out of full collections (settle_gc)
 
     def _on_runtime(self, conn: RuntimeConnection, attached: bool) -> None:
         group = conn.group

@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import os
 import time
 from collections import deque
 from collections.abc import Callable
@@ -42,6 +41,7 @@ from ..telemetry import get_logger
 from .languages import LANGUAGES, step_files
 from .limits import limited
 from .pool import RuntimePool
+from .prewarm import Prewarmed, launch_env
 
 RESTART_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 5.0)
 STABLE_AFTER_S = 30.0
@@ -111,6 +111,7 @@ class RuntimeSupervisor:
         start_timeout_s: float,
         drain_grace_s: float,
         env: dict[str, str] | None = None,
+        prewarmed: Prewarmed | None = None,
     ) -> None:
         self._project = project
         self._pool = pool
@@ -120,6 +121,7 @@ class RuntimeSupervisor:
         self._start_timeout_s = start_timeout_s
         self._drain_grace_s = drain_grace_s
         self._env = env or {}
+        self._prewarmed = prewarmed
         self._ids = itertools.count(1)
         self._runtimes: dict[str, ManagedRuntime] = {}
         self._restarts: dict[str, int] = {}  # by group
@@ -176,29 +178,30 @@ class RuntimeSupervisor:
         runtime_id = f"{language}-{next(self._ids)}"
         ticket = self._admission.issue(runtime_id, language, partial(self._files, group))
         self._pool.groups.assign(runtime_id, group.name)
-        env = {
-            **os.environ,
-            "STEPHOST_HOST_ADDRESS": self._address,
-            "STEPHOST_RUNTIME_ID": runtime_id,
-            "STEPHOST_PROJECT_DIR": str(self._project),
-            "PYTHONUNBUFFERED": "1",
-            **self._env,
-            **self._selection(group),
-            KEY_ENV: ticket.key,
-        }
+        env = launch_env(self._project, {**self._env, **self._selection(group)})
+        params = {"address": self._address, "id": runtime_id, "key": ticket.key}
         try:
             command = spec.command()
             if group.limits is not None:
                 command = limited(command, group.limits)
-            process = await asyncio.create_subprocess_exec(
-                *command,
-                cwd=self._project,
-                env=env,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-                start_new_session=True,
-            )
+            process = None
+            if self._prewarmed is not None and not group.file:
+                process = await self._prewarmed.take(language, command, env, params)
+            if process is None:
+                process = await asyncio.create_subprocess_exec(
+                    *command,
+                    cwd=self._project,
+                    env={
+                        **env,
+                        "STEPHOST_HOST_ADDRESS": self._address,
+                        "STEPHOST_RUNTIME_ID": runtime_id,
+                        KEY_ENV: ticket.key,
+                    },
+                    stdin=asyncio.subprocess.DEVNULL,
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.PIPE,
+                    start_new_session=True,
+                )
         except OSError as exc:
             self._admission.withdraw(ticket)
             self._pool.groups.withdraw(runtime_id)

@@ -7,6 +7,10 @@ STEPHOST_PROJECT_DIR in its environment (``stephost runtime --connect`` does the
 for a remote host, with a runtime token as the key, and TLS: ``_bridge/dial.py``). It loads the
 project's Python steps, announces them in Hello, then runs invocations
 concurrently until the host drains it or the stream ends.
+
+With STEPHOST_RUNTIME_PARAMS=stdin, the address, id and key come as one JSON line on
+stdin, read once the steps are loaded: the host starts it so before it has loaded
+itself, and says where to connect once it can (``host.runtimes.prewarm``).
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ from stephost.types import ApiResponse
 
 # The exit code of a runtime that reached its memory limit (as a shell reports SIGKILL).
 MEMORY_EXIT_CODE = 137
+# "stdin": the host writes {"address", "id", "key"} there once the steps are loaded.
+PARAMS_ENV = "STEPHOST_RUNTIME_PARAMS"
 
 
 class PythonRuntime:
@@ -180,12 +186,16 @@ def _bad_response(message: str) -> StepError:
     return StepError(message, code="BAD_RESPONSE", retryable=False)
 
 
-async def run(project: Path, address: Dial | str, key: str = "") -> int:
+async def run(project: Path, address: Dial | str | None, key: str = "") -> int:
+    """Loads the steps, then serves them to the host at ``address`` (None: the host
+    writes where, and the key, on stdin: ``PARAMS_ENV``)."""
     steps, failures = load_steps(project)
     streams, stream_failures = load_streams(project)
     failures.extend(stream_failures)
     if any(step.message_type for step in steps):
         failures.extend(load_generated(project, steps))
+    if address is None:
+        address, key = _params_from_stdin()
     conn = HostConnection(address, key)
     try:
         await conn.open(steps, failures, streams)
@@ -207,13 +217,33 @@ async def run(project: Path, address: Dial | str, key: str = "") -> int:
     return 0
 
 
+def _params_from_stdin() -> tuple[Dial, str]:
+    """The address, id and key the host writes on stdin to a runtime it started before
+    it could say them (``host.runtimes.prewarm``); end of input: it did not need us."""
+    line = sys.stdin.buffer.readline()
+    if not line:
+        sys.exit(0)
+    try:
+        params = orjson.loads(line)
+        os.environ["STEPHOST_HOST_ADDRESS"] = params["address"]
+        os.environ["STEPHOST_RUNTIME_ID"] = params["id"]
+        return Dial.from_env(params["address"]), params["key"]
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        # (never the line itself: it holds the key)
+        sys.exit(
+            f"stephost python runtime: {PARAMS_ENV}=stdin, but its first line is not "
+            f'{{"address", "id", "key"}} in JSON: {type(exc).__name__}: {exc}'
+        )
+
+
 def main() -> None:
+    waiting = os.environ.pop(PARAMS_ENV, "") == "stdin"
     address = os.environ.get("STEPHOST_HOST_ADDRESS")
-    if not address:
+    if not address and not waiting:
         sys.exit("stephost python runtime: STEPHOST_HOST_ADDRESS is not set (the host sets it)")
     key = os.environ.pop("STEPHOST_RUNTIME_KEY", "")
     try:
-        dial = Dial.from_env(address)
+        dial = Dial.from_env(address) if address and not waiting else None
     except ValueError as exc:
         sys.exit(f"stephost python runtime: {exc}")
     project = Path(os.environ.get("STEPHOST_PROJECT_DIR", ".")).resolve()

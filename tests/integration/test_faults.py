@@ -22,7 +22,7 @@ import orjson
 import pytest
 
 from stephost_host.bus import bus, settling
-from stephost_host.lifecycle import bind_http
+from stephost_host.http.listen import bind_http
 from stephost_host.server import Host
 from stephost_host.settings import load_settings
 from stephost_host.telemetry import configure_logging, get_logger

@@ -1,5 +1,6 @@
 # frozen_string_literal: true
 
+require 'json'
 require 'stephost'
 require 'stephost/loader'
 require 'stephost/typed'
@@ -20,6 +21,9 @@ module Stephost
   class Runtime
     DEFAULT_THREADS = 64
     MAX_THREADS = 1024
+    # "stdin": the host writes {"address", "id", "key"} there once the steps are loaded
+    # (it started this runtime before it could say them: host/runtimes/prewarm.py).
+    PARAMS_ENV = 'STEPHOST_RUNTIME_PARAMS'
 
     # Raised inside a handler's thread when the host cancels its invocation.
     # An Exception (not a StandardError), so `rescue => e` in a handler does not
@@ -286,16 +290,39 @@ module Stephost
               "got #{raw.inspect}"
       end
 
+      # The params a runtime started early waits for on stdin (end of input: not needed).
+      def params_from_stdin
+        line = $stdin.gets
+        exit 0 if line.nil?
+        params = begin
+          JSON.parse(line)
+        rescue JSON::ParserError # (not its message: it quotes the line, which holds the key)
+          abort "stephost ruby runtime: #{PARAMS_ENV}=stdin, but its first line is not JSON: " \
+                '{"address", "id", "key"} expected'
+        end
+        %w[address id key].each do |name|
+          next if params.is_a?(Hash) && params[name].is_a?(String)
+
+          abort "stephost ruby runtime: #{PARAMS_ENV}=stdin, but its first line has no string '#{name}'"
+        end
+        params
+      end
+
+      def dial_from(address, env)
+        Bridge::Dial.from_env(address, env)
+      rescue ArgumentError => e
+        abort "stephost ruby runtime: #{e.message}"
+      end
+
       def main(env = ENV)
         $stdout.sync = true
+        waiting = env.delete(PARAMS_ENV) == 'stdin'
         address = env['STEPHOST_HOST_ADDRESS'].to_s
-        abort 'stephost ruby runtime: STEPHOST_HOST_ADDRESS is not set (the host sets it)' if address.empty?
-        key = env.delete('STEPHOST_RUNTIME_KEY').to_s
-        dial = begin
-          Bridge::Dial.from_env(address, env)
-        rescue ArgumentError => e
-          abort "stephost ruby runtime: #{e.message}"
+        if address.empty? && !waiting
+          abort 'stephost ruby runtime: STEPHOST_HOST_ADDRESS is not set (the host sets it)'
         end
+        key = env.delete('STEPHOST_RUNTIME_KEY').to_s
+        dial = dial_from(address, env) unless waiting
         capacity = threads(env)
         project = File.expand_path(env.fetch('STEPHOST_PROJECT_DIR', '.'))
         Dir.chdir(project)
@@ -303,6 +330,13 @@ module Stephost
         Typed.add_to_load_path(generated)
         steps, failures = Loader.load_steps(project)
         failures += Typed.resolve(steps, generated, project)
+        if waiting
+          params = params_from_stdin
+          env['STEPHOST_HOST_ADDRESS'] = params['address']
+          env['STEPHOST_RUNTIME_ID'] = params['id']
+          key = params['key']
+          dial = dial_from(params['address'], env)
+        end
         conn = Bridge::Connection.new(dial, key)
         runtime = new(conn, steps, capacity)
         begin
