@@ -146,8 +146,9 @@ def _serve(
     async def main() -> None:
         from .runtimes.prewarm import Prewarmed
 
-        # The runtimes load their steps while the host loads itself (host.runtimes.prewarm).
-        prewarmed = await Prewarmed.start(project, settings)
+        # The runtimes load their steps while the host loads itself (host.runtimes.prewarm);
+        # not under `dev`, whose watcher notes the files before its runtimes load them.
+        prewarmed = Prewarmed() if watch else await Prewarmed.start(project, settings)
         try:
             from .server import Host
 

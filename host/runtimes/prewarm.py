@@ -1,9 +1,10 @@
 """Runtime processes started before the host has loaded itself.
 
-A cold start used to run the host's imports (about 0.2 s of CPU) and only then a
+A cold start used to run the host's imports (about 0.35 s of CPU) and only then a
 runtime's start (importing its SDK, loading the steps: about 0.13 s for Python).
-`stephost start` and `dev` now start one runtime of each of the project's languages
-as soon as the settings are read: each loads its steps
+`stephost start` now starts one runtime of each of the project's languages as soon as
+the settings are read (not `dev`: its watcher must note the files before a runtime
+loads them, or a change made meanwhile would go unseen): each loads its steps
 meanwhile, then reads one JSON line on its stdin, ``{"address", "id", "key"}``,
 which a runtime started later finds in its environment instead (``PARAMS_ENV``).
 

@@ -117,6 +117,12 @@ def test_the_first_runtime_loads_its_steps_before_the_host_says_where(
     assert restarted["at_import"]["key"] is None  # taken out of the environment at once
 
 
+def test_dev_starts_its_runtimes_after_it_noted_the_files(make_app: Start, tmp_path: Path) -> None:
+    # (a change made while a runtime started early loaded the files would go unseen)
+    app = make_app(_project(tmp_path / "p"), copy=False, command="dev")
+    assert app.get("/seen").json()["at_import"]["address"]
+
+
 def _runtimes_of(project: Path) -> list[int]:
     """Processes (by /proc) started for ``project`` as one of its runtimes."""
     found = []
