@@ -9,6 +9,7 @@ if __name__ == "__main__":  # `python -m stephost_host.cli`; `main()` for the sc
 
 import asyncio
 import os
+import signal
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -146,6 +147,12 @@ def _serve(
     async def main() -> None:
         from .runtimes.prewarm import Prewarmed
 
+        # SIGTERM before the host serves (which then takes the signals) stops the start:
+        # what started is stopped, last first, as when it serves (SIGINT does so already).
+        starting = asyncio.current_task()
+        assert starting is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, starting.cancel)
+
         # The runtimes load their steps while the host loads itself (host.runtimes.prewarm);
         # not under `dev`, whose watcher notes the files before its runtimes load them.
         prewarmed = Prewarmed() if watch else await Prewarmed.start(project, settings)
@@ -169,7 +176,7 @@ def _serve(
         asyncio.run(main())
     except ProjectError as exc:
         fail(exc.message)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):  # stopped while starting
         pass
 
 

@@ -147,8 +147,8 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
         bound = server.add_insecure_port(address)
         if remote is not None:
             self.remote_address = _listen_remote(server, remote)
+        self._server = server  # stopped by stop() even when start() is cancelled
         await server.start()
-        self._server = server
         if address.startswith("unix:"):
             self._socket = Path(address.removeprefix("unix:"))
             self._socket.chmod(0o600)

@@ -1,6 +1,7 @@
-"""Runtimes started before the host has loaded itself (host.runtimes.prewarm): the
-Python runtime loads its steps first, then learns where to connect on stdin; one the
-host does not take is stopped; a restart starts a fresh process as before."""
+"""Runtimes started before the host has loaded itself (host.runtimes.prewarm): each
+loads its steps first, then learns where to connect on stdin; one the host does not
+take is stopped; a restart starts a fresh process as before. And a host stopped while
+it starts stops what it started."""
 
 from __future__ import annotations
 
@@ -208,3 +209,46 @@ def test_a_waiting_runtime_nobody_needs_ends_quietly(tmp_path: Path, language: s
     child = _waiting_runtime(_project(tmp_path / "p", language), language)
     out, err = child.communicate(b"", timeout=30)
     assert (child.returncode, out, err) == (0, b"", b"")
+
+
+SLOW_STEP = """
+import time
+
+time.sleep(30)  # the host waits for this runtime's Hello meanwhile
+
+config = {"type": "api", "name": "Slow", "method": "GET", "path": "/slow"}
+
+async def handler(req, ctx):
+    return {"status": 200, "body": {}}
+"""
+
+
+def test_sigterm_while_starting_stops_what_started(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", {"steps/slow_step.py": SLOW_STEP})
+    host = subprocess.Popen(
+        [sys.executable, "-m", "stephost_host.cli", "start", "--port", "0"],
+        cwd=project,
+        env={
+            **os.environ,
+            "STEPHOST_DATA_DIR": str(tmp_path / "data"),
+            "STEPHOST_LOG_FORMAT": "json",
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert host.stdout is not None
+    lines = []
+    for line in host.stdout:  # until the host is in its start, its runtime loading
+        lines.append(line)
+        if b'"backend open"' in line:
+            break
+    deadline = time.monotonic() + 20
+    while not _runtimes_of(project):
+        assert time.monotonic() < deadline, b"".join(lines)
+        time.sleep(0.05)
+    host.send_signal(signal.SIGTERM)
+    output = b"".join(lines) + host.communicate(timeout=30)[0]
+    assert host.returncode == 0, output
+    assert b'"stephost stopped"' in output  # stopped in order, not killed by the signal
+    assert b"Traceback" not in output and b"Exception ignored" not in output, output
+    assert _runtimes_of(project) == []

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -59,6 +60,10 @@ def test_the_procfile_serves_the_example_on_redis_with_two_workers(
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines: list[str] = []
+    assert process.stdout is not None
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout or ()), daemon=True)
+    reader.start()
     try:
         response = _wait_for_order(f"http://127.0.0.1:{port}", process, timeout_s=60)
         assert response.status_code == 201, response.text
@@ -71,8 +76,14 @@ def test_the_procfile_serves_the_example_on_redis_with_two_workers(
                 break
             time.sleep(0.2)
         assert state is not None and state.get("status") == "scored", state
+        # One worker can answer while the other still starts: both serve before the stop.
+        while sum("stephost is serving" in line for line in list(lines)) < 2:
+            assert time.monotonic() < deadline, "".join(lines)[-3000:]
+            time.sleep(0.1)
     finally:
         process.terminate()  # honcho passes SIGTERM on to stephost, as `honcho stop` would
-        output, _ = process.communicate(timeout=60)
+        process.wait(timeout=60)
+        reader.join(timeout=10)
+    output = "".join(lines)
     assert '"workers":2' in output  # the "starting workers" line
     assert output.count("stephost stopped") == 2, output[-3000:]  # both workers drained
