@@ -44,9 +44,9 @@ from dataclasses import dataclass, replace
 from ..admin_tokens import RUNTIME_ROLE, TokenStore
 from ..model import RuntimeInfo
 
-# The call metadata that carries a runtime's key, and the variable the child reads it from.
+# The call metadata that carries a runtime's key (a child finds it in its environment
+# or on its stdin: host.runtimes.prewarm).
 KEY_METADATA = "stephost-runtime-key"
-KEY_ENV = "STEPHOST_RUNTIME_KEY"
 
 
 class AdmissionError(Exception):

@@ -16,7 +16,7 @@ from ..catalog import Catalog
 from ..contracts import Contracts
 from .breaking import Snapshot, breaking_changes, snapshot
 from .model import GenInput, build_input
-from .motia import TYPES_FILE, sync_types, wants_types
+from .motia import sync_types, wants_types
 
 SNAPSHOT_FILE = "contracts.json"
 # language -> (output folder under gen_dir, generator module relative to this package)
@@ -210,7 +210,7 @@ def run_gen(project: Path, *, check: bool, strict: bool) -> int:
         typer.echo(f"{level}: {warning}", err=True)
     if wants_types(project, stepped) and sync_types(project, catalog, check=check):
         verb = "is stale; run `stephost gen`" if check else "written"
-        typer.echo(f"{project / TYPES_FILE} {verb}", err=check)
+        typer.echo(f"{project / motia.TYPES_FILE} {verb}", err=check)
         if check:
             return 1
     gen_dir = project / settings.gen_dir

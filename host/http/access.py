@@ -64,8 +64,7 @@ class DeferredApp:
     """
 
     def __init__(self) -> None:
-        self._app: ASGIApp | None = None
-        self._built = asyncio.get_running_loop().create_future()
+        self._built: asyncio.Future[ASGIApp] = asyncio.get_running_loop().create_future()
 
     async def build(self, make: Callable[[], ASGIApp]) -> None:
         """``make()`` in a thread; its app (or its error) answers every request."""
@@ -74,19 +73,18 @@ class DeferredApp:
         interval = sys.getswitchinterval()
         sys.setswitchinterval(BUILD_SWITCH_INTERVAL_S)
         try:
-            self._app = await asyncio.to_thread(make)
+            app = await asyncio.to_thread(make)
         except BaseException as exc:
             self._built.set_exception(exc)
             raise
         finally:
             sys.setswitchinterval(interval)
-        self._built.set_result(None)
+        self._built.set_result(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self._app is None:
-            await asyncio.shield(self._built)
-        assert self._app is not None
-        await self._app(scope, receive, send)
+        built = self._built
+        app = built.result() if built.done() else await asyncio.shield(built)
+        await app(scope, receive, send)
 
 
 def api_surface(admin: ASGIApp, *, admin_on: bool = True) -> ASGIApp:

@@ -29,7 +29,12 @@ from ..settings import Settings
 from .languages import LANGUAGES, step_files
 
 PARAMS_ENV = "STEPHOST_RUNTIME_PARAMS"  # "stdin": the runtime waits there for its params
-WAITING_LANGUAGES = ("python", "node", "ruby")  # the runtimes that read PARAMS_ENV
+# Where a runtime started with its params finds each in its environment.
+PARAM_ENVS = {
+    "address": "STEPHOST_HOST_ADDRESS",
+    "id": "STEPHOST_RUNTIME_ID",
+    "key": "STEPHOST_RUNTIME_KEY",  # the runtime takes it out of its environment at once
+}
 STOP_GRACE_S = 2.0
 
 
@@ -52,35 +57,45 @@ def launch_env(project: Path, env: dict[str, str]) -> dict[str, str]:
     }
 
 
-class Prewarmed:
-    """The runtime processes started early, waiting to be taken, by language."""
+async def spawn(
+    command: list[str], project: Path, env: dict[str, str], params: dict[str, str] | None
+) -> asyncio.subprocess.Process:
+    """A runtime process of ``command`` in ``env`` (``launch_env``), in a session of its
+    own, its output piped: given ``params`` in its environment, or (None) waiting for
+    them on its stdin."""
+    if params is None:
+        env, stdin = {**env, PARAMS_ENV: "stdin"}, asyncio.subprocess.PIPE
+    else:
+        env = {**env, **{PARAM_ENVS[name]: value for name, value in params.items()}}
+        stdin = asyncio.subprocess.DEVNULL
+    return await asyncio.create_subprocess_exec(
+        *command,
+        cwd=project,
+        env=env,
+        stdin=stdin,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,
+    )
 
-    def __init__(self) -> None:
-        self._waiting: dict[str, tuple[asyncio.subprocess.Process, list[str], dict[str, str]]] = {}
+
+class Prewarmed:
+    """The runtime processes started early, waiting to be taken, by language, with the
+    command each was started as; all in the same environment."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self._env = env or {}
+        self._waiting: dict[str, tuple[asyncio.subprocess.Process, list[str]]] = {}
 
     @classmethod
     async def start(cls, project: Path, settings: Settings) -> Prewarmed:
-        """Starts one runtime of each waiting language the project has steps in."""
-        prewarmed = cls()
+        """Starts one runtime of each language the project has steps in."""
         env = launch_env(project, runtime_env(settings))
+        prewarmed = cls(env)
         for language in sorted(step_files(project)):
-            if language not in WAITING_LANGUAGES:
-                continue
             with contextlib.suppress(OSError, ProjectError):  # the supervisor says what is wrong
                 command = LANGUAGES[language].command()
-                prewarmed._waiting[language] = (
-                    await asyncio.create_subprocess_exec(
-                        *command,
-                        cwd=project,
-                        env={**env, PARAMS_ENV: "stdin"},
-                        stdin=asyncio.subprocess.PIPE,
-                        stdout=asyncio.subprocess.PIPE,
-                        stderr=asyncio.subprocess.PIPE,
-                        start_new_session=True,
-                    ),
-                    command,
-                    env,
-                )
+                prewarmed._waiting[language] = (await spawn(command, project, env, None), command)
         return prewarmed
 
     async def take(
@@ -91,8 +106,8 @@ class Prewarmed:
         found = self._waiting.pop(language, None)
         if found is None:
             return None
-        process, started_as, started_in = found
-        if (command, env) == (started_as, started_in) and process.returncode is None:
+        process, started_as = found
+        if (command, env) == (started_as, self._env) and process.returncode is None:
             assert process.stdin is not None
             try:
                 process.stdin.write(orjson.dumps(params) + b"\n")
@@ -107,7 +122,7 @@ class Prewarmed:
     async def discard(self) -> None:
         """Stops the runtimes nobody took."""
         waiting, self._waiting = self._waiting, {}
-        for process, _command, _env in waiting.values():
+        for process, _command in waiting.values():
             await _stop(process)
 
 

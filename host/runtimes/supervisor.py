@@ -5,7 +5,8 @@ never reaches it and a kill takes its whole tree), is ready when its Hello
 arrives (never after a sleep), and has its stdout/stderr folded into the host's
 log with ``runtime=<language>`` bound. Each child gets a ticket of its own
 (``host.bridge.admission``): the key that lets it through the gateway, in its
-environment only, good until the child exits. A child that dies unexpectedly is
+environment (or on its stdin, for one started early: ``host.runtimes.prewarm``)
+only, good until the child exits. A child that dies unexpectedly is
 restarted with backoff; its in-flight invocations fail as RUNTIME_LOST and the
 bus redelivers the events among them.
 
@@ -32,7 +33,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..bridge.admission import KEY_ENV, Admission, Ticket
+from ..bridge.admission import Admission, Ticket
 from ..bridge.connection import RuntimeConnection
 from ..children import stop_group
 from ..errors import ProjectError
@@ -41,7 +42,7 @@ from ..telemetry import get_logger
 from .languages import LANGUAGES, step_files
 from .limits import limited
 from .pool import RuntimePool
-from .prewarm import Prewarmed, launch_env
+from .prewarm import Prewarmed, launch_env, spawn
 
 RESTART_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 5.0)
 STABLE_AFTER_S = 30.0
@@ -188,20 +189,7 @@ class RuntimeSupervisor:
             if self._prewarmed is not None and not group.file:
                 process = await self._prewarmed.take(language, command, env, params)
             if process is None:
-                process = await asyncio.create_subprocess_exec(
-                    *command,
-                    cwd=self._project,
-                    env={
-                        **env,
-                        "STEPHOST_HOST_ADDRESS": self._address,
-                        "STEPHOST_RUNTIME_ID": runtime_id,
-                        KEY_ENV: ticket.key,
-                    },
-                    stdin=asyncio.subprocess.DEVNULL,
-                    stdout=asyncio.subprocess.PIPE,
-                    stderr=asyncio.subprocess.PIPE,
-                    start_new_session=True,
-                )
+                process = await spawn(command, self._project, env, params)
         except OSError as exc:
             self._admission.withdraw(ticket)
             self._pool.groups.withdraw(runtime_id)
