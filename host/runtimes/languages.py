@@ -98,9 +98,25 @@ def _require(tool: str, hint: str) -> str:
     return found
 
 
+NODE_SEMI_SPACE_MB = 2
+
+
 def _node_command() -> list[str]:
     node = _require("node", "TypeScript/JavaScript steps need Node.js 20+ on PATH (`node`)")
-    return [node, str(node_runtime_ready().node)]
+    return [
+        node,
+        *node_memory_flags(os.environ.get("NODE_OPTIONS", "")),
+        str(node_runtime_ready().node),
+    ]
+
+
+def node_memory_flags(node_options: str) -> list[str]:
+    """V8's young generation capped at 2 MB a half (16 by default): under load it grew to
+    48 MB of the runtime's RSS, for no CPU measured per message. ``--max-semi-space-size``
+    in NODE_OPTIONS wins (a flag on the command line would override it)."""
+    if "--max-semi-space-size" in node_options:
+        return []
+    return [f"--max-semi-space-size={NODE_SEMI_SPACE_MB}"]
 
 
 def _ruby_command() -> list[str]:

@@ -416,7 +416,7 @@ def build_router(host: WorkbenchHost) -> APIRouter:
             {
                 "spans": len(spans),
                 "traces": spans.trace_count,
-                "logs": len(recent_logs.recent()),
+                "logs": len(recent_logs),
                 "maxSpans": spans.max_spans,
                 "maxLogs": recent_logs.lines.maxlen,
                 "maxAgeS": spans.max_age_s,

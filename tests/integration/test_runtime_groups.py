@@ -374,3 +374,26 @@ def test_an_isolated_step_past_its_cpu_limit_is_parked_alone(
     exits = [line for line in app.logs() if line["event"] == "runtime exited; restarting"]
     assert {line["group"] for line in exits} == {"python:steps/spin_step.py"}
     assert {line["exit_code"] for line in exits} == {-signal.SIGXCPU}
+
+
+EXEC_ARGV_STEP = {
+    "steps/argv.step.ts": """
+export const config = { type: 'api', name: 'Argv', method: 'GET', path: '/argv' }
+
+export const handler = async () => ({ status: 200, body: { execArgv: process.execArgv } })
+""",
+}
+
+
+@pytest.mark.parametrize(
+    ("node_options", "flag"),
+    [("", "--max-semi-space-size=2"), ("--max-semi-space-size=8", None)],
+)
+def test_the_node_runtime_caps_its_young_generation_unless_node_options_says(
+    make_app: Start, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, node_options: str,
+    flag: str | None,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("NODE_OPTIONS", node_options)
+    app = make_app(write_project(tmp_path / "p", EXEC_ARGV_STEP), copy=False)
+    exec_argv = app.get("/argv").json()["execArgv"]
+    assert [a for a in exec_argv if "semi-space" in a] == ([flag] if flag else [])

@@ -8,7 +8,13 @@ import io
 import orjson
 
 from stephost_host.console import render_error, span_tree
-from stephost_host.telemetry import LineWriter, RecentLogs, configure_logging, get_logger
+from stephost_host.telemetry import (
+    LineWriter,
+    RecentLogs,
+    configure_logging,
+    get_logger,
+    recent_logs,
+)
 
 STACK = "TypeError: card declined\n    at charge (steps/charge.step.ts:9:11)\n    at run (x.ts:2)"
 
@@ -105,3 +111,13 @@ def test_lines_due_for_an_output_closed_meanwhile_are_dropped_not_raised() -> No
     open_raw = io.BytesIO()
     LineWriter(open_raw).msg(b'{"event":"now"}')  # no loop: written at once
     assert open_raw.getvalue() == b'{"event":"now"}\n'
+
+
+def test_a_json_line_is_kept_as_it_was_written() -> None:
+    raw = io.BytesIO()
+    configure_logging("info", "json", io.TextIOWrapper(raw))
+    get_logger(component="t").info("kept once", trace_id="a" * 32, count=3)
+    get_logger(component="t").debug("below the level")
+    written = orjson.loads(raw.getvalue().splitlines()[-1])
+    assert recent_logs.for_trace("a" * 32) == [written]
+    assert recent_logs.recent()[-1] == written

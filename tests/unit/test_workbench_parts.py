@@ -4,6 +4,7 @@ OTLP switch, the loopback rule, the layout file, the log tail's filter, metrics.
 from __future__ import annotations
 
 import asyncio
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -301,3 +302,18 @@ def test_the_built_front_end_is_served_with_the_right_caching(tmp_path: Path) ->
         response = asyncio.run(get(page))
         assert response.text == "<html>workbench</html>", page  # the app routes it
         assert response.headers["cache-control"] == "no-cache"
+
+
+def test_a_kept_log_line_costs_its_length_not_orjsons_buffer() -> None:
+    logs = RecentLogs(size=1000)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(1000):
+            logs.keep(None, "info", {"event": "event handled", "step": "Noop", "seq": i})
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    # ~60 bytes of JSON a line; orjson's own bytes would hold 4 KiB each (4 MB here).
+    assert kept < 400_000
+    assert logs.recent()[-1] == {"event": "event handled", "step": "Noop", "seq": 999}
