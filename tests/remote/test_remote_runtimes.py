@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -294,9 +295,14 @@ def test_runtimes_dial_until_the_host_is_up_and_again_after_it_restarts(
     launcher = Launcher(remote, f"127.0.0.1:{port}", token)
     launchers.append(launcher)
     env = gateway_env(port)
+    # The host starts only once a dial failed (else a quick host could be up first).
+    deadline = time.monotonic() + 30
+    while "cannot reach the host at 127.0.0.1" not in launcher.output():
+        assert launcher.process.poll() is None, launcher.output()
+        assert time.monotonic() < deadline, launcher.output()
+        time.sleep(0.05)
     with StephostApp(host, data_dir=data_dir, env=env) as app:
         wait_for_languages(app, launcher)
-        assert "cannot reach the host at 127.0.0.1" in launcher.output()
         assert "Traceback" not in launcher.output()
     with StephostApp(host, data_dir=data_dir, env=env) as app:
         wait_for_languages(app, launcher)
