@@ -17,3 +17,7 @@ plain values (``host.model``, ``host.invocation``) and is served through two sea
 
 ``host.gen`` reads protobuf descriptors too, but of the user's contracts, not the wire.
 """
+
+# Before gateway.py imports grpc: which of gRPC's I/O layers to use is read at import
+# (stephost._bridge.grpc_io).
+import stephost._bridge  # noqa: F401

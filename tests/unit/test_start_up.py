@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
+import os
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -16,6 +19,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from stephost._bridge.grpc_io import OLDER_IO
 from stephost_host.cli import app
 from stephost_host.http.access import BUILD_SWITCH_INTERVAL_S, DeferredApp
 from stephost_host.lifecycle import settle_gc
@@ -119,3 +123,45 @@ def test_a_serving_host_has_the_collector_on_and_start_up_frozen() -> None:
     assert gc.isenabled()
     assert gc.get_freeze_count() > 0
     assert gc.get_threshold()[0] == 10_000
+
+
+def _import_in_a_fresh_python(module: str, env: dict[str, str]) -> dict[str, Any]:
+    """What GRPC_EXPERIMENTS held when grpc was imported, and after."""
+    code = (
+        "import json, os, sys\n"
+        "seen = []\n"
+        "class Spy:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'grpc':\n"
+        "            seen.append(os.environ.get('GRPC_EXPERIMENTS'))\n"
+        "sys.meta_path.insert(0, Spy())\n"
+        f"import {module}\n"
+        "print(json.dumps({'at_import': seen, 'after': os.environ.get('GRPC_EXPERIMENTS')}))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if k != "GRPC_EXPERIMENTS"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Unknown experiment" not in done.stderr  # a grpc that no longer knows them
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+@pytest.mark.parametrize("module", ["stephost_host.bridge.gateway", "stephost.runtime"])
+def test_grpc_is_imported_with_its_older_io_and_children_never_see_the_choice(
+    module: str,
+) -> None:
+    # Set while grpc is imported (it reads it then), gone after: a Ruby runtime the host
+    # starts (an older gRPC, which logs "Unknown experiment") inherits nothing.
+    seen = _import_in_a_fresh_python(module, {})
+    assert seen == {"at_import": [OLDER_IO], "after": None}
+
+
+def test_the_users_grpc_experiments_are_left_alone() -> None:
+    chosen = {"GRPC_EXPERIMENTS": "-event_engine_callback_cq"}
+    seen = _import_in_a_fresh_python("stephost_host.bridge.gateway", chosen)
+    assert seen == {
+        "at_import": ["-event_engine_callback_cq"],
+        "after": "-event_engine_callback_cq",
+    }

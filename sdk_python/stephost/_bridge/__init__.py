@@ -5,3 +5,7 @@
 (``stephost.invocation.Invocation``) and results into messages; ``errors`` converts
 Python exceptions to the wire's ``StepError`` and back. Nothing here is public API.
 """
+
+from stephost._bridge.grpc_io import import_grpc
+
+import_grpc()  # before any module here imports grpc
