@@ -28,6 +28,7 @@ from pathlib import Path
 from .children import die_with_parent, stop_group
 from .errors import ProjectError
 from .runtimes.languages import LANGUAGES, step_files
+from .runtimes.prewarm import PARAM_ENVS, launch_env, runtime_env
 from .settings import Settings
 
 RESTART_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 5.0)
@@ -48,8 +49,8 @@ class Connect:
     def env(self) -> dict[str, str]:
         """What a runtime process needs in its environment to dial."""
         env = {
-            "STEPHOST_HOST_ADDRESS": self.address,
-            "STEPHOST_RUNTIME_KEY": self.token,
+            PARAM_ENVS["address"]: self.address,
+            PARAM_ENVS["key"]: self.token,
             "STEPHOST_CONNECT_TIMEOUT_S": "0",  # dial until the host is there
         }
         if self.tls_ca is not None:
@@ -155,15 +156,8 @@ class RemoteRuntimes:
     async def _launch(self, language: str) -> asyncio.subprocess.Process:
         # <language>@<name>/<instance>: the host's admission reads it (host.bridge.admission)
         runtime_id = f"{language}@{self._name}/{os.getpid()}-{next(self._ids)}"
-        env = {
-            **os.environ,
-            **self._connect.env(),
-            "STEPHOST_RUNTIME_ID": runtime_id,
-            "STEPHOST_PROJECT_DIR": str(self._project),
-            "STEPHOST_GEN_DIR": self._settings.gen_dir,
-            "STEPHOST_MAX_MESSAGE_BYTES": str(self._settings.max_message_bytes),
-            "PYTHONUNBUFFERED": "1",
-        }
+        params = {**self._connect.env(), PARAM_ENVS["id"]: runtime_id}
+        env = launch_env(self._project, {**runtime_env(self._settings), **params})
         env.pop("STEPHOST_RUNTIME_TOKEN", None)
         try:
             child = await asyncio.create_subprocess_exec(
