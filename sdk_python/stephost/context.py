@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
-from collections.abc import Coroutine, Mapping
+from collections.abc import Awaitable, Coroutine, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
@@ -31,7 +31,7 @@ MIN_PRIORITY, MAX_PRIORITY = 0, 9
 class HostLink(Protocol):
     """The calls a context makes into the host; implemented by the bridge."""
 
-    async def emit(
+    def emit(
         self,
         invocation_id: int,
         topic: str,
@@ -40,7 +40,7 @@ class HostLink(Protocol):
         idempotency_key: str,
         delay_ms: int,
         priority: int | None = None,
-    ) -> str: ...
+    ) -> Awaitable[str]: ...
 
     async def state_get(self, invocation_id: int, group: str, key: str) -> Any: ...
 
@@ -263,7 +263,7 @@ class Context:
             return None
         return datetime.fromtimestamp(self._deadline_ms / 1000, UTC)
 
-    async def emit(
+    def emit(
         self,
         topic: str | Mapping[str, Any],
         data: Any = None,
@@ -272,13 +272,14 @@ class Context:
         idempotency_key: str | None = None,
         delay_ms: int = 0,
         priority: int | None = None,
-    ) -> str:
-        """Publish ``data`` on ``topic``; returns once the message is durable.
+    ) -> Awaitable[str]:
+        """Publish ``data`` on ``topic``: sent at once, and what it returns resolves to
+        the message id once the message is durable (``await ctx.emit(...)``).
 
         ``group_id`` orders delivery within a group, ``idempotency_key`` drops a
         repeat within the dedup window, ``delay_ms`` defers delivery, ``priority``
         (0 to 9, higher first; None: each subscriber's config ``priority``) chooses
-        which ready message a subscriber takes first. Returns the message id.
+        which ready message a subscriber takes first.
         Motia's form works too: ``emit({"topic", "data", "messageGroupId"})``.
         """
         if priority is not None and (
@@ -292,7 +293,7 @@ class Context:
             )
         if isinstance(topic, Mapping):
             topic, data, group_id = motia.emit_args(topic)
-        return await self._link.emit(
+        return self._link.emit(
             self._id, topic, data, group_id or "", idempotency_key or "", delay_ms, priority
         )
 
@@ -417,8 +418,9 @@ class SyncContext:
         priority: int | None = None,
     ) -> str:
         """Publish ``data`` on ``topic``; returns once the message is durable."""
-        return self._block.run(
-            self._ctx.emit(
+
+        async def emit() -> str:  # on the runtime's loop, where calls are queued
+            return await self._ctx.emit(
                 topic,
                 data,
                 group_id=group_id,
@@ -426,4 +428,5 @@ class SyncContext:
                 delay_ms=delay_ms,
                 priority=priority,
             )
-        )
+
+        return self._block.run(emit())

@@ -315,3 +315,40 @@ async def handler(req, ctx):
     seen = app.get("/gc").json()
     assert seen["on"] is True
     assert seen["frozen"] > 1000
+
+
+EMITTING_STEPS = {
+    "steps/many_step.py": """
+import asyncio
+
+config = {"type": "api", "name": "Many", "method": "POST", "path": "/many", "emits": ["n"]}
+
+async def handler(req, ctx):
+    tasks_before = len(asyncio.all_tasks())
+    sent = asyncio.gather(*(ctx.emit("n", {"i": i}) for i in range(200)))
+    tasks_after = len(asyncio.all_tasks())
+    ids = await sent
+    return {"status": 200, "body": {"ids": ids, "new_tasks": tasks_after - tasks_before}}
+""",
+    "steps/plain_step.py": """
+config = {"type": "api", "name": "Plain", "method": "POST", "path": "/plain", "emits": ["p"]}
+
+def handler(req, ctx):
+    return {"status": 200, "body": {"id": ctx.emit("p", {"from": "a plain def"})}}
+""",
+}
+
+
+def test_emits_are_sent_when_made_with_no_task_each(make_app: Start, tmp_path: Path) -> None:
+    app = make_app(write_project(tmp_path / "p", EMITTING_STEPS), copy=False)
+    body = app.post("/many").json()
+    assert body["new_tasks"] == 0  # a gather of emits wraps none of them in a task
+    assert len(set(body["ids"])) == 200 and all(body["ids"])
+    assert app.captured("n") == [{"i": i} for i in range(200)]  # durable, in order
+
+
+def test_a_plain_def_handler_emits_and_gets_the_message_id(make_app: Start, tmp_path: Path) -> None:
+    app = make_app(write_project(tmp_path / "p", EMITTING_STEPS), copy=False)
+    message_id = app.post("/plain").json()["id"]
+    assert isinstance(message_id, str) and message_id
+    assert app.captured("p") == [{"from": "a plain def"}]

@@ -13,8 +13,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 import grpc
 import orjson
@@ -38,6 +38,28 @@ CHANNEL_OPTIONS = [
 # over it fails alone, with MESSAGE_TOO_LARGE, instead of breaking the stream.
 MESSAGE_LIMIT = int(os.environ.get("STEPHOST_MAX_MESSAGE_BYTES") or 16 * 1024 * 1024)
 _dumps = wire.dumps
+
+
+T = TypeVar("T")
+Reply = calls_pb2.HostCallReply
+
+
+def _itself(reply: Reply) -> Reply:
+    return reply
+
+
+def _message_id(reply: Reply) -> str:
+    return reply.emit.message_id
+
+
+def _settle(future: asyncio.Future[T], value: Callable[[Reply], T], reply: Reply) -> None:
+    """Resolve a call's future from its reply: the host's error, or ``value(reply)``."""
+    if future.done():
+        return
+    if reply.WhichOneof("reply") == "error":
+        future.set_exception(from_wire(reply.error))
+    else:
+        future.set_result(value(reply))
 
 
 def _too_large(what: str, size: int) -> StepError:
@@ -83,7 +105,8 @@ class HostConnection:
         self._call: Any = None
         self._outbox = runtime_pb2.RuntimeFrame()  # the next frame
         self._wake = asyncio.Event()
-        self._pending: dict[int, asyncio.Future[calls_pb2.HostCallReply]] = {}
+        # Per call waiting for its reply: its future, and what makes the reply its value.
+        self._pending: dict[int, tuple[asyncio.Future[Any], Callable[[Reply], Any]]] = {}
         self._call_ids = itertools.count(1)
         self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
@@ -156,9 +179,9 @@ class HostConnection:
                     if kind == "invocation":
                         runner.on_invocation(wire.invocation(message.invocation))
                     elif kind == "reply":
-                        future = self._pending.pop(message.reply.call_id, None)
-                        if future is not None and not future.done():
-                            future.set_result(message.reply)
+                        waiting = self._pending.pop(message.reply.call_id, None)
+                        if waiting is not None:
+                            _settle(*waiting, message.reply)
                     elif kind == "heartbeat":
                         self._next().heartbeat.sent_unix_ms = _now_ms()
                     elif kind == "cancel":
@@ -170,7 +193,7 @@ class HostConnection:
             return
         finally:
             self.closed = True
-            for future in self._pending.values():
+            for future, _value in self._pending.values():
                 if not future.done():
                     future.set_exception(
                         StepError("the connection to the host closed", code="RUNTIME_LOST")
@@ -250,7 +273,11 @@ class HostConnection:
         if self._channel is not None:
             await self._channel.close()
 
-    async def _request(self, invocation_id: int, **call: Any) -> calls_pb2.HostCallReply:
+    def _send_call(
+        self, invocation_id: int, value: Callable[[Reply], T], **call: Any
+    ) -> asyncio.Future[T]:
+        """Queue one call now (on the loop's thread); its future resolves with
+        ``value(reply)``, or fails with the host's error."""
         if self.closed:
             raise StepError("the connection to the host closed", code="RUNTIME_LOST")
         call_id = next(self._call_ids)
@@ -261,17 +288,17 @@ class HostConnection:
         if size > MESSAGE_LIMIT:
             kind = message.call.WhichOneof("call")
             raise _too_large(f"this {kind} call", size)
-        future: asyncio.Future[calls_pb2.HostCallReply] = self._loop.create_future()
-        self._pending[call_id] = future
-        self.send(message)
-        reply = await future
-        if reply.WhichOneof("reply") == "error":
-            raise from_wire(reply.error)
-        return reply
+        future: asyncio.Future[T] = self._loop.create_future()
+        self._pending[call_id] = (future, value)
+        self._next().CopyFrom(message)
+        return future
+
+    async def _request(self, invocation_id: int, **call: Any) -> Reply:
+        return await self._send_call(invocation_id, _itself, **call)
 
     # -- stephost.context.HostLink -------------------------------------------------
 
-    async def emit(
+    def emit(
         self,
         invocation_id: int,
         topic: str,
@@ -280,9 +307,12 @@ class HostConnection:
         idempotency_key: str,
         delay_ms: int,
         priority: int | None = None,
-    ) -> str:
-        reply = await self._request(
+    ) -> asyncio.Future[str]:
+        # Queued at once, and a future rather than a coroutine: `gather` of many emits
+        # makes no task per emit (a third of a burst's cost in the runtime).
+        return self._send_call(
             invocation_id,
+            _message_id,
             emit=calls_pb2.EmitRequest(
                 topic=topic,
                 data=_dumps(data),
@@ -292,7 +322,6 @@ class HostConnection:
                 priority=priority,
             ),
         )
-        return reply.emit.message_id
 
     async def state_get(self, invocation_id: int, group: str, key: str) -> Any:
         reply = await self._request(
