@@ -330,6 +330,20 @@ async def handler(req, ctx):
     ids = await sent
     return {"status": 200, "body": {"ids": ids, "new_tasks": tasks_after - tasks_before}}
 """,
+    "steps/threaded_step.py": """
+import asyncio
+
+config = {"type": "api", "name": "Threaded", "method": "POST", "path": "/threaded", "emits": ["t"]}
+
+async def handler(req, ctx):
+    loop = asyncio.get_running_loop()
+
+    def in_a_thread():
+        done = asyncio.run_coroutine_threadsafe(ctx.emit("t", {"from": "a thread"}), loop)
+        return done.result(timeout=10)
+
+    return {"status": 200, "body": {"id": await asyncio.to_thread(in_a_thread)}}
+""",
     "steps/plain_step.py": """
 config = {"type": "api", "name": "Plain", "method": "POST", "path": "/plain", "emits": ["p"]}
 
@@ -352,3 +366,10 @@ def test_a_plain_def_handler_emits_and_gets_the_message_id(make_app: Start, tmp_
     message_id = app.post("/plain").json()["id"]
     assert isinstance(message_id, str) and message_id
     assert app.captured("p") == [{"from": "a plain def"}]
+
+
+def test_an_emit_made_off_the_loop_runs_on_it(make_app: Start, tmp_path: Path) -> None:
+    app = make_app(write_project(tmp_path / "p", EMITTING_STEPS), copy=False)
+    message_id = app.post("/threaded").json()["id"]
+    assert isinstance(message_id, str) and message_id
+    assert app.captured("t") == [{"from": "a thread"}]
