@@ -344,6 +344,18 @@ async def handler(req, ctx):
 
     return {"status": 200, "body": {"id": await asyncio.to_thread(in_a_thread)}}
 """,
+    "steps/tasks_step.py": """
+import asyncio
+
+config = {"type": "api", "name": "Tasks", "method": "POST", "path": "/tasks", "emits": ["k"]}
+
+async def handler(req, ctx):
+    task = asyncio.create_task(ctx.emit("k", {"by": "create_task"}))
+    async with asyncio.TaskGroup() as group:
+        grouped = group.create_task(ctx.emit("k", {"by": "a TaskGroup"}))
+    waited = await asyncio.wait_for(ctx.emit("k", {"by": "wait_for"}), 10)
+    return {"status": 200, "body": {"ids": [await task, grouped.result(), waited]}}
+""",
     "steps/plain_step.py": """
 config = {"type": "api", "name": "Plain", "method": "POST", "path": "/plain", "emits": ["p"]}
 
@@ -373,3 +385,10 @@ def test_an_emit_made_off_the_loop_runs_on_it(make_app: Start, tmp_path: Path) -
     message_id = app.post("/threaded").json()["id"]
     assert isinstance(message_id, str) and message_id
     assert app.captured("t") == [{"from": "a thread"}]
+
+
+def test_an_emit_goes_into_a_task_as_a_coroutine_would(make_app: Start, tmp_path: Path) -> None:
+    app = make_app(write_project(tmp_path / "p", EMITTING_STEPS), copy=False)
+    ids = app.post("/tasks").json()["ids"]
+    assert len(set(ids)) == 3 and all(isinstance(i, str) and i for i in ids)
+    assert [m["by"] for m in app.captured("k")] == ["create_task", "a TaskGroup", "wait_for"]

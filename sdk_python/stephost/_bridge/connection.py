@@ -52,6 +52,25 @@ def _message_id(reply: Reply) -> str:
     return reply.emit.message_id
 
 
+class CallFuture(asyncio.Future[T]):
+    """The future of a call into the host, which asyncio also takes as a coroutine:
+    `gather` and `wait_for` use it as it is (no task each), and `create_task` or a
+    TaskGroup, which want a coroutine, get one that waits for it (they did, when
+    ``ctx.emit`` was a coroutine function)."""
+
+    def send(self, _value: None) -> CallFuture[T]:
+        if not self.done():
+            self._asyncio_future_blocking = True  # what a task waits on, as `await` does
+            return self
+        raise StopIteration(self.result())
+
+    def throw(self, typ: Any, value: BaseException | None = None, _tb: Any = None) -> CallFuture[T]:
+        raise value if value is not None else typ
+
+    def close(self) -> None:
+        pass
+
+
 def _settle(future: asyncio.Future[T], value: Callable[[Reply], T], reply: Reply) -> None:
     """Resolve a call's future from its reply: the host's error, or ``value(reply)``."""
     if future.done():
@@ -288,7 +307,7 @@ class HostConnection:
         if size > MESSAGE_LIMIT:
             kind = message.call.WhichOneof("call")
             raise _too_large(f"this {kind} call", size)
-        future: asyncio.Future[T] = self._loop.create_future()
+        future: CallFuture[T] = CallFuture(loop=self._loop)
         self._pending[call_id] = (future, value)
         self._next().CopyFrom(message)
         return future
