@@ -217,20 +217,27 @@ class Gateway(runtime_pb2_grpc.RuntimeServiceServicer):
                 where=where,
                 steps=len(info.steps),
             )
-        await context.write(
-            runtime_pb2.HostFrame(
-                messages=[
-                    runtime_pb2.HostMessage(
-                        welcome=runtime_pb2.Welcome(
-                            contract_version=CONTRACT_VERSION,
-                            host_version=__version__,
-                            heartbeat_interval_ms=int(HEARTBEAT_INTERVAL_S * 1000),
-                        )
-                    )
-                ]
-            )
-        )
+        # In the pool before the Welcome leaves: a runtime that has its Welcome is
+        # served (the write can complete and the runtime read it before this resumes).
         self._connections.attach(conn)
+        try:
+            await context.write(
+                runtime_pb2.HostFrame(
+                    messages=[
+                        runtime_pb2.HostMessage(
+                            welcome=runtime_pb2.Welcome(
+                                contract_version=CONTRACT_VERSION,
+                                host_version=__version__,
+                                heartbeat_interval_ms=int(HEARTBEAT_INTERVAL_S * 1000),
+                            )
+                        )
+                    ]
+                )
+            )
+        except BaseException:
+            conn.close("the Welcome could not be sent")
+            self._connections.detach(conn)
+            raise
         writer = asyncio.create_task(conn.write_loop(context.write))
         heartbeat = asyncio.create_task(_heartbeat(conn))
         reading = asyncio.create_task(conn.read_loop(request_iterator))
