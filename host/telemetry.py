@@ -96,8 +96,9 @@ class RecentLogs:
     """The most recent log lines, bounded by count and age.
 
     A line is kept as the JSON it is written as (``keep``, the renderer of JSON output;
-    the instance itself is the processor that keeps lines for console output): a third
-    of the memory of a dict per line, and a JSON line costs no copy. Readers get dicts.
+    the instance itself is the processor that keeps lines for console output): about
+    two thirds of the memory of a dict per line, and JSON output renders a line once.
+    Readers get dicts.
 
     Lines are numbered from 1 as they come (``total`` is the last number), so a reader
     can ask for what came after the last line it saw (``stephost logs --follow``).
@@ -363,13 +364,12 @@ def configure_logging(level: str = "info", fmt: str = "auto", stream: TextIO | N
     _min_level = LEVELS.get(level.lower(), 20)
     out = stream or sys.stdout
     console = fmt == "console" or (fmt == "auto" and out.isatty())
-    processors: list[Any] = [structlog.processors.add_log_level, stamp, recent_logs]
+    processors: list[Any] = [structlog.processors.add_log_level, stamp]
     if console:
-        processors.append(lift_stacks)
-        processors.append(structlog.dev.ConsoleRenderer(colors=True))
+        processors += [recent_logs, lift_stacks, structlog.dev.ConsoleRenderer(colors=True)]
         factory: Any = structlog.PrintLoggerFactory(out)
     else:
-        processors[-1] = recent_logs.keep  # keeps the line and renders it, once
+        processors.append(recent_logs.keep)  # keeps the line and renders it, once
         binary: Any = getattr(out, "buffer", None) or out
         writer = LineWriter(binary)
         factory = lambda *_args: writer  # noqa: E731
