@@ -46,10 +46,13 @@ class RuntimePool:
         self.slot_free()
 
     def detach(self, conn: RuntimeConnection) -> None:
-        if conn in self.connections:
-            self.connections.remove(conn)
-            self.groups.detach(conn)
-            self._reindex()
+        """``conn`` is gone (its process exited, or its stream ended: whichever the host
+        learns first; the second changes nothing)."""
+        if conn not in self.connections:
+            return
+        self.connections.remove(conn)
+        self.groups.detach(conn)
+        self._reindex()
         for listener in list(self._listeners):
             listener(conn, False)
 

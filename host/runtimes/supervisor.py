@@ -279,8 +279,9 @@ class RuntimeSupervisor:
         self._admission.withdraw(runtime.ticket)
         self._pool.groups.withdraw(runtime.runtime_id)
         await asyncio.gather(*runtime.pumps, return_exceptions=True)
-        if runtime.conn is not None:
+        if runtime.conn is not None:  # gone now, not once its stream is seen to end
             runtime.conn.close(f"the process exited with code {code}")
+            self._pool.detach(runtime.conn)
         self._runtimes.pop(runtime.runtime_id, None)
         if self._stopping or runtime.retired or not runtime.ready.done():
             return
