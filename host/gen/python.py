@@ -188,7 +188,9 @@ class _Generator:
         return lines
 
     def _context(self, step: StepTypes, name: str, variant: str, sync: bool) -> str:
-        prefix = "" if sync else "async "
+        # emit is sent when called and returns what resolves once the message is durable
+        # (a plain def handler's blocks until then): like stephost's Context.emit.
+        returns = "str" if sync else "Awaitable[str]"
         options = "*, group_id: str | None = None, idempotency_key: str | None = None, " + (
             "delay_ms: int = 0, priority: int | None = None"
         )
@@ -197,27 +199,38 @@ class _Generator:
             f"class {name}{variant}(Protocol):\n"
             f'    """The ctx {step.name} gets{" in a plain def handler" if sync else ""}: '
             f'emit takes only its declared topics."""\n\n'
-            f"    trace_id: str\n    trace_state: str\n    attempt: int\n    step: str\n"
-            f"    deadline: datetime | None\n    auth: Any\n"
-            f"    state: {kind}State\n    streams: {kind}Streams\n    logger: Logger\n\n"
-            f"    @property\n    def cancelled(self) -> bool: ...\n"
+            + "".join(  # read-only, as the context's are
+                f"    @property\n    def {member}(self) -> {kind_of}: ...\n"
+                for member, kind_of in (
+                    ("trace_id", "str"),
+                    ("trace_state", "str"),
+                    ("attempt", "int"),
+                    ("step", "str"),
+                    ("deadline", "datetime | None"),
+                    ("auth", "Any"),
+                    ("state", f"{kind}State"),
+                    ("streams", f"{kind}Streams"),
+                    ("logger", "Logger"),
+                    ("cancelled", "bool"),
+                )
+            )
         )
         topics = sorted(step.emits)
         if not topics:
             return head + (
-                f"\n    {prefix}def emit(self, topic: Never, data: Never, {options}) -> str: ...\n"
+                f"\n    def emit(self, topic: Never, data: Never, {options}) -> {returns}: ...\n"
             )
         overload = "    @overload\n" if len(topics) > 1 else ""
         methods = []
         for topic in topics:
             data = _payload(step.emits[topic], step, f"Emit{identifier(topic).title()}", self)
             methods.append(
-                f"{overload}    {prefix}def emit(\n        self, topic: Literal[{topic!r}], "
-                f"data: {data}, {options}\n    ) -> str: ..."
+                f"{overload}    def emit(\n        self, topic: Literal[{topic!r}], "
+                f"data: {data}, {options}\n    ) -> {returns}: ..."
             )
         if len(topics) > 1:
             methods.append(
-                f"    {prefix}def emit(self, topic: str, data: Any, {options}) -> str: ..."
+                f"    def emit(self, topic: str, data: Any, {options}) -> {returns}: ..."
             )
         return head + "\n" + "\n\n".join(methods) + "\n"
 

@@ -82,7 +82,16 @@ async def handler(data, ctx):
 }
 
 TYPED_HANDLER = """
-from stephost_types import ScoreOrderContext, ScoreOrderInput
+import asyncio
+
+from stephost import Context, SyncContext
+from stephost_types import (
+    AuditContext,
+    CreateOrderContext,
+    ScoreOrderContext,
+    ScoreOrderInput,
+    ScoreOrderSyncContext,
+)
 
 async def handler(data: ScoreOrderInput, ctx: ScoreOrderContext) -> None:
     if ctx.cancelled or (ctx.deadline is not None and ctx.deadline.year < 2000):
@@ -90,6 +99,23 @@ async def handler(data: ScoreOrderInput, ctx: ScoreOrderContext) -> None:
     ctx.logger.info("scoring", tracestate=ctx.trace_state)
     await ctx.emit("order.scored", {"id": "x", "score": 0.5})
     await ctx.emit("audit", {"who": "me"})
+    first, second = await asyncio.gather(
+        ctx.emit("audit", {"who": "a"}), ctx.emit("audit", {"who": "b"})
+    )
+    print(first + second)
+
+# What the runtime passes is what the generated types describe.
+def typed(ctx: Context) -> ScoreOrderContext:
+    return ctx
+
+def typed_sync(ctx: SyncContext) -> ScoreOrderSyncContext:
+    return ctx
+
+def typed_one_topic(ctx: Context) -> CreateOrderContext:
+    return ctx
+
+def typed_no_topic(ctx: Context) -> AuditContext:
+    return ctx
 """
 
 WRONG_EMITS = """
