@@ -369,6 +369,8 @@ def configure_logging(level: str = "info", fmt: str = "auto", stream: TextIO | N
         processors += [recent_logs, lift_stacks, structlog.dev.ConsoleRenderer(colors=True)]
         factory: Any = structlog.PrintLoggerFactory(out)
     else:
+        # log.exception's traceback as text in the line (a terminal's renderer does its own)
+        processors.append(structlog.processors.format_exc_info)
         processors.append(recent_logs.keep)  # keeps the line and renders it, once
         binary: Any = getattr(out, "buffer", None) or out
         writer = LineWriter(binary)

@@ -42,6 +42,26 @@ def test_json_logs_keep_the_stack_in_the_line() -> None:
     assert text.count("\n") == 1 and "card declined\\n    at charge" in text
 
 
+def test_json_logs_keep_an_exceptions_traceback() -> None:
+    """log.exception, and exc_info given an exception, write the traceback as text."""
+    raw = io.BytesIO()
+    configure_logging("info", "json", io.TextIOWrapper(raw))
+    try:
+        raise RuntimeError("the cron table is gone")
+    except RuntimeError as exc:
+        get_logger().exception("cron tick could not be queued", step="Tick")
+        caught = exc
+    get_logger().error("host call failed", call="emit", exc_info=caught)
+    get_logger().info("nothing went wrong")
+    lines = [orjson.loads(line) for line in raw.getvalue().splitlines()]
+    for line in lines[:2]:
+        assert line["exception"].startswith("Traceback (most recent call last):")
+        assert "RuntimeError: the cron table is gone" in line["exception"]
+        assert "test_console.py" in line["exception"]
+        assert "exc_info" not in line
+    assert "exception" not in lines[2]
+
+
 def test_recent_lines_are_numbered_across_the_bound() -> None:
     logs = RecentLogs(size=3)
     for i in range(5):
