@@ -157,7 +157,7 @@ def test_stephost_gen_types_an_auth_step_and_ctx_auth() -> None:
     compile(python, "stephost_types.py", "exec")
     assert "GateHandler: TypeAlias = Callable[[GateRequest, GateContext], Awaitable[Any]]" in python
     assert "def body(self) -> None: ..." in python  # an auth step never sees the body
-    assert "    auth: Any\n" in python
+    assert "    def auth(self) -> Any: ...\n" in python
     typescript = files["ts/handlers.ts"].decode()
     assert "export type NodeGateRequest = ApiRequest<null>" in typescript
     assert (
