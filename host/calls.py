@@ -8,15 +8,16 @@ written with the step, the language and the trace id.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
 
-from .bridge.calls import EmitCall, EmitReceipt, LogLine
+from .bridge.calls import EmitCall, LogLine
 from .bus.bus import EventBus
 from .errors import CallRefusedError, MessageTooLargeError, ValidationError
 from .invocation import Invocation
-from .model import RuntimeInfo
+from .model import EmitResult, RuntimeInfo
 from .state.base import StateStore
 from .streams import StreamHub
 from .telemetry import get_logger, level_enabled, make_traceparent
@@ -39,7 +40,7 @@ class HostCalls:
         self._state = state
         self._streams = streams
 
-    async def emit(self, invocation: Invocation | None, call: EmitCall) -> EmitReceipt:
+    def emit(self, invocation: Invocation | None, call: EmitCall) -> asyncio.Future[EmitResult]:
         if invocation is None:
             raise CallRefusedError(
                 "emit outside a running invocation (it finished or timed out)",
@@ -62,7 +63,7 @@ class HostCalls:
                     "declared type",
                     errors,
                 )
-        result = await self._bus.emit(
+        return self._bus.emit(
             call.topic,
             call.data,
             traceparent=make_traceparent(invocation.trace_id, invocation.span_id),
@@ -74,7 +75,6 @@ class HostCalls:
             tracestate=invocation.tracestate,
             priority=call.priority,
         )
-        return EmitReceipt(result.message_id, result.duplicate)
 
     async def state_get(self, group: str, key: str) -> bytes | None:
         value = await self._state.get(group, key)

@@ -55,6 +55,16 @@ class Failure:
 
 
 @dataclass(frozen=True, slots=True)
+class EmitResult:
+    """An emit's stored message, or the duplicate that was dropped (``subscribers``: the
+    steps it was stored for; none when nothing subscribes to its topic)."""
+
+    message_id: str
+    duplicate: bool
+    subscribers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class StepDefinition:
     """One step as its runtime loaded it; ``config`` is JSON, still unchecked."""
 

@@ -8,8 +8,9 @@ no reply.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -17,7 +18,7 @@ from stephost.v1 import calls_pb2
 
 from ..errors import CallRefusedError, HostError
 from ..invocation import Invocation
-from ..model import Failure, RuntimeInfo
+from ..model import EmitResult, Failure, RuntimeInfo
 from ..telemetry import Span, get_logger, new_span_id, spans
 from .wire import failure_to_wire
 
@@ -37,14 +38,6 @@ class EmitCall:
 
 
 @dataclass(frozen=True, slots=True)
-class EmitReceipt:
-    """The stored message (or the duplicate that was dropped)."""
-
-    message_id: str
-    duplicate: bool
-
-
-@dataclass(frozen=True, slots=True)
 class LogLine:
     """``ctx.logger.<level>(message, fields)``; ``fields`` is a JSON object or empty."""
 
@@ -60,7 +53,9 @@ class HostServices(Protocol):
     the handler gets a StepError with its code. The defaults refuse every call (for a
     host that runs no handler); the host's ``HostCalls`` serves them all."""
 
-    async def emit(self, invocation: Invocation | None, call: EmitCall) -> EmitReceipt:
+    def emit(self, invocation: Invocation | None, call: EmitCall) -> asyncio.Future[EmitResult]:
+        """What is wrong with the emit raises at once; the future resolves once the
+        message is durable (no coroutine: emits are answered without a task each)."""
         raise _not_served("emit")
 
     async def state_get(self, group: str, key: str) -> bytes | None:
@@ -126,36 +121,100 @@ def log_record(
     services.log(runtime, invocation, line)
 
 
-async def answer(
+class _Answering:
+    """One call being answered: its reply, then its span (for a running invocation)."""
+
+    def __init__(
+        self,
+        call: calls_pb2.HostCall,
+        kind: str,
+        invocation: Invocation | None,
+        reply: Callable[[calls_pb2.HostCallReply], None],
+        runtime: str,
+    ) -> None:
+        self.call = call
+        self.kind = kind
+        self.invocation = invocation
+        self.reply = reply
+        self.runtime = runtime
+        self.request: Any = None  # once it is known to be a call of a known kind
+        self.started = time.perf_counter()
+
+    def answered(self, response: Any) -> None:
+        self.reply(calls_pb2.HostCallReply(call_id=self.call.call_id, **{self.kind: response}))
+        self._record(ok=True)
+
+    def failed(self, exc: BaseException) -> None:
+        invocation = self.invocation
+        if isinstance(exc, HostError):
+            step = invocation.step.name if invocation is not None else ""
+            failure = exc.as_failure(step, retryable=exc.retryable)
+        else:
+            log.error("host call failed", call=self.kind, exc_info=exc)
+            failure = Failure(
+                "INTERNAL", f"{self.kind} failed in the host: {exc!r}", retryable=True
+            )
+        self.reply(_error(self.call.call_id, failure))
+        self._record(ok=False)
+
+    def emitted(self, stored: asyncio.Future[EmitResult]) -> None:
+        """The end of an emit: its message is durable, or it failed."""
+        if stored.cancelled():
+            self.failed(RuntimeError("the host stopped before the message was stored"))
+        elif (error := stored.exception()) is not None:
+            self.failed(error)
+        else:
+            result = stored.result()
+            response = calls_pb2.EmitResponse(
+                message_id=result.message_id, duplicate=result.duplicate
+            )
+            self.answered(response)
+
+    def _record(self, *, ok: bool) -> None:
+        if self.invocation is not None:
+            span = _call_span(
+                self.invocation, self.runtime, self.kind, self.request, self.started, ok
+            )
+            spans.record(span)
+
+
+def answer(
     services: HostServices,
     call: calls_pb2.HostCall,
     invocation: Invocation | None,
     reply: Callable[[calls_pb2.HostCallReply], None],
     runtime: str,
-) -> None:
+) -> Coroutine[Any, Any, None] | None:
     """Answer one call (anything but a log record) through ``reply``; a call made for a
-    running invocation is recorded as a span of it. ``runtime``: the caller's language."""
+    running invocation is recorded as a span of it. ``runtime``: the caller's language.
+    An emit is answered from the callback of its stored message (None is returned: the
+    most frequent call costs no task); any other call by the coroutine returned."""
     kind = call.WhichOneof("call") or ""
-    started = time.perf_counter()
-    ok = False
-    request = None
+    answering = _Answering(call, kind, invocation, reply, runtime)
+    if kind != "emit":
+        return _serve(services, answering)
+    answering.request = request = call.emit
+    try:
+        stored = services.emit(invocation, _emit_call(request))
+    except Exception as exc:
+        answering.failed(exc)
+        return None
+    stored.add_done_callback(answering.emitted)
+    return None
+
+
+async def _serve(services: HostServices, answering: _Answering) -> None:
+    kind = answering.kind
     try:
         serve = _SERVE.get(kind)
         if serve is None:
             raise CallRefusedError(f"unknown call {kind!r}", code="UNKNOWN_CALL")
-        request = getattr(call, kind)
-        response = await serve(services, request, invocation)
-        reply(calls_pb2.HostCallReply(call_id=call.call_id, **{kind: response}))
-        ok = True
-    except HostError as exc:
-        step = invocation.step.name if invocation is not None else ""
-        reply(_error(call.call_id, exc.as_failure(step, retryable=exc.retryable)))
+        answering.request = getattr(answering.call, kind)
+        response = await serve(services, answering.request, answering.invocation)
     except Exception as exc:
-        log.exception("host call failed", call=kind)
-        message = f"{kind} failed in the host: {exc!r}"
-        reply(_error(call.call_id, Failure("INTERNAL", message, retryable=True)))
-    if invocation is not None:
-        spans.record(_call_span(invocation, runtime, kind, request, started, ok))
+        answering.failed(exc)
+        return
+    answering.answered(response)
 
 
 # Per kind of call, the fields of its request a span shows (those it has: asking a
@@ -204,10 +263,8 @@ def _error(call_id: int, failure: Failure) -> calls_pb2.HostCallReply:
     return calls_pb2.HostCallReply(call_id=call_id, error=failure_to_wire(failure))
 
 
-async def _emit(
-    services: HostServices, request: calls_pb2.EmitRequest, invocation: Invocation | None
-) -> calls_pb2.EmitResponse:
-    call = EmitCall(
+def _emit_call(request: calls_pb2.EmitRequest) -> EmitCall:
+    return EmitCall(
         request.topic,
         request.data or b"null",
         request.group_id,
@@ -215,8 +272,6 @@ async def _emit(
         request.delay_ms,
         request.priority if request.HasField("priority") else None,
     )
-    receipt = await services.emit(invocation, call)
-    return calls_pb2.EmitResponse(message_id=receipt.message_id, duplicate=receipt.duplicate)
 
 
 async def _state_get(
@@ -298,8 +353,8 @@ async def _stream_list(
     )
 
 
+# Every call but an emit (``answer_emit``) and a log record (``log_record``).
 _SERVE: dict[str, Callable[[HostServices, Any, Invocation | None], Awaitable[Any]]] = {
-    "emit": _emit,
     "state_get": _state_get,
     "state_set": _state_set,
     "state_delete": _state_delete,

@@ -290,9 +290,10 @@ class RuntimeConnection:
             self.reply(calls.not_in_invocation(call))  # not a handler of this connection
             return
         invocation = self.invocation(call.invocation_id)
-        task = asyncio.create_task(
-            calls.answer(self.services, call, invocation, self.reply, self.language)
-        )
+        answering = calls.answer(self.services, call, invocation, self.reply, self.language)
+        if answering is None:  # an emit: answered from a callback
+            return
+        task = asyncio.create_task(answering)
         self._call_tasks.add(task)
         task.add_done_callback(self._call_tasks.discard)
 

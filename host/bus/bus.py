@@ -40,7 +40,7 @@ from ..errors import (
     ValidationError,
 )
 from ..invocation import Invocation
-from ..model import Failure
+from ..model import EmitResult, Failure
 from ..runtimes.pool import UNLIMITED, RuntimePool
 from ..telemetry import (
     Span,
@@ -74,13 +74,6 @@ DEFAULT_MAX_QUEUE_DEPTH = 100_000
 DEPTH_REFRESH_S = 5.0
 
 log = get_logger(component="bus")
-
-
-@dataclass(frozen=True, slots=True)
-class EmitResult:
-    message_id: str
-    duplicate: bool
-    subscribers: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +208,7 @@ class EventBus:
         for worker in self.workers.values():
             worker.wake()
 
-    async def emit(
+    def emit(
         self,
         topic: str,
         data: bytes,
@@ -228,11 +221,13 @@ class EventBus:
         delay_ms: int = 0,
         tracestate: str = "",
         priority: int | None = None,
-    ) -> EmitResult:
-        """Store ``data`` for every step subscribed to ``topic``; durable on return.
-        Data over ``max_message_bytes`` is refused: it could not reach a runtime.
-        ``priority`` (0 to 9, higher first) applies to every subscriber; None leaves
-        each one its config's ``priority``."""
+    ) -> asyncio.Future[EmitResult]:
+        """Store ``data`` for every step subscribed to ``topic``: durable once the future
+        resolves. What is wrong with the emit raises at once (no coroutine: a handler's
+        emit is answered from the future's callback, with no task per call). Data over
+        ``max_message_bytes`` is refused: it could not reach a runtime. ``priority`` (0
+        to 9, higher first) applies to every subscriber; None leaves each one its
+        config's ``priority``."""
         if priority is not None and (problem := priority_problem(priority)):
             raise RequestError(f"emit on {topic!r}: {problem}", code="BAD_PRIORITY")
         if len(data) > self.max_message_bytes:
@@ -241,43 +236,62 @@ class EventBus:
                 f"{self.max_message_bytes} bytes (max_message_bytes)"
             )
         steps = tuple(s.name for s in self.catalog.subscribers(topic))
-        message_id = new_message_id()
-        duplicate = False
-        if steps:
-            self.depths.check(topic, steps)
-            publication = Publication(
-                message_id=message_id,
-                topic=topic,
-                data=data,
-                traceparent=traceparent,
-                tracestate=tracestate,
-                steps=steps,
-                group_id=group_id,
-                idempotency_key=idempotency_key,
-                available_ms=int(time.time() * 1000) + delay_ms if delay_ms else 0,
-                delays_ms=self.catalog.delays.get(topic, ()),
-                priorities=self._priorities(topic, steps, priority),
-            )
-            try:
-                duplicate = await self._writes.submit(publication)  # wakes the subscribers
-            except StorageError as exc:
+        message = EmittedMessage(
+            new_message_id(), topic, data, trace_id, emitted_by, time.time() * 1000, priority
+        )
+        if not steps:
+            self.recent.append(message)
+            done: asyncio.Future[EmitResult] = asyncio.get_running_loop().create_future()
+            done.set_result(EmitResult(message.message_id, False, steps))
+            return done
+        self.depths.check(topic, steps)
+        publication = Publication(
+            message_id=message.message_id,
+            topic=topic,
+            data=data,
+            traceparent=traceparent,
+            tracestate=tracestate,
+            steps=steps,
+            group_id=group_id,
+            idempotency_key=idempotency_key,
+            available_ms=int(time.time() * 1000) + delay_ms if delay_ms else 0,
+            delays_ms=self.catalog.delays.get(topic, ()),
+            priorities=self._priorities(topic, steps, priority),
+        )
+        stored = self._writes.submit(publication)  # wakes the subscribers
+        result: asyncio.Future[EmitResult] = asyncio.get_running_loop().create_future()
+        stored.add_done_callback(partial(self._stored, message, steps, result))
+        return result
+
+    def _stored(
+        self,
+        message: EmittedMessage,
+        steps: tuple[str, ...],
+        result: asyncio.Future[EmitResult],
+        stored: asyncio.Future[bool],
+    ) -> None:
+        if stored.cancelled():
+            result.cancel()
+            return
+        error = stored.exception()
+        if error is not None:
+            if isinstance(error, StorageError):
                 log.error(
                     "emit not stored",
-                    topic=topic,
-                    step=emitted_by,
-                    trace_id=trace_id,
-                    error=exc.message,
+                    topic=message.topic,
+                    step=message.emitted_by,
+                    trace_id=message.trace_id,
+                    error=error.message,
                 )
-                raise
-            if not duplicate:
-                self.depths.added(steps)
+            if not result.done():
+                result.set_exception(error)
+            return
+        duplicate = stored.result()
         if not duplicate:
-            self.recent.append(
-                EmittedMessage(
-                    message_id, topic, data, trace_id, emitted_by, time.time() * 1000, priority
-                )
-            )
-        return EmitResult(message_id, duplicate, steps)
+            self.depths.added(steps)
+            self.recent.append(message)
+        if not result.done():
+            result.set_result(EmitResult(message.message_id, duplicate, steps))
 
     def _priorities(
         self, topic: str, steps: tuple[str, ...], priority: int | None

@@ -18,7 +18,7 @@ import pytest
 from stephost.v1 import calls_pb2, invocation_pb2, runtime_pb2
 from stephost_host.bridge import connection as connection_module
 from stephost_host.bridge.admission import Admission
-from stephost_host.bridge.calls import HostServices, LogLine
+from stephost_host.bridge.calls import EmitCall, HostServices, LogLine
 from stephost_host.bridge.connection import MESSAGES_PER_TURN, RuntimeConnection
 from stephost_host.bridge.fake import FakeRuntime, Received
 from stephost_host.bridge.gateway import Gateway
@@ -35,10 +35,11 @@ from stephost_host.errors import (
     RuntimeUnavailableError,
 )
 from stephost_host.invocation import ApiRequest, Cancellation, Invocation, Outcome
-from stephost_host.model import RuntimeInfo
+from stephost_host.model import EmitResult, RuntimeInfo
 from stephost_host.runtimes.pool import RuntimePool
 from stephost_host.state.memory import MemoryStateStore
 from stephost_host.streams import StreamHub
+from stephost_host.telemetry import spans
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 
@@ -566,8 +567,95 @@ def test_calls_a_host_does_not_serve_are_refused_with_a_code() -> None:
             n = (await fake.next_invocation()).id
             refused = await fake.call(n, "state_get", group="g", key="k")
             assert refused["error"]["code"] == "NOT_SERVED"
+            refused = await fake.call(n, "emit", topic="done", data=b"{}")
+            assert refused["error"] == {
+                "code": "NOT_SERVED",
+                "message": "emit is not served here: no handler runs",
+            }
             await fake.answer(n)
             await call
+
+    run(go)
+
+
+class Broken(NoCalls):
+    """A host whose calls fail with errors no call should meet: an emit at once (topic
+    "now") or once it is stored (any other), a state read as it runs."""
+
+    def emit(self, invocation: Invocation | None, call: EmitCall) -> asyncio.Future[EmitResult]:
+        if call.topic == "now":
+            raise RuntimeError("the emit broke at once")
+        stored: asyncio.Future[EmitResult] = asyncio.get_running_loop().create_future()
+        stored.set_exception(RuntimeError("the store broke"))
+        return stored
+
+    async def state_get(self, group: str, key: str) -> bytes | None:
+        raise RuntimeError("the state broke")
+
+
+def test_a_call_that_breaks_in_the_host_is_internal_and_its_span_an_error() -> None:
+    async def go() -> None:
+        async with gateway(Broken()) as (pool, door):
+            fake = await runtime(door, pool)
+            trace_id = "0af7651916cd43dd8448eb211c80319c"
+            call = asyncio.create_task(
+                pool.invoke(Invocation(step(), "event", b"{}", trace_id, "b7ad6b7169203331"))
+            )
+            n = (await fake.next_invocation()).id
+            for kind, fields, error in (
+                ("emit", {"topic": "now"}, "the emit broke at once"),
+                ("emit", {"topic": "later"}, "the store broke"),
+                ("state_get", {"group": "g", "key": "k"}, "the state broke"),
+            ):
+                refused = await fake.call(n, kind, **fields)
+                assert refused["error"] == {
+                    "code": "INTERNAL",
+                    "message": f"{kind} failed in the host: RuntimeError({error!r})",
+                }
+            await fake.answer(n)
+            await call
+            recorded = {(s.name, s.status) for s in spans.for_trace(trace_id)}
+            assert recorded >= {
+                ("emit now", "error"),
+                ("emit later", "error"),
+                ("state.get g/k", "error"),
+            }
+
+    run(go)
+
+
+def test_a_frame_of_emits_is_answered_with_no_task_per_emit(tmp_path: Path) -> None:
+    """Each emit is answered from its stored message's callback: while a frame's emits
+    wait for their commit, no task waits for each."""
+
+    async def go() -> None:
+        queue = SqliteQueue(tmp_path / "queue.db")
+        bus = EventBus(queue, RuntimePool(), dedup_window_ms=60_000)
+        sink = step("Sink", subscribes=("done",))
+        bus.catalog = Catalog(steps={"Sink": sink}, by_topic={"done": (sink,)})
+        state = MemoryStateStore()
+        connection = lone_connection(HostCalls(bus, state, StreamHub(state)))
+        emitter = connection.invoke(invocation(step("Emitter", emits=frozenset({"done"}))))
+        emits = [
+            runtime_pb2.RuntimeMessage(
+                call=calls_pb2.HostCall(
+                    call_id=i,
+                    invocation_id=emitter.id,
+                    emit=calls_pb2.EmitRequest(topic="done", data=b'{"i": %d}' % i),
+                )
+            )
+            for i in range(200)
+        ]
+        tasks_before = len(asyncio.all_tasks())
+        await connection.read_loop(frames(emits))
+        assert len(asyncio.all_tasks()) <= tasks_before + 1  # the batch's writer, at most
+        await bus.stop()
+        replies = [m for m in connection._outbox.messages if m.WhichOneof("kind") == "reply"]
+        assert sorted(r.reply.call_id for r in replies) == list(range(200))
+        assert all(r.reply.emit.message_id for r in replies)
+        leased = await queue.lease("Sink", 500, 60_000)
+        assert [orjson.loads(d.data)["i"] for d in leased] == list(range(200))  # in order
+        await queue.close()
 
     run(go)
 
