@@ -158,6 +158,7 @@ class Host:
             max_message_bytes=self.settings.max_message_bytes,
             max_queue_depth=self.settings.max_queue_depth,
         )
+        self.bus.recent.configure(retention.messages)
         depths = asyncio.create_task(self.bus.watch_depths(), name="queue-depths")
         stack.callback(depths.cancel)
         stack.push_async_callback(self.bus.stop)  # flushes what is batched: after the runtimes

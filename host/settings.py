@@ -33,6 +33,7 @@ class RetentionSettings(BaseModel):
 
     spans: int = Field(default=20_000, ge=1)
     logs: int = Field(default=20_000, ge=1)
+    messages: int = Field(default=10_000, ge=1)  # emitted, for GET /_stephost/messages
     age_s: float = Field(default=3600.0, gt=0)
 
 

@@ -19,9 +19,7 @@ import asyncio
 import contextlib
 import random
 import time
-from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -55,6 +53,7 @@ from ..telemetry import (
 from .base import DeadLetter, Delivery, Publication, QueueBackend
 from .depth import QueueDepths
 from .ratelimit import RateLimiter
+from .recent import EmittedMessage, RecentMessages
 from .settling import Settlements
 
 MAX_BACKOFF_MS = 5 * 60 * 1000
@@ -67,26 +66,12 @@ LEASE_MARGIN_MS = 60_000
 # A worker whose lease failed tries again after this, doubling up to the maximum.
 LEASE_RETRY_MS = 250
 MAX_LEASE_RETRY_MS = 5_000
-RECENT_MESSAGES = 10_000
 DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 DEFAULT_MAX_QUEUE_DEPTH = 100_000
 # How often the queue depths are read again from the queue itself.
 DEPTH_REFRESH_S = 5.0
 
 log = get_logger(component="bus")
-
-
-@dataclass(frozen=True, slots=True)
-class EmittedMessage:
-    """A message as it was emitted, kept in memory for inspection and tests."""
-
-    message_id: str
-    topic: str
-    data: bytes
-    trace_id: str
-    emitted_by: str
-    time_ms: float
-    priority: int | None = None  # as the emit gave it (None: each subscriber's default)
 
 
 def backoff_ms(step: StepConfig, attempt: int) -> int:
@@ -127,7 +112,7 @@ class EventBus:
         self.pool = pool
         self.catalog = Catalog()
         self.workers: dict[str, StepWorker] = {}
-        self.recent: deque[EmittedMessage] = deque(maxlen=RECENT_MESSAGES)
+        self.recent = RecentMessages()
         self._dedup_window_ms = dedup_window_ms
         # The emits and acks of one turn of the loop are one batch: on SQLite one
         # transaction (``publish_leasing`` takes the acks too). A backend without it

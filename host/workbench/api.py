@@ -420,6 +420,9 @@ def build_router(host: WorkbenchHost) -> APIRouter:
                 "maxSpans": spans.max_spans,
                 "maxLogs": recent_logs.lines.maxlen,
                 "maxAgeS": spans.max_age_s,
+                "messages": len(host.bus.recent),
+                "maxMessages": host.bus.recent.size,
+                "messageBytes": host.bus.recent.data_bytes,
             }
         )
 

@@ -392,6 +392,9 @@ class TelemetryStore(Model):
     maxSpans: int
     maxLogs: int
     maxAgeS: float
+    messages: int = Field(description="emitted messages kept (GET /_stephost/messages)")
+    maxMessages: int
+    messageBytes: int = Field(description="the bytes of their data (at most 32 MiB)")
 
 
 class Caller(Model):

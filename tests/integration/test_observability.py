@@ -214,6 +214,7 @@ def test_the_trace_and_log_store_stays_within_its_bounds_after_100000_invocation
     env = {
         "STEPHOST_RETENTION__SPANS": "5000",
         "STEPHOST_RETENTION__LOGS": "3000",
+        "STEPHOST_RETENTION__MESSAGES": "2000",
         "STEPHOST_LOG_LEVEL": "info",
     }
     with StephostApp(project, env=env) as app:
@@ -227,6 +228,11 @@ def test_the_trace_and_log_store_stays_within_its_bounds_after_100000_invocation
         assert (store["maxSpans"], store["maxLogs"]) == (5000, 3000)
         assert 0 < store["spans"] <= 5000
         assert 0 < store["logs"] <= 3000
+        # The emitted messages kept: the newest 2,000, the last burst's last ones.
+        assert (store["messages"], store["maxMessages"]) == (2000, 2000)
+        assert store["messageBytes"] == sum(len(b'{"i":%d}' % i) for i in range(8000, 10_000))
+        kept = app.captured("tick")
+        assert [m["i"] for m in kept] == list(range(8000, 10_000))
         # What is kept is the newest: the last burst's trace is there, the first ones went.
         traces = app.get("/_stephost/traces", params={"limit": 100_000}).json()["items"]
         assert len(traces) == store["traces"] <= 10

@@ -4,6 +4,7 @@ import asyncio
 
 from stephost_host.batcher import Batcher
 from stephost_host.bus.bus import MAX_BACKOFF_MS, backoff_ms
+from stephost_host.bus.recent import EmittedMessage, RecentMessages
 from stephost_host.catalog import parse_step
 
 STEP = parse_step(
@@ -80,3 +81,32 @@ def test_batcher_failure_reaches_every_caller() -> None:
 
     results = asyncio.run(go())
     assert all(isinstance(r, RuntimeError) for r in results)
+
+
+def emitted(i: int, size: int = 10) -> EmittedMessage:
+    return EmittedMessage(f"m{i}", "t", b"x" * size, "trace", "Step", 0.0)
+
+
+def test_recent_messages_keep_the_newest_by_count() -> None:
+    recent = RecentMessages(size=3)
+    for i in range(5):
+        recent.append(emitted(i))
+    assert [m.message_id for m in recent] == ["m2", "m3", "m4"]
+    assert (len(recent), recent.data_bytes) == (3, 30)
+    recent.configure(2)  # a smaller bound trims at once
+    assert [m.message_id for m in recent] == ["m3", "m4"]
+    assert recent.data_bytes == 20
+
+
+def test_recent_messages_keep_no_more_data_than_their_byte_bound() -> None:
+    """Large payloads go sooner than the count says; the newest stays, however large."""
+    recent = RecentMessages(size=100, max_bytes=1000)
+    for i in range(10):
+        recent.append(emitted(i, size=300))
+    assert [m.message_id for m in recent] == ["m7", "m8", "m9"]
+    assert recent.data_bytes == 900
+    recent.append(emitted(10, size=5000))
+    assert [m.message_id for m in recent] == ["m10"]
+    assert recent.data_bytes == 5000
+    recent.append(emitted(11, size=10))
+    assert [m.message_id for m in recent] == ["m11"]

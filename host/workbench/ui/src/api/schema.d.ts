@@ -1349,8 +1349,20 @@ export interface components {
             maxAgeS: number;
             /** Maxlogs */
             maxLogs: number;
+            /** Maxmessages */
+            maxMessages: number;
             /** Maxspans */
             maxSpans: number;
+            /**
+             * Messagebytes
+             * @description the bytes of their data (at most 32 MiB)
+             */
+            messageBytes: number;
+            /**
+             * Messages
+             * @description emitted messages kept (GET /_stephost/messages)
+             */
+            messages: number;
             /** Spans */
             spans: number;
             /** Traces */
