@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +171,6 @@ class SqliteQueue:
             await self._ack(acks)
             return [], []
         now = _now_ms()
-        duplicates = []
         leased: list[Delivery] = []
         # The deliveries not leased are inserted together at the end (one statement),
         # in the order they were emitted: only their order matters to later leases.
@@ -179,18 +178,17 @@ class SqliteQueue:
         async with self._writer.transaction() as db:
             if acks:
                 db.executemany(_ACK, [(int(i),) for i in acks])
-            for pub in batch:
-                if pub.idempotency_key and _seen(db, pub, now, dedup_window_ms):
-                    duplicates.append(True)
+            duplicates = [
+                bool(pub.idempotency_key) and _seen(db, pub, now, dedup_window_ms) for pub in batch
+            ]
+            handed = {} if take is None else _hand_offs(batch, duplicates, now, take)
+            for index, (pub, duplicate) in enumerate(zip(batch, duplicates, strict=True)):
+                if duplicate:
                     continue
-                duplicates.append(False)
                 available = pub.available_ms or now
                 group = pub.group_id or None
-                delays = pub.delays_ms or (0,) * len(pub.steps)
-                priorities = pub.priorities or (0,) * len(pub.steps)
-                for step, delay, priority in zip(pub.steps, delays, priorities, strict=True):
-                    ready = available + delay <= now and group is None
-                    lease_ms = take(step) if take is not None and ready else None
+                for step, delay, priority in _deliveries(pub):
+                    lease_ms = handed.get((index, step))
                     if lease_ms is None:
                         queued.append(
                             (
@@ -435,6 +433,38 @@ def _int(delivery_id: str) -> int:
         return int(delivery_id)
     except ValueError:
         return -1
+
+
+def _deliveries(pub: Publication) -> Iterator[tuple[str, int, int]]:
+    """Each subscriber of ``pub`` with its delay and priority."""
+    delays = pub.delays_ms or (0,) * len(pub.steps)
+    priorities = pub.priorities or (0,) * len(pub.steps)
+    return zip(pub.steps, delays, priorities, strict=True)
+
+
+def _hand_offs(
+    batch: Sequence[Publication],
+    duplicates: Sequence[bool],
+    now: int,
+    take: Callable[[str], int | None],
+) -> dict[tuple[int, str], int]:
+    """The new deliveries leased as they are stored, by (index in ``batch``, step), with
+    their leases: ``take`` is asked for each that is ready and not in a group, the
+    highest priority first (then in emit order), so the free slots go to what a lease
+    would have taken first."""
+    ready = sorted(
+        (-priority, index, step)
+        for index, (pub, duplicate) in enumerate(zip(batch, duplicates, strict=True))
+        if not duplicate and not pub.group_id
+        for step, delay, priority in _deliveries(pub)
+        if (pub.available_ms or now) + delay <= now
+    )
+    handed: dict[tuple[int, str], int] = {}
+    for _, index, step in ready:
+        lease_ms = take(step)
+        if lease_ms is not None:
+            handed[index, step] = lease_ms
+    return handed
 
 
 def _seen(db: sqlite3.Connection, pub: Publication, now: int, window_ms: int) -> bool:

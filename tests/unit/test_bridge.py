@@ -24,7 +24,7 @@ from stephost_host.bridge.fake import FakeRuntime, Received
 from stephost_host.bridge.gateway import Gateway
 from stephost_host.bridge.wire import CONTRACT_VERSION, runtime_info
 from stephost_host.bus.base import Delivery, Publication
-from stephost_host.bus.bus import EventBus
+from stephost_host.bus.bus import EventBus, StepWorker
 from stephost_host.bus.sqlite import SqliteQueue
 from stephost_host.calls import HostCalls
 from stephost_host.catalog import Catalog, StepConfig
@@ -722,6 +722,23 @@ def test_the_worker_keeps_a_groups_order(tmp_path: Path) -> None:
     run(go)
 
 
+async def answer_each(fake: FakeRuntime, bus: EventBus, count: int) -> list[Received]:
+    """The next ``count`` invocations, each answered before the next comes; then idle."""
+    received = []
+    for _ in range(count):
+        received.append(await fake.next_invocation())
+        await fake.answer(received[-1].id)
+    await until_idle(bus)
+    return received
+
+
+async def until_caught_up(worker: StepWorker) -> None:
+    """Until the worker's loop has looked at its empty queue (new emits skip it then)."""
+    async with asyncio.timeout(5):
+        while not worker.caught_up:  # noqa: ASYNC110 (a property of the loop, not an event)
+            await asyncio.sleep(0.01)
+
+
 def test_an_emit_to_a_caught_up_worker_is_leased_as_it_is_stored(tmp_path: Path) -> None:
     """With a free slot and nothing queued before it, the delivery is stored already
     leased (one transaction) and goes to the runtime; with no free slot, it queues."""
@@ -730,10 +747,7 @@ def test_an_emit_to_a_caught_up_worker_is_leased_as_it_is_stored(tmp_path: Path)
         config = step("Work", subscribes=("work",), concurrency=1)
         async with worker_bus(tmp_path, config) as (pool, door, bus, queue):
             fake = await runtime(door, pool, steps=["Work"])
-            worker = bus.workers["Work"]
-            async with asyncio.timeout(5):
-                while not worker.caught_up:  # noqa: ASYNC110 (its loop looked at the empty queue)
-                    await asyncio.sleep(0.01)
+            await until_caught_up(bus.workers["Work"])
             leases = 0
             lease = queue.lease
 
@@ -754,13 +768,33 @@ def test_an_emit_to_a_caught_up_worker_is_leased_as_it_is_stored(tmp_path: Path)
             assert leases == 0  # stored leased: no lease query for it
             second = await bus.emit("work", b'{"i": 2}', traceparent=traceparent, trace_id=TRACE_ID)
             assert (await queue.counts())["Work"]["ready"] == 1  # the one slot is taken
-            received = await fake.next_invocation()
-            assert (received.message_id, received.attempt) == (first.message_id, 1)
-            await fake.answer(received.id)
-            received = await fake.next_invocation()
-            assert received.message_id == second.message_id
-            await fake.answer(received.id)
-            await until_idle(bus)
+            received = await answer_each(fake, bus, 2)
+            assert [(r.message_id, r.attempt) for r in received] == [
+                (first.message_id, 1),
+                (second.message_id, 1),
+            ]
+
+    run(go)
+
+
+def test_a_turns_emits_give_a_free_slot_to_the_highest_priority(tmp_path: Path) -> None:
+    """Emits stored in one transaction compete for a caught-up worker's free slot as a
+    lease would choose among them: the highest priority first, not the first emitted."""
+
+    async def go() -> None:
+        config = step("Work", subscribes=("work",), concurrency=1)
+        async with worker_bus(tmp_path, config) as (pool, door, bus, _queue):
+            fake = await runtime(door, pool, steps=["Work"])
+            await until_caught_up(bus.workers["Work"])
+            traceparent = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
+            low, high = await asyncio.gather(  # one turn: one batch
+                bus.emit("work", b'{"i": 1}', traceparent=traceparent, trace_id=TRACE_ID),
+                bus.emit(
+                    "work", b'{"i": 2}', traceparent=traceparent, trace_id=TRACE_ID, priority=9
+                ),
+            )
+            received = await answer_each(fake, bus, 2)
+            assert [r.message_id for r in received] == [high.message_id, low.message_id]
 
     run(go)
 
