@@ -353,7 +353,7 @@ async def _stream_list(
     )
 
 
-# Every call but an emit (``answer_emit``) and a log record (``log_record``).
+# Every call but an emit (answered by ``answer`` itself) and a log record (``log_record``).
 _SERVE: dict[str, Callable[[HostServices, Any, Invocation | None], Awaitable[Any]]] = {
     "state_get": _state_get,
     "state_set": _state_set,
