@@ -214,11 +214,21 @@ class QueueFullError(HostError):
     retryable = True
 
 
+class HostStoppingError(HostError):
+    """A call the host could not finish because it is stopping (an emit whose write was
+    cut off): nothing was stored, and the same call after its restart may work."""
+
+    status = 503
+    code = "HOST_STOPPING"
+    retryable = True
+
+
 # Codes of host calls a handler may let through, and the status its client then gets:
 # the host cannot take more now (503), or the handler's message was too large (413).
 CALL_FAILURE_STATUS = {
     StorageError.code: 503,
     QueueFullError.code: 503,
+    HostStoppingError.code: 503,
     MessageTooLargeError.code: 413,
 }
 

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from stephost.v1 import calls_pb2
 
-from ..errors import CallRefusedError, HostError
+from ..errors import CallRefusedError, HostError, HostStoppingError
 from ..invocation import Invocation
 from ..model import EmitResult, Failure, RuntimeInfo
 from ..telemetry import Span, get_logger, new_span_id, spans
@@ -159,8 +159,11 @@ class _Answering:
 
     def emitted(self, stored: asyncio.Future[EmitResult]) -> None:
         """The end of an emit: its message is durable, or it failed."""
-        if stored.cancelled():
-            self.failed(RuntimeError("the host stopped before the message was stored"))
+        if stored.cancelled():  # the host stopped before its write
+            topic = self.request.topic
+            self.failed(
+                HostStoppingError(f"emit on {topic!r}: the host is stopping; nothing was stored")
+            )
         elif (error := stored.exception()) is not None:
             self.failed(error)
         else:

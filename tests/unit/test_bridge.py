@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 import pytest
+import structlog.testing
 
 from stephost.v1 import calls_pb2, invocation_pb2, runtime_pb2
 from stephost_host.bridge import connection as connection_module
@@ -586,7 +587,10 @@ class Broken(NoCalls):
         if call.topic == "now":
             raise RuntimeError("the emit broke at once")
         stored: asyncio.Future[EmitResult] = asyncio.get_running_loop().create_future()
-        stored.set_exception(RuntimeError("the store broke"))
+        if call.topic == "cut":  # the host stopped before the write (the batcher's cancel)
+            stored.cancel()
+        else:
+            stored.set_exception(RuntimeError("the store broke"))
         return stored
 
     async def state_get(self, group: str, key: str) -> bytes | None:
@@ -620,6 +624,28 @@ def test_a_call_that_breaks_in_the_host_is_internal_and_its_span_an_error() -> N
                 ("emit later", "error"),
                 ("state.get g/k", "error"),
             }
+
+    run(go)
+
+
+def test_an_emit_cut_off_by_the_host_stopping_says_so_and_logs_no_error() -> None:
+    """A stopping host cancels the writes it has not made: the handler hears that
+    nothing was stored and why (a code it may retry on), and the log has no traceback."""
+
+    async def go() -> None:
+        async with gateway(Broken()) as (pool, door):
+            fake = await runtime(door, pool)
+            call = asyncio.create_task(pool.invoke(invocation(step())))
+            n = (await fake.next_invocation()).id
+            with structlog.testing.capture_logs() as logged:
+                refused = await fake.call(n, "emit", topic="cut", data=b"{}")
+            assert refused["error"] == {
+                "code": "HOST_STOPPING",
+                "message": "emit on 'cut': the host is stopping; nothing was stored",
+            }
+            assert [line for line in logged if line["log_level"] == "error"] == []
+            await fake.answer(n)
+            await call
 
     run(go)
 
