@@ -51,11 +51,9 @@ def data_dir_errors(data_dir: Path) -> Iterator[None]:
 
 def preload_modules() -> None:
     """Imports what the host needs once its runtimes are ready: jsonschema (about 40 ms,
-    for the schemas they announce) and the WebSocket protocol uvicorn loads as it
-    starts to serve (15 ms). Run in a thread while they boot; nothing waits for it
-    (a module still loading when needed is waited for by the import lock)."""
+    for the schemas they announce). Run in a thread while they boot; nothing waits for
+    it (a module still loading when needed is waited for by the import lock)."""
     import jsonschema.validators  # noqa: F401
-    import uvicorn.protocols.websockets.auto  # noqa: F401
 
 
 def settle_gc() -> None:

@@ -165,3 +165,25 @@ def test_the_users_grpc_experiments_are_left_alone() -> None:
         "at_import": ["-event_engine_callback_cq"],
         "after": "-event_engine_callback_cq",
     }
+
+
+def test_the_websocket_protocol_is_imported_at_the_first_upgrade_only() -> None:
+    # Only the Workbench's feeds need websockets: a host nobody watches never loads it.
+    code = (
+        "import sys\n"
+        "from stephost_host.http.limits import HttpLimits\n"
+        "from stephost_host.http.serving import LazyWebSocketProtocol, make_server\n"
+        "async def app(scope, receive, send): pass\n"
+        "config = make_server(app, 1.0, HttpLimits(), 5.0).config\n"
+        "config.load()\n"
+        "assert config.ws_protocol_class is LazyWebSocketProtocol\n"
+        "assert 'websockets' not in sys.modules, 'imported as the server loaded'\n"
+        "from uvicorn.server import ServerState\n"
+        "protocol = config.ws_protocol_class(\n"
+        "    config=config, server_state=ServerState(), app_state={}\n"
+        ")\n"
+        "print(type(protocol).__module__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "uvicorn.protocols.websockets.websockets_sansio_impl"
