@@ -4,20 +4,18 @@
 //     whatever the project has installed; the packages the runtime lends a project that
 //     has not installed them (loaders.mjs LENT: zod); and, from a TypeScript file,
 //     `./x.js` meaning `./x.ts` and extensionless `./x` (as tsc resolves them);
-//   - load: TypeScript files. `.mts` is an ES module and `.cts` CommonJS; a `.ts` file is
-//     what the nearest package.json's `type` says (CommonJS without one), as for `.js`.
-//     ES modules are transformed here; CommonJS goes to Node's CommonJS loader, where the
-//     require hook of loaders.mjs transforms it.
-import { readFileSync } from 'node:fs'
+//   - load: TypeScript files, as formats.mjs says they are: ES modules are transformed
+//     here; CommonJS goes to Node's CommonJS loader, where the require hook of
+//     loaders.mjs transforms it.
 import { readFile } from 'node:fs/promises'
-import { dirname, extname, join } from 'node:path'
+import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { moduleFormat } from './formats.mjs'
 import { TS_EXTENSIONS, transformTypeScript } from './transform.mjs'
 
 let modules = {}
 let lent = {}
-const packageTypes = new Map()
 
 /** `data.modules` and `data.lent`: specifier -> file URL. */
 export function initialize(data) {
@@ -53,7 +51,7 @@ export async function load(url, context, next) {
   const path = fileURLToPath(url)
   const extension = extname(path)
   if (!TS_EXTENSIONS.has(extension)) return next(url, context)
-  const format = extension === '.mts' ? 'module' : extension === '.cts' ? 'commonjs' : packageType(dirname(path))
+  const format = moduleFormat(path)
   if (format === 'commonjs') return { format, shortCircuit: true }
   const source = transformTypeScript(await readFile(path, 'utf8'), path, 'esm')
   return { format, source, shortCircuit: true }
@@ -69,20 +67,4 @@ function typeScriptCandidates(specifier) {
   if (extname(specifier) !== '') return []
   const bare = specifier.replace(/\/$/, '')
   return [`${bare}.ts`, `${bare}/index.ts`, `${bare}.js`, `${bare}/index.js`]
-}
-
-/** 'module' or 'commonjs', from the nearest package.json at or above `folder`. */
-function packageType(folder) {
-  const known = packageTypes.get(folder)
-  if (known !== undefined) return known
-  let type
-  try {
-    const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'))
-    type = manifest.type === 'module' ? 'module' : 'commonjs'
-  } catch (error) {
-    const parent = dirname(folder)
-    type = error.code === 'ENOENT' && parent !== folder ? packageType(parent) : 'commonjs'
-  }
-  packageTypes.set(folder, type)
-  return type
 }

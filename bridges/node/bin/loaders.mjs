@@ -10,12 +10,16 @@
 // wheel (scripts/bundle.mjs: one folder of .mjs/.cjs files, no node_modules).
 import { readFileSync } from 'node:fs'
 import Module, { createRequire, register } from 'node:module'
+import { sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
+import { moduleFormat } from './formats.mjs'
 import { transformTypeScript } from './transform.mjs'
 
 /* global STEPHOST_BUNDLED */
 const BUNDLED = typeof STEPHOST_BUNDLED !== 'undefined'
+// The runtime's own TypeScript, from a checkout (bundled, it is JavaScript already).
+const OWN_SOURCES = fileURLToPath(new URL('../src/', import.meta.url))
 
 /**
  * What the runtime lends a project that cannot resolve it itself: Motia steps import zod,
@@ -48,14 +52,33 @@ function lentModule(specifier) {
   return { esm: new URL(import.meta.resolve(specifier)), cjs: pathToFileURL(createRequire(import.meta.url).resolve(specifier)) }
 }
 
-/** `modules`: specifier -> ownModule(...) of the file it means. */
+/**
+ * `modules`: specifier -> ownModule(...) of the file it means. The CommonJS side is set up
+ * at once, in this thread; the ES module hooks only by the function returned (once, however
+ * often it is called): registering them starts Node's hooks thread, a second V8 isolate
+ * (about 20 MB of the runtime's memory, and time at start), which a runtime whose project
+ * is all CommonJS never needs (see projectImporter).
+ */
 export function registerLoaders(modules) {
   const lent = Object.fromEntries(LENT.map((specifier) => [specifier, lentModule(specifier)]))
   const esm = (files) => Object.fromEntries(Object.entries(files).map(([name, { esm }]) => [name, esm.href]))
-  register('./hooks.mjs', import.meta.url, { data: { modules: esm(modules), lent: esm(lent) } })
+  let registered = false
+  const registerEsmHooks = () => {
+    if (registered) return
+    registered = true
+    register('./hooks.mjs', import.meta.url, { data: { modules: esm(modules), lent: esm(lent) } })
+  }
   const compile = (module, filename) => {
     // The format says CommonJS whatever the package's `type` (Node 20.19+ reads it).
     module._compile(transformTypeScript(readFileSync(filename, 'utf8'), filename, 'cjs'), filename, 'commonjs')
+  }
+  // What a project's CommonJS file loads with import() (kept as it is when TypeScript is
+  // compiled to CommonJS) may need the hooks: they start before such a file runs. (The
+  // runtime's own import() loads project files: projectImporter.)
+  const compileModule = Module.prototype._compile
+  Module.prototype._compile = function (content, filename, ...rest) {
+    if (!registered && content.includes('import(') && isProjectFile(filename)) registerEsmHooks()
+    return compileModule.call(this, content, filename, ...rest)
   }
   Module._extensions['.ts'] = compile
   Module._extensions['.cts'] = compile
@@ -78,5 +101,25 @@ export function registerLoaders(modules) {
       if (!fromTs || !/^\.\.?\/.*\.c?js$/.test(request)) throw error
       return resolveFilename.call(this, request.replace(/js$/, 'ts'), parent, ...rest)
     }
+  }
+  return registerEsmHooks
+}
+
+function isProjectFile(filename) {
+  return !filename.startsWith(OWN_SOURCES) && !filename.includes(`${sep}node_modules${sep}`)
+}
+
+/**
+ * How the runtime imports a project's files (steps, streams, the generated registry):
+ * a CommonJS file (formats.mjs) by `require`, in this thread, through the hooks
+ * registerLoaders set up; an ES module by `import()`, once `registerEsmHooks` has run.
+ * Resolves to the module's namespace, or to a CommonJS file's `module.exports`.
+ */
+export function projectImporter(registerEsmHooks) {
+  const require = createRequire(import.meta.url)
+  return async (path) => {
+    if (moduleFormat(path) === 'commonjs') return require(path)
+    registerEsmHooks()
+    return import(pathToFileURL(path).href)
   }
 }

@@ -6,9 +6,10 @@
 // process it starts for each file.
 import { ownModule, registerLoaders } from './loaders.mjs'
 
-registerLoaders({
+const registerEsmHooks = registerLoaders({
   stephost: ownModule('sdk'),
   motia: ownModule('motia-sdk'),
   '@motiadev/core': ownModule('motia-sdk'),
   'stephost/testing': ownModule('testing'),
 })
+registerEsmHooks() // test files are ES modules as often as not

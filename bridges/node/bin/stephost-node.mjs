@@ -6,10 +6,18 @@
 // specifier 'stephost' mean this runtime's own SDK (src/sdk.ts), and 'motia' (or
 // '@motiadev/core', which older Motia steps import) its Motia-compatibility entry
 // (src/motia-sdk.ts), whatever the project has installed (see loaders.mjs); then it runs
-// src/main.ts.
-import { ownModule, registerLoaders } from './loaders.mjs'
+// src/main.ts. Node's ES module hooks (a thread of their own) start only when a project
+// file is an ES module: src/main.ts is loaded as CommonJS from a checkout, and the bundle
+// is plain JavaScript.
+import { createRequire } from 'node:module'
 
-registerLoaders({ stephost: ownModule('sdk'), motia: ownModule('motia-sdk'), '@motiadev/core': ownModule('motia-sdk') })
+import { ownModule, projectImporter, registerLoaders } from './loaders.mjs'
 
-const { main } = await import('../src/main.ts')
-await main()
+/* global STEPHOST_BUNDLED */
+const BUNDLED = typeof STEPHOST_BUNDLED !== 'undefined'
+
+const registerEsmHooks = registerLoaders({ stephost: ownModule('sdk'), motia: ownModule('motia-sdk'), '@motiadev/core': ownModule('motia-sdk') })
+
+const MAIN = '../src/main.ts'
+const { main } = BUNDLED ? await import('../src/main.ts') : createRequire(import.meta.url)(MAIN)
+await main(projectImporter(registerEsmHooks))

@@ -3,9 +3,10 @@
  * under `steps/` and `src/`; one failing file never hides the others. Stream files
  * (`*.stream.{ts,js}`, `*_stream.{ts,js}`) declare streams.
  *
- * Files are imported one by one with `import()`; the entry's loaders (bin/loaders.mjs)
- * turn TypeScript into JavaScript on the way, and a CommonJS file's `module.exports`
- * arrives as the namespace's default. The host checks each config (for every language alike): here a
+ * Files are imported one by one with the runtime's importer (bin/loaders.mjs
+ * projectImporter: CommonJS by `require`, ES modules by `import()`; plain `import()` when
+ * none is given), whose loaders turn TypeScript into JavaScript on the way; a CommonJS
+ * file's `module.exports` arrives as it is, or as the namespace's default. The host checks each config (for every language alike): here a
  * file only needs to export a `config` object with a `name`, and a `handler` function
  * unless it is a noop step. zod schemas become JSON Schema.
  *
@@ -33,6 +34,11 @@ const SKIPPED_DIRS = new Set(['node_modules', 'python_modules'])
 const SCHEMA_KEYS = ['bodySchema', 'input'] as const
 
 export type Handler = (...args: unknown[]) => unknown
+/** Imports a project file by its absolute path: its namespace (or `module.exports`). */
+export type FileImporter = (path: string) => Promise<Record<string, unknown>>
+
+/** `import()` as it is: what the runtime uses when its entry gives no importer (tests). */
+export const importByUrl: FileImporter = async (path) => (await import(pathToFileURL(path).href)) as Record<string, unknown>
 
 /** A step file that imported and exports `config` and `handler`. */
 export interface LoadedStep {
@@ -104,12 +110,13 @@ export function selected(file: string, env: NodeJS.ProcessEnv = process.env): bo
 
 export async function loadSteps(
   project: string,
+  importFile: FileImporter = importByUrl,
 ): Promise<{ steps: LoadedStep[]; failures: FileFailure[]; streams: LoadedStream[] }> {
   const failures: FileFailure[] = []
   // An isolated step's runtime declares no streams: its shared runtime does.
-  const streams = process.env.STEPHOST_ONLY_FILES ? [] : await importEach(project, STREAM_FILE, failures, streamFromModule)
-  const steps = await importEach(project, STEP_FILE, failures, stepFromModule, selected)
-  if (steps.some((step) => step.typed !== undefined)) await attachCodecs(project, steps, failures)
+  const streams = process.env.STEPHOST_ONLY_FILES ? [] : await importEach(project, importFile, STREAM_FILE, failures, streamFromModule)
+  const steps = await importEach(project, importFile, STEP_FILE, failures, stepFromModule, selected)
+  if (steps.some((step) => step.typed !== undefined)) await attachCodecs(project, importFile, steps, failures)
   return { steps, failures, streams }
 }
 
@@ -119,6 +126,7 @@ export async function loadSteps(
  */
 async function importEach<T>(
   project: string,
+  importFile: FileImporter,
   pattern: RegExp,
   failures: FileFailure[],
   build: (module: Record<string, unknown>, file: string, path: string) => T,
@@ -130,7 +138,7 @@ async function importEach<T>(
     if (!wanted(file)) continue
     let module: Record<string, unknown>
     try {
-      module = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+      module = await importFile(path)
     } catch (error) {
       failures.push(loadFailure(file, path, error))
       continue
@@ -171,13 +179,13 @@ function toJson(value: Record<string, unknown>, file: string): string {
 }
 
 /** Typed steps get their codecs from the generated registry; one that cannot is a failure. */
-async function attachCodecs(project: string, steps: LoadedStep[], failures: FileFailure[]): Promise<void> {
+async function attachCodecs(project: string, importFile: FileImporter, steps: LoadedStep[], failures: FileFailure[]): Promise<void> {
   const path = registryPath(project)
   const where = relative(project, path).split(sep).join('/')
   let registry: Awaited<ReturnType<typeof loadRegistry>> | undefined
   let problem = ''
   try {
-    registry = await loadRegistry(path)
+    registry = await loadRegistry(path, importFile)
   } catch (error) {
     problem = error instanceof Error ? error.message : String(error)
   }

@@ -18,6 +18,7 @@ import { HostConnection, HostRefusedError, statusOf } from './bridge/connection.
 import { dialFromEnv } from './bridge/dial.ts'
 import type { Dial } from './bridge/dial.ts'
 import { loadSteps } from './loader.ts'
+import type { FileImporter } from './loader.ts'
 import { NodeRuntime } from './runtime.ts'
 
 const DRAIN_CLOSE_TIMEOUT_MS = 5000
@@ -66,7 +67,8 @@ function dialOrExit(address: string): Dial {
 
 const PARAMS_ENV = 'STEPHOST_RUNTIME_PARAMS'
 
-export async function main(): Promise<void> {
+/** `importFile`: how project files are imported (the entry's projectImporter). */
+export async function main(importFile?: FileImporter): Promise<void> {
   const waiting = process.env[PARAMS_ENV] === 'stdin'
   delete process.env[PARAMS_ENV]
   const address = process.env.STEPHOST_HOST_ADDRESS
@@ -90,7 +92,7 @@ export async function main(): Promise<void> {
   process.on('uncaughtException', escaped('uncaught exception'))
   process.on('unhandledRejection', escaped('unhandled rejection'))
 
-  const { steps, failures, streams } = await loadSteps(project)
+  const { steps, failures, streams } = await loadSteps(project, importFile)
   if (dial === undefined) {
     const params = await paramsFromStdin()
     process.env.STEPHOST_HOST_ADDRESS = params.address

@@ -18,7 +18,7 @@ import type * as Converters from './zod-converters.ts'
 
 declare const STEPHOST_BUNDLED: string | undefined
 const BUNDLED = typeof STEPHOST_BUNDLED !== 'undefined'
-const require = createRequire(import.meta.url)
+const requireHere = createRequire(import.meta.url) // (not `require`: loaded as CommonJS from a checkout)
 
 type ToJsonSchema = typeof Converters.toJSONSchema
 let own: typeof Converters | undefined
@@ -26,10 +26,10 @@ let own: typeof Converters | undefined
 function runtimeConverters(): typeof Converters {
   if (own === undefined) {
     own = BUNDLED
-      ? (require('./zod-json-schema.cjs') as typeof Converters)
+      ? (requireHere('./zod-json-schema.cjs') as typeof Converters)
       : {
-          toJSONSchema: (require('zod/v4/core') as typeof Converters).toJSONSchema,
-          zodToJsonSchema: (require('zod-to-json-schema') as typeof Converters).zodToJsonSchema,
+          toJSONSchema: (requireHere('zod/v4/core') as typeof Converters).toJSONSchema,
+          zodToJsonSchema: (requireHere('zod-to-json-schema') as typeof Converters).zodToJsonSchema,
         }
   }
   return own

@@ -1,5 +1,6 @@
 // In-process tests: the error converter, the loader, the SDK's surface.
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -216,6 +217,31 @@ describe('loader', () => {
     const names = findStepFiles(FIXTURE).map((p) => p.slice(FIXTURE.length + 1))
     assert.ok(names.includes('steps/nested/deep.step.mts'))
     assert.ok(names.includes('steps/common.step.cjs'))
+  })
+})
+
+describe('projectImporter (bin/loaders.mjs)', () => {
+  const IMPORTER = fileURLToPath(new URL('./fixtures/importer/', import.meta.url))
+  /** Each file imported in one process, in order: its step, and whether the hooks were up after. */
+  function importInOrder(...files: string[]): Array<{ file: string; step: string; hooks: boolean }> {
+    const run = spawnSync(process.execPath, [join(IMPORTER, 'check.mjs'), ...files.map((f) => join(IMPORTER, f))], { encoding: 'utf8' })
+    assert.equal(run.status, 0, run.stderr)
+    return run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; step: string; hooks: boolean })
+  }
+
+  test('CommonJS files load in this thread: the ES module hooks never start', () => {
+    assert.deepEqual(importInOrder('commonjs/plain.step.ts', 'commonjs/required.step.cts', 'commonjs/script.step.js'), [
+      { file: 'plain.step.ts', step: 'PlainTs', hooks: false },
+      { file: 'required.step.cts', step: 'Cts', hooks: false },
+      { file: 'script.step.js', step: 'Js', hooks: false },
+    ])
+  })
+
+  test('an ES module, or a CommonJS file that calls import(), starts them first', () => {
+    assert.deepEqual(importInOrder('module/esm.step.ts'), [{ file: 'esm.step.ts', step: 'EsmTs', hooks: true }])
+    assert.deepEqual(importInOrder('esm.step.mts'), [{ file: 'esm.step.mts', step: 'Mts', hooks: true }])
+    assert.deepEqual(importInOrder('commonjs/dynamic.step.ts'), [{ file: 'dynamic.step.ts', step: 'Dynamic', hooks: true }])
+    assert.deepEqual(importInOrder('commonjs/dynamic-js.step.js'), [{ file: 'dynamic-js.step.js', step: 'DynamicJs', hooks: true }])
   })
 })
 
