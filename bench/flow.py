@@ -26,7 +26,8 @@ from typing import Any
 
 import httpx
 
-from bench.run import _ms, admin, free_port, process, wait_http, wait_idle
+from bench.processes import process
+from bench.run import _ms, admin, free_port, wait_http, wait_idle
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOW = ROOT / "bench" / "projects" / "flow"

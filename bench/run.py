@@ -29,7 +29,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -48,13 +47,11 @@ EXAMPLE = ROOT / "examples" / "shop"
 BODY = '{"item":"book","quantity":2,"tags":["a","b"],"note":"benchmark"}'
 sys.path.insert(0, str(ROOT))
 
+from bench.processes import EXTRA_ENV, process  # noqa: E402
 from tests.toolchains import missing_toolchain  # noqa: E402
 
 PARTS = ("api", "cold", "workbench", "flow", "chain")
 OPT_IN = ("soak",)  # only when named in --only
-# Merged into the environment of every process the bench starts: `--against` points
-# PYTHONPATH at another revision's host and SDK.
-EXTRA_ENV: dict[str, str] = {}
 
 
 def free_port() -> int:
@@ -85,29 +82,6 @@ def wait_http(url: str, timeout_s: float = 60) -> None:
         except httpx.HTTPError:
             time.sleep(0.05)
     raise RuntimeError(f"{url} did not answer within {timeout_s}s")
-
-
-@contextlib.contextmanager
-def process(args: list[str], cwd: Path, env: dict[str, str], log: Path) -> Iterator[int]:
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            args,
-            cwd=cwd,
-            env={**os.environ, **EXTRA_ENV, **env},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            yield proc.pid
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
 
 
 def _ms(text: str) -> float:

@@ -29,7 +29,8 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import PROJECTS, admin, events_per_s, free_port, process, wait_http  # noqa: E402
+from bench.processes import process  # noqa: E402
+from bench.run import PROJECTS, admin, events_per_s, free_port, wait_http  # noqa: E402
 from bench.workbench import ORDER, flows_per_s  # noqa: E402
 from tests.redis_server import RedisServer, missing_redis  # noqa: E402
 from tests.toolchains import missing_toolchain  # noqa: E402

@@ -29,7 +29,8 @@ from bench.flow import (
     wrk_requests,
     wrk_run,
 )
-from bench.run import admin, free_port, process, wait_http, wait_idle
+from bench.processes import process
+from bench.run import admin, free_port, wait_http, wait_idle
 
 
 def soak_bench(tmp: Path, minutes: int, log_level: str = "info") -> dict[str, Any]:

@@ -29,7 +29,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import admin, free_port, process, wait_http, wait_idle  # noqa: E402
+from bench.processes import process  # noqa: E402
+from bench.run import admin, free_port, wait_http, wait_idle  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 ORDER = '{"item":"book","quantity":2}'
