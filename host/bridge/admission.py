@@ -107,6 +107,8 @@ class Admission:
         if token is not None and token.role == RUNTIME_ROLE:
             return Ticket("", "", "", _any_files, remote_token=token.id)
         what = "no runtime key" if not key else "an unknown runtime key"
+        if key and self._tokens is not None and token is None:
+            what += " (mistyped, or its runtime token was revoked)"
         if self._tokens is None:
             who = "only runtimes the host launched may connect"
         elif token is not None:

@@ -215,6 +215,8 @@ def test_revoking_the_runtime_token_lets_its_runtimes_go(
         output = launcher.output()
         assert code == 2, output  # dialing again, they are refused: the launcher stops
         assert "host refused the runtime (UNAUTHENTICATED)" in output
+        # Dialing again with the revoked token: the refusal says it may be revoked.
+        assert "an unknown runtime key (mistyped, or its runtime token was revoked)" in output
         for language in LANGUAGES:  # each runtime said why its connection ended
             assert (
                 f"stephost {language} runtime: the connection to the host ended (UNAUTHENTICATED:"
