@@ -10,7 +10,7 @@
 // wheel (scripts/bundle.mjs: one folder of .mjs/.cjs files, no node_modules).
 import { readFileSync } from 'node:fs'
 import Module, { createRequire, register } from 'node:module'
-import { sep } from 'node:path'
+import { extname, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 import { moduleFormat } from './formats.mjs'
@@ -118,8 +118,19 @@ function isProjectFile(filename) {
 export function projectImporter(registerEsmHooks) {
   const require = createRequire(import.meta.url)
   return async (path) => {
-    if (moduleFormat(path) === 'commonjs') return require(path)
+    if (moduleFormat(path) === 'commonjs' && !mayHaveModuleSyntax(path)) return require(path)
     registerEsmHooks()
     return import(pathToFileURL(path).href)
   }
+}
+
+/**
+ * Whether a `.js` file of a CommonJS package may be written as an ES module, which Node
+ * then loads as one (it detects the syntax): `require` would load it without the hooks,
+ * so that its `import ... from 'stephost'` (or a lent 'zod') would not resolve. Any
+ * `import` or `export` word counts (a step that is an ES module exports its config); a
+ * false alarm only starts the hooks.
+ */
+function mayHaveModuleSyntax(path) {
+  return extname(path) === '.js' && /\b(?:import|export)\b/.test(readFileSync(path, 'utf8'))
 }

@@ -237,11 +237,14 @@ describe('projectImporter (bin/loaders.mjs)', () => {
     ])
   })
 
-  test('an ES module, or a CommonJS file that calls import(), starts them first', () => {
+  test('an ES module (by its extension, package or syntax), or a CommonJS file that calls import(), starts them first', () => {
     assert.deepEqual(importInOrder('module/esm.step.ts'), [{ file: 'esm.step.ts', step: 'EsmTs', hooks: true }])
     assert.deepEqual(importInOrder('esm.step.mts'), [{ file: 'esm.step.mts', step: 'Mts', hooks: true }])
     assert.deepEqual(importInOrder('commonjs/dynamic.step.ts'), [{ file: 'dynamic.step.ts', step: 'Dynamic', hooks: true }])
     assert.deepEqual(importInOrder('commonjs/dynamic-js.step.js'), [{ file: 'dynamic-js.step.js', step: 'DynamicJs', hooks: true }])
+    // A .js file written as an ES module, its package.json naming no type: require would
+    // load it without the hooks, and its import of 'stephost' would not resolve.
+    assert.deepEqual(importInOrder('untyped/module-syntax.step.js'), [{ file: 'module-syntax.step.js', step: 'ModuleSyntaxJs', hooks: true }])
   })
 })
 
