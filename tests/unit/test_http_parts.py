@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
 from stephost_host.errors import InvalidJsonError, UnsupportedMediaTypeError
 from stephost_host.http.app import _parse_body, _response
+from stephost_host.http.limits import OneWritePerTurn
 from stephost_host.invocation import ApiResponse
 
 
@@ -153,3 +155,59 @@ def test_a_crash_of_the_host_is_a_json_500_with_the_trace_id() -> None:
         "message": "internal error: RuntimeError",
         "traceId": headers[b"x-trace-id"].decode(),
     }
+
+
+class RecordingTransport:
+    """What reached the socket, in order."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.closing = False
+
+    def write(self, data: bytes) -> None:
+        self.sent.append(data.decode())
+
+    def write_eof(self) -> None:
+        self.sent.append("<eof>")
+
+    def close(self) -> None:
+        self.sent.append("<close>")
+        self.closing = True
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+
+def test_a_turns_writes_leave_as_one_at_the_next_turn() -> None:
+    async def go() -> None:
+        raw = RecordingTransport()
+        writes = OneWritePerTurn(raw, asyncio.get_running_loop())  # type: ignore[arg-type]
+        writes.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        writes.write(b"{}")
+        assert raw.sent == []  # held in this turn
+        await asyncio.sleep(0)
+        assert raw.sent == ["HTTP/1.1 200 OK\r\n\r\n{}"]  # one write: head and body
+        writes.write(b"more")
+        await asyncio.sleep(0)
+        assert raw.sent[1:] == ["more"]
+        assert writes.get_write_buffer_size() == 0  # the rest is the transport's own
+
+    asyncio.run(go())
+
+
+def test_what_is_held_goes_before_a_close_or_an_end_and_nothing_after_it() -> None:
+    async def go() -> None:
+        raw = RecordingTransport()
+        writes = OneWritePerTurn(raw, asyncio.get_running_loop())  # type: ignore[arg-type]
+        writes.write(b"head")
+        writes.write_eof()
+        writes.write(b"last")
+        writes.close()
+        writes.write(b"late")
+        await asyncio.sleep(0)
+        assert raw.sent == ["head", "<eof>", "last", "<close>"]
+
+    asyncio.run(go())
