@@ -18,6 +18,8 @@ const BUNDLED = typeof STEPHOST_BUNDLED !== 'undefined'
 
 const registerEsmHooks = registerLoaders({ stephost: ownModule('sdk'), motia: ownModule('motia-sdk'), '@motiadev/core': ownModule('motia-sdk') })
 
+// Bundled, esbuild follows the import(); from a checkout, require loads the TypeScript (the
+// path is a variable so that esbuild leaves that require alone).
 const MAIN = '../src/main.ts'
 const { main } = BUNDLED ? await import('../src/main.ts') : createRequire(import.meta.url)(MAIN)
 await main(projectImporter(registerEsmHooks))

@@ -6,9 +6,10 @@
  * Files are imported one by one with the runtime's importer (bin/loaders.mjs
  * projectImporter: CommonJS by `require`, ES modules by `import()`; plain `import()` when
  * none is given), whose loaders turn TypeScript into JavaScript on the way; a CommonJS
- * file's `module.exports` arrives as it is, or as the namespace's default. The host checks each config (for every language alike): here a
- * file only needs to export a `config` object with a `name`, and a `handler` function
- * unless it is a noop step. zod schemas become JSON Schema.
+ * file's `module.exports` arrives as it is, or as the namespace's default. The host
+ * checks each config (for every language alike): here a file only needs to export a
+ * `config` object with a `name`, and a `handler` function unless it is a noop step. zod
+ * schemas become JSON Schema.
  *
  * The host may narrow what a runtime loads (isolated steps): STEPHOST_ONLY_FILES names the
  * only step files to load (and no stream files), STEPHOST_SKIP_FILES files to skip;
@@ -38,7 +39,7 @@ export type Handler = (...args: unknown[]) => unknown
 export type FileImporter = (path: string) => Promise<Record<string, unknown>>
 
 /** `import()` as it is: what the runtime uses when its entry gives no importer (tests). */
-export const importByUrl: FileImporter = async (path) => (await import(pathToFileURL(path).href)) as Record<string, unknown>
+const importByUrl: FileImporter = async (path) => (await import(pathToFileURL(path).href)) as Record<string, unknown>
 
 /** A step file that imported and exports `config` and `handler`. */
 export interface LoadedStep {
