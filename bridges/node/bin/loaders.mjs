@@ -113,12 +113,16 @@ function isProjectFile(filename) {
  * How the runtime imports a project's files (steps, streams, the generated registry):
  * a CommonJS file (formats.mjs) by `require`, in this thread, through the hooks
  * registerLoaders set up; an ES module by `import()`, once `registerEsmHooks` has run.
+ * `generated`: a TypeScript file `stephost gen` wrote (the registry of typed steps and
+ * the message objects it imports): ES module syntax in a `"type": "module"` folder, but
+ * with no top-level await and no `import.meta`, so it runs compiled to CommonJS too, by
+ * `require`, and a project whose own files are all CommonJS never starts the hooks.
  * Resolves to the module's namespace, or to a CommonJS file's `module.exports`.
  */
 export function projectImporter(registerEsmHooks) {
   const require = createRequire(import.meta.url)
-  return async (path) => {
-    if (moduleFormat(path) === 'commonjs' && !mayHaveModuleSyntax(path)) return require(path)
+  return async (path, { generated = false } = {}) => {
+    if (generated || (moduleFormat(path) === 'commonjs' && !mayHaveModuleSyntax(path))) return require(path)
     registerEsmHooks()
     return import(pathToFileURL(path).href)
   }

@@ -36,7 +36,8 @@ const SCHEMA_KEYS = ['bodySchema', 'input'] as const
 
 export type Handler = (...args: unknown[]) => unknown
 /** Imports a project file by its absolute path: its namespace (or `module.exports`). */
-export type FileImporter = (path: string) => Promise<Record<string, unknown>>
+/** `generated`: the file is one `stephost gen` wrote (see projectImporter). */
+export type FileImporter = (path: string, options?: { generated?: boolean }) => Promise<Record<string, unknown>>
 
 /** `import()` as it is: what the runtime uses when its entry gives no importer (tests). */
 const importByUrl: FileImporter = async (path) => (await import(pathToFileURL(path).href)) as Record<string, unknown>

@@ -51,9 +51,9 @@ export function registryPath(project: string): string {
 }
 
 /** The generated registry, by full name; throws when it cannot be loaded. */
-export async function loadRegistry(path: string, importFile: (path: string) => Promise<Record<string, unknown>>): Promise<Map<string, MessageFns>> {
+export async function loadRegistry(path: string, importFile: (path: string, options: { generated: boolean }) => Promise<Record<string, unknown>>): Promise<Map<string, MessageFns>> {
   if (!existsSync(path)) throw new Error(`${path} does not exist; run \`stephost gen\``)
-  const module = (await importFile(path)) as { messages?: Record<string, MessageFns> }
+  const module = (await importFile(path, { generated: true })) as { messages?: Record<string, MessageFns> }
   return new Map(Object.entries(module.messages ?? {}))
 }
 

@@ -224,7 +224,8 @@ describe('projectImporter (bin/loaders.mjs)', () => {
   const IMPORTER = fileURLToPath(new URL('./fixtures/importer/', import.meta.url))
   /** Each file imported in one process, in order: its step, and whether the hooks were up after. */
   function importInOrder(...files: string[]): Array<{ file: string; step: string; hooks: boolean }> {
-    const run = spawnSync(process.execPath, [join(IMPORTER, 'check.mjs'), ...files.map((f) => join(IMPORTER, f))], { encoding: 'utf8' })
+    const path = (f: string): string => (f.startsWith('generated:') ? `generated:${join(IMPORTER, f.slice(10))}` : join(IMPORTER, f))
+    const run = spawnSync(process.execPath, [join(IMPORTER, 'check.mjs'), ...files.map(path)], { encoding: 'utf8' })
     assert.equal(run.status, 0, run.stderr)
     return run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; step: string; hooks: boolean })
   }
@@ -235,6 +236,15 @@ describe('projectImporter (bin/loaders.mjs)', () => {
       { file: 'required.step.cts', step: 'Cts', hooks: false },
       { file: 'script.step.js', step: 'Js', hooks: false },
     ])
+  })
+
+  test("the registry of typed steps, an ES module that `stephost gen` wrote, loads without them", () => {
+    // Its package says "type": "module"; as an ordinary project file it would start them.
+    assert.deepEqual(importInOrder('generated:generated/registry.ts', 'commonjs/plain.step.ts'), [
+      { file: 'registry.ts', step: 'shop.v1.Thing', hooks: false },
+      { file: 'plain.step.ts', step: 'PlainTs', hooks: false },
+    ])
+    assert.deepEqual(importInOrder('generated/registry.ts'), [{ file: 'registry.ts', step: 'shop.v1.Thing', hooks: true }])
   })
 
   test('an ES module (by its extension, package or syntax), or a CommonJS file that calls import(), starts them first', () => {
