@@ -1,8 +1,8 @@
 """`make bench ONLY=soak`: the flow of bench/projects/flow for ten minutes at c=16.
 
 Minute by minute: wrk drives the flow for a minute, the queue drains, every stage's
-state must hold every emitted order (as in bench/flow.py), then the stages are cleared
-so that what a minute costs does not include reading a growing state group. Each
+state must hold every emitted order (as in bench/flow.py), counted as the stages are
+cleared (so that what a minute costs does not include a growing state group). Each
 minute reports its flows/s (from its first request until drained), the CPU per flow
 of each process, and the RSS of the host and the runtimes once drained. The targets:
 the last minute's flows/s within 10% of the first's, and the RSS grown by at most 10%
@@ -25,7 +25,6 @@ from bench.flow import (
     cpu_s,
     processes,
     rss_mb,
-    stage_counts,
     wrk_requests,
     wrk_run,
 )
@@ -67,7 +66,7 @@ def soak_bench(tmp: Path, minutes: int, log_level: str = "info") -> dict[str, An
             wait_idle(url)
             elapsed = time.perf_counter() - started
             after = {name: cpu_s(pid) for name, pid in pids.items()}
-            counts = stage_counts(client)
+            counts = clear_stages(client)
             flows = counts["flow_checked"]
             later = {g: n for g, n in counts.items() if g != "flow_orders"}
             if (
@@ -77,7 +76,6 @@ def soak_bench(tmp: Path, minutes: int, log_level: str = "info") -> dict[str, An
                 raise RuntimeError(
                     f"minute {minute} lost messages: wrk answered {answered}, stages {counts}"
                 )
-            clear_stages(client)
             rss = {name: rss_mb(pid) for name, pid in pids.items()}
             row = {
                 "minute": minute,
