@@ -33,7 +33,7 @@ from ..telemetry import (
 )
 from ..workbench.models import EmitRequest
 from .app import DOCS_ASSETS
-from .bounds import Limit, Name, OptName
+from .bounds import MAX_LIMIT, Limit, Name, OptLimit, OptName, Text
 from .openapi import build_openapi
 from .operator import operator_routes
 from .sockets import until_closed
@@ -140,9 +140,15 @@ def build_admin(host: HostView) -> FastAPI:
         return _json({"groups": groups})
 
     @app.get(f"{PREFIX}/state/{{group}}", include_in_schema=False)
-    async def state_list(group: Name) -> Response:
-        items = await host.state.list(group)
-        return _json({"group": group, "items": [_item(k, v) for k, v in items]})
+    async def state_list(group: Name, limit: OptLimit = None, after: Text = "") -> Response:
+        if limit is None and not after:
+            items, more = await host.state.list(group), False
+        else:
+            size = limit or MAX_LIMIT
+            items = await host.state.page(group, after, size + 1)  # one more: is there?
+            items, more = items[:size], len(items) > size
+        listed = [_item(k, v) for k, v in items]
+        return _json({"group": group, "items": listed, "next": items[-1][0] if more else None})
 
     @app.delete(f"{PREFIX}/state/{{group}}", include_in_schema=False)
     async def state_clear(group: Name) -> Response:

@@ -28,6 +28,16 @@ class StateStore(Protocol):
         """Every (key, JSON value) of the group, ordered by key."""
         ...
 
+    async def page(self, group: str, after: str, limit: int) -> Items:
+        """At most ``limit`` of the group's (key, JSON value), ordered by key, the first
+        one past ``after`` ("" for the start): what a viewer of a large group asks for,
+        without the whole group in memory."""
+        ...
+
+    async def count(self, group: str) -> int:
+        """How many keys the group holds."""
+        ...
+
     async def clear(self, group: str) -> int:
         """How many keys were deleted."""
         ...

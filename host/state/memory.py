@@ -25,6 +25,12 @@ class MemoryStateStore:
     async def list(self, group: str) -> Items:
         return sorted(self._groups.get(group, {}).items())
 
+    async def page(self, group: str, after: str, limit: int) -> Items:
+        return [item for item in await self.list(group) if item[0] > after][:limit]
+
+    async def count(self, group: str) -> int:
+        return len(self._groups.get(group, {}))
+
     async def clear(self, group: str) -> int:
         return len(self._groups.pop(group, {}))
 

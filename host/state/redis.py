@@ -61,6 +61,21 @@ class RedisStateStore:
         items = cast(dict[bytes, bytes], await self._redis.hgetall(self._key(group)))
         return sorted((key.decode(), value) for key, value in items.items())
 
+    @unavailable("listing state")
+    async def page(self, group: str, after: str, limit: int) -> Items:
+        # A hash keeps no order: its keys (not its values) are read and sorted, then
+        # only the page's values.
+        names = cast(list[bytes], await self._redis.hkeys(self._key(group)))
+        keys = sorted(k for k in (name.decode() for name in names) if k > after)[:limit]
+        if not keys:
+            return []
+        values = cast(list[bytes | None], await self._redis.hmget(self._key(group), keys))
+        return [(k, v) for k, v in zip(keys, values, strict=True) if v is not None]
+
+    @unavailable("counting state")
+    async def count(self, group: str) -> int:
+        return int(await self._redis.hlen(self._key(group)))
+
     @unavailable("clearing state")
     async def clear(self, group: str) -> int:
         return int(await self._clear(keys=[self._key(group), self._groups_key], args=[group]))

@@ -80,6 +80,17 @@ class SqliteStateStore:
         ).fetchall()
         return [(key, bytes(value)) for key, value in rows]
 
+    async def page(self, group: str, after: str, limit: int) -> Items:
+        rows = self._db.execute(
+            "SELECT key, value FROM state WHERE grp = ? AND key > ? ORDER BY key LIMIT ?",
+            (group, after, limit),
+        ).fetchall()
+        return [(key, bytes(value)) for key, value in rows]
+
+    async def count(self, group: str) -> int:
+        row = self._db.execute("SELECT COUNT(*) FROM state WHERE grp = ?", (group,)).fetchone()
+        return int(row[0])
+
     async def clear(self, group: str) -> int:
         return await self._writes.submit(("clear", group, "", None))
 

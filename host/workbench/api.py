@@ -343,9 +343,7 @@ def build_router(host: WorkbenchHost) -> APIRouter:
             if not name.startswith(STREAM_PREFIX):
                 continue
             stream, _, group = name[len(STREAM_PREFIX) :].partition(":")
-            items.append(
-                {"stream": stream, "group": group, "count": len(await host.state.list(name))}
-            )
+            items.append({"stream": stream, "group": group, "count": await host.state.count(name)})
         return _json({"items": items})
 
     @router.get("/layout", response_model=models.Layout)

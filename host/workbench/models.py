@@ -109,6 +109,11 @@ class StateItem(Model):
 class StateList(Model):
     group: str
     items: list[StateItem]
+    next: str | None = Field(
+        None,
+        description="with `limit`: the last key of this page when more follow (pass it "
+        "as `after`), else null",
+    )
 
 
 class StateCleared(Model):

@@ -21,7 +21,7 @@ from pydantic import TypeAdapter
 
 from .. import __version__
 from ..http.app import ADMIN_PREFIX
-from ..http.bounds import After, Limit, Name, OptName
+from ..http.bounds import After, Limit, Name, OptLimit, OptName, Text
 from . import models
 from .api import WorkbenchHost, build_router
 
@@ -45,7 +45,9 @@ def _admin_routes() -> APIRouter:
     def state_groups() -> None: ...
 
     @r.get("/state/{group}", response_model=models.StateList)
-    def state_list(group: Name) -> None: ...
+    def state_list(group: Name, limit: OptLimit = None, after: Text = "") -> None:
+        """The group's items in key order: every one, or with `limit` a page of them,
+        the first past `after`."""
 
     @r.delete("/state/{group}", response_model=models.StateCleared)
     def state_clear(group: Name) -> None: ...

@@ -186,6 +186,29 @@ def test_a_state_value_edited_in_the_ui_is_what_the_api_returns(
     snap(page, "state")
 
 
+def test_a_large_state_group_is_listed_a_page_at_a_time(
+    shop: StephostApp, page: Any, ui: Callable[[str], str]
+) -> None:
+    """500 keys at a time (each poll asks for no more than are shown); a key past them,
+    picked from the search, still opens."""
+    for i in range(510):
+        shop.state.set("big", f"big-{i:03}", {"n": i})
+    page.goto(ui("/state"))
+    page.locator("[data-testid=state-group]", has_text="big").click()
+    keys = page.locator("[data-testid=state-key]")
+    expect(keys).to_have_count(500)
+    expect(keys.last).to_have_text("big-499")
+    page.locator("[data-testid=state-search]").fill("big-509")
+    page.locator("[data-testid=state-search-results] button", has_text="big/big-509").click()
+    value = page.locator("[data-testid=state-value]")
+    expect(value.locator("h3")).to_have_text("big/big-509")
+    expect(value).to_contain_text("509")
+    page.locator("[data-testid=state-more]").click()
+    expect(keys).to_have_count(510)
+    expect(page.locator("[data-testid=state-more]")).to_have_count(0)
+    shop.delete("/_stephost/state/big").raise_for_status()
+
+
 def test_the_live_log_tail_shows_a_request_within_a_second(
     shop: StephostApp, page: Any, ui: Callable[[str], str], snap: Callable[[Any, str], None]
 ) -> None:

@@ -61,6 +61,7 @@ def test_every_response_matches_the_admin_openapi_description(shop: StephostApp)
         ("get", "/_stephost/steps", "/_stephost/steps", {}),
         ("get", "/_stephost/state", "/_stephost/state", {}),
         ("get", "/_stephost/state/{group}", "/_stephost/state/orders", {}),
+        ("get", "/_stephost/state/{group}", "/_stephost/state/orders?limit=1", {}),
         ("get", "/_stephost/state/{group}/{key}", f"/_stephost/state/orders/{order_id}", {}),
         ("get", "/_stephost/state/{group}/{key}", "/_stephost/state/orders/nothing", {}),
         ("get", "/_stephost/dlq", "/_stephost/dlq", {}),

@@ -149,6 +149,22 @@ def test_state_api(shop: StephostApp) -> None:
     assert shop.get("/_stephost/state/cfg").json()["items"] == [
         {"key": "limits", "value": {"max": 3}}
     ]
+    shop.put("/_stephost/state/cfg/other", json=2)
+    # A page at a time: `next` names the last key when more follow.
+    first = shop.get("/_stephost/state/cfg?limit=1").json()
+    assert first == {
+        "group": "cfg",
+        "items": [{"key": "limits", "value": {"max": 3}}],
+        "next": "limits",
+    }
+    rest = shop.get("/_stephost/state/cfg?limit=1&after=limits").json()
+    assert rest == {"group": "cfg", "items": [{"key": "other", "value": 2}], "next": None}
+    assert shop.get("/_stephost/state/cfg?after=limits").json()["items"] == [
+        {"key": "other", "value": 2}
+    ]
+    zero = shop.get("/_stephost/state/cfg?limit=0")
+    assert zero.status_code == 400 and "limit" in zero.text
+    assert shop.delete("/_stephost/state/cfg/other").status_code == 204
     bad = shop.put(
         "/_stephost/state/cfg/x", content=b"{nope", headers={"content-type": "application/json"}
     )

@@ -63,6 +63,35 @@ def test_state_operations(open_store: Opener) -> None:
     asyncio.run(go())
 
 
+def test_a_group_is_read_a_page_at_a_time_and_counted(open_store: Opener) -> None:
+    """``page`` walks a group in key order from any key (one past ``after``), and each
+    backend orders alike: by code point, which is UTF-8's byte order (SQLite's)."""
+
+    async def go() -> None:
+        store = await open_store()
+        keys = [f"k{i:02}" for i in range(25)] + ["é", "z", "Z"]
+        for key in keys:
+            await store.set("big", key, f'"{key}"'.encode())
+        await store.set("other", "a", b"1")
+        expected = sorted(keys)
+        assert expected[-3:] == ["k24", "z", "é"] and expected[0] == "Z"
+        walked: list[str] = []
+        after = ""
+        while page := await store.page("big", after, 10):
+            assert len(page) <= 10
+            walked += [key for key, _ in page]
+            after = page[-1][0]
+        assert walked == expected
+        assert await store.page("big", "k03", 2) == [("k04", b'"k04"'), ("k05", b'"k05"')]
+        assert await store.page("big", "é", 10) == []
+        assert await store.page("none", "", 10) == []
+        assert await store.count("big") == len(keys)
+        assert await store.count("none") == 0
+        await store.close()
+
+    asyncio.run(go())
+
+
 def test_concurrent_writers_through_two_handles_lose_nothing(open_store: Opener) -> None:
     """Two handles on one backend (two hosts on one Redis) write at once: every key
     lands, the last write of a key wins, and ``list`` stays ordered by key."""

@@ -405,7 +405,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** State List */
+        /**
+         * State List
+         * @description The group's items in key order: every one, or with `limit` a page of them,
+         *     the first past `after`.
+         */
         get: operations["state_list__stephost_state__group__get"];
         put?: never;
         post?: never;
@@ -1203,6 +1207,11 @@ export interface components {
             group: string;
             /** Items */
             items: components["schemas"]["StateItem"][];
+            /**
+             * Next
+             * @description with `limit`: the last key of this page when more follow (pass it as `after`), else null
+             */
+            next?: string | null;
         };
         /** StateSearch */
         StateSearch: {
@@ -2374,7 +2383,10 @@ export interface operations {
     };
     state_list__stephost_state__group__get: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number | null;
+                after?: string;
+            };
             header?: never;
             path: {
                 group: string;

@@ -7,6 +7,10 @@ import { usePolling } from '../live'
 
 type Item = Schemas['StateItem']
 
+// Keys listed at a time: a group may hold far more than a browser should be sent every
+// poll; "Show more" asks for the next page too.
+const PAGE = 500
+
 function Editor({ group, item, onSaved, onDeleted }: { group: string; item: Item; onSaved: () => void; onDeleted: () => void }) {
   const [editing, setEditing] = useState(false)
   const [text, setText] = useState('')
@@ -82,6 +86,9 @@ export function StatePanel() {
   const [groups, setGroups] = useState<string[] | null>(null)
   const [group, setGroup] = useState('')
   const [items, setItems] = useState<Item[]>([])
+  const [limit, setLimit] = useState(PAGE)
+  const [more, setMore] = useState(false)
+  const [picked, setPicked] = useState<Item | null>(null) // a key not among those listed
   const [key, setKey] = useState('')
   const [filter, setFilter] = useState('')
   const [search, setSearch] = useState('')
@@ -93,7 +100,9 @@ export function StatePanel() {
   const loadGroups = async () => setGroups((await ok(api.GET('/_stephost/state'))).groups)
   const loadItems = async () => {
     if (!group) return
-    setItems((await ok(api.GET('/_stephost/state/{group}', { params: { path: { group } } }))).items)
+    const page = await ok(api.GET('/_stephost/state/{group}', { params: { path: { group }, query: { limit } } }))
+    setItems(page.items)
+    setMore(page.next != null)
   }
   usePolling(
     async () => {
@@ -105,8 +114,14 @@ export function StatePanel() {
       }
     },
     3000,
-    [group],
+    [group, limit],
   )
+  useEffect(() => {
+    // A key picked from the search may lie past the keys listed: read it alone.
+    setPicked(null)
+    if (!group || !key || items.some((i) => i.key === key)) return
+    ok(api.GET('/_stephost/state/{group}/{key}', { params: { path: { group, key } } })).then(setPicked, setError)
+  }, [group, key]) // not on `items`: they are new every poll
   useEffect(() => {
     if (!search.trim()) {
       setFound(null)
@@ -131,7 +146,7 @@ export function StatePanel() {
   }
 
   const shown = items.filter((i) => !filter || i.key.includes(filter) || JSON.stringify(i.value).includes(filter))
-  const item = items.find((i) => i.key === key)
+  const item = items.find((i) => i.key === key) ?? (picked?.key === key ? picked : undefined)
   return (
     <div className="panel">
       <div className="toolbar">
@@ -174,6 +189,7 @@ export function StatePanel() {
                     setGroup(g)
                     setKey('')
                     setItems([])
+                    setLimit(PAGE)
                   }}
                   data-testid="state-group"
                 >
@@ -185,7 +201,7 @@ export function StatePanel() {
           <div className="list">
             {group ? (
               <>
-                <input placeholder="filter keys" value={filter} onChange={(e) => setFilter(e.target.value)} />
+                <input placeholder={more ? 'filter the keys shown' : 'filter keys'} value={filter} onChange={(e) => setFilter(e.target.value)} />
                 <ul data-testid="state-keys">
                   {shown.map((i) => (
                     <li key={i.key}>
@@ -195,6 +211,11 @@ export function StatePanel() {
                     </li>
                   ))}
                 </ul>
+                {more && (
+                  <button className="link-like" onClick={() => setLimit(limit + PAGE)} data-testid="state-more">
+                    The first {items.length} keys: show {PAGE} more
+                  </button>
+                )}
                 <div className="row">
                   <input placeholder="new key" value={newKey} onChange={(e) => setNewKey(e.target.value)} disabled={operator.disabled} />
                   <button onClick={create} {...operator} data-testid="state-add">
