@@ -11,6 +11,18 @@ from typing import Protocol
 # Aliases: inside the class, `list` names the method.
 Items = list[tuple[str, bytes]]
 Names = list[str]
+Found = list[tuple[str, str, bytes]]  # (group, key, JSON value)
+
+
+def folded(text: str) -> bytes:
+    """``text`` as a search compares it: UTF-8, ASCII letters in lower case (SQLite's
+    ``lower`` folds those alone)."""
+    return text.encode().lower()
+
+
+def holds(needle: bytes, key: str, value: bytes) -> bool:
+    """Whether a key or its JSON value holds ``needle`` (``folded``)."""
+    return needle in folded(key) or needle in value.lower()
 
 
 class StateStore(Protocol):
@@ -36,6 +48,12 @@ class StateStore(Protocol):
 
     async def count(self, group: str) -> int:
         """How many keys the group holds."""
+        ...
+
+    async def search(self, text: str, limit: int) -> Found:
+        """The first ``limit`` items, by group then key, whose key or JSON value holds
+        ``text`` (ASCII letters in either case); groups named with a leading ``$`` (the
+        streams') are not searched."""
         ...
 
     async def clear(self, group: str) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .base import Items, Names
+import itertools
+
+from .base import Found, Items, Names, folded, holds
 
 
 class MemoryStateStore:
@@ -30,6 +32,17 @@ class MemoryStateStore:
 
     async def count(self, group: str) -> int:
         return len(self._groups.get(group, {}))
+
+    async def search(self, text: str, limit: int) -> Found:
+        needle = folded(text)
+        found = (
+            (group, key, value)
+            for group in sorted(self._groups)
+            if not group.startswith("$")
+            for key, value in sorted(self._groups[group].items())
+            if holds(needle, key, value)
+        )
+        return list(itertools.islice(found, limit))
 
     async def clear(self, group: str) -> int:
         return len(self._groups.pop(group, {}))

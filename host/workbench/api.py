@@ -392,20 +392,13 @@ def build_router(host: WorkbenchHost) -> APIRouter:
 
     @router.get("/state-search", response_model=models.StateSearch)
     async def state_search(q: Text) -> Response:
-        """Keys and values containing ``q`` (case-insensitive), in every group."""
-        text = q.lower().encode()
-        items: list[dict[str, Any]] = []
-        truncated = False
-        for group in await host.state.groups():
-            if group.startswith("$"):
-                continue
-            for key, value in await host.state.list(group):
-                if text in key.lower().encode() or text in value.lower():
-                    if len(items) == SEARCH_LIMIT:
-                        truncated = True
-                        break
-                    items.append({"group": group, "key": key, "value": orjson.Fragment(value)})
-        return _json({"items": items, "truncated": truncated})
+        """Keys and values containing ``q`` (ASCII letters in either case), in every group."""
+        found = await host.state.search(q, SEARCH_LIMIT + 1)  # one more: truncated?
+        items = [
+            {"group": group, "key": key, "value": orjson.Fragment(value)}
+            for group, key, value in found[:SEARCH_LIMIT]
+        ]
+        return _json({"items": items, "truncated": len(found) > SEARCH_LIMIT})
 
     @router.get("/telemetry", response_model=models.TelemetryStore)
     async def telemetry() -> Response:

@@ -162,6 +162,18 @@ def test_state_api(shop: StephostApp) -> None:
     assert shop.get("/_stephost/state/cfg?after=limits").json()["items"] == [
         {"key": "other", "value": 2}
     ]
+    # The Workbench's search: keys and values, either case, the first 200 and whether more.
+    found = shop.get("/_stephost/state-search?q=LIMITS").json()
+    assert found == {
+        "items": [{"group": "cfg", "key": "limits", "value": {"max": 3}}],
+        "truncated": False,
+    }
+    for i in range(201):
+        shop.put(f"/_stephost/state/many/hit-{i:03}", json=i).raise_for_status()
+    many = shop.get("/_stephost/state-search?q=hit-").json()
+    assert [item["key"] for item in many["items"]] == [f"hit-{i:03}" for i in range(200)]
+    assert many["truncated"] is True
+    assert shop.delete("/_stephost/state/many").json() == {"group": "many", "deleted": 201}
     zero = shop.get("/_stephost/state/cfg?limit=0")
     assert zero.status_code == 400 and "limit" in zero.text
     assert shop.delete("/_stephost/state/cfg/other").status_code == 204

@@ -92,6 +92,26 @@ def test_a_group_is_read_a_page_at_a_time_and_counted(open_store: Opener) -> Non
     asyncio.run(go())
 
 
+def test_search_looks_in_keys_and_values_of_every_group_but_the_streams(
+    open_store: Opener,
+) -> None:
+    async def go() -> None:
+        store = await open_store()
+        await store.set("orders", "A-1", b'{"item": "Teapot"}')
+        await store.set("orders", "b-2", b'{"item": "mug"}')
+        await store.set("audit", "teapot-7", b"true")
+        await store.set("$stream:kitchen:all", "teapot", b"{}")  # a stream's: not searched
+        teapots = [("audit", "teapot-7", b"true"), ("orders", "A-1", b'{"item": "Teapot"}')]
+        assert await store.search("teapot", 10) == teapots
+        assert await store.search("TEAPOT", 10) == teapots  # ASCII letters in either case
+        assert await store.search("teapot", 1) == teapots[:1]
+        assert await store.search("a-1", 10) == [("orders", "A-1", b'{"item": "Teapot"}')]
+        assert await store.search("kettle", 10) == []
+        await store.close()
+
+    asyncio.run(go())
+
+
 def test_concurrent_writers_through_two_handles_lose_nothing(open_store: Opener) -> None:
     """Two handles on one backend (two hosts on one Redis) write at once: every key
     lands, the last write of a key wins, and ``list`` stays ordered by key."""

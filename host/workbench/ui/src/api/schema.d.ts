@@ -387,7 +387,7 @@ export interface paths {
         };
         /**
          * State Search
-         * @description Keys and values containing ``q`` (case-insensitive), in every group.
+         * @description Keys and values containing ``q`` (ASCII letters in either case), in every group.
          */
         get: operations["state_search__stephost_state_search_get"];
         put?: never;
