@@ -190,7 +190,7 @@ def test_a_large_state_group_is_listed_a_page_at_a_time(
     shop: StephostApp, page: Any, ui: Callable[[str], str]
 ) -> None:
     """500 keys at a time (each poll asks for no more than are shown); a key past them,
-    picked from the search, still opens."""
+    picked from the search, still opens, and shows its value once edited."""
     for i in range(510):
         shop.state.set("big", f"big-{i:03}", {"n": i})
     page.goto(ui("/state"))
@@ -203,6 +203,11 @@ def test_a_large_state_group_is_listed_a_page_at_a_time(
     value = page.locator("[data-testid=state-value]")
     expect(value.locator("h3")).to_have_text("big/big-509")
     expect(value).to_contain_text("509")
+    page.locator("[data-testid=state-edit]").click()
+    page.locator("[data-testid=state-editor]").fill('{"n": 5090}')
+    page.locator("[data-testid=state-save]").click()
+    expect(value).to_contain_text("5090")
+    assert shop.state.get("big", "big-509") == {"n": 5090}
     page.locator("[data-testid=state-more]").click()
     expect(keys).to_have_count(510)
     expect(page.locator("[data-testid=state-more]")).to_have_count(0)

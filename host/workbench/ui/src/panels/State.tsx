@@ -116,11 +116,12 @@ export function StatePanel() {
     3000,
     [group, limit],
   )
+  // A key picked from the search may lie past the keys listed: it is read alone.
+  const loadPicked = async (g: string, k: string) => setPicked(await ok(api.GET('/_stephost/state/{group}/{key}', { params: { path: { group: g, key: k } } })))
   useEffect(() => {
-    // A key picked from the search may lie past the keys listed: read it alone.
     setPicked(null)
     if (!group || !key || items.some((i) => i.key === key)) return
-    ok(api.GET('/_stephost/state/{group}/{key}', { params: { path: { group, key } } })).then(setPicked, setError)
+    loadPicked(group, key).catch(setError)
   }, [group, key]) // not on `items`: they are new every poll
   useEffect(() => {
     if (!search.trim()) {
@@ -164,6 +165,10 @@ export function StatePanel() {
               key={`${i.group}/${i.key}`}
               className="link-like mono"
               onClick={() => {
+                if (i.group !== group) {
+                  setItems([])
+                  setLimit(PAGE)
+                }
                 setGroup(i.group ?? '')
                 setKey(i.key)
                 setSearch('')
@@ -229,7 +234,18 @@ export function StatePanel() {
           </div>
           <div className="grow">
             {item ? (
-              <Editor group={group} item={item} onSaved={() => void loadItems()} onDeleted={() => { setKey(''); void loadItems() }} />
+              <Editor
+                group={group}
+                item={item}
+                onSaved={() => {
+                  void loadItems()
+                  if (picked?.key === key) loadPicked(group, key).catch(setError)
+                }}
+                onDeleted={() => {
+                  setKey('')
+                  void loadItems()
+                }}
+              />
             ) : (
               <div className="muted">{group ? 'Pick a key.' : ''}</div>
             )}
