@@ -20,11 +20,6 @@ def folded(text: str) -> bytes:
     return text.encode().lower()
 
 
-def holds(needle: bytes, key: str, value: bytes) -> bool:
-    """Whether a key or its JSON value holds ``needle`` (``folded``)."""
-    return needle in folded(key) or needle in value.lower()
-
-
 class StateStore(Protocol):
     async def get(self, group: str, key: str) -> bytes | None:
         """The JSON value, or None when the key does not exist."""
@@ -65,3 +60,19 @@ class StateStore(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+async def search_by_reading(store: StateStore, text: str, limit: int) -> Found:
+    """``StateStore.search`` for a backend that cannot look inside its values (memory,
+    Redis): each group read, in order, and matched here."""
+    needle = folded(text)
+    found: Found = []
+    for group in await store.groups():
+        if group.startswith("$"):
+            continue
+        for key, value in await store.list(group):
+            if needle in folded(key) or needle in value.lower():
+                if len(found) == limit:
+                    return found
+                found.append((group, key, value))
+    return found

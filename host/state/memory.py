@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-
-from .base import Found, Items, Names, folded, holds
+from .base import Found, Items, Names, search_by_reading
 
 
 class MemoryStateStore:
@@ -34,15 +32,7 @@ class MemoryStateStore:
         return len(self._groups.get(group, {}))
 
     async def search(self, text: str, limit: int) -> Found:
-        needle = folded(text)
-        found = (
-            (group, key, value)
-            for group in sorted(self._groups)
-            if not group.startswith("$")
-            for key, value in sorted(self._groups[group].items())
-            if holds(needle, key, value)
-        )
-        return list(itertools.islice(found, limit))
+        return await search_by_reading(self, text, limit)
 
     async def clear(self, group: str) -> int:
         return len(self._groups.pop(group, {}))

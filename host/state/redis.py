@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import cast
 
 from ..redis import KEY_PREFIX, Client, unavailable
-from .base import Found, Items, Names, folded, holds
+from .base import Found, Items, Names, search_by_reading
 
 _DELETE = """
 local deleted = redis.call('HDEL', KEYS[1], ARGV[1])
@@ -76,20 +76,8 @@ class RedisStateStore:
     async def count(self, group: str) -> int:
         return int(await self._redis.hlen(self._key(group)))
 
-    @unavailable("searching state")
     async def search(self, text: str, limit: int) -> Found:
-        # Redis cannot look inside the values: each group is read and matched here.
-        needle = folded(text)
-        found: Found = []
-        for group in await self.groups():
-            if group.startswith("$"):
-                continue
-            for key, value in await self.list(group):
-                if holds(needle, key, value):
-                    found.append((group, key, value))
-                    if len(found) == limit:
-                        return found
-        return found
+        return await search_by_reading(self, text, limit)  # its reads say what failed
 
     @unavailable("clearing state")
     async def clear(self, group: str) -> int:

@@ -35,8 +35,10 @@ const SKIPPED_DIRS = new Set(['node_modules', 'python_modules'])
 const SCHEMA_KEYS = ['bodySchema', 'input'] as const
 
 export type Handler = (...args: unknown[]) => unknown
-/** Imports a project file by its absolute path: its namespace (or `module.exports`). */
-/** `generated`: the file is one `stephost gen` wrote (see projectImporter). */
+/**
+ * Imports a project file by its absolute path: its namespace (or `module.exports`).
+ * `generated`: the file is one `stephost gen` wrote (see projectImporter).
+ */
 export type FileImporter = (path: string, options?: { generated?: boolean }) => Promise<Record<string, unknown>>
 
 /** `import()` as it is: what the runtime uses when its entry gives no importer (tests). */

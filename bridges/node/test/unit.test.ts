@@ -224,7 +224,7 @@ describe('projectImporter (bin/loaders.mjs)', () => {
   const IMPORTER = fileURLToPath(new URL('./fixtures/importer/', import.meta.url))
   /** Each file imported in one process, in order: its step, and whether the hooks were up after. */
   function importInOrder(...files: string[]): Array<{ file: string; step: string; hooks: boolean }> {
-    const path = (f: string): string => (f.startsWith('generated:') ? `generated:${join(IMPORTER, f.slice(10))}` : join(IMPORTER, f))
+    const path = (f: string): string => (f.startsWith('generated:') ? `generated:${join(IMPORTER, f.slice('generated:'.length))}` : join(IMPORTER, f))
     const run = spawnSync(process.execPath, [join(IMPORTER, 'check.mjs'), ...files.map(path)], { encoding: 'utf8' })
     assert.equal(run.status, 0, run.stderr)
     return run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; step: string; hooks: boolean })
